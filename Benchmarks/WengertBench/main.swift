@@ -1,0 +1,1 @@
+print("wengert-bench: not yet")

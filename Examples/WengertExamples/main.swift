@@ -1,0 +1,1 @@
+print("wengert-examples: not yet")

@@ -1,0 +1,3 @@
+#include "CWengert.h"
+
+_Thread_local void *wengert_thread_slots[WENGERT_THREAD_SLOTS];
