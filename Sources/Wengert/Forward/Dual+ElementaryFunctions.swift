@@ -108,17 +108,20 @@ extension Dual: DifferentiableScalar {
         if x.value < 0 { return -x }
         return Dual(T.abs(x.value), derivative: 0, tag: x.tag)
     }
-    /// The smaller operand, derivative included; the first at a tie.
+    /// The smaller operand, derivative included; the first at a tie, and NaN (the NaN
+    /// operand) when either value is NaN, as `Double.min` in this module.
     @inlinable public static func min(_ x: Dual, _ y: Dual) -> Dual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        var r = y.value < x.value ? y : x
+        // `y.value != y.value` is true only for NaN; an x that is NaN is kept anyway.
+        var r = (y.value < x.value || y.value != y.value) ? y : x
         r.tag = tag
         return r
     }
-    /// The larger operand, derivative included; the first at a tie.
+    /// The larger operand, derivative included; the first at a tie, and NaN (the NaN
+    /// operand) when either value is NaN, as `Double.max` in this module.
     @inlinable public static func max(_ x: Dual, _ y: Dual) -> Dual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        var r = y.value > x.value ? y : x
+        var r = (y.value > x.value || y.value != y.value) ? y : x
         r.tag = tag
         return r
     }

@@ -1,0 +1,102 @@
+// Gradients by chunked forward mode: ⌈n / chunk⌉ sweeps, each carrying `chunk` partial
+// derivatives in a SIMD vector (Revels, Lubin & Papamarkou 2016).
+
+/// Forward-mode differentiation of functions of several variables.
+///
+/// Write the function once, generic over `DifferentiableScalar`, and pass it by name:
+///
+/// ```swift
+/// func rosenbrock<T: DifferentiableScalar>(_ x: [T]) -> T { … }
+/// Forward.gradient(of: rosenbrock, at: [0.5, 0.6, 0.7])
+/// Forward.gradient(of: rosenbrock, at: x, chunk: SIMD4<Double>.self)   // 4 lanes
+/// ```
+///
+/// The closure type fixes the lane type (`MultiDual<SIMD8<Double>>` by default), so the
+/// generic function is specialised for it. Forward mode costs about ⌈n / chunk⌉ + 1
+/// evaluations for a gradient of n inputs, against a small constant for reverse mode
+/// (`gradient(of:at:)`): it wins for few inputs, for many outputs (`jacobian`, `jvp`),
+/// and where no tape may be kept.
+public enum Forward {}
+
+extension Forward {
+    /// The gradient ∇f(x) of f: Rⁿ → R, by chunked forward mode with 8 lanes.
+    ///
+    /// - Parameters:
+    ///   - f: the function, on `MultiDual<SIMD8<T>>` or generic over `DifferentiableScalar`.
+    ///   - x: the point; it must not be empty.
+    /// - Returns: the n partial derivatives ∂f/∂xᵢ.
+    /// - Complexity: ⌈n / 8⌉ evaluations of `f` on 8-lane duals, and O(n) memory for the
+    ///   inputs. Stops with a message when `x` is empty, or when `f` mixes in duals of an
+    ///   enclosing derivative call.
+    @inlinable
+    public static func gradient<T>(of f: ([MultiDual<SIMD8<T>>]) -> MultiDual<SIMD8<T>>, at x: [T]) -> [T]
+    where T: DifferentiableScalar & BinaryFloatingPoint & SIMDScalar {
+        valueWithGradient(of: f, at: x, chunk: SIMD8<T>.self).gradient
+    }
+
+    /// The gradient ∇f(x) of f: Rⁿ → R, by chunked forward mode with the lanes of `chunk`.
+    ///
+    /// ```swift
+    /// Forward.gradient(of: rosenbrock, at: x, chunk: SIMD16<Double>.self)
+    /// ```
+    ///
+    /// Wider chunks mean fewer sweeps (⌈n / lanes⌉) but more work and register pressure
+    /// per operation. Measured for the gradient of an elementary-heavy sum of n terms on
+    /// `Double` (release build, 2-core AMD EPYC), in plain evaluations of f:
+    /// see the forward-mode report; 8 lanes were the best or within 10 % of it.
+    ///
+    /// - Complexity: ⌈n / `Lanes.scalarCount`⌉ evaluations of `f` on multi-lane duals.
+    @inlinable
+    public static func gradient<Lanes: SIMD>(
+        of f: ([MultiDual<Lanes>]) -> MultiDual<Lanes>, at x: [Lanes.Scalar], chunk: Lanes.Type
+    ) -> [Lanes.Scalar] where Lanes.Scalar: DifferentiableScalar & BinaryFloatingPoint {
+        valueWithGradient(of: f, at: x, chunk: chunk).gradient
+    }
+
+    /// The value f(x) and the gradient ∇f(x) of f: Rⁿ → R, by chunked forward mode with
+    /// 8 lanes.
+    ///
+    /// - Complexity: ⌈n / 8⌉ evaluations of `f` on 8-lane duals.
+    @inlinable
+    public static func valueWithGradient<T>(
+        of f: ([MultiDual<SIMD8<T>>]) -> MultiDual<SIMD8<T>>, at x: [T]
+    ) -> (value: T, gradient: [T]) where T: DifferentiableScalar & BinaryFloatingPoint & SIMDScalar {
+        valueWithGradient(of: f, at: x, chunk: SIMD8<T>.self)
+    }
+
+    /// The value f(x) and the gradient ∇f(x) of f: Rⁿ → R, by chunked forward mode with
+    /// the lanes of `chunk`.
+    ///
+    /// Sweep k seeds the inputs k·L ..< (k + 1)·L (L lanes) with the columns of the
+    /// identity and reads those L partial derivatives off the result; every sweep computes
+    /// the same value, which is returned from the first.
+    ///
+    /// - Complexity: ⌈n / `Lanes.scalarCount`⌉ evaluations of `f` on multi-lane duals.
+    ///   Stops with a message when `x` is empty, or when `f` mixes in duals of an
+    ///   enclosing derivative call.
+    @inlinable
+    public static func valueWithGradient<Lanes: SIMD>(
+        of f: ([MultiDual<Lanes>]) -> MultiDual<Lanes>, at x: [Lanes.Scalar], chunk: Lanes.Type
+    ) -> (value: Lanes.Scalar, gradient: [Lanes.Scalar]) where Lanes.Scalar: DifferentiableScalar & BinaryFloatingPoint {
+        let n = x.count
+        if n == 0 { forwardEmptyInput("Forward.gradient(of:at:)") }
+        let tag = PerturbationTag.fresh()
+        var inputs = x.map { MultiDual<Lanes>($0, partials: Lanes(), tag: tag) }
+        var gradient = [Lanes.Scalar](repeating: 0, count: n)
+        var value: Lanes.Scalar = 0
+        var start = 0
+        while start < n {
+            let width = Swift.min(Lanes.scalarCount, n - start)
+            for k in 0..<width { inputs[start + k].partials[k] = 1 }
+            let y = f(inputs)
+            tag.checkResult(y.tag, of: "Forward.gradient(of:at:)")
+            if start == 0 { value = y.value }
+            for k in 0..<width {
+                gradient[start + k] = y.partials[k]
+                inputs[start + k].partials[k] = 0
+            }
+            start += width
+        }
+        return (value, gradient)
+    }
+}
