@@ -129,10 +129,14 @@ extension Dual: DifferentiableScalar {
     @inlinable public static func erf(_ x: Dual) -> Dual {
         unary(x, T.erf(x.value), T(1.12837916709551257389615890312154517) * T.exp(-x.value * x.value))
     }
-    /// σ(x), with derivative σ(x)(1 - σ(x)).
+    /// σ(x), with derivative σ(x)(1 - σ(x)) computed as e/(1 + e)² with e = e^-|x|, which
+    /// keeps its relative accuracy in both tails (1 - σ(x) would round to 0 for x > 37).
     @inlinable public static func sigmoid(_ x: Dual) -> Dual {
-        let s = T.sigmoid(x.value)
-        return unary(x, s, s * (1 - s))
+        // -|x| written as a branch, not abs, so that nested duals differentiate it as -x
+        // or x (abs has derivative 0 at 0 by convention).
+        let e = T.exp(x.value >= 0 ? -x.value : x.value)
+        let r = 1 / (1 + e)
+        return unary(x, x.value >= 0 ? r : e * r, e * r * r)
     }
     /// log(1 + eˣ), with derivative σ(x).
     @inlinable public static func softplus(_ x: Dual) -> Dual { unary(x, T.softplus(x.value), T.sigmoid(x.value)) }

@@ -41,6 +41,17 @@ struct DualConventionTests {
         #expect(derivative(of: { x in pow(x, Dual(3.0)) }, at: -2.0) == 12)
     }
 
+    @Test("sigmoid keeps relative accuracy in its tails", arguments: [-40.0, -10, 10, 40])
+    func sigmoidTails(_ x: Double) {
+        let exact = exp(-Swift.abs(x)) / ((1 + exp(-Swift.abs(x))) * (1 + exp(-Swift.abs(x))))
+        #expect(Swift.abs(derivative(of: { sigmoid($0) }, at: x) / exact - 1) < 1e-14)
+        let second = derivative(of: { x in derivative(of: { y in sigmoid(y) }, at: x) }, at: 0.0)
+        #expect(Swift.abs(second) < 1e-16)  // σ″(0) = 0
+        let secondAt1 = derivative(of: { x in derivative(of: { y in sigmoid(y) }, at: x) }, at: 1.0)
+        let s = 1 / (1 + exp(-1.0))
+        #expect(Swift.abs(secondAt1 - s * (1 - s) * (1 - 2 * s)) < 1e-15)
+    }
+
     @Test("Equality and hashing look at the value only")
     func hashable() {
         let a = Dual(2.0, derivative: 1), b = Dual(2.0, derivative: 5)
