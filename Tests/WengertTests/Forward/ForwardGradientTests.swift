@@ -135,6 +135,33 @@ struct ForwardGradientTests {
         #expect(message.contains("Forward.\(entry)("))
     }
 
+    @Test("Multi-lane arithmetic: quotient, mixed constants and a constant function")
+    func multiDualArithmetic() {
+        let x = MultiDual<SIMD4<Double>>(2, partials: [1, 0, 0, 0])
+        let y = MultiDual<SIMD4<Double>>(3, partials: [0, 1, 0, 0])
+        let q = (x * y + 1) / (x - y * 0.5) - 2 / x
+        // q = (xy + 1)/(x - y/2) - 2/x at (2, 3): ∂x = (y(x - y/2) - (xy + 1))/(x - y/2)² + 2/x²
+        let d = x.value - y.value / 2
+        #expect(forwardClose(q.value, 7 / d - 1))
+        #expect(forwardClose(q.partials[0], (3 * d - 7) / (d * d) + 0.5))
+        #expect(forwardClose(q.partials[1], (2 * d + 0.5 * 7) / (d * d)))
+        #expect(q.partials[2] == 0 && q.partials[3] == 0)
+        let zero = Forward.gradient(of: { (_: [MultiDual<SIMD8<Double>>]) in 0 }, at: [1.0, 2.0])
+        #expect(zero == [0, 0])
+    }
+
+    @Test("Nested gradients that mix two computations' lanes trap")
+    func nestedGradientConfusionTraps() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Forward.gradient(of: { (x: [MultiDual<SIMD8<Double>>]) in
+                let inner = Forward.gradient(of: { (y: [MultiDual<SIMD8<Double>>]) in x[0] * y[0] }, at: [1.0])
+                return x[0] * MultiDual(inner[0])
+            }, at: [1.0, 2.0])
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("perturbation confusion"))
+    }
+
     @Test("A Jacobian whose output count changes between sweeps stops with both counts")
     func jacobianRaggedOutputs() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
