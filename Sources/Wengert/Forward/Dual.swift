@@ -23,10 +23,18 @@
 /// derivative computation that ends when its call returns, so a decoded dual is untagged.
 ///
 /// Conventions where the derivative is not classically defined, chosen to match PyTorch
-/// and JAX: `abs` and `relu` have derivative 0 at 0; `sqrt` and `cbrt` have derivative
-/// +∞ at 0; `max`/`min` send the derivative to their first argument at a tie;
-/// `pow(0, y)` has partial 0 in y; and a zero tangent propagates as zero even through an
-/// infinite partial (the derivative of `sqrt(x)` at x = 0 along 0 is 0, not NaN).
+/// and JAX:
+/// - `abs` and `relu` have derivative 0 at 0 (a subgradient);
+/// - `sqrt` and `cbrt` have derivative +∞ at 0, `asin`/`acos` ±∞ at ±1, the logarithms
+///   +∞ at the edge of their domain (`log` at 0, `log1p` at -1);
+/// - `max`/`min` send the derivative to their first argument at a tie, and return the
+///   NaN operand when either value is NaN;
+/// - `pow(x, y)`: the partial in y is 0 where x = 0 (the limit from the right, not
+///   0 · -∞), the partial in x is 0 where y = 0 (x⁰ is constant), and at x = 0 the partial
+///   in x is y · 0^(y-1) (+∞ for 0 < y < 1, 1 for y = 1, 0 for y > 1);
+/// - `atan2` and `hypot` have partials 0 at the origin;
+/// - a zero tangent propagates as zero even through an infinite partial (the derivative
+///   of `sqrt(x)` at x = 0 along 0 is 0, not NaN), so a constant stays a constant.
 ///
 /// - Complexity: every operation costs one evaluation of the value plus O(1) for the
 ///   derivative, and stores nothing.

@@ -83,3 +83,32 @@ struct NestedDerivativeTests {
         #expect(v == exp(1.0) && d == exp(1.0))
     }
 }
+
+/// Tags come from one atomic counter, so derivative calls on many threads at once never
+/// share a tag and never trap.
+@Suite("Forward mode across concurrent tasks", .tags(.forwardMode))
+struct ForwardConcurrencyTests {
+    @Test("Concurrent nested derivatives are all correct")
+    func concurrentDerivatives() async {
+        let results = await withTaskGroup(of: (Double, Double).self) { group in
+            for i in 0..<64 {
+                group.addTask {
+                    let a = Double(i) / 16
+                    let d2 = derivative(of: { x in derivative(of: { y in y * y * y }, at: x) }, at: a)
+                    return (a, d2)
+                }
+            }
+            var all: [(Double, Double)] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        #expect(results.count == 64)
+        for (a, d2) in results { #expect(forwardClose(d2, 6 * a)) }
+    }
+
+    @Test("Fresh tags are distinct and never untagged")
+    func freshTagsAreDistinct() {
+        let tags = (0..<1000).map { _ in PerturbationTag.fresh() }
+        #expect(Set(tags).count == 1000 && !tags.contains(.untagged))
+    }
+}
