@@ -88,6 +88,16 @@ struct ForwardGradientTests {
         }
     }
 
+    @Test("Closure literals type-check: the lane type comes from the point")
+    func closureLiterals() {
+        let g = Forward.gradient(of: { x in x[0] * x[1] + sin(x[0]) }, at: [1.0, 2.0])
+        #expect(forwardClose(g[0], 2 + cos(1.0)) && g[1] == 1)
+        let j = Forward.jacobian(of: { x in [x[0] * x[1], exp(x[1])] }, at: [3.0, 0.0])
+        #expect(j == [[0, 3], [0, 1]])
+        let (v, t) = Forward.jvp(of: { x in [x[0] / x[1]] }, at: [1.0, 2.0], along: [2, 4])
+        #expect(v == [0.5] && t == [0])
+    }
+
     @Test("Jacobian of a vector function: m rows of n, for every chunk width")
     func jacobian() {
         let p = [2.0, 0.5, 3.0]
