@@ -45,13 +45,16 @@ extension Forward {
     /// evaluations of f on `Double` (release build, default flags, so SSE2 vectors: two
     /// lanes per instruction; 2-core AMD EPYC):
     ///
-    /// | f, n                          | 4 lanes | 8 lanes | 16 lanes |
-    /// |-------------------------------|---------|---------|----------|
-    /// | sin/exp/sqrt/÷ sum, n = 8     | 5.0–5.7 | 2.7–4.3 | 4.3–6.9  |
-    /// | sin/exp/sqrt/÷ sum, n = 64    | 38      | 25–27   | 21–24    |
-    /// | sin/exp/sqrt/÷ sum, n = 512   | 280–304 | 186–207 | 165–180  |
-    /// | Rosenbrock (only + - ×), n = 8 | 20–21   | 19–20   | 28       |
-    /// | Rosenbrock, n = 512           | 857–1138| 740–940 | 680–887  |
+    /// | f, n                             | 4 lanes  | 8 lanes | 16 lanes |
+    /// |----------------------------------|----------|---------|----------|
+    /// | sin/exp/sqrt/÷ sum, n = 8        | 5.0–5.7  | 2.7–4.3 | 4.3–6.9  |
+    /// | sin/exp/sqrt/÷ sum, n = 64       | 38       | 25–27   | 21–24    |
+    /// | sin/exp/sqrt/÷ sum, n = 512      | 280–304  | 186–207 | 165–180  |
+    /// | Rosenbrock (only + - ×), n = 8   | 20–21    | 19–20   | 28       |
+    /// | Rosenbrock (only + - ×), n = 512 | 857–1138 | 740–940 | 680–887  |
+    ///
+    /// (For n = 8 the Rosenbrock function itself takes about 10 ns, so the two arrays a
+    /// gradient allocates dominate.)
     ///
     /// A sweep costs about 3 evaluations where f is dominated by elementary functions
     /// (they are computed once per sweep for all lanes) and about 11 where f is bare
