@@ -32,11 +32,12 @@ extension Dual: DifferentiableScalar {
     }
     /// asin, with derivative 1/√(1 - x²) (+∞ at ±1).
     @inlinable public static func asin(_ x: Dual) -> Dual {
-        unarySingular(x, T.asin(x.value), 1 / T.sqrt(1 - x.value * x.value))
+        // (1 - x)(1 + x) rather than 1 - x², which cancels to few correct digits near ±1.
+        unarySingular(x, T.asin(x.value), 1 / T.sqrt((1 - x.value) * (1 + x.value)))
     }
     /// acos, with derivative -1/√(1 - x²) (-∞ at ±1).
     @inlinable public static func acos(_ x: Dual) -> Dual {
-        unarySingular(x, T.acos(x.value), -1 / T.sqrt(1 - x.value * x.value))
+        unarySingular(x, T.acos(x.value), -1 / T.sqrt((1 - x.value) * (1 + x.value)))
     }
     /// atan, with derivative 1/(1 + x²).
     @inlinable public static func atan(_ x: Dual) -> Dual { unary(x, T.atan(x.value), 1 / (1 + x.value * x.value)) }

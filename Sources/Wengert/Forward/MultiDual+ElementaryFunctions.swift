@@ -32,11 +32,12 @@ extension MultiDual: DifferentiableScalar {
     }
     /// asin, with derivative 1/√(1 - x²) (+∞ at ±1).
     @inlinable public static func asin(_ x: MultiDual) -> MultiDual {
-        unarySingular(x, Scalar.asin(x.value), 1 / (1 - x.value * x.value).squareRoot())
+        // (1 - x)(1 + x) rather than 1 - x², which cancels to few correct digits near ±1.
+        unarySingular(x, Scalar.asin(x.value), 1 / ((1 - x.value) * (1 + x.value)).squareRoot())
     }
     /// acos, with derivative -1/√(1 - x²) (-∞ at ±1).
     @inlinable public static func acos(_ x: MultiDual) -> MultiDual {
-        unarySingular(x, Scalar.acos(x.value), -1 / (1 - x.value * x.value).squareRoot())
+        unarySingular(x, Scalar.acos(x.value), -1 / ((1 - x.value) * (1 + x.value)).squareRoot())
     }
     /// atan, with derivative 1/(1 + x²).
     @inlinable public static func atan(_ x: MultiDual) -> MultiDual {
