@@ -59,9 +59,12 @@ public func hessian<T: DifferentiableScalar>(
 func hessianColumn<T: DifferentiableScalar>(
     _ tape: Tape<Dual<T>>, _ f: ([Var<Dual<T>>]) -> Var<Dual<T>>, _ x: [T], _ v: [T], tag: PerturbationTag
 ) -> [T] {
-    tape.inputScratch.removeAll(keepingCapacity: true)
-    for (xi, vi) in zip(x, v) { tape.inputScratch.append(tape.variable(Dual(xi, derivative: vi, tag: tag))) }
-    let y = f(tape.inputScratch)
+    var inputs: [Var<Dual<T>>] = []
+    swap(&inputs, &tape.inputScratch)
+    inputs.removeAll(keepingCapacity: true)
+    for (xi, vi) in zip(x, v) { inputs.append(tape.variable(Dual(xi, derivative: vi, tag: tag))) }
+    tape.inputScratch = inputs
+    let y = f(inputs)
     tape.check(y, "function's result")
     let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
     if y.slot != 0 {

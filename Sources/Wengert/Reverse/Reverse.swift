@@ -10,9 +10,14 @@ extension Tape {
     /// no allocation once it has grown) and returns them.
     @inlinable
     func recordInputs(_ x: [T]) -> [Var<T>] {
-        inputScratch.removeAll(keepingCapacity: true)
-        for v in x { inputScratch.append(variable(v)) }
-        return inputScratch
+        // Swapped out so that the appends touch a local array: appending to a class
+        // property in place costs an exclusivity check per element.
+        var inputs: [Var<T>] = []
+        swap(&inputs, &inputScratch)
+        inputs.removeAll(keepingCapacity: true)
+        for v in x { inputs.append(variable(v)) }
+        inputScratch = inputs
+        return inputs
     }
 
     /// Copies the adjoints of the n inputs (slots 1...n) out of `adj`.

@@ -36,6 +36,7 @@ extension Tape {
     ///
     /// - Complexity: O(entries), one evaluation of each operation and its partials;
     ///   no allocation once the value buffer has grown to the recording's size.
+    @inlinable
     public func replay(at inputs: [T]) {
         if let k = replayCore(inputs) { branchFlipped(k, header: header, T.self) }
     }
@@ -50,7 +51,7 @@ extension Tape {
     }
 
     /// The forward pass of replay; returns the index of the first guard that flipped.
-    @usableFromInline
+    @inlinable
     func replayCore(_ inputs: [T]) -> Int? {
         let h = header
         if inputs.count != h.pointee.inputCount {
@@ -118,7 +119,7 @@ extension Tape {
     }
 }
 
-@inline(never)
+@usableFromInline @inline(never)
 func branchFlipped<T: DifferentiableScalar>(_ k: Int, header: UnsafeMutablePointer<TapeHeader>, _: T.Type) -> Never {
     let g = header.pointee.guards.load(k, as: BranchGuard<T>.self)
     let lhs = g.lhsSlot == 0 ? "the constant \(g.lhsConstant)" : "slot \(g.lhsSlot)"

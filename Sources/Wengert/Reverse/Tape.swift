@@ -65,7 +65,7 @@ public final class Tape<T: DifferentiableScalar> {
         TapeHeader.recycle(header)
     }
 
-    /// Entry 0: the operand of nothing, which unary entries name on their right.
+    /// Entry 0: the operand of nothing, which inputs and constant entries name.
     private func appendNullSlot() {
         _ = Var<T>.append(header, 0, .null, 0, 0, 0, 0)
     }

@@ -5,8 +5,9 @@
 
 /// One recorded operation: `result = op(lhs, rhs)` reduced to its local partials.
 ///
-/// A unary operation puts the null slot 0 with partial 0 on the right; an input has no
-/// operands at all. The backward sweep only needs these four fields.
+/// A unary operation puts its own slot with partial 0 on the right (see
+/// `Var.appendUnary`); an input names the null slot 0 twice. The backward sweep only
+/// needs these four fields.
 @frozen @usableFromInline
 struct TapeEntry<T> {
     @usableFromInline var lhsSlot: UInt32

@@ -56,7 +56,8 @@ struct TapeColumn {
 /// branch guards, and the epoch that tells current `Var`s from stale ones.
 ///
 /// Invariant: entry 0 is the null slot (no operands, partials 0); every entry's
-/// operands are earlier slots, so one backward pass over the entries suffices.
+/// operands with a non-zero partial are earlier slots, so one backward pass over the
+/// entries suffices.
 @frozen @usableFromInline
 struct TapeHeader {
     /// Bumped by every reset and every recycling; a `Var` records the value it saw.

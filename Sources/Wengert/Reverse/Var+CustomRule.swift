@@ -21,7 +21,7 @@ extension Var {
         if x.slot == 0 { return Var(constant: value) }
         let h = checkedHeader(x)
         h.pointee.customCount += 1
-        return append(h, value, .custom, x.slot, partial, 0, 0)
+        return appendUnary(h, value, .custom, x.slot, partial)
     }
 
     /// A function of two variables given by its value and partials ∂/∂x and ∂/∂y,

@@ -95,6 +95,16 @@ extension Var {
         return Var(value: value, slot: i, epoch: h.pointee.epoch, header: h)
     }
 
+    /// Appends a one-operand entry. Its unused right operand is the entry's own slot
+    /// with partial 0, not the null slot: the sweep has read that adjoint before it
+    /// adds 0 to it, so unary entries do not all chain through one memory cell (which
+    /// serialised the sweep on the store-to-load latency of slot 0).
+    @inlinable @inline(__always)
+    static func appendUnary(_ h: UnsafeMutablePointer<TapeHeader>, _ value: T, _ op: ReverseOpcode,
+                            _ x: UInt32, _ partial: T) -> Var {
+        append(h, value, op, x, partial, h.pointee.count, 0)
+    }
+
     /// Records `op` applied to `x`, with constant `c` (pushed on the constant stream
     /// when `hasConstant`); folds to a constant when `x` is one.
     @inlinable @inline(__always)
@@ -103,7 +113,7 @@ extension Var {
         if x.slot == 0 { return Var(constant: r.value) }
         let h = checkedHeader(x)
         if hasConstant { h.pointee.constants.append(c) }
-        return append(h, r.value, op, x.slot, r.partial, 0, 0)
+        return appendUnary(h, r.value, op, x.slot, r.partial)
     }
 
     /// Records the binary `op` on two variables, either of which may be a constant:
