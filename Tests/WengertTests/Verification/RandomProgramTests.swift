@@ -86,3 +86,27 @@ struct RandomProgramTests {
         }
     }
 }
+
+@Suite("Random programs in every mode", .tags(.verification))
+struct RandomProgramModeTests {
+    @Test("2000 random programs: every mode agrees, with finite differences too")
+    func thousandsAgree() {
+        let summary = RandomProgram.checkMany(count: 2000, firstSeed: 1)
+        #expect(summary.passed, "\(summary)")
+        #expect(summary.checked == 2000)
+    }
+
+    @Test("a failing check reports the seed and a shrunk program")
+    func failureReport() {
+        let p = RandomProgram(inputs: [0.5, 1.2], instructions: [
+            .init(.exp, 0, 0), .init(.abs, 2, 2), .init(.multiply, 3, 1),
+        ])
+        #expect(p.failure() == nil)
+        // A program evaluated right at abs's kink disagrees with finite differences there.
+        let kink = RandomProgram(inputs: [1e-9, 1.2], instructions: [.init(.abs, 0, 0), .init(.multiply, 2, 1)])
+        let reason = kink.failure()
+        #expect(reason != nil)
+        let small = kink.shrunk(margin: 0) { $0.failure() != nil }
+        #expect(small.instructions == [.init(.abs, 0, 0)], "\(small)")
+    }
+}
