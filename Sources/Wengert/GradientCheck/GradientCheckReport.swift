@@ -128,13 +128,20 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
 
 /// A number in at most 12 characters: enough digits to see where two values part.
 private func short(_ x: Double) -> String {
-    if x == 0 || !x.isFinite { return "\(x)" }
+    if x == 0 || !x.isFinite { return x.isNaN ? "nan" : "\(x)" }
     let a = Swift.abs(x)
     if a >= 1e-4 && a < 1e7 {
         let s = "\((x * 1e8).rounded() / 1e8)"
         return s.count > 12 ? String(s.prefix(12)) : s
     }
-    return "\(x)"
+    // Scientific with four significant digits: 3.691e-14.
+    var exponent = Int(Double.log10(a).rounded(.down))
+    var mantissa = ((x / Double.pow(10, Double(exponent))) * 1000).rounded() / 1000
+    if Swift.abs(mantissa) >= 10 {
+        mantissa /= 10
+        exponent += 1
+    }
+    return "\(mantissa)e\(exponent)"
 }
 
 private func row(_ cells: [String]) -> String {

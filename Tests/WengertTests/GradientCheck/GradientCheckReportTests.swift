@@ -46,3 +46,15 @@ struct GradientCheckReportTests {
         #expect(r.passed && r.worstIndex == nil && r.maxAbsoluteError == 0)
     }
 }
+
+@Suite("GradientCheckReport formatting")
+struct GradientCheckReportFormattingTests {
+    @Test func tinyAndHugeNumbersPrintInScientificNotation() {
+        let r = GradientCheckReport(subject: "gradient", absoluteTolerance: 1e-5, relativeTolerance: 1e-3,
+                                    comparisons: [(0, .forward, 3.6914915568786455e-14, 0),
+                                                  (1, .reverse, 2.5e9, 2.5e9)])
+        let text = r.description
+        #expect(text.contains("3.691e-14"), "\(text)")
+        #expect(text.contains("2.5e9"), "\(text)")
+    }
+}

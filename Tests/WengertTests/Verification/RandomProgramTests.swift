@@ -89,11 +89,11 @@ struct RandomProgramTests {
 
 @Suite("Random programs in every mode", .tags(.verification))
 struct RandomProgramModeTests {
-    @Test("2000 random programs: every mode agrees, with finite differences too")
+    @Test("4000 random programs: every mode agrees, with finite differences too")
     func thousandsAgree() {
-        let summary = RandomProgram.checkMany(count: 2000, firstSeed: 1)
+        let summary = RandomProgram.checkMany(count: 4000, firstSeed: 1)
         #expect(summary.passed, "\(summary)")
-        #expect(summary.checked == 2000)
+        #expect(summary.checked == 4000)
     }
 
     @Test("a failing check reports the seed and a shrunk program")
