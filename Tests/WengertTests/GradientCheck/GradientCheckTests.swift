@@ -122,3 +122,27 @@ struct HessianCheckTests {
         }
     }
 }
+
+private func checkPolar<T: DifferentiableScalar>(_ p: [T]) -> [T] {
+    [hypot(p[0], p[1]), atan2(p[1], p[0]), p[0] * p[1] * p[1]]
+}
+
+@Suite("jacobianCheck")
+struct JacobianCheckTests {
+    @Test func polarCoordinatesPass() {
+        let report = jacobianCheck(of: checkPolar, at: [1.0, 2.0])
+        #expect(report.passed, "\(report)")
+        #expect(report.entries.count == 3 * 2 * 2)
+    }
+
+    @Test func aWrongRuleInOneOutputIsLocated() {
+        let f = { (x: [Var<Dual<Double>>]) -> [Var<Dual<Double>>] in
+            let v = x[1].value
+            return [x[0] * x[1], Var.custom(value: exp(v), x[1], partial: exp(v) * 1.1)]
+        }
+        let report = jacobianCheck(of: f, at: [0.3, 0.7])
+        #expect(!report.passed)
+        #expect(report.worstIndex == 1 * 2 + 1)
+        #expect(report.failures.allSatisfy { $0.index == 3 && $0.mode == .reverse })
+    }
+}
