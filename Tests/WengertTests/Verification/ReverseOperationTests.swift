@@ -64,6 +64,37 @@ struct ReverseOperationTests {
         #expect(replayed >= 1)
     }
 
+    @Test("replay from a sample point to every edge point reproduces the conventions",
+          arguments: ScalarOperation.allCases)
+    func replayToEdges(_ op: ScalarOperation) {
+        let start = op.samplePoints[0]
+        let tape = Tape<Double>()
+        let a = tape.variable(start.x), b = tape.variable(start.y)
+        let y = op.apply(a, b)
+        for p in op.edgePoints {
+            // Kinks and ties are decided inside the rules, not by recorded comparisons,
+            // so replay never refuses these points.
+            tape.replay(at: [p.x, p.y])
+            let adjoints = tape.gradient(of: y)
+            let r = op.referencePartials(p.x, p.y)
+            #expect(matchesConvention(adjoints[a], r.x) && matchesConvention(adjoints[b], r.y),
+                    "\(op) replayed at \(p): (\(adjoints[a]), \(adjoints[b])) vs \(r)")
+        }
+    }
+
+    @Test("a tape of duals (the forward-over-reverse path) follows the conventions at edge points",
+          arguments: ScalarOperation.allCases)
+    func dualTapeAtEdges(_ op: ScalarOperation) {
+        for p in op.edgePoints {
+            let tape = Tape<Dual<Double>>()
+            let a = tape.variable(Dual(p.x)), b = tape.variable(Dual(p.y))
+            let adjoints = tape.gradient(of: op.apply(a, b))
+            let r = op.referencePartials(p.x, p.y)
+            #expect(matchesConvention(adjoints[a].value, r.x) && matchesConvention(adjoints[b].value, r.y),
+                    "\(op) at \(p): (\(adjoints[a].value), \(adjoints[b].value)) vs \(r)")
+        }
+    }
+
     @Test("gradientCheck passes at every sample point (reverse, replay, forward vs differences)",
           arguments: ScalarOperation.allCases)
     func gradientCheckAtSamples(_ op: ScalarOperation) {
