@@ -26,3 +26,11 @@ func dualPartials(_ op: ScalarOperation, _ x: Double, _ y: Double) -> (x: Double
     let dy = op.arity == 2 ? op.apply(Dual(x), Dual(y, derivative: 1)).derivative : 0
     return (dx, dy)
 }
+
+/// Whether two values of the same computation in different modes agree to `ulps` units
+/// in the last place. Modes should agree exactly; a few ulps allow a rule that writes
+/// the value another way (`Dual.sigmoid` computes e·(1/(1 + e)) where `Double` computes
+/// e/(1 + e) for x < 0, one ulp apart).
+func sameValue(_ a: Double, _ b: Double, ulps: Double = 4) -> Bool {
+    a == b || (a.isNaN && b.isNaN) || Swift.abs(a - b) <= ulps * Swift.max(a.ulp, b.ulp)
+}
