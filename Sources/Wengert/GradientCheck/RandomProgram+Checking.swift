@@ -6,8 +6,9 @@
 extension RandomProgram {
     /// Why this program fails a check, or nil when every mode agrees:
     /// - plain `Double`, `Dual` and `Var` values agree to 1e-13 relative;
-    /// - reverse mode, replay and forward mode agree with one another to 1e-10 relative
-    ///   and each with finite differences (`gradientCheck(of:at:)`, default tolerances);
+    /// - reverse mode, replay, forward mode (`Dual`) and chunk mode (`Forward.gradient`)
+    ///   agree with one another to 1e-10 relative, and each with finite differences
+    ///   (`gradientCheck(of:at:)`, default tolerances);
     /// - replaying the recording at a nearby point reproduces a fresh recording there;
     /// - forward-over-reverse Hessian-vector products agree with differences of the
     ///   gradient (`hessianCheck(of:at:)`).
@@ -27,6 +28,10 @@ extension RandomProgram {
             if let a = modes.first, let b = modes.first(where: { !closeEnough($0.analytic, a.analytic, 1e-10) }) {
                 return "∂f/∂x[\(i)]: \(a.mode.rawValue) gives \(a.analytic) but \(b.mode.rawValue) gives \(b.analytic)"
             }
+        }
+        let chunked = Forward.gradient(of: { evaluate($0) }, at: inputs)
+        if let i = inputs.indices.first(where: { !closeEnough(chunked[$0], recorded.gradient[$0], 1e-10) }) {
+            return "∂f/∂x[\(i)]: reverse mode gives \(recorded.gradient[i]) but Forward.gradient (chunks) gives \(chunked[i])"
         }
         if let reason = replayFailure() { return reason }
         let hessian = hessianCheck(of: { evaluate($0) }, at: inputs)
