@@ -1,0 +1,238 @@
+// The tensor recording: a flat, per-thread list of entries, one per differentiable
+// operation (op code, operand entry ids, saved tensors, integer arguments), swept
+// backwards by one loop that applies the rule table of TensorPullbacks.swift. It is the
+// tape of Hogan (2014) lifted from scalars to tensors; no closure or object is made
+// per operation.
+//
+// Lifetime: tensors hold their recording strongly, the thread slot (CWengert slot 1)
+// weakly, so a recording dies with its last tensor; `backward()` frees its entries
+// (saved tensors included) unless asked to retain them. A training loop therefore runs
+// in flat memory with nothing to release by hand.
+
+import CWengert
+
+/// The operations that a recording knows, each with one backward rule.
+@usableFromInline
+enum TensorOperation: UInt8, Sendable {
+    case leaf, freed
+    case add, subtract, multiply, divide, negate, power, atan2, hypot, minimum, maximum
+    case sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, expm1, log, log1p, log2, log10
+    case sqrt, cbrt, abs, erf, sigmoid, softplus, relu, squared
+    case sum, maximumAlongAxes, minimumAlongAxes, reshape, transpose, slice, gather, concatenate
+    case select, matmul, custom
+
+    /// PyTorch-style `grad_fn` name: "MultiplyBackward".
+    @usableFromInline var backwardName: String {
+        let raw = "\(self)"
+        return raw.prefix(1).uppercased() + raw.dropFirst() + "Backward"
+    }
+}
+
+/// A tensor's place in the autograd machinery.
+@usableFromInline
+enum TensorTracking<Scalar: TensorScalar> {
+    /// A leaf: made by `requiringGradient()`; its gradient accumulates in the box.
+    case leaf(TensorLeaf<Scalar>)
+    /// The result of entry `index` of `recording`.
+    case interior(TensorRecording<Scalar>, Int)
+}
+
+/// The identity and accumulated gradient of a leaf tensor; shared by its copies.
+public final class TensorLeaf<Scalar: TensorScalar> {
+    /// The accumulated gradient, nil until the first backward pass reaches the leaf.
+    @usableFromInline var grad: Tensor<Scalar>?
+    /// The leaf's entry in the recording it was last used in (checked before reuse).
+    @usableFromInline var cachedEntry: Int = -1
+    @inlinable init() {}
+}
+
+/// One recorded operation. Operands, saved tensors and arguments live in the
+/// recording's flat arrays; an entry names its ranges there.
+@usableFromInline
+struct TensorEntry {
+    @usableFromInline var operation: TensorOperation
+    @usableFromInline var operandStart: Int32
+    @usableFromInline var operandCount: Int32
+    @usableFromInline var savedStart: Int32
+    @usableFromInline var savedCount: Int32
+    @usableFromInline var argumentStart: Int32
+    @usableFromInline var argumentCount: Int32
+
+    @inlinable init(
+        operation: TensorOperation, operandStart: Int, operandCount: Int, savedStart: Int, savedCount: Int,
+        argumentStart: Int, argumentCount: Int
+    ) {
+        self.operation = operation
+        self.operandStart = Int32(truncatingIfNeeded: operandStart)
+        self.operandCount = Int32(truncatingIfNeeded: operandCount)
+        self.savedStart = Int32(truncatingIfNeeded: savedStart)
+        self.savedCount = Int32(truncatingIfNeeded: savedCount)
+        self.argumentStart = Int32(truncatingIfNeeded: argumentStart)
+        self.argumentCount = Int32(truncatingIfNeeded: argumentCount)
+    }
+}
+
+/// The per-thread holder of the live recordings (one per scalar type), weakly.
+/// Created once per thread and kept for the thread's life in CWengert slot 1.
+public final class TensorThreadState {
+    /// The thread's live `Float` recording.
+    @usableFromInline weak var float: TensorRecording<Float>?
+    /// The thread's live `Double` recording.
+    @usableFromInline weak var double: TensorRecording<Double>?
+    @inlinable init() {}
+
+    /// The calling thread's state.
+    @inlinable static var current: TensorThreadState {
+        if let raw = wengert_thread_slot(1) {
+            return Unmanaged<TensorThreadState>.fromOpaque(raw).takeUnretainedValue()
+        }
+        return makeCurrent()
+    }
+
+    @inline(never) @usableFromInline
+    static func makeCurrent() -> TensorThreadState {
+        let state = TensorThreadState()
+        wengert_set_thread_slot(1, Unmanaged.passRetained(state).toOpaque())
+        return state
+    }
+}
+
+/// A recording of tensor operations on one thread, in execution order.
+public final class TensorRecording<Scalar: TensorScalar> {
+    @usableFromInline var entries: [TensorEntry] = []
+    /// Operand entry ids of all entries, concatenated.
+    @usableFromInline var operands: [Int32] = []
+    /// The shape of each operand, parallel to `operands` (for unbroadcasting gradients).
+    @usableFromInline var operandShapes: [[Int]] = []
+    /// Tensors saved for backward rules, concatenated.
+    @usableFromInline var saved: [Tensor<Scalar>] = []
+    /// Integer arguments (axes, ranges, indices), concatenated.
+    @usableFromInline var arguments: [Int] = []
+    /// The leaf boxes referred to by `.leaf` entries.
+    @usableFromInline var leaves: [TensorLeaf<Scalar>] = []
+    /// The custom functions referred to by `.custom` entries.
+    @usableFromInline var customFunctions: [CustomFunction<Scalar>] = []
+    /// True once a backward pass has freed the entries.
+    @usableFromInline var isFreed = false
+    /// The thread that records into it (recordings are not shared across threads).
+    @usableFromInline let owner: TensorThreadState
+
+    @inlinable init(owner: TensorThreadState) {
+        self.owner = owner
+        entries.reserveCapacity(64)
+    }
+
+    /// The number of entries recorded.
+    @inlinable public var count: Int { entries.count }
+
+    /// The live recording of the calling thread, made on first use or after the previous
+    /// one was freed by a backward pass.
+    @inlinable static var current: TensorRecording<Scalar> {
+        let state = TensorThreadState.current
+        if let live = Scalar._recording(in: state), !live.isFreed { return live }
+        let fresh = TensorRecording(owner: state)
+        Scalar._setRecording(fresh, in: state)
+        return fresh
+    }
+
+    /// The entry id of a tracked operand in this recording, adding an entry for a leaf
+    /// on its first use and a `.freed` marker for a tensor of a freed recording.
+    @inlinable func entry(for tracking: TensorTracking<Scalar>, shape: [Int]) -> Int {
+        switch tracking {
+        case .interior(let recording, let index):
+            if recording === self { return index }
+            if recording.owner !== owner {
+                wengertTensorInvalid("a tensor recorded on another thread was used here; detach it first (detached()).")
+            }
+            return appendMarker(.freed, argument: index)
+        case .leaf(let box):
+            let cached = box.cachedEntry
+            if cached >= 0, cached < entries.count, entries[cached].operation == .leaf,
+                leaves[arguments[Int(entries[cached].argumentStart)]] === box
+            {
+                return cached
+            }
+            leaves.append(box)
+            let id = appendMarker(.leaf, argument: leaves.count - 1)
+            box.cachedEntry = id
+            return id
+        }
+    }
+
+    @inlinable func appendMarker(_ operation: TensorOperation, argument: Int) -> Int {
+        entries.append(
+            TensorEntry(
+                operation: operation, operandStart: operands.count, operandCount: 0, savedStart: saved.count,
+                savedCount: 0, argumentStart: arguments.count, argumentCount: 1))
+        arguments.append(argument)
+        return entries.count - 1
+    }
+
+    /// Appends one entry and returns its id.
+    @inlinable func append(
+        _ operation: TensorOperation, operands inputs: [Tensor<Scalar>], saving: [Tensor<Scalar>],
+        arguments args: [Int]
+    ) -> Int {
+        let operandStart = operands.count
+        for input in inputs {
+            if let tracking = input.tracking {
+                operands.append(Int32(truncatingIfNeeded: entry(for: tracking, shape: input.dimensions)))
+            } else {
+                operands.append(-1)
+            }
+            operandShapes.append(input.dimensions)
+        }
+        let savedStart = saved.count
+        for s in saving { saved.append(s.untracked) }
+        let argumentStart = arguments.count
+        arguments.append(contentsOf: args)
+        entries.append(
+            TensorEntry(
+                operation: operation, operandStart: operandStart, operandCount: inputs.count, savedStart: savedStart,
+                savedCount: saving.count, argumentStart: argumentStart, argumentCount: args.count))
+        return entries.count - 1
+    }
+
+    /// Drops every entry and saved tensor; tensors that still refer to the recording
+    /// find it freed, and a backward pass through them stops with a message.
+    @inlinable func free() {
+        isFreed = true
+        entries = []
+        operands = []
+        operandShapes = []
+        saved = []
+        arguments = []
+        leaves = []
+        customFunctions = []
+    }
+}
+
+extension Tensor {
+    /// This tensor without its place in a recording (saved tensors must not keep the
+    /// recording alive through themselves).
+    @inlinable var untracked: Tensor {
+        var copy = self
+        copy.tracking = nil
+        return copy
+    }
+
+    /// Records `operation` with `result` as its output if gradients are enabled and any
+    /// operand is tracked; otherwise returns `result` untouched.
+    @inlinable static func recorded(
+        _ result: Tensor, _ operation: TensorOperation, operands: [Tensor], saving: [Tensor] = [],
+        arguments: [Int] = []
+    ) -> Tensor {
+        var output = result
+        if !isGradientEnabled { return output }
+        var tracked = false
+        for o in operands where o.tracking != nil { tracked = true }
+        if !tracked { return output }
+        let recording = TensorRecording<Scalar>.current
+        let id = recording.append(operation, operands: operands, saving: saving, arguments: arguments)
+        output.tracking = .interior(recording, id)
+        return output
+    }
+
+    /// Whether operations are recorded on this thread (false inside `withoutGradient`).
+    @inlinable static var isGradientEnabled: Bool { wengert_thread_slot(2) == nil }
+}
