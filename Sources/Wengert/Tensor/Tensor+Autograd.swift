@@ -40,11 +40,19 @@ extension Tensor {
     /// - Complexity: O(1).
     @inlinable public func detached() -> Tensor { untracked }
 
+    /// The number of entries in the calling thread's live recording of this scalar
+    /// type: 0 when none is alive (freed by `backward()` or by its last tensor going away).
+    /// For tests and memory measurements.
+    /// - Complexity: O(1).
+    public static var recordedEntryCount: Int {
+        guard let live = Scalar._recording(in: TensorThreadState.current), !live.isFreed else { return 0 }
+        return live.count
+    }
+
     /// The name of the operation that made this tensor ("MultiplyBackward", PyTorch's
     /// `grad_fn`); nil for leaves and constants.
     public var gradientFunctionName: String? {
         guard case .interior(let recording, let index) = tracking else { return nil }
-        if recording.isFreed { return "FreedBackward" }
         return recording.entries[index].operation.backwardName
     }
 

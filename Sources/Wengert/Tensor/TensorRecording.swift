@@ -193,11 +193,12 @@ public final class TensorRecording<Scalar: TensorScalar> {
         return entries.count - 1
     }
 
-    /// Drops every entry and saved tensor; tensors that still refer to the recording
-    /// find it freed, and a backward pass through them stops with a message.
+    /// Drops the saved tensors, operands and arguments (the bulk of the memory); tensors
+    /// that still refer to the recording find it freed, and a backward pass through them
+    /// stops with a message. The entries (28 bytes each) stay so that those tensors can
+    /// still name the operation that made them.
     @inlinable func free() {
         isFreed = true
-        entries = []
         operands = []
         operandShapes = []
         saved = []
