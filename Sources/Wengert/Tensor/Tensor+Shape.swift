@@ -34,7 +34,7 @@ extension Tensor {
 
     /// The tensor with a new axis of extent 1 at `axis` (in 0...rank; negative counts from the end).
     @inlinable public func unsqueezed(axis: Int) -> Tensor {
-        let a = TensorShape.normalize(axis: axis < 0 ? axis + 1 : axis, rank: rank + 1, operation: "unsqueezed")
+        let a = TensorShape.normalize(axis: axis, rank: rank + 1, operation: "unsqueezed")
         var shape = dimensions
         shape.insert(1, at: a)
         return reshaped(to: shape)
