@@ -69,6 +69,16 @@ func runMeasurements() {
         for _ in 0..<ops { y = y * one }
         y.backward()
     }
+    if CommandLine.arguments.dropFirst(2).first == "record" {
+        // Profiling aid: `perf record wengert-examples measure record`.
+        var y = Tensor<Float>([1]).requiringGradient()
+        for i in 0..<2_000_000 {
+            y = y * one
+            if i % 1000 == 0 { y = y.detached().requiringGradient() }
+        }
+        print(y.scalar)
+        return
+    }
     print("record + backward: \(fmt(backwardChain / Double(ops) * 1e9, 1)) ns per op")
 
     // 2. Elementwise bandwidth: a + b on 4M Floats (12 bytes moved per element) vs memcpy.

@@ -18,12 +18,13 @@ public final class Adam<Scalar: TensorScalar> {
     /// λ, the L2 penalty added to each gradient.
     public var weightDecay: Scalar
     /// The number of steps taken.
-    public private(set) var stepCount = 0
+    public var stepCount: Int { steps }
+    @usableFromInline var steps = 0
     @usableFromInline var firstMoments: [Tensor<Scalar>?]
     @usableFromInline var secondMoments: [Tensor<Scalar>?]
 
     /// Makes the optimiser with PyTorch's defaults (η 1e-3, β 0.9 and 0.999, ε 1e-8).
-    public init(
+    @inlinable public init(
         parameters: [Tensor<Scalar>], learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999,
         epsilon: Scalar = 1e-8, weightDecay: Scalar = 0
     ) {
@@ -39,9 +40,9 @@ public final class Adam<Scalar: TensorScalar> {
 
     /// One update of every parameter that has a gradient.
     /// - Complexity: O(total parameter size), unrecorded.
-    public func step() {
-        stepCount += 1
-        let c1 = 1 - Scalar.pow(beta1, Scalar(stepCount)), c2 = 1 - Scalar.pow(beta2, Scalar(stepCount))
+    @inlinable public func step() {
+        steps += 1
+        let c1 = 1 - Scalar.pow(beta1, Scalar(steps)), c2 = 1 - Scalar.pow(beta2, Scalar(steps))
         withoutGradient {
             for i in parameters.indices {
                 guard var g = parameters[i].grad else { continue }
@@ -57,7 +58,7 @@ public final class Adam<Scalar: TensorScalar> {
 
     /// Sets every parameter's gradient to zero.
     /// - Complexity: O(total parameter size).
-    public func zeroGradient() {
+    @inlinable public func zeroGradient() {
         for p in parameters { p.zeroGradient() }
     }
 }

@@ -28,7 +28,7 @@ public final class SGD<Scalar: TensorScalar> {
     @usableFromInline var velocities: [Tensor<Scalar>?]
 
     /// Makes the optimiser; parameters that do not require a gradient are made leaves.
-    public init(
+    @inlinable public init(
         parameters: [Tensor<Scalar>], learningRate: Scalar, momentum: Scalar = 0, weightDecay: Scalar = 0,
         nesterov: Bool = false
     ) {
@@ -42,7 +42,7 @@ public final class SGD<Scalar: TensorScalar> {
 
     /// One update of every parameter that has a gradient.
     /// - Complexity: O(total parameter size), unrecorded.
-    public func step() {
+    @inlinable public func step() {
         withoutGradient {
             for i in parameters.indices {
                 guard var g = parameters[i].grad else { continue }
@@ -59,7 +59,7 @@ public final class SGD<Scalar: TensorScalar> {
 
     /// Sets every parameter's gradient to zero.
     /// - Complexity: O(total parameter size).
-    public func zeroGradient() {
+    @inlinable public func zeroGradient() {
         for p in parameters { p.zeroGradient() }
     }
 }

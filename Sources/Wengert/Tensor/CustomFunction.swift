@@ -30,13 +30,13 @@ public struct CustomFunction<Scalar: TensorScalar>: Sendable {
 
     /// Applies the function; records one `.custom` entry when `x` is tracked.
     /// - Complexity: that of `forward`, plus one recorded entry.
-    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+    @inlinable public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let out = withoutGradient { forward(x.untracked) }
         if !Tensor<Scalar>.isGradientEnabled || x.tracking == nil { return out.untracked }
         let recording = TensorRecording<Scalar>.current
         recording.customFunctions.append(self)
         var result = out.untracked
-        let id = recording.append(.custom, operands: [x], saving: [x], arguments: [recording.customFunctions.count - 1])
+        let id = recording.append(.custom, x, nil, saving: x, nil, nil, arguments: [recording.customFunctions.count - 1])
         result.tracking = .interior(recording, id)
         return result
     }

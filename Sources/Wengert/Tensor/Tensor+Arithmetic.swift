@@ -5,28 +5,28 @@ extension Tensor {
     /// a + b elementwise, broadcasting. Stops with both shapes if they do not broadcast.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static func + (a: Tensor, b: Tensor) -> Tensor {
-        recorded(TensorKernels.arithmetic(.add, a, b, operation: "+"), .add, operands: [a, b])
+        recorded(TensorKernels.arithmetic(.add, a, b, operation: "+"), .add, a, b)
     }
     /// a - b elementwise, broadcasting.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static func - (a: Tensor, b: Tensor) -> Tensor {
-        recorded(TensorKernels.arithmetic(.subtract, a, b, operation: "-"), .subtract, operands: [a, b])
+        recorded(TensorKernels.arithmetic(.subtract, a, b, operation: "-"), .subtract, a, b)
     }
     /// a · b elementwise, broadcasting.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static func * (a: Tensor, b: Tensor) -> Tensor {
-        recorded(TensorKernels.arithmetic(.multiply, a, b, operation: "*"), .multiply, operands: [a, b], saving: [a, b])
+        recorded(TensorKernels.arithmetic(.multiply, a, b, operation: "*"), .multiply, a, b, saving: a, b)
     }
     /// a / b elementwise, broadcasting.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = TensorKernels.arithmetic(.divide, a, b, operation: "/")
-        return recorded(out, .divide, operands: [a, b], saving: [b, out])
+        return recorded(out, .divide, a, b, saving: b, out)
     }
     /// -a elementwise.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static prefix func - (a: Tensor) -> Tensor {
-        recorded(TensorKernels.map(a) { -$0 }, .negate, operands: [a])
+        recorded(TensorKernels.map(a) { -$0 }, .negate, a)
     }
 
     /// The tensor + a scalar (a 0-d constant, broadcast).
@@ -49,7 +49,7 @@ extension Tensor {
     /// x² elementwise (one entry rather than x * x's).
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public func squared() -> Tensor {
-        Tensor.recorded(TensorKernels.map(self) { $0 * $0 }, .squared, operands: [self], saving: [self])
+        Tensor.recorded(TensorKernels.map(self) { $0 * $0 }, .squared, self, saving: self)
     }
 
     /// Replaces `lhs` with `lhs op rhs`. On a leaf that requires a gradient this is only

@@ -41,11 +41,13 @@ extension Tensor {
     @inlinable public func detached() -> Tensor { untracked }
 
     /// The number of entries in the calling thread's live recording of this scalar
-    /// type: 0 when none is alive (freed by `backward()` or by its last tensor going away).
+    /// type: 0 when none is alive (freed by `backward()`, or no tensor refers to it).
     /// For tests and memory measurements.
     /// - Complexity: O(1).
-    public static var recordedEntryCount: Int {
-        guard let live = Scalar._recording(in: TensorThreadState.current), !live.isFreed else { return 0 }
+    @inlinable public static var recordedEntryCount: Int {
+        let state = TensorThreadState.current
+        if Scalar._isRecordingUnique(in: state) { return 0 }
+        guard let live = Scalar._recording(in: state), !live.isFreed else { return 0 }
         return live.count
     }
 
@@ -61,7 +63,7 @@ extension Tensor {
     /// `retainingGraph`; a second backward over a freed recording stops with a message.
     /// - Complexity: one sweep over the recording, each entry's rule costing about as
     ///   much as its forward operation.
-    public func backward(retainingGraph: Bool = false) {
+    @inlinable public func backward(retainingGraph: Bool = false) {
         if scalarCount != 1 { wengertTensorNotScalar(dimensions, operation: "backward()") }
         backward(seed: Tensor(repeating: 1, shape: dimensions, on: placement), retainingGraph: retainingGraph)
     }
@@ -69,7 +71,7 @@ extension Tensor {
     /// Back-propagates the cotangent `seed` (a vector-Jacobian product): each leaf's
     /// `grad` grows by seedᵀ·∂self/∂leaf. `seed` must broadcast to this tensor's shape.
     /// - Complexity: one sweep over the recording.
-    public func backward(seed: Tensor, retainingGraph: Bool = false) {
+    @inlinable public func backward(seed: Tensor, retainingGraph: Bool = false) {
         guard let broadcast = TensorShape.broadcast(dimensions, seed.dimensions), broadcast == dimensions else {
             wengertTensorShapeMismatch(dimensions, seed.dimensions, operation: "backward(seed:)")
         }
@@ -100,7 +102,7 @@ extension TensorRecording {
     /// The reverse sweep: entries from `start` down to 0, each one's rule turning its
     /// output's cotangent into its operands'. Operands always precede their users, so
     /// one pass suffices.
-    @usableFromInline
+    @inlinable
     func backward(from start: Int, seed: Tensor<Scalar>, retainingGraph: Bool) {
         if isFreed {
             wengertTensorInvalid(

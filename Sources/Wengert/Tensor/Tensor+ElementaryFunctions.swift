@@ -4,11 +4,11 @@
 extension Tensor {
     @inlinable static func unary(_ x: Tensor, _ operation: TensorOperation, savingOutput: Bool, _ f: (Scalar) -> Scalar) -> Tensor {
         let out = TensorKernels.map(x, f)
-        return recorded(out, operation, operands: [x], saving: savingOutput ? [x, out] : [x])
+        return recorded(out, operation, x, saving: x, savingOutput ? out : nil)
     }
     @inlinable static func binary(_ x: Tensor, _ y: Tensor, _ operation: TensorOperation, _ name: StaticString, _ f: (Scalar, Scalar) -> Scalar) -> Tensor {
         let out = TensorKernels.zip(x, y, operation: name, f)
-        return recorded(out, operation, operands: [x, y], saving: [x, y, out])
+        return recorded(out, operation, x, y, saving: x, y, out)
     }
 }
 

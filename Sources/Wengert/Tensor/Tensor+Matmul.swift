@@ -7,5 +7,5 @@
 /// Backward: ∂a = g·bᵀ, ∂b = aᵀ·g, each summed over broadcast batch axes.
 /// - Complexity: O(batch·m·n·k) and one recorded entry.
 @inlinable public func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
-    Tensor.recorded(TensorKernels.matmul(a, b), .matmul, operands: [a, b], saving: [a, b])
+    Tensor.recorded(TensorKernels.matmul(a, b), .matmul, a, b, saving: a, b)
 }

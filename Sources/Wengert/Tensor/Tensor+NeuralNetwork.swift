@@ -31,7 +31,7 @@ extension Tensor {
         var out = a.storage
         for i in 0..<out.count where m.storage[i] != 0 { out[i] = b.storage[i] }
         let result = Tensor(uncheckedStorage: out, shape: full, device: placement)
-        return Tensor.recorded(result, .select, operands: [self, other], saving: [m])
+        return Tensor.recorded(result, .select, self, other, saving: m)
     }
 }
 

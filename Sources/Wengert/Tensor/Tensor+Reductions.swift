@@ -28,7 +28,7 @@ extension Tensor {
         let axes = normalizedAxes(axes, operation: "sum")
         var out = TensorKernels.sum(self, axes: axes)
         out.dimensions = reducedShape(axes, keeping: keepingDimensions)
-        return Tensor.recorded(out, .sum, operands: [self], arguments: axes)
+        return Tensor.recorded(out, .sum, self, arguments: axes)
     }
 
     /// The arithmetic mean of all scalars, as a 0-d tensor.
@@ -54,7 +54,7 @@ extension Tensor {
         let kept = Tensor(uncheckedStorage: values, shape: shape, device: placement)
         var out = kept
         out.dimensions = reducedShape(axes, keeping: keepingDimensions)
-        return Tensor.recorded(out, largest ? .maximumAlongAxes : .minimumAlongAxes, operands: [self], saving: [self, kept], arguments: axes)
+        return Tensor.recorded(out, largest ? .maximumAlongAxes : .minimumAlongAxes, self, saving: self, kept, arguments: axes)
     }
 
     /// The largest scalar, as a 0-d tensor; ties share the gradient equally.

@@ -17,7 +17,7 @@ extension Tensor {
         }
         var out = untracked
         out.dimensions = target
-        return Tensor.recorded(out, .reshape, operands: [self])
+        return Tensor.recorded(out, .reshape, self)
     }
 
     /// The tensor with all axes of extent 1 removed.
@@ -56,7 +56,7 @@ extension Tensor {
         if permutation.sorted() != Array(0..<rank) {
             wengertTensorInvalid("transposed(permutation: \(permutation)) is not a permutation of the axes of shape \(dimensions).")
         }
-        return Tensor.recorded(TensorKernels.permute(self, permutation), .transpose, operands: [self], arguments: permutation)
+        return Tensor.recorded(TensorKernels.permute(self, permutation), .transpose, self, arguments: permutation)
     }
 
     /// Positions `range` along `axis`. Stops with the range and extent when out of bounds.
@@ -77,7 +77,7 @@ extension Tensor {
             out.append(contentsOf: storage[base..<(base + range.count * inner)])
         }
         let result = Tensor(uncheckedStorage: out, shape: shape, device: placement)
-        return Tensor.recorded(result, .slice, operands: [self], arguments: [a, range.lowerBound, range.upperBound])
+        return Tensor.recorded(result, .slice, self, arguments: [a, range.lowerBound, range.upperBound])
     }
 
     /// The slice at `index` along axis 0, with that axis removed (`a[0]`). Tracked.
@@ -115,7 +115,7 @@ extension Tensor {
             }
         }
         let result = Tensor(uncheckedStorage: out, shape: shape, device: placement)
-        return Tensor.recorded(result, .gather, operands: [self], arguments: [a] + indices)
+        return Tensor.recorded(result, .gather, self, arguments: [a] + indices)
     }
 
     /// The tensors joined along `axis`; all other extents must agree.

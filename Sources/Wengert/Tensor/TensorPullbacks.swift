@@ -6,7 +6,7 @@
 
 @usableFromInline
 enum TensorPullbacks {
-    @usableFromInline
+    @inlinable
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ g: Tensor<S>, saved: [Tensor<S>], arguments: [Int],
         operandShapes: [[Int]], customFunctions: [CustomFunction<S>]

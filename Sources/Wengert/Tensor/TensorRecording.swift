@@ -4,10 +4,10 @@
 // tape of Hogan (2014) lifted from scalars to tensors; no closure or object is made
 // per operation.
 //
-// Lifetime: tensors hold their recording strongly, the thread slot (CWengert slot 1)
-// weakly, so a recording dies with its last tensor; `backward()` frees its entries
-// (saved tensors included) unless asked to retain them. A training loop therefore runs
-// in flat memory with nothing to release by hand.
+// Lifetime: tensors hold their recording strongly; `backward()` frees its saved tensors
+// unless asked to retain them, and a recording that no tensor refers to any more is
+// cleared (and its buffers reused) at the thread's next recorded operation. A training
+// loop therefore runs in flat memory with nothing to release by hand.
 
 import CWengert
 
@@ -40,7 +40,7 @@ enum TensorTracking<Scalar: TensorScalar> {
 /// The identity and accumulated gradient of a leaf tensor; shared by its copies.
 public final class TensorLeaf<Scalar: TensorScalar> {
     /// The accumulated gradient, nil until the first backward pass reaches the leaf.
-    @usableFromInline var grad: Tensor<Scalar>?
+    @exclusivity(unchecked) @usableFromInline var grad: Tensor<Scalar>?
     /// The leaf's entry in the recording it was last used in (checked before reuse).
     @usableFromInline var cachedEntry: Int = -1
     @inlinable init() {}
@@ -72,13 +72,18 @@ struct TensorEntry {
     }
 }
 
-/// The per-thread holder of the live recordings (one per scalar type), weakly.
-/// Created once per thread and kept for the thread's life in CWengert slot 1.
+/// The per-thread holder of the live recordings (one per scalar type), in CWengert slot 1.
+///
+/// It holds them strongly and recognises a recording that no tensor refers to any more
+/// by its reference count (`isKnownUniquelyReferenced`): such a recording is cleared
+/// at the next recorded operation and its buffers reused, like Stan's arena. A weak
+/// reference would say the same, but it moves the recording's reference count to a side
+/// table and made every retain and release on the hot path take the slow path.
 public final class TensorThreadState {
-    /// The thread's live `Float` recording.
-    @usableFromInline weak var float: TensorRecording<Float>?
-    /// The thread's live `Double` recording.
-    @usableFromInline weak var double: TensorRecording<Double>?
+    /// The thread's `Float` recording.
+    @exclusivity(unchecked) @usableFromInline var float: TensorRecording<Float>?
+    /// The thread's `Double` recording.
+    @exclusivity(unchecked) @usableFromInline var double: TensorRecording<Double>?
     @inlinable init() {}
 
     /// The calling thread's state.
@@ -98,20 +103,24 @@ public final class TensorThreadState {
 }
 
 /// A recording of tensor operations on one thread, in execution order.
+//
+// The arrays are `@exclusivity(unchecked)`: a recording is confined to its thread and
+// never hands out inout access to them, and the dynamic checks on class storage cost
+// more than the rest of recording an entry (NOTES.md measured 6 to 7 ns each).
 public final class TensorRecording<Scalar: TensorScalar> {
-    @usableFromInline var entries: [TensorEntry] = []
-    /// Operand entry ids of all entries, concatenated.
-    @usableFromInline var operands: [Int32] = []
+    @exclusivity(unchecked) @usableFromInline var entries: [TensorEntry] = []
+    /// Operand entry ids of all entries, concatenated (-1 for an untracked operand).
+    @exclusivity(unchecked) @usableFromInline var operands: [Int32] = []
     /// The shape of each operand, parallel to `operands` (for unbroadcasting gradients).
-    @usableFromInline var operandShapes: [[Int]] = []
+    @exclusivity(unchecked) @usableFromInline var operandShapes: [[Int]] = []
     /// Tensors saved for backward rules, concatenated.
-    @usableFromInline var saved: [Tensor<Scalar>] = []
+    @exclusivity(unchecked) @usableFromInline var saved: [Tensor<Scalar>] = []
     /// Integer arguments (axes, ranges, indices), concatenated.
-    @usableFromInline var arguments: [Int] = []
+    @exclusivity(unchecked) @usableFromInline var arguments: [Int] = []
     /// The leaf boxes referred to by `.leaf` entries.
-    @usableFromInline var leaves: [TensorLeaf<Scalar>] = []
+    @exclusivity(unchecked) @usableFromInline var leaves: [TensorLeaf<Scalar>] = []
     /// The custom functions referred to by `.custom` entries.
-    @usableFromInline var customFunctions: [CustomFunction<Scalar>] = []
+    @exclusivity(unchecked) @usableFromInline var customFunctions: [CustomFunction<Scalar>] = []
     /// True once a backward pass has freed the entries.
     @usableFromInline var isFreed = false
     /// The thread that records into it (recordings are not shared across threads).
@@ -129,6 +138,12 @@ public final class TensorRecording<Scalar: TensorScalar> {
     /// one was freed by a backward pass.
     @inlinable static var current: TensorRecording<Scalar> {
         let state = TensorThreadState.current
+        if Scalar._isRecordingUnique(in: state), let unused = Scalar._recording(in: state) {
+            // No tensor refers to it: whatever it holds is unreachable, so start over
+            // in the same buffers.
+            if unused.isFreed || !unused.entries.isEmpty { unused.reset() }
+            return unused
+        }
         if let live = Scalar._recording(in: state), !live.isFreed { return live }
         let fresh = TensorRecording(owner: state)
         Scalar._setRecording(fresh, in: state)
@@ -168,28 +183,48 @@ public final class TensorRecording<Scalar: TensorScalar> {
         return entries.count - 1
     }
 
-    /// Appends one entry and returns its id.
+    @inlinable func appendOperand(_ input: Tensor<Scalar>) {
+        if let tracking = input.tracking {
+            operands.append(Int32(truncatingIfNeeded: entry(for: tracking, shape: input.dimensions)))
+        } else {
+            operands.append(-1)
+        }
+        operandShapes.append(input.dimensions)
+    }
+
+    /// Appends one entry with up to two operands and three saved tensors (no
+    /// intermediate arrays: this is the per-operation hot path) and returns its id.
     @inlinable func append(
-        _ operation: TensorOperation, operands inputs: [Tensor<Scalar>], saving: [Tensor<Scalar>],
-        arguments args: [Int]
+        _ operation: TensorOperation, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>?, saving s0: Tensor<Scalar>?,
+        _ s1: Tensor<Scalar>?, _ s2: Tensor<Scalar>?, arguments args: [Int]
     ) -> Int {
         let operandStart = operands.count
-        for input in inputs {
-            if let tracking = input.tracking {
-                operands.append(Int32(truncatingIfNeeded: entry(for: tracking, shape: input.dimensions)))
-            } else {
-                operands.append(-1)
-            }
-            operandShapes.append(input.dimensions)
-        }
+        appendOperand(a)
+        if let b { appendOperand(b) }
         let savedStart = saved.count
-        for s in saving { saved.append(s.untracked) }
+        if let s0 { saved.append(s0.untracked) }
+        if let s1 { saved.append(s1.untracked) }
+        if let s2 { saved.append(s2.untracked) }
+        let argumentStart = arguments.count
+        if !args.isEmpty { arguments.append(contentsOf: args) }
+        entries.append(
+            TensorEntry(
+                operation: operation, operandStart: operandStart, operandCount: operands.count - operandStart,
+                savedStart: savedStart, savedCount: saved.count - savedStart, argumentStart: argumentStart,
+                argumentCount: args.count))
+        return entries.count - 1
+    }
+
+    /// Appends one entry with any number of operands (concatenation) and returns its id.
+    @inlinable func append(_ operation: TensorOperation, operands inputs: [Tensor<Scalar>], arguments args: [Int]) -> Int {
+        let operandStart = operands.count
+        for input in inputs { appendOperand(input) }
         let argumentStart = arguments.count
         arguments.append(contentsOf: args)
         entries.append(
             TensorEntry(
-                operation: operation, operandStart: operandStart, operandCount: inputs.count, savedStart: savedStart,
-                savedCount: saving.count, argumentStart: argumentStart, argumentCount: args.count))
+                operation: operation, operandStart: operandStart, operandCount: inputs.count, savedStart: saved.count,
+                savedCount: 0, argumentStart: argumentStart, argumentCount: args.count))
         return entries.count - 1
     }
 
@@ -199,12 +234,20 @@ public final class TensorRecording<Scalar: TensorScalar> {
     /// still name the operation that made them.
     @inlinable func free() {
         isFreed = true
-        operands = []
-        operandShapes = []
-        saved = []
-        arguments = []
-        leaves = []
-        customFunctions = []
+        operands.removeAll(keepingCapacity: true)
+        operandShapes.removeAll(keepingCapacity: true)
+        saved.removeAll(keepingCapacity: true)
+        arguments.removeAll(keepingCapacity: true)
+        leaves.removeAll(keepingCapacity: true)
+        customFunctions.removeAll(keepingCapacity: true)
+    }
+
+    /// Empties the recording for reuse, keeping its buffers. Only for a recording that
+    /// no tensor refers to.
+    @inlinable func reset() {
+        free()
+        entries.removeAll(keepingCapacity: true)
+        isFreed = false
     }
 }
 
@@ -217,19 +260,27 @@ extension Tensor {
         return copy
     }
 
-    /// Records `operation` with `result` as its output if gradients are enabled and any
+    /// Records `operation` with `result` as its output if gradients are enabled and an
     /// operand is tracked; otherwise returns `result` untouched.
     @inlinable static func recorded(
-        _ result: Tensor, _ operation: TensorOperation, operands: [Tensor], saving: [Tensor] = [],
-        arguments: [Int] = []
+        _ result: Tensor, _ operation: TensorOperation, _ a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil,
+        _ s1: Tensor? = nil, _ s2: Tensor? = nil, arguments: [Int] = []
     ) -> Tensor {
+        if a.tracking == nil && b?.tracking == nil { return result }
+        if !isGradientEnabled { return result }
         var output = result
-        if !isGradientEnabled { return output }
-        var tracked = false
-        for o in operands where o.tracking != nil { tracked = true }
-        if !tracked { return output }
         let recording = TensorRecording<Scalar>.current
-        let id = recording.append(operation, operands: operands, saving: saving, arguments: arguments)
+        let id = recording.append(operation, a, b, saving: s0, s1, s2, arguments: arguments)
+        output.tracking = .interior(recording, id)
+        return output
+    }
+
+    /// `recorded` for any number of operands.
+    @inlinable static func recorded(_ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: [Int]) -> Tensor {
+        if !operands.contains(where: { $0.tracking != nil }) || !isGradientEnabled { return result }
+        var output = result
+        let recording = TensorRecording<Scalar>.current
+        let id = recording.append(operation, operands: operands, arguments: arguments)
         output.tracking = .interior(recording, id)
         return output
     }

@@ -21,6 +21,8 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
         _ c: UnsafeMutablePointer<Self>, accumulate: Bool)
     /// The live recording of this scalar type on the calling thread, if any.
     static func _recording(in state: TensorThreadState) -> TensorRecording<Self>?
+    /// Whether the thread state holds the only reference to its recording of this type.
+    static func _isRecordingUnique(in state: TensorThreadState) -> Bool
     /// Makes `recording` the live recording of this scalar type on the calling thread.
     static func _setRecording(_ recording: TensorRecording<Self>, in state: TensorThreadState)
 }
@@ -43,6 +45,10 @@ extension Float: TensorScalar {
     /// The thread's `Float` recording.
     @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Float>? {
         state.float
+    }
+    /// Whether nothing but the thread state refers to the `Float` recording.
+    @inlinable public static func _isRecordingUnique(in state: TensorThreadState) -> Bool {
+        isKnownUniquelyReferenced(&state.float)
     }
     /// Sets the thread's `Float` recording.
     @inlinable public static func _setRecording(_ recording: TensorRecording<Float>, in state: TensorThreadState) {
@@ -68,6 +74,10 @@ extension Double: TensorScalar {
     /// The thread's `Double` recording.
     @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Double>? {
         state.double
+    }
+    /// Whether nothing but the thread state refers to the `Double` recording.
+    @inlinable public static func _isRecordingUnique(in state: TensorThreadState) -> Bool {
+        isKnownUniquelyReferenced(&state.double)
     }
     /// Sets the thread's `Double` recording.
     @inlinable public static func _setRecording(_ recording: TensorRecording<Double>, in state: TensorThreadState) {
