@@ -34,9 +34,13 @@ enum TensorKernels {
         let shape = broadcastShape(a, b, operation: operation)
         let n = TensorShape.count(shape)
         let na = a.storage.count, nb = b.storage.count
-        var out = [S](unsafeUninitializedCapacity: n) { _, initialized in
-            initialized = n
-        }
+        // Small outputs take the zero-filled initialiser: its storage type is resolved
+        // once per specialisation, while the uninitialised one looks up generic metadata
+        // on every call (measured at ~20 ns, a tenth of the cost of a recorded op).
+        var out =
+            n <= 4096
+            ? [S](repeating: 0, count: n)
+            : [S](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { po in

@@ -94,3 +94,12 @@ extension Tensor: CustomStringConvertible {
         return text
     }
 }
+
+extension Tensor: Equatable {
+    /// Equal shapes, devices and scalars (IEEE comparison: NaN differs from itself).
+    /// Whether either requires a gradient does not matter.
+    /// - Complexity: O(n).
+    @inlinable public static func == (a: Tensor, b: Tensor) -> Bool {
+        a.dimensions == b.dimensions && a.placement == b.placement && a.storage == b.storage
+    }
+}
