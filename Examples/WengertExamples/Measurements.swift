@@ -49,6 +49,7 @@ func linearRegressionSteps(_ steps: Int) -> Float {
 }
 
 func runMeasurements() {
+    if CommandLine.arguments.dropFirst(2).first == "memory" { return runMemoryMeasurement() }
     // 1. Recording overhead per operation: a chain of 1000 tracked multiplies of
     //    one-element tensors, minus the same chain untracked.
     let one = Tensor<Float>([1.0001])
@@ -125,12 +126,19 @@ func runMeasurements() {
     let gemm = time { _ = opaque(matmul(opaque(m), m)) }
     print("matmul 512x512 Float: \(fmt(flops / gemm / 1e9, 1)) GFLOP/s")
 
-    // 5. Peak memory after 1e3 and then 1e5 training steps.
+    print("peak RSS: run `wengert-examples measure memory` (a fresh process)")
+}
+
+/// Peak resident memory after 1e3 and then 1e5 more linear-regression training steps,
+/// in a process that does nothing else.
+func runMemoryMeasurement() {
     _ = linearRegressionSteps(1000)
     let after3 = peakResidentKilobytes()
     _ = linearRegressionSteps(100_000)
     let after5 = peakResidentKilobytes()
-    print("peak RSS after 1e3 steps: \(after3) kB; after 1e5 more: \(after5) kB")
+    _ = linearRegressionSteps(100_000)
+    let after10 = peakResidentKilobytes()
+    print("peak RSS after 1e3 steps: \(after3) kB; after 1e5 more: \(after5) kB; after 1e5 more: \(after10) kB")
 }
 
 func sinCubicAutograd<S: TensorScalar>(_: S.Type) {

@@ -112,8 +112,7 @@ double wengert_sum_f64(const double *x, long n) {
 }
 
 // GEMM: a plain i-p-j loop (broadcast A[i,p], stream a row of B) for the edges and the
-// portable path; on AVX-512 a 4 x 32 (f32) or 4 x 16 (f64) register block of C that
-// stays in eight zmm accumulators across the whole k loop.
+// portable path; on AVX-512 a register-blocked micro-kernel (below).
 #define WENGERT_GEMM_REFERENCE(T)                                                        \
     for (long i = i0; i < m; i++) {                                                      \
         T *crow = c + i * n;                                                             \
@@ -133,74 +132,46 @@ static void gemm_f64_tail(long i0, long j0, long m, long n, long k, const double
 }
 
 #if WENGERT_X86
-WENGERT_TARGET_AVX512 static void gemm_f32_avx512(long m, long n, long k, const float *a, const float *b, float *c, int accumulate) {
-    long mb = m - m % 4, nb = n - n % 32;
-    for (long i = 0; i < mb; i += 4) {
-        for (long j = 0; j < nb; j += 32) {
-            __m512 c00, c01, c10, c11, c20, c21, c30, c31;
-            if (accumulate) {
-                c00 = _mm512_loadu_ps(c + (i + 0) * n + j); c01 = _mm512_loadu_ps(c + (i + 0) * n + j + 16);
-                c10 = _mm512_loadu_ps(c + (i + 1) * n + j); c11 = _mm512_loadu_ps(c + (i + 1) * n + j + 16);
-                c20 = _mm512_loadu_ps(c + (i + 2) * n + j); c21 = _mm512_loadu_ps(c + (i + 2) * n + j + 16);
-                c30 = _mm512_loadu_ps(c + (i + 3) * n + j); c31 = _mm512_loadu_ps(c + (i + 3) * n + j + 16);
-            } else {
-                c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm512_setzero_ps();
-            }
-            for (long p = 0; p < k; p++) {
-                __m512 b0 = _mm512_loadu_ps(b + p * n + j), b1 = _mm512_loadu_ps(b + p * n + j + 16);
-                __m512 a0 = _mm512_set1_ps(a[(i + 0) * k + p]);
-                __m512 a1 = _mm512_set1_ps(a[(i + 1) * k + p]);
-                __m512 a2 = _mm512_set1_ps(a[(i + 2) * k + p]);
-                __m512 a3 = _mm512_set1_ps(a[(i + 3) * k + p]);
-                c00 = _mm512_fmadd_ps(a0, b0, c00); c01 = _mm512_fmadd_ps(a0, b1, c01);
-                c10 = _mm512_fmadd_ps(a1, b0, c10); c11 = _mm512_fmadd_ps(a1, b1, c11);
-                c20 = _mm512_fmadd_ps(a2, b0, c20); c21 = _mm512_fmadd_ps(a2, b1, c21);
-                c30 = _mm512_fmadd_ps(a3, b0, c30); c31 = _mm512_fmadd_ps(a3, b1, c31);
-            }
-            _mm512_storeu_ps(c + (i + 0) * n + j, c00); _mm512_storeu_ps(c + (i + 0) * n + j + 16, c01);
-            _mm512_storeu_ps(c + (i + 1) * n + j, c10); _mm512_storeu_ps(c + (i + 1) * n + j + 16, c11);
-            _mm512_storeu_ps(c + (i + 2) * n + j, c20); _mm512_storeu_ps(c + (i + 2) * n + j + 16, c21);
-            _mm512_storeu_ps(c + (i + 3) * n + j, c30); _mm512_storeu_ps(c + (i + 3) * n + j + 16, c31);
-        }
+// The AVX-512 micro-kernel keeps a ROWS x (2 vectors) block of C in 2·ROWS zmm
+// accumulators across the whole k loop: per k step two loads of B, ROWS broadcasts of A
+// and 2·ROWS fused multiply-adds. Six rows give twelve independent accumulators, enough
+// to cover the FMA latency; the constant-bound loops are fully unrolled by clang.
+#define WENGERT_GEMM_ROWS 6
+#define WENGERT_DEFINE_GEMM_AVX512(T, SUFFIX, VEC, LANES, LOAD, STORE, SET1, ZERO, FMA)                  \
+    WENGERT_TARGET_AVX512 static void gemm_##SUFFIX##_avx512(long m, long n, long k, const T *a,          \
+                                                             const T *b, T *c, int accumulate) {         \
+        const long R = WENGERT_GEMM_ROWS;                                                                \
+        long mb = m - m % R, nb = n - n % (2 * LANES);                                                   \
+        for (long i = 0; i < mb; i += R) {                                                               \
+            for (long j = 0; j < nb; j += 2 * LANES) {                                                   \
+                VEC acc[WENGERT_GEMM_ROWS][2];                                                           \
+                for (int r = 0; r < WENGERT_GEMM_ROWS; r++) {                                            \
+                    acc[r][0] = accumulate ? LOAD(c + (i + r) * n + j) : ZERO();                         \
+                    acc[r][1] = accumulate ? LOAD(c + (i + r) * n + j + LANES) : ZERO();                 \
+                }                                                                                        \
+                for (long p = 0; p < k; p++) {                                                           \
+                    VEC b0 = LOAD(b + p * n + j), b1 = LOAD(b + p * n + j + LANES);                      \
+                    for (int r = 0; r < WENGERT_GEMM_ROWS; r++) {                                        \
+                        VEC ar = SET1(a[(i + r) * k + p]);                                               \
+                        acc[r][0] = FMA(ar, b0, acc[r][0]);                                              \
+                        acc[r][1] = FMA(ar, b1, acc[r][1]);                                              \
+                    }                                                                                    \
+                }                                                                                        \
+                for (int r = 0; r < WENGERT_GEMM_ROWS; r++) {                                            \
+                    STORE(c + (i + r) * n + j, acc[r][0]);                                               \
+                    STORE(c + (i + r) * n + j + LANES, acc[r][1]);                                       \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        /* Right edge (columns nb..<n) of the blocked rows, then the bottom rows. */                     \
+        if (nb < n) for (long i = 0; i < mb; i += R) gemm_##SUFFIX##_tail(i, nb, i + R, n, k, a, b, c, accumulate); \
+        if (mb < m) gemm_##SUFFIX##_tail(mb, 0, m, n, k, a, b, c, accumulate);                           \
     }
-    // Right edge (columns nb..<n) for the blocked rows, then the bottom rows entirely.
-    if (nb < n) for (long i = 0; i < mb; i += 4) gemm_f32_tail(i, nb, i + 4, n, k, a, b, c, accumulate);
-    if (mb < m) gemm_f32_tail(mb, 0, m, n, k, a, b, c, accumulate);
-}
 
-WENGERT_TARGET_AVX512 static void gemm_f64_avx512(long m, long n, long k, const double *a, const double *b, double *c, int accumulate) {
-    long mb = m - m % 4, nb = n - n % 16;
-    for (long i = 0; i < mb; i += 4) {
-        for (long j = 0; j < nb; j += 16) {
-            __m512d c00, c01, c10, c11, c20, c21, c30, c31;
-            if (accumulate) {
-                c00 = _mm512_loadu_pd(c + (i + 0) * n + j); c01 = _mm512_loadu_pd(c + (i + 0) * n + j + 8);
-                c10 = _mm512_loadu_pd(c + (i + 1) * n + j); c11 = _mm512_loadu_pd(c + (i + 1) * n + j + 8);
-                c20 = _mm512_loadu_pd(c + (i + 2) * n + j); c21 = _mm512_loadu_pd(c + (i + 2) * n + j + 8);
-                c30 = _mm512_loadu_pd(c + (i + 3) * n + j); c31 = _mm512_loadu_pd(c + (i + 3) * n + j + 8);
-            } else {
-                c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm512_setzero_pd();
-            }
-            for (long p = 0; p < k; p++) {
-                __m512d b0 = _mm512_loadu_pd(b + p * n + j), b1 = _mm512_loadu_pd(b + p * n + j + 8);
-                __m512d a0 = _mm512_set1_pd(a[(i + 0) * k + p]);
-                __m512d a1 = _mm512_set1_pd(a[(i + 1) * k + p]);
-                __m512d a2 = _mm512_set1_pd(a[(i + 2) * k + p]);
-                __m512d a3 = _mm512_set1_pd(a[(i + 3) * k + p]);
-                c00 = _mm512_fmadd_pd(a0, b0, c00); c01 = _mm512_fmadd_pd(a0, b1, c01);
-                c10 = _mm512_fmadd_pd(a1, b0, c10); c11 = _mm512_fmadd_pd(a1, b1, c11);
-                c20 = _mm512_fmadd_pd(a2, b0, c20); c21 = _mm512_fmadd_pd(a2, b1, c21);
-                c30 = _mm512_fmadd_pd(a3, b0, c30); c31 = _mm512_fmadd_pd(a3, b1, c31);
-            }
-            _mm512_storeu_pd(c + (i + 0) * n + j, c00); _mm512_storeu_pd(c + (i + 0) * n + j + 8, c01);
-            _mm512_storeu_pd(c + (i + 1) * n + j, c10); _mm512_storeu_pd(c + (i + 1) * n + j + 8, c11);
-            _mm512_storeu_pd(c + (i + 2) * n + j, c20); _mm512_storeu_pd(c + (i + 2) * n + j + 8, c21);
-            _mm512_storeu_pd(c + (i + 3) * n + j, c30); _mm512_storeu_pd(c + (i + 3) * n + j + 8, c31);
-        }
-    }
-    if (nb < n) for (long i = 0; i < mb; i += 4) gemm_f64_tail(i, nb, i + 4, n, k, a, b, c, accumulate);
-    if (mb < m) gemm_f64_tail(mb, 0, m, n, k, a, b, c, accumulate);
-}
+WENGERT_DEFINE_GEMM_AVX512(float, f32, __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps,
+                           _mm512_setzero_ps, _mm512_fmadd_ps)
+WENGERT_DEFINE_GEMM_AVX512(double, f64, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd,
+                           _mm512_setzero_pd, _mm512_fmadd_pd)
 
 WENGERT_TARGET_AVX2 static void gemm_f32_avx2(long m, long n, long k, const float *a, const float *b, float *c, int accumulate) {
     long i0 = 0, j0 = 0;
