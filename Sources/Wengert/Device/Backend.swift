@@ -1,8 +1,11 @@
-/// The kernels a device must provide for ``Tensor`` to run on it.
+/// What a device provides for ``Tensor`` to run on it.
 ///
 /// The autograd code (the recording, the backward rules) only ever calls tensor
-/// operations; the operations reach storage through a backend. A backend receives
-/// contiguous row-major buffers and shapes already checked for broadcasting.
+/// operations; the operations reach storage through the kernel layer
+/// (Kernels/TensorKernels.swift), which checks each tensor's ``Device`` and runs the
+/// CPU kernels. A new device conforms a backend here and adds its branch in that one
+/// layer; the recording and the rule table do not change. A backend receives contiguous
+/// row-major buffers and shapes already checked for broadcasting.
 public protocol Backend: Sendable {
     /// A short name for messages ("cpu").
     var name: String { get }

@@ -18,11 +18,22 @@ enum TensorArithmetic: Int32 {
     }
 }
 
+//
+// This is the one place that knows where scalars live: every kernel entry point checks
+// the device, and a new backend (OpenCL) adds its branch here, below the tensor
+// operations and the autograd code that call them.
 @usableFromInline
 enum TensorKernels {
-    /// The broadcast combination of two tensors' scalars, or nil-shape trap.
+    /// Stops unless `device` is the CPU, the only device with kernels in this build.
+    @inlinable @inline(__always) static func requireCPU(_ device: Device) {
+        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
+    }
+
+    /// The broadcast shape of two operands; stops naming both shapes (or devices) and
+    /// the operation when they do not agree.
     @inlinable static func broadcastShape<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> [Int] {
         if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: operation) }
+        requireCPU(a.placement)
         guard let shape = TensorShape.broadcast(a.dimensions, b.dimensions) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: operation)
         }
@@ -89,6 +100,7 @@ enum TensorKernels {
 
     /// f(x) elementwise.
     @inlinable static func map<S>(_ x: Tensor<S>, _ f: (S) -> S) -> Tensor<S> {
+        requireCPU(x.placement)
         let n = x.storage.count
         var out = [S](repeating: 0, count: n)
         x.storage.withUnsafeBufferPointer { px in
@@ -181,6 +193,7 @@ enum TensorKernels {
     /// Batched matrix product [..., m, k] x [..., k, n] with broadcast batch axes.
     @inlinable static func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
         if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: "matmul") }
+        requireCPU(a.placement)
         let ra = a.rank, rb = b.rank
         guard ra >= 2, rb >= 2, a.dimensions[ra - 1] == b.dimensions[rb - 2] else {
             wengertTensorMatmulMismatch(a.dimensions, b.dimensions)

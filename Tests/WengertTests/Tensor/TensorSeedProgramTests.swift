@@ -1,0 +1,53 @@
+import Testing
+import Wengert
+
+/// The seed tutorials' figures, and recordings that stay on their own threads.
+@Suite("Tensor seed programs", .tags(.tensor))
+struct TensorSeedProgramTests {
+    /// `wengert-examples legendre`, duplicated: PyTorch prints
+    /// y = -6.2e-09 + -2.2085 * P3(1.2e-10 + 0.2555 x).
+    @Test func legendreThroughCustomFunction() {
+        let p3 = CustomFunction<Float>(
+            forward: { x in 0.5 * (5 * x * x * x - 3 * x) },
+            backward: { x, upstream in upstream * 1.5 * (5 * x * x - 1) })
+        let xs = Tensor<Float>(linspace: -Float.pi, Float.pi, count: 2000)
+        let y = sin(xs)
+        var p: [Tensor<Float>] = [0, -1, 0, 0.3].map { Tensor<Float>($0).requiringGradient() }
+        for _ in 0..<2000 {
+            let loss = (p[0] + p[1] * p3(p[2] + p[3] * xs) - y).squared().sum()
+            loss.backward()
+            withoutGradient {
+                for i in 0..<4 {
+                    p[i] -= 5e-6 * p[i].grad!
+                    p[i].zeroGradient()
+                }
+            }
+        }
+        #expect(abs(p[0].scalar) < 1e-6 && abs(p[2].scalar) < 1e-6)
+        #expect(abs(p[1].scalar - (-2.2085)) < 1e-3)
+        #expect(abs(p[3].scalar - 0.2555) < 1e-3)
+    }
+
+    /// Each thread records into its own recording; concurrent training loops neither
+    /// see nor corrupt each other's entries.
+    @Test func concurrentLoopsUseSeparateRecordings() async {
+        let results = await withTaskGroup(of: Double.self) { group in
+            for k in 1...4 {
+                group.addTask {
+                    var w = Tensor<Double>([0]).requiringGradient()
+                    for _ in 0..<500 {
+                        let loss = (w - Double(k)).squared().sum()
+                        loss.backward()
+                        withoutGradient { w -= 0.1 * w.grad! }
+                        w.zeroGradient()
+                    }
+                    return w.scalar - Double(k)
+                }
+            }
+            var errors: [Double] = []
+            for await e in group { errors.append(e) }
+            return errors
+        }
+        #expect(results.count == 4 && results.allSatisfy { abs($0) < 1e-9 })
+    }
+}
