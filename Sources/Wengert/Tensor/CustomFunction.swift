@@ -33,7 +33,7 @@ public struct CustomFunction<Scalar: TensorScalar>: Sendable {
     @inlinable public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let out = withoutGradient { forward(x.untracked) }
         if !Tensor<Scalar>.isGradientEnabled || x.tracking == nil { return out.untracked }
-        let recording = TensorRecording<Scalar>.current
+        let recording = Tensor.recordingFor(x, nil)
         recording.customFunctions.append(self)
         var result = out.untracked
         let id = recording.append(.custom, x, nil, saving: x, nil, nil, arguments: [recording.customFunctions.count - 1])

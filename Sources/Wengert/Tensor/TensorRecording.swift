@@ -123,11 +123,8 @@ public final class TensorRecording<Scalar: TensorScalar> {
     @exclusivity(unchecked) @usableFromInline var customFunctions: [CustomFunction<Scalar>] = []
     /// True once a backward pass has freed the entries.
     @usableFromInline var isFreed = false
-    /// The thread that records into it (recordings are not shared across threads).
-    @usableFromInline let owner: TensorThreadState
 
-    @inlinable init(owner: TensorThreadState) {
-        self.owner = owner
+    @inlinable init() {
         entries.reserveCapacity(64)
     }
 
@@ -135,7 +132,9 @@ public final class TensorRecording<Scalar: TensorScalar> {
     @inlinable public var count: Int { entries.count }
 
     /// The live recording of the calling thread, made on first use or after the previous
-    /// one was freed by a backward pass.
+    /// one was freed by a backward pass. Operations on interior tensors record into their
+    /// operands' recording instead, so a computation that resumes on another thread
+    /// (after an `await`) carries on in the same recording.
     @inlinable static var current: TensorRecording<Scalar> {
         let state = TensorThreadState.current
         if Scalar._isRecordingUnique(in: state), let unused = Scalar._recording(in: state) {
@@ -145,7 +144,7 @@ public final class TensorRecording<Scalar: TensorScalar> {
             return unused
         }
         if let live = Scalar._recording(in: state), !live.isFreed { return live }
-        let fresh = TensorRecording(owner: state)
+        let fresh = TensorRecording()
         Scalar._setRecording(fresh, in: state)
         return fresh
     }
@@ -156,8 +155,10 @@ public final class TensorRecording<Scalar: TensorScalar> {
         switch tracking {
         case .interior(let recording, let index):
             if recording === self { return index }
-            if recording.owner !== owner {
-                wengertTensorInvalid("a tensor recorded on another thread was used here; detach it first (detached()).")
+            if !recording.isFreed {
+                wengertTensorInvalid(
+                    "an operation combines tensors from two live recordings (made on different threads); "
+                        + "detach one of them (detached()) first.")
             }
             return appendMarker(.freed, argument: index)
         case .leaf(let box):
@@ -269,17 +270,26 @@ extension Tensor {
         if a.tracking == nil && b?.tracking == nil { return result }
         if !isGradientEnabled { return result }
         var output = result
-        let recording = TensorRecording<Scalar>.current
+        let recording = recordingFor(a, b)
         let id = recording.append(operation, a, b, saving: s0, s1, s2, arguments: arguments)
         output.tracking = .interior(recording, id)
         return output
+    }
+
+    /// The recording an operation on `a` and `b` goes to: an operand's own live
+    /// recording if it has one, else the thread's.
+    @inlinable static func recordingFor(_ a: Tensor, _ b: Tensor?) -> TensorRecording<Scalar> {
+        if case .interior(let r, _) = a.tracking, !r.isFreed { return r }
+        if case .interior(let r, _) = b?.tracking, !r.isFreed { return r }
+        return .current
     }
 
     /// `recorded` for any number of operands.
     @inlinable static func recorded(_ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: [Int]) -> Tensor {
         if !operands.contains(where: { $0.tracking != nil }) || !isGradientEnabled { return result }
         var output = result
-        let recording = TensorRecording<Scalar>.current
+        let live = operands.first { if case .interior(let r, _) = $0.tracking { !r.isFreed } else { false } }
+        let recording = recordingFor(live ?? operands[0], nil)
         let id = recording.append(operation, operands: operands, arguments: arguments)
         output.tracking = .interior(recording, id)
         return output
