@@ -23,17 +23,40 @@ extension Tensor {
         return true
     }
 
-    /// The gradient accumulated by backward passes into this leaf; nil before the first
-    /// one, and for interior tensors and tensors that do not require a gradient.
+    /// The gradient accumulated by backward passes into this leaf (or into an interior
+    /// tensor made by ``retainingGradient()``); nil before the first one, and for other
+    /// interior tensors and tensors that do not require a gradient.
     @inlinable public var grad: Tensor? {
-        if case .leaf(let box) = tracking { return box.grad }
-        return nil
+        switch tracking {
+        case .leaf(let box): return box.grad
+        case .interior(let recording, let index): return recording.retainedGradients[index]?.grad
+        case nil: return nil
+        }
     }
 
-    /// Sets this leaf's gradient to zeros (PyTorch's `.grad.zero_()`); nothing for others.
+    /// This interior tensor, asking backward passes to keep its gradient in ``grad``
+    /// as they do for leaves (PyTorch's `retain_grad()`). Leaves and constants are
+    /// returned unchanged.
+    /// - Complexity: O(1); each backward pass then accumulates one more tensor.
+    @inlinable public func retainingGradient() -> Tensor {
+        if case .interior(let recording, let index) = tracking, !recording.isFreed,
+            recording.retainedGradients[index] == nil
+        {
+            recording.retainedGradients[index] = TensorLeaf()
+        }
+        return self
+    }
+
+    /// Sets this leaf's (or retained interior tensor's) gradient to zeros (PyTorch's
+    /// `.grad.zero_()`); nothing for others.
     /// - Complexity: O(n).
     @inlinable public func zeroGradient() {
-        if case .leaf(let box) = tracking { box.grad = Tensor(zeros: dimensions, on: placement) }
+        switch tracking {
+        case .leaf(let box): box.grad = Tensor(zeros: dimensions, on: placement)
+        case .interior(let recording, let index):
+            recording.retainedGradients[index]?.grad = Tensor(zeros: dimensions, on: placement)
+        case nil: break
+        }
     }
 
     /// The same values, no longer recorded (PyTorch's `detach()`).
@@ -115,6 +138,9 @@ extension TensorRecording {
             for index in stride(from: start, through: 0, by: -1) {
                 guard let g = cotangents[index] else { continue }
                 cotangents[index] = nil
+                if !retainedGradients.isEmpty, let box = retainedGradients[index] {
+                    box.grad = box.grad.map { $0 + g } ?? g
+                }
                 let entry = entries[index]
                 let args = arguments[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)]
                 switch entry.operation {

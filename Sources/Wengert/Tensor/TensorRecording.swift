@@ -8,6 +8,14 @@
 // unless asked to retain them, and a recording that no tensor refers to any more is
 // cleared (and its buffers reused) at the thread's next recorded operation. A training
 // loop therefore runs in flat memory with nothing to release by hand.
+//
+// Threads: an operation records into its interior operands' recording, or, when its
+// tracked operands are all leaves, into the thread's current one. Two tasks that
+// interleave recorded computations on one thread (one suspends at an `await` midway)
+// therefore share a recording, and the first `backward()` frees it for both: the
+// second stops with the "already freed" message. Finish a recorded computation before
+// suspending, or pass `retainingGraph: true`. Concurrent computations on different
+// threads, the usual data-parallel case, are independent.
 
 import CWengert
 
@@ -121,6 +129,9 @@ public final class TensorRecording<Scalar: TensorScalar> {
     @exclusivity(unchecked) @usableFromInline var leaves: [TensorLeaf<Scalar>] = []
     /// The custom functions referred to by `.custom` entries.
     @exclusivity(unchecked) @usableFromInline var customFunctions: [CustomFunction<Scalar>] = []
+    /// Gradient boxes of interior tensors that asked to keep their gradient
+    /// (`retainingGradient()`), by entry id; they outlive `free()`.
+    @exclusivity(unchecked) @usableFromInline var retainedGradients: [Int: TensorLeaf<Scalar>] = [:]
     /// True once a backward pass has freed the entries.
     @usableFromInline var isFreed = false
 
@@ -248,6 +259,7 @@ public final class TensorRecording<Scalar: TensorScalar> {
     @inlinable func reset() {
         free()
         entries.removeAll(keepingCapacity: true)
+        retainedGradients.removeAll()
         isFreed = false
     }
 }

@@ -73,6 +73,16 @@ struct TensorAutogradTests {
         #expect(y.scalars == x.scalars.map { Double.exp($0) + 1 })
     }
 
+    @Test func onlyLeavesKeepGradientsUnlessAsked() {
+        let x = Tensor<Double>([1, 2]).requiringGradient()
+        let hidden = (x * 3).retainingGradient()
+        let other = x * 4
+        (hidden * other).sum().backward()
+        #expect(hidden.grad!.scalars == other.scalars)
+        #expect(other.grad == nil && !other.isLeaf)
+        #expect(x.grad!.scalars == x.scalars.map { 24 * $0 })
+    }
+
     @Test func retainedGraphAllowsASecondBackward() {
         let x = Tensor<Double>([3]).requiringGradient()
         let y = (x * x).sum()

@@ -28,17 +28,6 @@ struct TensorSeedProgramTests {
         #expect(abs(p[3].scalar - 0.2555) < 1e-3)
     }
 
-    /// A computation that suspends carries on in its operands' recording, whichever
-    /// thread it resumes on.
-    @Test func recordingSurvivesSuspension() async {
-        let x = Tensor<Double>([2]).requiringGradient()
-        let y = x * x
-        await Task.yield()
-        let z = (y * x).sum()
-        z.backward()
-        #expect(x.grad!.scalars == [12])
-    }
-
     /// Each thread records into its own recording; concurrent training loops neither
     /// see nor corrupt each other's entries.
     @Test func concurrentLoopsUseSeparateRecordings() async {
