@@ -155,11 +155,9 @@ extension TensorRecording {
                 default: break
                 }
                 let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
-                let savedTensors = saved[Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)]
-                let shapes = operandShapes[operandRange]
                 let grads = TensorPullbacks.pullback(
-                    entry.operation, g, saved: Array(savedTensors), arguments: Array(args),
-                    operandShapes: Array(shapes), customFunctions: customFunctions)
+                    entry.operation, g, saved: saved[Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)],
+                    arguments: args, operandShapes: operandShapes[operandRange], customFunctions: customFunctions)
                 for (k, slot) in operandRange.enumerated() {
                     let target = Int(operands[slot])
                     guard target >= 0, let grad = grads[k] else { continue }

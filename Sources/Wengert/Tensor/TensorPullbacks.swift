@@ -8,9 +8,15 @@
 enum TensorPullbacks {
     @inlinable
     static func pullback<S: TensorScalar>(
-        _ operation: TensorOperation, _ g: Tensor<S>, saved: [Tensor<S>], arguments: [Int],
-        operandShapes: [[Int]], customFunctions: [CustomFunction<S>]
+        _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: ArraySlice<Tensor<S>>,
+        arguments argumentSlice: ArraySlice<Int>, operandShapes shapeSlice: ArraySlice<[Int]>,
+        customFunctions: [CustomFunction<S>]
     ) -> [Tensor<S>?] {
+        // Slices of the recording's flat arrays, read in place (no copy per entry); the
+        // rules index them from 0.
+        let saved = TensorPullbackOperands(savedSlice)
+        let arguments = TensorPullbackOperands(argumentSlice)
+        let operandShapes = TensorPullbackOperands(shapeSlice)
         // Saved layouts: unary [x] or [x, y]; binary math [a, b, out]; multiply [a, b];
         // divide [b, out]; extrema [x, kept]; matmul [a, b]; select [mask]; custom [x].
         let x = saved.first
@@ -64,7 +70,7 @@ enum TensorPullbacks {
         case .relu: return [g * (x! .> Tensor(0))]
         case .sum:
             let shape = operandShapes[0]
-            let kept = shape.enumerated().map { arguments.contains($0.offset) ? 1 : $0.element }
+            let kept = shape.enumerated().map { arguments.array.contains($0.offset) ? 1 : $0.element }
             var gk = g
             gk.dimensions = kept
             return [TensorKernels.expand(gk, to: shape)]
@@ -73,12 +79,12 @@ enum TensorPullbacks {
             var gk = g
             gk.dimensions = kept.dimensions
             let mask = input .== kept
-            let ties = TensorKernels.sum(mask, axes: arguments)
+            let ties = TensorKernels.sum(mask, axes: arguments.array)
             return [mask * (gk / ties)]
         case .reshape: return [g.reshaped(to: operandShapes[0])]
         case .transpose:
-            var inverse = arguments
-            for (i, p) in arguments.enumerated() { inverse[p] = i }
+            var inverse = arguments.array
+            for (i, p) in arguments.array.enumerated() { inverse[p] = i }
             return [g.transposed(permutation: inverse)]
         case .slice:
             let (axis, lower, upper) = (arguments[0], arguments[1], arguments[2])
@@ -92,7 +98,7 @@ enum TensorPullbacks {
             if after[axis] > 0 { parts.append(Tensor(zeros: after)) }
             return [Tensor(concatenating: parts, alongAxis: axis)]
         case .gather:
-            let axis = arguments[0], indices = arguments.dropFirst()
+            let axis = arguments[0], indices = arguments.array.dropFirst()
             let shape = operandShapes[0]
             let inner = TensorShape.count(Array(shape[(axis + 1)...]))
             let outer = TensorShape.count(Array(shape[..<axis]))
@@ -111,7 +117,7 @@ enum TensorPullbacks {
         case .concatenate:
             let axis = arguments[0]
             var lower = 0
-            return arguments.dropFirst().map { size in
+            return arguments.array.dropFirst().map { size in
                 defer { lower += size }
                 return g.slice(along: axis, range: lower..<(lower + size))
             }
@@ -125,4 +131,15 @@ enum TensorPullbacks {
             return [customFunctions[arguments[0]].backward(x!, g)]
         }
     }
+}
+
+/// Zero-based reading of a slice of one of the recording's flat arrays.
+@usableFromInline
+struct TensorPullbackOperands<Element> {
+    @usableFromInline let slice: ArraySlice<Element>
+    @inlinable init(_ slice: ArraySlice<Element>) { self.slice = slice }
+    @inlinable subscript(k: Int) -> Element { slice[slice.startIndex + k] }
+    @inlinable var count: Int { slice.count }
+    @inlinable var first: Element? { slice.first }
+    @inlinable var array: [Element] { Array(slice) }
 }
