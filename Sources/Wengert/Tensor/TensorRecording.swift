@@ -80,42 +80,11 @@ struct TensorEntry {
     }
 }
 
-/// The per-thread holder of the live recordings (one per scalar type), in CWengert slot 1.
-///
-/// It holds them strongly and recognises a recording that no tensor refers to any more
-/// by its reference count (`isKnownUniquelyReferenced`): such a recording is cleared
-/// at the next recorded operation and its buffers reused, like Stan's arena. A weak
-/// reference would say the same, but it moves the recording's reference count to a side
-/// table and made every retain and release on the hot path take the slow path.
-public final class TensorThreadState {
-    /// The thread's `Float` recording.
-    @exclusivity(unchecked) @usableFromInline var float: TensorRecording<Float>?
-    /// The thread's `Double` recording.
-    @exclusivity(unchecked) @usableFromInline var double: TensorRecording<Double>?
-    @inlinable init() {}
-
-    /// The calling thread's state.
-    @inlinable static var current: TensorThreadState {
-        if let raw = wengert_thread_slot(1) {
-            return Unmanaged<TensorThreadState>.fromOpaque(raw).takeUnretainedValue()
-        }
-        return makeCurrent()
-    }
-
-    @inline(never) @usableFromInline
-    static func makeCurrent() -> TensorThreadState {
-        let state = TensorThreadState()
-        wengert_set_thread_slot(1, Unmanaged.passRetained(state).toOpaque())
-        return state
-    }
-}
-
 /// A recording of tensor operations on one thread, in execution order.
-//
-// The arrays are `@exclusivity(unchecked)`: a recording is confined to its thread and
-// never hands out inout access to them, and the dynamic checks on class storage cost
-// more than the rest of recording an entry (NOTES.md measured 6 to 7 ns each).
 public final class TensorRecording<Scalar: TensorScalar> {
+    // The arrays are `@exclusivity(unchecked)`: a recording is used by one computation
+    // at a time and never hands out inout access to them, and the dynamic checks on
+    // class storage cost more than the rest of recording an entry.
     @exclusivity(unchecked) @usableFromInline var entries: [TensorEntry] = []
     /// Operand entry ids of all entries, concatenated (-1 for an untracked operand).
     @exclusivity(unchecked) @usableFromInline var operands: [Int32] = []
@@ -262,51 +231,4 @@ public final class TensorRecording<Scalar: TensorScalar> {
         retainedGradients.removeAll()
         isFreed = false
     }
-}
-
-extension Tensor {
-    /// This tensor without its place in a recording (saved tensors must not keep the
-    /// recording alive through themselves).
-    @inlinable var untracked: Tensor {
-        var copy = self
-        copy.tracking = nil
-        return copy
-    }
-
-    /// Records `operation` with `result` as its output if gradients are enabled and an
-    /// operand is tracked; otherwise returns `result` untouched.
-    @inlinable static func recorded(
-        _ result: Tensor, _ operation: TensorOperation, _ a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil,
-        _ s1: Tensor? = nil, _ s2: Tensor? = nil, arguments: [Int] = []
-    ) -> Tensor {
-        if a.tracking == nil && b?.tracking == nil { return result }
-        if !isGradientEnabled { return result }
-        var output = result
-        let recording = recordingFor(a, b)
-        let id = recording.append(operation, a, b, saving: s0, s1, s2, arguments: arguments)
-        output.tracking = .interior(recording, id)
-        return output
-    }
-
-    /// The recording an operation on `a` and `b` goes to: an operand's own live
-    /// recording if it has one, else the thread's.
-    @inlinable static func recordingFor(_ a: Tensor, _ b: Tensor?) -> TensorRecording<Scalar> {
-        if case .interior(let r, _) = a.tracking, !r.isFreed { return r }
-        if case .interior(let r, _) = b?.tracking, !r.isFreed { return r }
-        return .current
-    }
-
-    /// `recorded` for any number of operands.
-    @inlinable static func recorded(_ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: [Int]) -> Tensor {
-        if !operands.contains(where: { $0.tracking != nil }) || !isGradientEnabled { return result }
-        var output = result
-        let live = operands.first { if case .interior(let r, _) = $0.tracking { !r.isFreed } else { false } }
-        let recording = recordingFor(live ?? operands[0], nil)
-        let id = recording.append(operation, operands: operands, arguments: arguments)
-        output.tracking = .interior(recording, id)
-        return output
-    }
-
-    /// Whether operations are recorded on this thread (false inside `withoutGradient`).
-    @inlinable static var isGradientEnabled: Bool { wengert_thread_slot(2) == nil }
 }
