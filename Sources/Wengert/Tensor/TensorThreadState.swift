@@ -29,7 +29,12 @@ public final class TensorThreadState {
     @inline(never) @usableFromInline
     static func makeCurrent() -> TensorThreadState {
         let state = TensorThreadState()
-        wengert_set_thread_slot(1, Unmanaged.passRetained(state).toOpaque())
+        let retained = Unmanaged.passRetained(state).toOpaque()
+        wengert_set_thread_slot(1, retained)
+        // Balanced when the thread exits, so short-lived threads do not leak recordings.
+        wengert_tensor_register_thread_state(retained) { pointer in
+            if let pointer { Unmanaged<TensorThreadState>.fromOpaque(pointer).release() }
+        }
         return state
     }
 }
