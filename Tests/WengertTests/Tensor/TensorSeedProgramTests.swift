@@ -51,3 +51,23 @@ struct TensorSeedProgramTests {
         #expect(results.count == 4 && results.allSatisfy { abs($0) < 1e-9 })
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+
+/// A thread that records and exits hands its state back (the pthread key destructor
+/// runs the release) without disturbing anything else.
+@Test(.tags(.tensor)) func threadExitReleasesItsRecordings() {
+    var thread = pthread_t()
+    let created = pthread_create(&thread, nil, { _ in
+        let x = Tensor<Double>([1, 2]).requiringGradient()
+        (x * x).sum().backward()
+        let y = x * 3  // a live recording at exit
+        return y.scalars[0] == 3 ? nil : UnsafeMutableRawPointer(bitPattern: 1)
+    }, nil)
+    #expect(created == 0)
+    var result: UnsafeMutableRawPointer?
+    #expect(pthread_join(thread, &result) == 0)
+    #expect(result == nil)
+}
+#endif
