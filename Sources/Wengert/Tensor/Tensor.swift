@@ -71,12 +71,16 @@ public struct Tensor<Scalar: TensorScalar> {
 }
 
 extension Tensor: CustomStringConvertible {
-    /// The scalars (nested by axis up to rank 2), the shape, and for an interior tensor
-    /// the operation that made it: `[[1.0, 2.0], [3.0, 4.0]] shape [2, 2] grad_fn MultiplyBackward`.
+    /// The scalars (nested by axis up to rank 2; the first and last three when there
+    /// are more than 64), the shape, and for an interior tensor the operation that made it: `[[1.0, 2.0], [3.0, 4.0]] shape [2, 2] grad_fn MultiplyBackward`.
     public var description: String {
         var text: String
         switch dimensions.count {
         case 0: text = "\(storage[0])"
+        case _ where storage.count > 64:
+            // Like NumPy and PyTorch, summarise large tensors rather than print them whole.
+            let head = storage.prefix(3).map { "\($0)" }, tail = storage.suffix(3).map { "\($0)" }
+            text = "[" + (head + ["..."] + tail).joined(separator: ", ") + "]"
         case 2 where dimensions[1] > 0:
             let cols = dimensions[1]
             text = "[" + (0..<dimensions[0]).map { r in

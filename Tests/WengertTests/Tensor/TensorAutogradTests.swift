@@ -46,6 +46,7 @@ struct TensorAutogradTests {
         #expect(sin(x).gradientFunctionName == "SinBackward")
         #expect(matmul(x.reshaped(to: [1, 2]), x.reshaped(to: [2, 1])).gradientFunctionName == "MatmulBackward")
         #expect("\(x + 1)".contains("grad_fn AddBackward"))
+        #expect("\(Tensor<Double>(arange: 0, 1000))" == "[0.0, 1.0, 2.0, ..., 997.0, 998.0, 999.0] shape [1000]")
     }
 
     @Test func leafUpdateInsideWithoutGradientKeepsIdentity() {
