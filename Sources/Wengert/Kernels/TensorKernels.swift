@@ -176,6 +176,12 @@ enum TensorKernels {
 
     /// The axes of `x` permuted: result axis i is input axis `permutation[i]`.
     @inlinable static func permute<S>(_ x: Tensor<S>, _ permutation: [Int]) -> Tensor<S> {
+        let rank = x.rank
+        if rank >= 2, permutation[rank - 2] == rank - 1, permutation[rank - 1] == rank - 2,
+            permutation[..<(rank - 2)].elementsEqual(0..<(rank - 2))
+        {
+            return transposeLastTwo(x)
+        }
         let shape = permutation.map { x.dimensions[$0] }
         let inStrides = TensorShape.strides(x.dimensions)
         let strides = permutation.map { inStrides[$0] }
@@ -184,6 +190,36 @@ enum TensorKernels {
             out.withUnsafeMutableBufferPointer { po in
                 TensorShape.forEachRow(shape: shape, stridesA: strides, stridesB: strides) { o, oa, _, count, ia, _ in
                     for j in 0..<count { po[o + j] = px[oa + j * ia] }
+                }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
+    }
+
+    /// The last two axes swapped, in 32 x 32 tiles so both the reads and the writes
+    /// stay within a few cache lines (the matmul backward's transposes).
+    @inlinable static func transposeLastTwo<S>(_ x: Tensor<S>) -> Tensor<S> {
+        requireCPU(x.placement)
+        let rank = x.rank
+        let rows = x.dimensions[rank - 2], cols = x.dimensions[rank - 1]
+        var shape = x.dimensions
+        shape.swapAt(rank - 1, rank - 2)
+        let plane = rows * cols
+        var out = [S](repeating: 0, count: x.storage.count)
+        if plane == 0 { return Tensor(uncheckedStorage: out, shape: shape, device: x.placement) }
+        let tile = 32
+        x.storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for base in stride(from: 0, to: px.count, by: plane) {
+                    for i0 in stride(from: 0, to: rows, by: tile) {
+                        for j0 in stride(from: 0, to: cols, by: tile) {
+                            for i in i0..<Swift.min(i0 + tile, rows) {
+                                for j in j0..<Swift.min(j0 + tile, cols) {
+                                    po[base + j * rows + i] = px[base + i * cols + j]
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
