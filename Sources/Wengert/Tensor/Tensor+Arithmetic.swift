@@ -1,5 +1,8 @@
 // Elementwise arithmetic with NumPy broadcasting, between tensors and with scalars.
-// Each operator computes through the C kernels and records one entry.
+// Each operator computes through the C kernels and records one entry. The mixed
+// tensor-scalar operators are @_disfavoredOverload, as Dual's and Var's are: without it,
+// long literal expressions over duals (`3 * x * x * x - 2 * x + 7 ...`) stopped
+// type-checking in reasonable time once these overloads were in the module.
 
 extension Tensor {
     /// a + b elementwise, broadcasting. Stops with both shapes if they do not broadcast.
@@ -30,21 +33,21 @@ extension Tensor {
     }
 
     /// The tensor + a scalar (a 0-d constant, broadcast).
-    @inlinable public static func + (a: Tensor, b: Scalar) -> Tensor { a + Tensor(b) }
+    @inlinable @_disfavoredOverload public static func + (a: Tensor, b: Scalar) -> Tensor { a + Tensor(b) }
     /// A scalar + the tensor.
-    @inlinable public static func + (a: Scalar, b: Tensor) -> Tensor { Tensor(a) + b }
+    @inlinable @_disfavoredOverload public static func + (a: Scalar, b: Tensor) -> Tensor { Tensor(a) + b }
     /// The tensor - a scalar.
-    @inlinable public static func - (a: Tensor, b: Scalar) -> Tensor { a - Tensor(b) }
+    @inlinable @_disfavoredOverload public static func - (a: Tensor, b: Scalar) -> Tensor { a - Tensor(b) }
     /// A scalar - the tensor.
-    @inlinable public static func - (a: Scalar, b: Tensor) -> Tensor { Tensor(a) - b }
+    @inlinable @_disfavoredOverload public static func - (a: Scalar, b: Tensor) -> Tensor { Tensor(a) - b }
     /// The tensor · a scalar.
-    @inlinable public static func * (a: Tensor, b: Scalar) -> Tensor { a * Tensor(b) }
+    @inlinable @_disfavoredOverload public static func * (a: Tensor, b: Scalar) -> Tensor { a * Tensor(b) }
     /// A scalar · the tensor.
-    @inlinable public static func * (a: Scalar, b: Tensor) -> Tensor { Tensor(a) * b }
+    @inlinable @_disfavoredOverload public static func * (a: Scalar, b: Tensor) -> Tensor { Tensor(a) * b }
     /// The tensor / a scalar.
-    @inlinable public static func / (a: Tensor, b: Scalar) -> Tensor { a / Tensor(b) }
+    @inlinable @_disfavoredOverload public static func / (a: Tensor, b: Scalar) -> Tensor { a / Tensor(b) }
     /// A scalar / the tensor.
-    @inlinable public static func / (a: Scalar, b: Tensor) -> Tensor { Tensor(a) / b }
+    @inlinable @_disfavoredOverload public static func / (a: Scalar, b: Tensor) -> Tensor { Tensor(a) / b }
 
     /// x² elementwise (one entry rather than x * x's).
     /// - Complexity: O(n) and one recorded entry.
