@@ -155,9 +155,14 @@ extension TensorRecording {
                 default: break
                 }
                 let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                var needs = TensorOperandMask(bits: 0)
+                for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
+                    needs.bits |= 1 << UInt64(k)
+                }
                 let grads = TensorPullbacks.pullback(
                     entry.operation, g, saved: saved[Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)],
-                    arguments: args, operandShapes: operandShapes[operandRange], customFunctions: customFunctions)
+                    arguments: args, operandShapes: operandShapes[operandRange], customFunctions: customFunctions,
+                    needs: needs)
                 for (k, slot) in operandRange.enumerated() {
                     let target = Int(operands[slot])
                     guard target >= 0, let grad = grads[k] else { continue }

@@ -10,7 +10,7 @@ enum TensorPullbacks {
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: ArraySlice<Tensor<S>>,
         arguments argumentSlice: ArraySlice<Int>, operandShapes shapeSlice: ArraySlice<[Int]>,
-        customFunctions: [CustomFunction<S>]
+        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all
     ) -> [Tensor<S>?] {
         // Slices of the recording's flat arrays, read in place (no copy per entry); the
         // rules index them from 0.
@@ -25,8 +25,8 @@ enum TensorPullbacks {
         case .leaf, .freed: return []
         case .add: return [g, g]
         case .subtract: return [g, -g]
-        case .multiply: return [g * saved[1], g * saved[0]]
-        case .divide: return [g / saved[0], -g * saved[1] / saved[0]]
+        case .multiply: return [needs[0] ? g * saved[1] : nil, needs[1] ? g * saved[0] : nil]
+        case .divide: return [needs[0] ? g / saved[0] : nil, needs[1] ? -g * saved[1] / saved[0] : nil]
         case .negate: return [-g]
         case .squared: return [2 * g * x!]
         case .power:
@@ -123,10 +123,10 @@ enum TensorPullbacks {
             }
         case .select:
             let mask = saved[0]
-            return [g * (1 - mask), g * mask]
+            return [needs[0] ? g * (1 - mask) : nil, needs[1] ? g * mask : nil]
         case .matmul:
             let (a, b) = (saved[0], saved[1])
-            return [matmul(g, b.transposed()), matmul(a.transposed(), g)]
+            return [needs[0] ? matmul(g, b.transposed()) : nil, needs[1] ? matmul(a.transposed(), g) : nil]
         case .custom:
             return [customFunctions[arguments[0]].backward(x!, g)]
         }
@@ -142,4 +142,15 @@ struct TensorPullbackOperands<Element> {
     @inlinable var count: Int { slice.count }
     @inlinable var first: Element? { slice.first }
     @inlinable var array: [Element] { Array(slice) }
+}
+
+/// Which operands of an entry are tracked (bit k for operand k), so that a rule can skip
+/// the cotangent of a constant: the input batch of `matmul(x, w)` costs a whole GEMM.
+@usableFromInline
+struct TensorOperandMask {
+    @usableFromInline var bits: UInt64
+    @inlinable init(bits: UInt64) { self.bits = bits }
+    /// Every operand needed.
+    @inlinable static var all: TensorOperandMask { TensorOperandMask(bits: ~0) }
+    @inlinable subscript(k: Int) -> Bool { k >= 64 || bits & (1 << UInt64(k)) != 0 }
 }
