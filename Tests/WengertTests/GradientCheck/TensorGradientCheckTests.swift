@@ -1,0 +1,45 @@
+import Testing
+import Wengert
+
+@Suite("gradientCheck for tensors and custom functions")
+struct TensorGradientCheckTests {
+    @Test func aWrongCustomBackwardFails() {
+        let wrong = CustomFunction<Double>(forward: { x in x * x * x },
+                                           backward: { x, upstream in upstream * 2 * x * x })
+        let report = gradientCheck(of: { x in wrong(x).sum() }, at: Tensor<Double>([0.5, -1.5]))
+        #expect(!report.passed)
+        #expect(report.worstIndex == 1)
+        #expect(report.failures.count == 2)
+        #expect(report.entries.allSatisfy { $0.mode == .backward })
+        #expect(Swift.abs(report.entries[1].analytic - 4.5) < 1e-12)
+        #expect(Swift.abs(report.entries[1].numeric - 6.75) < 1e-6)
+    }
+
+    @Test func aRightCustomBackwardPasses() {
+        let cube = CustomFunction<Double>(forward: { x in x * x * x },
+                                          backward: { x, upstream in upstream * 3 * x * x })
+        let report = gradientCheck(of: { x in cube(x).sum() }, at: Tensor<Double>([0.5, -1.5]))
+        #expect(report.passed, "\(report)")
+    }
+
+    @Test func nonScalarResultsAreCheckedThroughARandomCotangent() {
+        let x = Tensor<Double>(shape: [2, 3], scalars: [0.1, -0.4, 0.9, 1.3, -0.7, 0.25])
+        let report = gradientCheck(of: { x in matmul(sin(x), x.transposed()) }, at: x)
+        #expect(report.passed, "\(report)")
+        #expect(report.entries.count == 6)
+    }
+
+    @Test func theInputIsLeftAsItWas() {
+        let x = Tensor<Double>([0.3, 0.6]).requiringGradient()
+        _ = gradientCheck(of: { t in (t * t).sum() }, at: x)
+        #expect(x.grad == nil)
+        #expect(x.scalars == [0.3, 0.6])
+        #expect(x.requiresGradient)
+    }
+
+    @Test func floatTensorsPassWithFloatTolerances() {
+        let report = gradientCheck(of: { x in softmax(x).squared().sum() }, at: Tensor<Float>([0.2, -0.3, 0.8]),
+                                   epsilon: 1e-2, absoluteTolerance: 1e-3, relativeTolerance: 1e-2)
+        #expect(report.passed, "\(report)")
+    }
+}
