@@ -66,6 +66,10 @@ public struct Anomaly: Error, Sendable, CustomStringConvertible {
 /// let g = try withAnomalyDetection { gradient(of: f, at: x) }   // throws Anomaly on NaN/∞
 /// ```
 ///
+/// Tensor backward passes are watched too: the first backward rule that turns a finite
+/// cotangent into a non-finite one is reported by its name (`"SqrtBackward"`) with the
+/// first values of the tensors it saved (its inputs); tensor forward values are not checked.
+///
 /// Values read out of `Var`s and used as plain numbers, and work on other threads, are
 /// not watched. Forward values are checked for recordings whose inputs were created
 /// inside the scope (otherwise only adjoints); a custom rule ends the forward check,

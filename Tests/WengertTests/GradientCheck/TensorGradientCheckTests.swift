@@ -43,3 +43,26 @@ struct TensorGradientCheckTests {
         #expect(report.passed, "\(report)")
     }
 }
+
+@Suite("Anomaly detection for tensors")
+struct TensorAnomalyDetectionTests {
+    @Test func aBackwardRuleThatMakesInfinityIsNamed() throws {
+        let error = #expect(throws: Anomaly.self) {
+            try withAnomalyDetection {
+                let x = Tensor<Double>([0, 4]).requiringGradient()
+                (sqrt(x) * 3).sum().backward()
+            }
+        }
+        let anomaly = try #require(error)
+        #expect(anomaly.phase == .backward)
+        #expect(anomaly.operation == "SqrtBackward", "\(anomaly)")
+        #expect(anomaly.result == .infinity)
+        #expect(anomaly.operands.contains(0))
+    }
+
+    @Test func finiteBackwardPassesThrough() throws {
+        let x = Tensor<Double>([1, 4]).requiringGradient()
+        try withAnomalyDetection { (sqrt(x) * 3).sum().backward() }
+        #expect(x.grad?.scalars == [1.5, 0.75])
+    }
+}
