@@ -15,10 +15,6 @@ func matchesConvention(_ a: Double, _ reference: Double, tolerance: Double = 1e-
     return Swift.abs(a - reference) <= tolerance * Swift.max(Swift.abs(a), Swift.abs(reference)) + 1e-15
 }
 
-/// Operations whose forward rule multiplies a zero tangent by an overflowed (infinite)
-/// partial, giving NaN where the documented convention says 0: `Dual.exp`, `expm1`,
-/// `sinh`, `cosh` use `unary` rather than `unarySingular` (Forward/Dual+ElementaryFunctions.swift).
-let zeroTangentThroughOverflow: Set<ScalarOperation> = [.exp, .expm1, .sinh, .cosh]
 
 /// ∂op/∂x and ∂op/∂y at (x, y) by forward mode, one dual pass per operand.
 func dualPartials(_ op: ScalarOperation, _ x: Double, _ y: Double) -> (x: Double, y: Double) {
