@@ -66,3 +66,21 @@ struct TensorAnomalyDetectionTests {
         #expect(x.grad?.scalars == [1.5, 0.75])
     }
 }
+
+@Suite("gradientCheck for functions of several tensors")
+struct TensorListGradientCheckTests {
+    @Test func matmulOfTwoInputsPasses() {
+        let a = Tensor<Double>(randomNormal: [2, 3], seed: 1), b = Tensor<Double>(randomNormal: [3, 2], seed: 2)
+        let report = gradientCheck(of: { t in matmul(t[0], t[1]).sum() }, at: [a, b])
+        #expect(report.passed, "\(report)")
+        #expect(report.entries.count == 12)
+    }
+
+    @Test func aWrongRuleInTheSecondInputIsLocated() {
+        let wrong = CustomFunction<Double>(forward: { x in exp(x) }, backward: { x, upstream in upstream * exp(x) * 0.5 })
+        let report = gradientCheck(of: { t in (t[0] * 2).sum() + wrong(t[1]).sum() },
+                                   at: [Tensor<Double>([1, 2]), Tensor<Double>([0.1, 0.2, 0.3])])
+        #expect(!report.passed)
+        #expect(report.failures.map(\.index).sorted() == [2, 3, 4])
+    }
+}
