@@ -1,0 +1,71 @@
+/// The human-readable output: the table of every cell, then the summary figures.
+extension BenchmarkReport {
+    func table() -> String {
+        var rows: [[String]] = []
+        var previous: (String, Int)?
+        for r in records {
+            let first = previous.map { $0 != (r.problem, r.size) } ?? true
+            if first && previous != nil { rows.append(Array(repeating: "", count: 9)) }
+            previous = (r.problem, r.size)
+            var row = [first ? r.problem : "", first ? "\(r.size)" : "", first ? "\(r.inputs)x\(r.outputs)" : "", r.mode]
+            switch r.status {
+            case .ok:
+                let t = r.timing!
+                row += [Format.duration(nanoseconds: t.median), r.ratioToPlain.map(Format.ratio) ?? "-",
+                        Format.percent(t.relativeSpread), Format.duration(nanoseconds: t.min),
+                        memory(of: r)]
+            case .wrong:
+                row += ["WRONG", "", "", "", ""]
+                row[3] += "  (\(r.note ?? ""))"
+            case .skipped:
+                row += ["-", "", "", "", r.note ?? ""]
+            }
+            rows.append(row)
+        }
+        let header = ["problem", "size", "n x m", "mode", "time/call", "/plain", "spread", "min", "memory"]
+        return Format.table(header: header, rows: rows, leftAligned: 4)
+    }
+
+    /// Tape bytes where the mode reports them, otherwise the growth of peak resident memory.
+    private func memory(of r: Record) -> String {
+        if let bytes = r.tapeBytes { return "tape " + Format.bytes(bytes) }
+        if let growth = r.peakResidentGrowth, growth > 0 { return "+" + Format.bytes(growth) + " rss" }
+        return ""
+    }
+
+    /// The figures the issues quote, derived from the records.
+    func summary() -> String {
+        var lines: [String] = []
+        func records(problem: String, mode: String) -> [Record] {
+            self.records.filter { $0.problem == problem && $0.mode == mode && $0.status == .ok }
+        }
+        let dual = records(problem: "elementary", mode: "dual-jvp")
+        if !dual.isEmpty {
+            lines.append("Dual<Double>/plain on the elementary-heavy function (one forward pass): "
+                + dual.map { "n=\($0.size) \(Format.ratio($0.ratioToPlain ?? .nan))" }.joined(separator: ", "))
+        }
+        for mode in ["forward", "dual-loop"] {
+            let forward = records(problem: "elementary", mode: mode).filter { [8, 64, 512].contains($0.size) }
+            if !forward.isEmpty {
+                lines.append("\(mode) gradient on elementary, in function evaluations: "
+                    + forward.map { "n=\($0.size) \(Format.significant($0.ratioToPlain ?? .nan))" }.joined(separator: ", "))
+            }
+        }
+        let taped = self.records.filter { $0.status == .ok && $0.nanosecondsPerEntry != nil }
+        for mode in Set(taped.map(\.mode)).sorted() {
+            let rs = taped.filter { $0.mode == mode }
+            let ns = rs.compactMap(\.nanosecondsPerEntry).sorted()
+            let bytes = rs.compactMap(\.bytesPerEntry).sorted()
+            var line = "\(mode): \(Format.significant(ns[ns.count / 2])) ns per tape entry (median over \(rs.count) cells)"
+            if !bytes.isEmpty { line += ", \(Format.significant(bytes[bytes.count / 2])) bytes per entry" }
+            lines.append(line)
+        }
+        let wrong = self.records.filter { $0.status == .wrong }
+        if !wrong.isEmpty { lines.append("WRONG RESULTS: \(wrong.count) cells failed their check and were not timed") }
+        var footer = "\(machine.cpu), \(machine.cores) cores, \(machine.operatingSystem), \(machine.swiftVersion) \(machine.buildConfiguration)"
+        if let peak = peakResidentBytes { footer += "; peak RSS \(Format.bytes(peak))" }
+        footer += String(format: "; %.1f s", wallSeconds)
+        lines.append(footer)
+        return lines.joined(separator: "\n")
+    }
+}
