@@ -16,7 +16,7 @@ struct Options: Equatable, Sendable {
     var quiet = false
 
     /// Seconds of timing per (problem, size, mode) cell.
-    var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.06) }
+    var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
 
     static let usage = """
         USAGE: wengert-bench [options]
@@ -31,7 +31,7 @@ struct Options: Equatable, Sendable {
           --sizes N[,N...]       Sizes to run, replacing each problem's defaults.
           --modes NAME[,NAME]    Run only these modes; plain always runs (ratios need it).
           --quick                A smoke run of a few seconds (small sizes, short budget).
-          --budget SECONDS       Timing per cell (default 0.06, quick 0.004).
+          --budget SECONDS       Timing per cell (default 0.15, quick 0.004).
           --json FILE            Write every figure and the machine description as JSON.
           --svg FILE             Write scaling curves and ratio bars as an SVG chart.
           --quiet                Print nothing but errors.

@@ -45,7 +45,7 @@ struct Mode: Sendable {
     var prepare: @Sendable (Objective) -> PreparedRun?
 
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
-    static let all: [Mode] = [.plain, .dualDirectional, .dualLoop, .finiteDifferences]
+    static let all: [Mode] = [.plain, .dualDirectional, .dualLoop, .swiftAutodiff, .finiteDifferences]
 
     /// The mode with the given name, if any.
     static func named(_ name: String) -> Mode? { all.first { $0.name == name } }
