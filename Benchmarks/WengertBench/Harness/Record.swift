@@ -50,4 +50,6 @@ struct BenchmarkReport: Codable, Sendable {
     var peakResidentBytes: Int?
     /// Wall-clock seconds of the whole run.
     var wallSeconds: Double
+    /// The issues' headline figures, derived from `records`.
+    var derived: DerivedFigures
 }

@@ -81,6 +81,6 @@ struct Runner {
             problems: problems.map { .init(name: $0.name, summary: $0.summary, sizeMeaning: $0.sizeMeaning) },
             modes: modes.map { .init(name: $0.name, summary: $0.summary) },
             records: records, peakResidentBytes: runPeak,
-            wallSeconds: Double(monotonicNanoseconds() - start) / 1e9)
+            wallSeconds: Double(monotonicNanoseconds() - start) / 1e9, derived: DerivedFigures(records: records))
     }
 }

@@ -20,8 +20,8 @@ extension BenchmarkReport {
         let barProblems = problems.filter { p in ok.contains { $0.problem == p.name && $0.mode != "plain" } }
         let barRowHeight = 16.0
         let barCount = barProblems.reduce(0) { total, p in
-            let largest = ok.filter { $0.problem == p.name }.map(\.size).max() ?? 0
-            return total + ok.filter { $0.problem == p.name && $0.size == largest && $0.mode != "plain" }.count + 1
+            let size = barSize(of: p.name)
+            return total + ok.filter { $0.problem == p.name && $0.size == size && $0.mode != "plain" }.count + 1
         }
         let barTop = 40 + legendHeight + Double(panelRows) * panelHeight + 30
         let width = Double(columns) * panelWidth
@@ -63,9 +63,10 @@ extension BenchmarkReport {
             for e in Int(yr.0)...Int(yr.1) {
                 let gy = py(pow(10, Double(e)))
                 out += "<line x1=\"\(plot.x)\" y1=\"\(gy)\" x2=\"\(plot.x + plot.w)\" y2=\"\(gy)\" stroke=\"#eee\"/>"
-                out += "<text x=\"\(plot.x - 4)\" y=\"\(gy + 4)\" text-anchor=\"end\">\(Format.duration(nanoseconds: pow(10, Double(e))))</text>\n"
+                out += "<text x=\"\(plot.x - 4)\" y=\"\(gy + 4)\" text-anchor=\"end\">\(Self.durationLabel(e))</text>\n"
             }
             out += "<text x=\"\(plot.x + plot.w / 2)\" y=\"\(plot.y + plot.h + 32)\" text-anchor=\"middle\" fill=\"#555\">\(escape(problem.sizeMeaning))</text>\n"
+            out += "<text transform=\"translate(\(ox + 12), \(plot.y + plot.h / 2)) rotate(-90)\" text-anchor=\"middle\" fill=\"#555\">time per call</text>\n"
             for mode in modes {
                 let points = cells.filter { $0.mode == mode.name }.sorted { $0.size < $1.size }
                     .map { "\(px(Double($0.size))),\(py($0.timing!.median))" }
@@ -84,7 +85,7 @@ extension BenchmarkReport {
 
         // Ratio bars, log scale, at each problem's largest size.
         let barLeft = 250.0, barWidth = width - barLeft - 80
-        out += "<text x=\"12\" y=\"\(barTop)\" font-size=\"15\" font-weight=\"bold\">time / plain function time, at each problem's largest size (log scale)</text>\n"
+        out += "<text x=\"12\" y=\"\(barTop)\" font-size=\"15\" font-weight=\"bold\">time / plain function time, at each problem's largest size where most modes ran (log scale)</text>\n"
         let ratios = ok.compactMap(\.ratioToPlain).filter { $0 > 0 }
         let rr = Self.decades(Swift.min(1, ratios.min() ?? 1), Swift.max(10, ratios.max() ?? 10))
         func bx(_ r: Double) -> Double { barLeft + (log10(r) - rr.0) / (rr.1 - rr.0) * barWidth }
@@ -92,10 +93,10 @@ extension BenchmarkReport {
         for e in Int(rr.0)...Int(rr.1) {
             let gx = bx(pow(10, Double(e)))
             out += "<line x1=\"\(gx)\" y1=\"\(y - 6)\" x2=\"\(gx)\" y2=\"\(y + Double(barCount) * barRowHeight)\" stroke=\"#eee\"/>"
-            out += "<text x=\"\(gx)\" y=\"\(y - 10)\" text-anchor=\"middle\">\(Self.powerLabel(e))x</text>\n"
+            out += "<text x=\"\(gx)\" y=\"\(y - 10)\" text-anchor=\"middle\">\(Self.ratioLabel(e))</text>\n"
         }
         for problem in barProblems {
-            let largest = ok.filter { $0.problem == problem.name }.map(\.size).max() ?? 0
+            let largest = barSize(of: problem.name)
             out += "<text x=\"12\" y=\"\(y + 11)\" font-weight=\"bold\">\(escape(problem.name)) \(escape(problem.sizeMeaning))=\(largest)</text>\n"
             y += barRowHeight
             for r in ok where r.problem == problem.name && r.size == largest && r.mode != "plain" {
@@ -109,6 +110,33 @@ extension BenchmarkReport {
         }
         out += "</svg>\n"
         return out
+    }
+
+    /// The largest size of a problem at which the most modes have times: where the bars
+    /// compare the most modes (modes that cost n² stop at smaller sizes).
+    private func barSize(of problem: String) -> Int {
+        let ok = records.filter { $0.problem == problem && $0.status == .ok }
+        let sizes = Set(ok.map(\.size))
+        return sizes.max { a, b in
+            let ca = ok.filter { $0.size == a }.count, cb = ok.filter { $0.size == b }.count
+            return ca != cb ? ca < cb : a < b
+        } ?? 0
+    }
+
+    /// "1 ns", "10 ns", "100 ns", "1 µs", … for the decade 10^e nanoseconds.
+    private static func durationLabel(_ e: Int) -> String {
+        let units = ["ns", "µs", "ms", "s"]
+        let group = Swift.min(Swift.max(e, 0) / 3, units.count - 1)
+        return String(Int(pow(10, Double(e - 3 * group)))) + " " + units[group]
+    }
+
+    /// "0.1x", "1x", "10x", "1000x", "1e4x".
+    private static func ratioLabel(_ e: Int) -> String {
+        switch e {
+        case ..<0: return String(format: "%gx", pow(10, Double(e)))
+        case 0...3: return String(Int(pow(10, Double(e)))) + "x"
+        default: return "1e\(e)x"
+        }
     }
 
     /// The whole decades [floor(log10 lo), ceil(log10 hi)], at least one decade wide.

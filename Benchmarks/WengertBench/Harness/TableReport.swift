@@ -36,29 +36,20 @@ extension BenchmarkReport {
     /// The figures the issues quote, derived from the records.
     func summary() -> String {
         var lines: [String] = []
-        func records(problem: String, mode: String) -> [Record] {
-            self.records.filter { $0.problem == problem && $0.mode == mode && $0.status == .ok }
-        }
-        let dual = records(problem: "elementary", mode: "dual-jvp")
-        if !dual.isEmpty {
+        let derived = DerivedFigures(records: records)
+        if !derived.dualOverPlainOnElementary.isEmpty {
             lines.append("Dual<Double>/plain on the elementary-heavy function (one forward pass): "
-                + dual.map { "n=\($0.size) \(Format.ratio($0.ratioToPlain ?? .nan))" }.joined(separator: ", "))
+                + derived.dualOverPlainOnElementary.map { "n=\($0.size) \(Format.ratio($0.value))" }.joined(separator: ", "))
         }
-        for mode in ["forward", "dual-loop"] {
-            let forward = records(problem: "elementary", mode: mode).filter { [8, 64, 512].contains($0.size) }
-            if !forward.isEmpty {
-                lines.append("\(mode) gradient on elementary, in function evaluations: "
-                    + forward.map { "n=\($0.size) \(Format.significant($0.ratioToPlain ?? .nan))" }.joined(separator: ", "))
-            }
+        for mode in DerivedFigures.forwardModes {
+            guard let points = derived.forwardGradientInEvaluations[mode] else { continue }
+            lines.append("\(mode) gradient on elementary, in function evaluations: "
+                + points.map { "n=\($0.size) \(Format.significant($0.value))" }.joined(separator: ", "))
         }
-        let taped = self.records.filter { $0.status == .ok && $0.nanosecondsPerEntry != nil }
-        for mode in Set(taped.map(\.mode)).sorted() {
-            let rs = taped.filter { $0.mode == mode }
-            let ns = rs.compactMap(\.nanosecondsPerEntry).sorted()
-            let bytes = rs.compactMap(\.bytesPerEntry).sorted()
-            var line = "\(mode): \(Format.significant(ns[ns.count / 2])) ns per tape entry (median over \(rs.count) cells)"
-            if !bytes.isEmpty { line += ", \(Format.significant(bytes[bytes.count / 2])) bytes per entry" }
-            lines.append(line)
+        for cost in derived.tapeCosts {
+            var line = "\(cost.mode): \(Format.significant(cost.nanosecondsPerEntry)) ns per tape entry"
+            if let bytes = cost.bytesPerEntry { line += ", \(Format.significant(bytes)) bytes per entry" }
+            lines.append(line + " (median over \(cost.cells) cells)")
         }
         let wrong = self.records.filter { $0.status == .wrong }
         if !wrong.isEmpty { lines.append("WRONG RESULTS: \(wrong.count) cells failed their check and were not timed") }

@@ -35,6 +35,11 @@ struct HarnessTests {
             #expect(r["status"] as? String == "ok")
             #expect(r["ratioToPlain"] as? Double == 1)
         }
+        // The issues' figures are in the JSON, ready-made.
+        let derived = try #require(root["derived"] as? [String: Any])
+        let dual = try #require(derived["dualOverPlainOnElementary"] as? [[String: Any]])
+        #expect(dual.first?["size"] as? Int == 2)
+        #expect((dual.first?["value"] as? Double ?? 0) > 0)
         // The same bytes decode back into the report type.
         let decoded = try JSONDecoder().decode(BenchmarkReport.self, from: data)
         #expect(decoded.records.count == records.count)
