@@ -38,7 +38,8 @@ struct TimingSummary: Codable, Equatable, Sendable {
 }
 
 /// Times `body` until `budget` seconds have passed (and at least `minimumSamples`
-/// samples are taken), after a warm-up of about a tenth of the budget.
+/// samples are taken, unless that would take four budgets), after a warm-up of about a
+/// tenth of the budget.
 ///
 /// One sample times a batch of calls long enough (≥ 20 µs, or a fiftieth of the budget)
 /// that the clock's own cost, some 20 ns, is negligible even for a 10 ns function.
@@ -60,7 +61,12 @@ func measure(budget: Double, minimumSamples: Int = 5, _ body: () -> Void) -> Tim
     }
     warmStart = monotonicNanoseconds()
     var perCall: [Double] = []
-    while perCall.count < minimumSamples || Double(monotonicNanoseconds() - warmStart) < budgetNs {
+    // At least `minimumSamples`, unless a single call is so slow that they would take more
+    // than four budgets; at least one always.
+    while true {
+        let elapsed = Double(monotonicNanoseconds() - warmStart)
+        let wantMore = perCall.count < minimumSamples && elapsed < 4 * budgetNs
+        if !perCall.isEmpty && !wantMore && elapsed >= budgetNs { break }
         let t0 = monotonicNanoseconds()
         for _ in 0..<batch { body() }
         perCall.append(Double(monotonicNanoseconds() - t0) / Double(batch))
