@@ -33,6 +33,8 @@ enum BenchCommand {
         if !options.quiet {
             if terminal { printError("\r\u{1B}[K", terminator: "") }
             print(report.table())
+            print("time/call: median; /plain: median over the plain function's median; spread: half the")
+            print("interquartile range over the median; memory: tape bytes, or growth of peak resident memory.")
             print()
             print(report.summary())
         }
