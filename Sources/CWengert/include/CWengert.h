@@ -24,6 +24,11 @@ extern _Thread_local void *wengert_thread_slots[WENGERT_THREAD_SLOTS];
 static inline void *wengert_thread_slot(int index) { return wengert_thread_slots[index]; }
 static inline void wengert_set_thread_slot(int index, void *value) { wengert_thread_slots[index] = value; }
 
+/// Registers `destructor` to run with slot `index`'s value when the calling thread exits
+/// (through a pthread key, so per-thread caches owned by Swift are released rather than
+/// leaked). Call it once per thread, after storing a non-null value in the slot.
+void wengert_thread_slot_release_at_exit(int index, void (*destructor)(void *));
+
 /// 1 when the running CPU has AVX-512F (and the kernels may use it), else 0.
 int wengert_cpu_has_avx512f(void);
 /// 1 when the running CPU has AVX2 and FMA, else 0.

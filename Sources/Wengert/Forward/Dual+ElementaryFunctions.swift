@@ -32,11 +32,12 @@ extension Dual: DifferentiableScalar {
     }
     /// asin, with derivative 1/√(1 - x²) (+∞ at ±1).
     @inlinable public static func asin(_ x: Dual) -> Dual {
-        unarySingular(x, T.asin(x.value), 1 / T.sqrt(1 - x.value * x.value))
+        // (1 - x)(1 + x) rather than 1 - x², which cancels to few correct digits near ±1.
+        unarySingular(x, T.asin(x.value), 1 / T.sqrt((1 - x.value) * (1 + x.value)))
     }
     /// acos, with derivative -1/√(1 - x²) (-∞ at ±1).
     @inlinable public static func acos(_ x: Dual) -> Dual {
-        unarySingular(x, T.acos(x.value), -1 / T.sqrt(1 - x.value * x.value))
+        unarySingular(x, T.acos(x.value), -1 / T.sqrt((1 - x.value) * (1 + x.value)))
     }
     /// atan, with derivative 1/(1 + x²).
     @inlinable public static func atan(_ x: Dual) -> Dual { unary(x, T.atan(x.value), 1 / (1 + x.value * x.value)) }
@@ -108,17 +109,20 @@ extension Dual: DifferentiableScalar {
         if x.value < 0 { return -x }
         return Dual(T.abs(x.value), derivative: 0, tag: x.tag)
     }
-    /// The smaller operand, derivative included; the first at a tie.
+    /// The smaller operand, derivative included; the first at a tie, and NaN (the NaN
+    /// operand) when either value is NaN, as `Double.min` in this module.
     @inlinable public static func min(_ x: Dual, _ y: Dual) -> Dual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        var r = y.value < x.value ? y : x
+        // `y.value != y.value` is true only for NaN; an x that is NaN is kept anyway.
+        var r = (y.value < x.value || y.value != y.value) ? y : x
         r.tag = tag
         return r
     }
-    /// The larger operand, derivative included; the first at a tie.
+    /// The larger operand, derivative included; the first at a tie, and NaN (the NaN
+    /// operand) when either value is NaN, as `Double.max` in this module.
     @inlinable public static func max(_ x: Dual, _ y: Dual) -> Dual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        var r = y.value > x.value ? y : x
+        var r = (y.value > x.value || y.value != y.value) ? y : x
         r.tag = tag
         return r
     }
@@ -126,10 +130,14 @@ extension Dual: DifferentiableScalar {
     @inlinable public static func erf(_ x: Dual) -> Dual {
         unary(x, T.erf(x.value), T(1.12837916709551257389615890312154517) * T.exp(-x.value * x.value))
     }
-    /// σ(x), with derivative σ(x)(1 - σ(x)).
+    /// σ(x), with derivative σ(x)(1 - σ(x)) computed as e/(1 + e)² with e = e^-|x|, which
+    /// keeps its relative accuracy in both tails (1 - σ(x) would round to 0 for x > 37).
     @inlinable public static func sigmoid(_ x: Dual) -> Dual {
-        let s = T.sigmoid(x.value)
-        return unary(x, s, s * (1 - s))
+        // -|x| written as a branch, not abs, so that nested duals differentiate it as -x
+        // or x (abs has derivative 0 at 0 by convention).
+        let e = T.exp(x.value >= 0 ? -x.value : x.value)
+        let r = 1 / (1 + e)
+        return unary(x, x.value >= 0 ? r : e * r, e * r * r)
     }
     /// log(1 + eˣ), with derivative σ(x).
     @inlinable public static func softplus(_ x: Dual) -> Dual { unary(x, T.softplus(x.value), T.sigmoid(x.value)) }

@@ -16,13 +16,25 @@
 /// Duals nest: `Dual<Dual<Double>>` carries second derivatives. Each derivative call
 /// tags its duals (see `PerturbationTag`), so nested calls cannot confuse their
 /// perturbations. Equality, hashing and ordering look at `value` only, so that
-/// `if x < 0` in generic code branches as it would on plain numbers.
+/// `if x < 0` in generic code branches as it would on plain numbers, and so that a
+/// dual can key a dictionary exactly as its value would.
+///
+/// Encoding writes `value` and `derivative`; the tag is not encoded, because it names a
+/// derivative computation that ends when its call returns, so a decoded dual is untagged.
 ///
 /// Conventions where the derivative is not classically defined, chosen to match PyTorch
-/// and JAX: `abs` and `relu` have derivative 0 at 0; `sqrt` and `cbrt` have derivative
-/// +∞ at 0; `max`/`min` send the derivative to their first argument at a tie;
-/// `pow(0, y)` has partial 0 in y; and a zero tangent propagates as zero even through an
-/// infinite partial (the derivative of `sqrt(x)` at x = 0 along 0 is 0, not NaN).
+/// and JAX:
+/// - `abs` and `relu` have derivative 0 at 0 (a subgradient);
+/// - `sqrt` and `cbrt` have derivative +∞ at 0, `asin`/`acos` ±∞ at ±1, the logarithms
+///   +∞ at the edge of their domain (`log` at 0, `log1p` at -1);
+/// - `max`/`min` send the derivative to their first argument at a tie, and return the
+///   NaN operand when either value is NaN;
+/// - `pow(x, y)`: the partial in y is 0 where x = 0 (the limit from the right, not
+///   0 · -∞), the partial in x is 0 where y = 0 (x⁰ is constant), and at x = 0 the partial
+///   in x is y · 0^(y-1) (+∞ for 0 < y < 1, 1 for y = 1, 0 for y > 1);
+/// - `atan2` and `hypot` have partials 0 at the origin;
+/// - a zero tangent propagates as zero even through an infinite partial (the derivative
+///   of `sqrt(x)` at x = 0 along 0 is 0, not NaN), so a constant stays a constant.
 ///
 /// - Complexity: every operation costs one evaluation of the value plus O(1) for the
 ///   derivative, and stores nothing.
@@ -55,9 +67,14 @@ public struct Dual<T: DifferentiableScalar> {
 extension Dual {
     /// `partial · tangent`, except that a zero tangent gives zero even when the partial
     /// is infinite or NaN: a constant stays a constant at a singular point.
+    ///
+    /// The finite case is tested first because `tangent == 0` compares primal values
+    /// only: for a nested tangent (a `Dual<Double>` such as 0 + 2ε) it would also drop
+    /// the higher-order part, so it is consulted only where the product would be NaN.
     @inlinable @inline(__always)
     static func chain(_ partial: T, _ tangent: T) -> T {
-        tangent == 0 ? 0 : partial * tangent
+        if partial.doubleValue.isFinite { return partial * tangent }
+        return tangent == 0 ? 0 : partial * tangent
     }
 }
 
@@ -79,8 +96,36 @@ extension Dual: Comparable {
 extension Dual: Sendable where T: Sendable {}
 
 extension Dual: CustomStringConvertible {
-    /// "value + derivative·ε".
-    public var description: String { "\(value) + \(derivative)ε" }
+    /// "value + derivativeε"; nested duals number their infinitesimals from the inside
+    /// out and parenthesise their parts: `(3.0 + 1.0ε₁) + (1.0 + 0.0ε₁)ε₂`.
+    public var description: String {
+        Self.nestingLevel == 1 ? "\(value) + \(derivative)ε" : nestedDescription()
+    }
+}
+
+/// A dual type that knows how deeply it is nested, so that printing can tell the
+/// infinitesimals of `Dual<Dual<Double>>` apart.
+protocol DualNesting {
+    static var nestingLevel: Int { get }
+    func nestedDescription() -> String
+}
+
+extension Dual: DualNesting {
+    /// 1 for `Dual<Double>`, 2 for `Dual<Dual<Double>>`, and so on.
+    static var nestingLevel: Int { ((T.self as? any DualNesting.Type)?.nestingLevel ?? 0) + 1 }
+
+    /// The description with a numbered ε, each nested part in parentheses.
+    func nestedDescription() -> String {
+        func part(_ x: T) -> String {
+            (x as? any DualNesting).map { "(\($0.nestedDescription()))" } ?? "\(x)"
+        }
+        return "\(part(value)) + \(part(derivative))ε\(subscriptDigits(Self.nestingLevel))"
+    }
+}
+
+/// The decimal digits of `n` as Unicode subscripts (₀ is U+2080).
+func subscriptDigits(_ n: Int) -> String {
+    String(String.UnicodeScalarView(String(n).unicodeScalars.map { Unicode.Scalar($0.value + 0x2050)! }))
 }
 
 extension Dual: Codable where T: Codable {

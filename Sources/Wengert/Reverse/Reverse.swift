@@ -1,0 +1,125 @@
+// The convenience entry points of reverse mode: record the function once on a pooled
+// tape, sweep, read the inputs' adjoints. Inputs are the first n entries after the
+// null slot, so their adjoints are `adj[1...n]`.
+
+/// Namespace for the reverse-mode functions whose names forward mode also uses.
+public enum Reverse {}
+
+extension Tape {
+    /// Records `x` as the inputs of a fresh recording into `inputScratch` (reused, so
+    /// no allocation once it has grown) and returns them.
+    @inlinable
+    func recordInputs(_ x: [T]) -> [Var<T>] {
+        // Swapped out so that the appends touch a local array: appending to a class
+        // property in place costs an exclusivity check per element.
+        var inputs: [Var<T>] = []
+        swap(&inputs, &inputScratch)
+        inputs.removeAll(keepingCapacity: true)
+        for v in x { inputs.append(variable(v)) }
+        inputScratch = inputs
+        return inputs
+    }
+
+    /// Copies the adjoints of the n inputs (slots 1...n) out of `adj`.
+    @inlinable
+    func inputAdjoints(_ adj: UnsafeMutablePointer<T>, count n: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            for i in 0..<n { buffer[i] = adj[i + 1] }
+            initialized = n
+        }
+    }
+}
+
+/// The value of f at x and its gradient ∇f(x), by reverse mode.
+///
+/// ```swift
+/// let (value, gradient) = valueWithGradient(of: rosenbrock, at: [0.5, 0.6, 0.7])
+/// ```
+///
+/// - Complexity: one recording of f (O(operations) entries on a per-thread tape that is
+///   reused across calls) and one backward sweep: a small constant times the cost of f,
+///   independent of n. Steady state allocates only the returned array.
+@inlinable
+public func valueWithGradient<T: DifferentiableScalar>(
+    of f: ([Var<T>]) -> Var<T>, at x: [T]
+) -> (value: T, gradient: [T]) {
+    let tape = ReverseTapePool.take(T.self)
+    defer { ReverseTapePool.giveBack(tape) }
+    let y = f(tape.recordInputs(x))
+    tape.check(y, "function's result")
+    let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
+    if y.slot != 0 {
+        adj[Int(y.slot)] = 1
+        tape.sweep(adj, from: y.slot)
+    }
+    return (y.value, tape.inputAdjoints(adj, count: x.count))
+}
+
+/// The gradient ∇f(x) of f: ℝⁿ → ℝ, by reverse mode.
+///
+/// ```swift
+/// gradient(of: { x in x[0] * x[1] + sin(x[0]) }, at: [3.0, 4.0])   // [4 + cos 3, 3]
+/// ```
+///
+/// - Complexity: as `valueWithGradient(of:at:)`.
+@inlinable
+public func gradient<T: DifferentiableScalar>(of f: ([Var<T>]) -> Var<T>, at x: [T]) -> [T] {
+    valueWithGradient(of: f, at: x).gradient
+}
+
+extension Reverse {
+    /// The Jacobian of f: ℝⁿ → ℝᵐ at x, m rows of n: one recording, m backward sweeps.
+    ///
+    /// - Complexity: one recording of f and m sweeps, each O(entries); prefer
+    ///   `Forward.jacobian` when n is much smaller than m.
+    @inlinable
+    public static func jacobian<T: DifferentiableScalar>(
+        of f: ([Var<T>]) -> [Var<T>], at x: [T]
+    ) -> [[T]] {
+        let tape = ReverseTapePool.take(T.self)
+        defer { ReverseTapePool.giveBack(tape) }
+        let ys = f(tape.recordInputs(x))
+        for y in ys { tape.check(y, "function's result") }
+        let count = Int(tape.header.pointee.count)
+        return ys.map { y in
+            let adj = tape.zeroedAdjoints(count: count)
+            if y.slot != 0 {
+                adj[Int(y.slot)] = 1
+                tape.sweep(adj, from: y.slot)
+            }
+            return tape.inputAdjoints(adj, count: x.count)
+        }
+    }
+
+    /// The vector-Jacobian product: f(x) and uᵀJ(x) for f: ℝⁿ → ℝᵐ and u ∈ ℝᵐ, by one
+    /// recording and one sweep seeded with u.
+    ///
+    /// Traps when u does not have one element per output of f, or is not finite.
+    ///
+    /// - Complexity: one recording of f and one sweep; a small constant times f.
+    @inlinable
+    public static func vjp<T: DifferentiableScalar>(
+        of f: ([Var<T>]) -> [Var<T>], at x: [T], along u: [T]
+    ) -> (value: [T], cotangent: [T]) {
+        let tape = ReverseTapePool.take(T.self)
+        defer { ReverseTapePool.giveBack(tape) }
+        let ys = f(tape.recordInputs(x))
+        if ys.count != u.count { lengthMismatch("Reverse.vjp", "outputs of f", ys.count, "along (u)", u.count) }
+        let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
+        var top: UInt32 = 0
+        for (y, w) in zip(ys, u) {
+            tape.check(y, "function's result")
+            tape.checkSeed(w)
+            adj[Int(y.slot)] += w
+            top = Swift.max(top, y.slot)
+        }
+        tape.sweep(adj, from: top)
+        return (ys.map(\.value), tape.inputAdjoints(adj, count: x.count))
+    }
+}
+
+@usableFromInline @inline(never)
+func lengthMismatch(_ function: StaticString, _ what: StaticString, _ n: Int,
+                    _ other: StaticString, _ m: Int) -> Never {
+    fatalError("Wengert: \(function): the \(what) has \(n) elements but \(other) has \(m); they must match.")
+}

@@ -1,0 +1,141 @@
+// The backward sweep: one loop over the entries in reverse, adding each entry's
+// adjoint times its partials into its operands' adjoints. Operands always precede
+// their result, so one pass suffices (Griewank & Walther, "Evaluating Derivatives",
+// §3.2, for the bound: a gradient costs a small constant times the function).
+
+extension Tape {
+    /// The adjoint buffer, grown to at least `count` elements and zeroed on `0..<count`.
+    @inlinable
+    func zeroedAdjoints(count: Int) -> UnsafeMutablePointer<T> {
+        if count > adjointCapacity { growAdjoints(count) }
+        let adj = adjointStorage.unsafelyUnwrapped
+        adj.update(repeating: 0, count: count)
+        return adj
+    }
+
+    @usableFromInline
+    func growAdjoints(_ count: Int) {
+        adjointStorage?.deallocate()
+        let capacity = Swift.max(count, Int(header.pointee.capacity))
+        adjointStorage = .allocate(capacity: capacity)
+        adjointStorage.unsafelyUnwrapped.initialize(repeating: 0, count: capacity)
+        adjointCapacity = capacity
+    }
+
+    /// Propagates the adjoints in `adj` from slot `top` down to slot 1. Entries with a
+    /// zero adjoint are skipped, so an infinite partial never turns 0 into NaN.
+    ///
+    /// - Complexity: O(top), two multiply-adds per entry with a non-zero adjoint.
+    @inlinable
+    func sweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32) {
+        let entries = header.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
+        var i = Int(top)
+        while i > 0 {
+            let a = adj[i]
+            if !isExactlyZero(a) {
+                let e = entries[i]
+                adj[Int(e.lhsSlot)] += e.lhsPartial * a
+                adj[Int(e.rhsSlot)] += e.rhsPartial * a
+            }
+            i &-= 1
+        }
+    }
+
+    /// The derivatives of `output` with respect to every variable of this recording.
+    ///
+    /// `output` must be a variable of this tape's current recording (or a constant, whose
+    /// adjoints are all zero). After `replay(at:)` the sweep uses the replayed partials.
+    ///
+    /// - Parameter seed: the adjoint of `output` (1 for a gradient); must be finite.
+    /// - Complexity: O(entries up to `output`); allocates the returned adjoints.
+    @inlinable
+    public func gradient(of output: Var<T>, seed: T = 1) -> Adjoints<T> {
+        check(output, "output")
+        checkSeed(seed)
+        let n = Int(header.pointee.count)
+        let adj = zeroedAdjoints(count: n)
+        if output.slot != 0 {
+            adj[Int(output.slot)] = seed
+            sweep(adj, from: output.slot)
+        }
+        return Adjoints(Array(UnsafeBufferPointer(start: adj, count: n)), header: header,
+                        epoch: header.pointee.epoch)
+    }
+
+    @inlinable @inline(__always)
+    func checkSeed(_ seed: T) {
+        if !seed.doubleValue.isFinite { nonFiniteSeed(seed.doubleValue) }
+    }
+}
+
+/// The adjoints of one sweep: ∂output/∂x for every variable x of the recording.
+///
+/// Subscript by the `Var`s of the recording (`adjoints[a]`); a constant has adjoint 0.
+public struct Adjoints<T: DifferentiableScalar> {
+    @usableFromInline let storage: [T]
+    @usableFromInline let header: UnsafeMutablePointer<TapeHeader>
+    @usableFromInline let epoch: UInt32
+
+    @inlinable
+    init(_ storage: [T], header: UnsafeMutablePointer<TapeHeader>, epoch: UInt32) {
+        self.storage = storage
+        self.header = header
+        self.epoch = epoch
+    }
+
+    /// ∂output/∂x. Traps if `x` belongs to another tape or another recording.
+    ///
+    /// - Complexity: O(1).
+    @inlinable
+    public subscript(x: Var<T>) -> T {
+        if x.slot == 0 { return 0 }
+        if x.header != header || x.epoch != epoch {
+            foreignVariable(x.slot, "Var whose adjoint was asked for", ownTape: x.header == header)
+        }
+        return storage[Int(x.slot)]
+    }
+
+    /// ∂output/∂xᵢ for each xᵢ, in order.
+    ///
+    /// - Complexity: O(n).
+    @inlinable
+    public subscript(xs: [Var<T>]) -> [T] { xs.map { self[$0] } }
+}
+
+/// Whether every component of `x` is zero: the value for plain numbers, the value and
+/// the derivative for duals (whose `==` compares values only, and whose adjoint with a
+/// zero value may still carry a second-order term). Specialises to one comparison.
+@inlinable @inline(__always)
+func isExactlyZero<T: DifferentiableScalar>(_ x: T) -> Bool {
+    if T.self == Double.self { return unsafeBitCast(x, to: Double.self) == 0 }
+    if T.self == Float.self { return unsafeBitCast(x, to: Float.self) == 0 }
+    if T.self == Dual<Double>.self {
+        let d = unsafeBitCast(x, to: Dual<Double>.self)
+        return d.value == 0 && d.derivative == 0
+    }
+    if T.self == Dual<Float>.self {
+        let d = unsafeBitCast(x, to: Dual<Float>.self)
+        return d.value == 0 && d.derivative == 0
+    }
+    if let z = x as? any ExactZeroTestable { return z.isExactlyZero }
+    return x == 0
+}
+
+/// Scalars whose `==` ignores part of their content and that can say exactly when
+/// they are zero.
+@usableFromInline
+protocol ExactZeroTestable {
+    var isExactlyZero: Bool { get }
+}
+
+extension Dual: ExactZeroTestable {
+    @usableFromInline var isExactlyZero: Bool { Wengert.isExactlyZero(value) && Wengert.isExactlyZero(derivative) }
+}
+
+@usableFromInline @inline(never)
+func nonFiniteSeed(_ seed: Double) -> Never {
+    fatalError("""
+        Wengert: the seed (cotangent) of a reverse sweep must be finite; got \(seed). \
+        Check the vector passed as along: or seed: for NaN or infinity.
+        """)
+}

@@ -1,0 +1,158 @@
+// The Wengert tape (Wengert 1964; Hogan 2014, "Fast reverse-mode automatic
+// differentiation using expression templates in C++", for the flat-array layout; Stan
+// Math's arena for keeping the memory across gradients). Recording appends fixed-size
+// entries to one contiguous array that doubles when full and keeps its capacity across
+// `reset()`, so a steady-state gradient allocates nothing on the tape side.
+
+/// A recording of scalar operations, differentiated in reverse mode.
+///
+/// Create inputs with `variable(_:)`, compute with them as with numbers, and call
+/// `gradient(of:)` on the result:
+///
+/// ```swift
+/// let tape = Tape<Double>()
+/// let a = tape.variable(3.0), b = tape.variable(4.0)
+/// let z = a * b + sin(a)
+/// let adjoints = tape.gradient(of: z)      // adjoints[a] = 4 + cos 3, adjoints[b] = 3
+/// tape.reset()                             // keeps its memory for the next recording
+/// ```
+///
+/// A tape belongs to one thread at a time (it is not `Sendable`); different tapes on
+/// different threads never interfere. The convenience functions (`gradient(of:at:)`,
+/// `Reverse.jacobian(of:at:)`, …) take a tape from a per-thread pool.
+///
+/// - Complexity: recording costs O(1) amortised per operation; memory is
+///   `MemoryLayout<T>.stride × 2 + 9` bytes per entry (25 for `Double`: 24 for the
+///   entry, 1 for the opcode replay needs), plus one `T` per constant operand.
+public final class Tape<T: DifferentiableScalar> {
+    @usableFromInline let header: UnsafeMutablePointer<TapeHeader>
+    /// Adjoint buffer reused by every sweep; `adjointCapacity` elements.
+    @usableFromInline var adjointStorage: UnsafeMutablePointer<T>?
+    @usableFromInline var adjointCapacity: Int = 0
+    /// Values recomputed by replay; `valueCapacity` elements.
+    @usableFromInline var valueStorage: UnsafeMutablePointer<T>?
+    @usableFromInline var valueCapacity: Int = 0
+    /// Whether `valueStorage` holds the values of the current recording (after a replay).
+    @usableFromInline var hasReplayedValues = false
+    /// Input variables reused by the convenience functions, so that steady state
+    /// allocates only the result.
+    @usableFromInline var inputScratch: [Var<T>] = []
+
+    /// An empty tape.
+    ///
+    /// - Parameters:
+    ///   - capacity: entries to reserve up front (the tape grows by doubling anyway).
+    ///   - entryLimit: the most entries one recording may hold, at most 2³² - 1 (slots
+    ///     are 32-bit). Recording past it stops with a message rather than wrapping.
+    /// - Complexity: O(capacity) to reserve.
+    public init(capacity: Int = 0, entryLimit: Int = Int(UInt32.max)) {
+        guard _isPOD(T.self) else {
+            fatalError("Wengert: Tape<\(T.self)> needs a trivially copyable scalar type (Float, Double, Dual of them).")
+        }
+        guard entryLimit >= 2 && entryLimit <= Int(UInt32.max) else {
+            fatalError("Wengert: Tape entryLimit must be in 2...\(UInt32.max); got \(entryLimit).")
+        }
+        header = TapeHeader.make(limit: UInt32(entryLimit))
+        while Int(header.pointee.capacity) < Swift.min(Swift.max(capacity, 1), entryLimit) {
+            TapeHeader.grow(header, entryStride: MemoryLayout<TapeEntry<T>>.stride)
+        }
+        appendNullSlot()
+    }
+
+    deinit {
+        adjointStorage?.deallocate()
+        valueStorage?.deallocate()
+        TapeHeader.recycle(header)
+    }
+
+    /// Entry 0: the operand of nothing, which inputs and constant entries name.
+    private func appendNullSlot() {
+        _ = Var<T>.append(header, 0, .null, 0, 0, 0, 0)
+    }
+
+    /// A new input variable with the given value.
+    ///
+    /// - Complexity: O(1); one entry.
+    @inlinable
+    public func variable(_ value: T) -> Var<T> {
+        header.pointee.inputCount += 1
+        return Var.append(header, value, .input, 0, 0, 0, 0)
+    }
+
+    /// New input variables, one per value, in order.
+    ///
+    /// - Complexity: O(n); n entries.
+    @inlinable
+    public func variables(_ values: [T]) -> [Var<T>] {
+        values.map { variable($0) }
+    }
+
+    /// Forgets the recording and keeps the memory. Every `Var` of the old recording
+    /// becomes invalid: using one afterwards stops with a message.
+    ///
+    /// - Complexity: O(1).
+    public func reset() {
+        let h = header
+        h.pointee.epoch &+= 1
+        if h.pointee.epoch == 0 { h.pointee.epoch = 1 }
+        h.pointee.count = 0
+        h.pointee.constants.count = 0
+        h.pointee.guards.count = 0
+        h.pointee.customCount = 0
+        h.pointee.inputCount = 0
+        hasReplayedValues = false
+        appendNullSlot()
+    }
+
+    /// Entries recorded, inputs included, the null slot excluded.
+    public var entryCount: Int { Int(header.pointee.count) - 1 }
+    /// Input variables recorded.
+    public var inputCount: Int { header.pointee.inputCount }
+    /// Comparisons recorded as branch guards (checked by replay).
+    public var branchGuardCount: Int { header.pointee.guards.count }
+    /// Entries recorded by custom rules (a recording with any cannot be replayed).
+    public var customRuleCount: Int { header.pointee.customCount }
+    /// Bytes per entry: the entry itself plus its opcode byte.
+    public static var bytesPerEntry: Int { MemoryLayout<TapeEntry<T>>.stride + 1 }
+
+    /// Bytes the current recording occupies: entries, opcodes, constants and guards.
+    public var recordedByteCount: Int {
+        Int(header.pointee.count) * Tape.bytesPerEntry
+            + header.pointee.constants.count * MemoryLayout<T>.stride
+            + header.pointee.guards.count * MemoryLayout<BranchGuard<T>>.stride
+    }
+
+    /// Bytes the tape holds, reserved capacity and the sweep and replay buffers included.
+    public var reservedByteCount: Int {
+        Int(header.pointee.capacity) * Tape.bytesPerEntry
+            + header.pointee.constants.capacity * MemoryLayout<T>.stride
+            + header.pointee.guards.capacity * MemoryLayout<BranchGuard<T>>.stride
+            + (adjointCapacity + valueCapacity) * MemoryLayout<T>.stride
+    }
+
+    /// Whether `x` is a variable of this tape's current recording.
+    @inlinable
+    public func owns(_ x: Var<T>) -> Bool {
+        x.slot != 0 && x.header == header && x.epoch == header.pointee.epoch
+    }
+
+    /// Traps unless `x` is a constant or a current variable of this tape.
+    @inlinable @inline(__always)
+    func check(_ x: Var<T>, _ role: StaticString) {
+        if x.slot != 0 && !owns(x) { foreignVariable(x.slot, role, ownTape: x.header == header) }
+    }
+}
+
+@usableFromInline @inline(never)
+func foreignVariable(_ slot: UInt32, _ role: StaticString, ownTape: Bool) -> Never {
+    if ownTape {
+        fatalError("""
+            Wengert: the \(role) (slot \(slot)) is from an earlier recording of this tape, \
+            made before reset(). Use the Vars of the current recording.
+            """)
+    }
+    fatalError("""
+        Wengert: the \(role) (slot \(slot)) was recorded on a different tape. Differentiate \
+        it with the tape that recorded it.
+        """)
+}
