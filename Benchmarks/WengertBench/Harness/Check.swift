@@ -69,7 +69,43 @@ struct ResultChecker {
                 }
             }
             return compareWithReference(output, exact: exact)
+        case .hessianVectorProduct(let hv):
+            guard hv.count == direction.count else {
+                return "H·v has \(hv.count) entries, expected \(direction.count)"
+            }
+            return checkHessianProduct(hv, what: "H·v")
+        case .hessian(let rows):
+            let n = direction.count
+            guard rows.count == n, rows.allSatisfy({ $0.count == n }) else {
+                return "Hessian is \(rows.count)×\(rows.first?.count ?? 0), expected \(n)×\(n)"
+            }
+            let hv = rows.map { row in zip(row, direction).reduce(0) { $0 + $1.0 * $1.1 } }
+            return checkHessianProduct(hv, what: "H (times v)")
         }
+    }
+
+    /// The central difference of the reverse-mode gradient along v, (∇f(x + hv) -
+    /// ∇f(x - hv)) / 2h ≈ H·v, with ‖∇f(x)‖∞ for the tolerance; computed on first use.
+    private var gradientDifference: (hv: [Double], gradientScale: Double)?
+
+    private mutating func checkHessianProduct(_ hv: [Double], what: String) -> String? {
+        guard case .scalar(let f) = objective else { return "\(what) of a vector objective" }
+        if gradientDifference == nil {
+            let x = f.input
+            let scale = x.reduce(1.0) { Swift.max($0, Swift.abs($1)) }
+            let h = FiniteDifferences.step(at: scale)
+            let up = gradient(of: { f.value($0) }, at: zip(x, direction).map { $0 + h * $1 })
+            let down = gradient(of: { f.value($0) }, at: zip(x, direction).map { $0 - h * $1 })
+            let g = gradient(of: { f.value($0) }, at: x)
+            gradientDifference = (zip(up, down).map { ($0 - $1) / (2 * h) },
+                                  g.reduce(0) { Swift.max($0, Swift.abs($1)) })
+        }
+        let (expected, gradientScale) = gradientDifference!
+        let tolerance = 1e-5 * expected.reduce(1.0) { Swift.max($0, Swift.abs($1)) } + 1e-8 * gradientScale
+        for i in hv.indices where Swift.abs(hv[i] - expected[i]) > tolerance {
+            return "\(what): entry \(i) is \(hv[i]), the difference of gradients gives \(expected[i])"
+        }
+        return nil
     }
 
     /// Entry-by-entry comparison with the first exact result (relative 1e-8 between

@@ -12,6 +12,10 @@ enum ModeOutput {
     case directionalDerivative(Double)
     /// ∂fᵢ/∂xⱼ, m rows of n.
     case jacobian([[Double]])
+    /// H(x)·v for the direction `checkDirection(count:)`.
+    case hessianVectorProduct([Double])
+    /// ∇²f(x), n rows of n.
+    case hessian([[Double]])
 }
 
 /// A mode ready to run on one objective: the closure to time, and facts about it.
@@ -45,7 +49,10 @@ struct Mode: Sendable {
     var prepare: @Sendable (Objective) -> PreparedRun?
 
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
-    static let all: [Mode] = [.plain, .dualDirectional, .dualLoop, .swiftAutodiff, .finiteDifferences]
+    static let all: [Mode] = [
+        .plain, .dualDirectional, .dualLoop, .forward, .reverse, .replay, .swiftAutodiff, .finiteDifferences,
+        .hessianVectorProduct, .hessian,
+    ]
 
     /// The mode with the given name, if any.
     static func named(_ name: String) -> Mode? { all.first { $0.name == name } }

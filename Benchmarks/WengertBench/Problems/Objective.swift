@@ -16,11 +16,17 @@ protocol ScalarObjective: Sendable {
 
     func value(_ x: [Double]) -> Double
     func value(_ x: [Dual<Double>]) -> Dual<Double>
+    func value(_ x: [Var<Double>]) -> Var<Double>
+    func value(_ x: [Var<Dual<Double>>]) -> Var<Dual<Double>>
+    func value(_ x: [MultiDual<SIMD8<Double>>]) -> MultiDual<SIMD8<Double>>
 }
 
 extension ScalarObjective {
     func value(_ x: [Double]) -> Double { self(x) }
     func value(_ x: [Dual<Double>]) -> Dual<Double> { self(x) }
+    func value(_ x: [Var<Double>]) -> Var<Double> { self(x) }
+    func value(_ x: [Var<Dual<Double>>]) -> Var<Dual<Double>> { self(x) }
+    func value(_ x: [MultiDual<SIMD8<Double>>]) -> MultiDual<SIMD8<Double>> { self(x) }
 }
 
 /// A function ℝⁿ → ℝᵐ for Jacobians, with its input point; see `ScalarObjective` for
@@ -35,11 +41,15 @@ protocol VectorObjective: Sendable {
 
     func values(_ x: [Double]) -> [Double]
     func values(_ x: [Dual<Double>]) -> [Dual<Double>]
+    func values(_ x: [Var<Double>]) -> [Var<Double>]
+    func values(_ x: [MultiDual<SIMD8<Double>>]) -> [MultiDual<SIMD8<Double>>]
 }
 
 extension VectorObjective {
     func values(_ x: [Double]) -> [Double] { self(x) }
     func values(_ x: [Dual<Double>]) -> [Dual<Double>] { self(x) }
+    func values(_ x: [Var<Double>]) -> [Var<Double>] { self(x) }
+    func values(_ x: [MultiDual<SIMD8<Double>>]) -> [MultiDual<SIMD8<Double>>] { self(x) }
 }
 
 /// One instance of a problem at one size: what the modes differentiate.
