@@ -89,6 +89,15 @@ struct HarnessTests {
         }
     }
 
+    @Test("exit statuses: 0 for --list and --help, 2 for a bad command line")
+    func exitStatuses() {
+        #expect(BenchCommand.main(["--list"]) == 0)
+        #expect(BenchCommand.main(["--help"]) == 0)
+        #expect(BenchCommand.main(["--problem", "nope"]) == 2)
+        #expect(BenchCommand.listing().contains("rosenbrock"))
+        #expect(BenchCommand.listing().contains("n <= 2000"))
+    }
+
     @Test("sizes accept 1e6 and 1_000_000; plain always runs")
     func sizesAndModes() throws {
         let options = try Options(arguments: ["--sizes", "1e6,1_000,7", "--modes", "finite-diff"])
