@@ -28,9 +28,9 @@
 /// What the tags cost: 4 more bytes per dual (`Dual<Double>` is 20 bytes rather than 16)
 /// and a well-predicted integer comparison per binary operation. On an elementary-heavy
 /// function (sin, exp, log, sqrt, tanh, products and quotients; 1,000 rounds) tagged
-/// `Dual<Double>` took 0.95 to 1.0 times as long as the same dual without tags, within
-/// the noise, and 1.3 to 1.9 times as long as plain `Double` (release build, 2-core AMD
-/// EPYC shared with other work).
+/// `Dual<Double>` took 0.9 to 1.03 times as long as the same dual without tags (within
+/// the noise: no measurable cost), and 1.2 to 1.9 times as long as plain `Double`
+/// (release build, 2-core AMD EPYC shared with other work; 2.5 in one run under load).
 ///
 /// - Parameters:
 ///   - f: the function, written on `Dual<T>` (or generically over `DifferentiableScalar`).
