@@ -34,11 +34,11 @@ struct ResultChecker {
     }
 
     /// nil when `output` is right; otherwise what is wrong, in words.
-    mutating func problem(with output: ModeOutput, exact: Bool) -> String? {
+    mutating func problem(with output: ModeOutput, exact: Bool, precision: Double = 1e-5) -> String? {
         // Tolerance of the difference: its truncation and rounding error, relative to
         // the size of the terms that make up ⟨∇f, v⟩.
         func agrees(_ computed: Double, _ expected: Double, termScale: Double) -> Bool {
-            let tolerance = 1e-5 * (Swift.abs(expected) + termScale) + 1e-8 * valueScale
+            let tolerance = precision * (Swift.abs(expected) + termScale + 1e-3 * valueScale)
             return Swift.abs(computed - expected) <= tolerance
         }
         switch output {

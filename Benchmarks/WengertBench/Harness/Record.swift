@@ -19,6 +19,8 @@ struct Record: Codable, Sendable {
     var status: Status
     /// Why a cell is wrong or skipped.
     var note: String?
+    /// The note of a cell whose mode does not apply to its problem.
+    static let doesNotApply = "does not apply"
     /// Nanoseconds per call.
     var timing: TimingSummary?
     /// Median time over the plain function's median time, same problem and size.

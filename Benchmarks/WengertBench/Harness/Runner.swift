@@ -48,10 +48,10 @@ struct Runner {
                         continue
                     }
                     guard let prepared = mode.prepare(objective) else {
-                        record.note = "does not apply"
+                        record.note = Record.doesNotApply
                         continue
                     }
-                    if let wrong = checker.problem(with: prepared.output(), exact: prepared.isExact) {
+                    if let wrong = checker.problem(with: prepared.output(), exact: prepared.isExact, precision: prepared.precision) {
                         record.status = .wrong
                         record.note = wrong
                         continue

@@ -3,7 +3,8 @@ extension BenchmarkReport {
     func table() -> String {
         var rows: [[String]] = []
         var previous: (String, Int)?
-        for r in records {
+        // Cells a mode does not apply to stay in the JSON but would only clutter the table.
+        for r in records where !(r.status == .skipped && r.note == Record.doesNotApply) {
             let first = previous.map { $0 != (r.problem, r.size) } ?? true
             if first && previous != nil { rows.append(Array(repeating: "", count: 9)) }
             previous = (r.problem, r.size)

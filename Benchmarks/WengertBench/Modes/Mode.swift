@@ -27,6 +27,9 @@ struct PreparedRun {
     /// Whether the result is exact to rounding (false for finite differences), which
     /// sets the tolerance of the check.
     var isExact: Bool = true
+    /// Relative tolerance of the directional check: 1e-5 for `Double` arithmetic, looser
+    /// for modes that compute in `Float`.
+    var precision: Double = 1e-5
     /// Tape entries recorded by one call, where the mode reports them.
     var tapeEntries: Int? = nil
     /// Bytes of tape memory held by one call, where the mode reports them.
