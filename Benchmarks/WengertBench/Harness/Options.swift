@@ -28,7 +28,8 @@ struct Options: Equatable, Sendable {
         OPTIONS:
           --list                 List problems and modes, then exit.
           --problem NAME[,NAME]  Run only these problems (repeatable).
-          --sizes N[,N...]       Sizes to run, replacing each problem's defaults.
+          --sizes N[,N...]       Sizes to run, replacing each problem's defaults (a size
+                                 below a problem's smallest is raised to it).
           --modes NAME[,NAME]    Run only these modes; plain always runs (ratios need it).
           --quick                A smoke run of a few seconds (small sizes, short budget).
           --budget SECONDS       Timing per cell (default 0.15, quick 0.004).

@@ -17,10 +17,12 @@ struct Runner {
         return Mode.all.filter { $0.name == Mode.plain.name || options.modes.contains($0.name) }
     }
 
-    /// The sizes of a problem in this run.
+    /// The sizes of a problem in this run: a size below the problem's minimum is raised
+    /// to it (so `--sizes 2` runs every problem at its smallest), duplicates dropped.
     func sizes(of problem: Problem) -> [Int] {
         let sizes = options.sizes ?? (options.quick ? problem.quickSizes : problem.defaultSizes)
-        return sizes.filter { $0 >= problem.minimumSize }
+        var seen = Set<Int>()
+        return sizes.map { Swift.max($0, problem.minimumSize) }.filter { seen.insert($0).inserted }
     }
 
     func run() -> BenchmarkReport {

@@ -103,6 +103,9 @@ struct HarnessTests {
         let options = try Options(arguments: ["--sizes", "1e6,1_000,7", "--modes", "finite-diff"])
         #expect(options.sizes == [1_000_000, 1_000, 7])
         #expect(Runner(options: options).selectedModes.map(\.name) == ["plain", "finite-diff"])
+        // Rosenbrock needs n >= 2: a size of 1 is raised to 2, once.
+        let small = Runner(options: try Options(arguments: ["--sizes", "1,2,5"]))
+        #expect(small.sizes(of: .rosenbrock) == [2, 5])
     }
 
     @Test("timing summary statistics", arguments: [[1.0, 2, 3, 4, 5], [5.0, 1, 4, 2, 3]])
