@@ -45,12 +45,14 @@ struct Runner {
                         problem: problem.name, size: size, inputs: objective.inputCount,
                         outputs: objective.outputCount, mode: mode.name, status: .skipped)
                     defer { records.append(record) }
-                    guard objective.inputCount <= mode.maximumInputs else {
-                        record.note = "n > \(mode.maximumInputs)"
-                        continue
-                    }
+                    // Preparing is cheap for the modes with a limit, and asking first keeps
+                    // "does not apply" apart from "too large".
                     guard let prepared = mode.prepare(objective) else {
                         record.note = Record.doesNotApply
+                        continue
+                    }
+                    guard objective.inputCount <= mode.maximumInputs else {
+                        record.note = "n > \(mode.maximumInputs)"
                         continue
                     }
                     if let wrong = checker.problem(with: prepared.output(), exact: prepared.isExact, precision: prepared.precision) {

@@ -48,7 +48,8 @@ struct Mode: Sendable {
     /// Inputs above which the mode is skipped: modes whose cost grows as n² would take
     /// minutes on the largest sizes.
     var maximumInputs: Int = .max
-    /// Builds a run for an objective, or nil when the mode does not apply to it.
+    /// Builds a run for an objective, or nil when the mode does not apply to it. It runs
+    /// before `maximumInputs` is checked, so a mode with a limit must prepare cheaply.
     var prepare: @Sendable (Objective) -> PreparedRun?
 
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
