@@ -54,8 +54,8 @@ struct Mode: Sendable {
 
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
     static let all: [Mode] = [
-        .plain, .dualDirectional, .dualLoop, .forward, .reverse, .replay, .swiftAutodiff, .finiteDifferences,
-        .hessianVectorProduct, .hessian,
+        .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .swiftAutodiff,
+        .finiteDifferences, .hessianVectorProduct, .hessian,
     ]
 
     /// The mode with the given name, if any.
