@@ -1,1 +1,21 @@
-print("wengert-examples: not yet")
+// wengert-examples NAME: the seed tutorials of PyTorch's autograd, in Swift.
+
+let examples: [(name: String, summary: String, run: () -> Void)] = [
+    ("linear-regression", "the 11-point temperature model, 5000 epochs of gradient descent", runLinearRegression),
+    ("sin-cubic", "fit sin on [-pi, pi] with a cubic, by hand and by autograd, Float and Double", runSinCubic),
+    ("legendre", "the same through a CustomFunction P3(x) = 0.5 (5x^3 - 3x)", runLegendre),
+    ("accumulation", "gradient accumulation, zeroing, backward(seed:), detached(), withoutGradient", runAccumulation),
+    ("mlp", "a 2-layer network trained with Adam on a seeded two-class problem", runMLP),
+    ("measure", "timings: recording overhead, kernel bandwidth, loop times, memory", runMeasurements),
+]
+
+let arguments = CommandLine.arguments.dropFirst()
+if let name = arguments.first, let example = examples.first(where: { $0.name == name }) {
+    example.run()
+} else {
+    if let name = arguments.first { print("unknown example \(name)\n") }
+    print("usage: wengert-examples NAME\n")
+    for example in examples {
+        print("  \(example.name + String(repeating: " ", count: max(0, 18 - example.name.count))) \(example.summary)")
+    }
+}

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "CWengertKernels.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,36 @@
+import Wengert
+
+// A 2-16-2 network with tanh, trained with Adam on two interleaved noisy spirals-lite
+// (two Gaussian blobs bent into crescents), seeded so every run prints the same.
+func runMLP() {
+    let n = 256
+    let noise = Tensor<Float>(randomNormal: [n, 2], standardDeviation: 0.15, seed: 7).scalars
+    var points = [Float](), labels = [Int]()
+    for i in 0..<n {
+        let label = i % 2
+        let t = Float.pi * Float(i / 2) / Float(n / 2)
+        let (px, py) = label == 0 ? (cos(t), sin(t)) : (1 - cos(t), 0.5 - sin(t))
+        points += [px + noise[2 * i], py + noise[2 * i + 1]]
+        labels.append(label)
+    }
+    let inputs = Tensor<Float>(shape: [n, 2], scalars: points)
+    let optimizer = Adam<Float>(
+        parameters: [
+            Tensor(randomNormal: [2, 16], standardDeviation: 0.5, seed: 1), Tensor(zeros: [16]),
+            Tensor(randomNormal: [16, 2], standardDeviation: 0.5, seed: 2), Tensor(zeros: [2]),
+        ], learningRate: 0.02)
+    for step in 1...300 {
+        let p = optimizer.parameters
+        let hidden = tanh(matmul(inputs, p[0]) + p[1])
+        let logits = matmul(hidden, p[2]) + p[3]
+        let loss = softmaxCrossEntropy(logits: logits, labels: labels)
+        optimizer.zeroGradient()
+        loss.backward()
+        optimizer.step()
+        if step % 30 == 0 {
+            let s = logits.scalars
+            let correct = (0..<n).filter { (s[2 * $0 + 1] > s[2 * $0] ? 1 : 0) == labels[$0] }.count
+            print("step \(step)  loss \(fmt(loss.scalar, 4))  accuracy \(fmt(Double(correct) / Double(n) * 100, 1))%")
+        }
+    }
+}

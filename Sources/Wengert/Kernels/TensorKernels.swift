@@ -1,0 +1,259 @@
+// The Swift side of the CPU kernels: loops over contiguous row-major buffers. Same-shape
+// and tensor-with-scalar arithmetic go to the C kernels (AVX-512 where present); the
+// other loops are generic Swift, specialised for Float and Double at the call site
+// because everything here is @inlinable.
+
+/// Elementwise arithmetic codes shared with the C kernels.
+@usableFromInline
+enum TensorArithmetic: Int32 {
+    case add = 0, subtract = 1, multiply = 2, divide = 3
+
+    @inlinable func apply<S: TensorScalar>(_ a: S, _ b: S) -> S {
+        switch self {
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        case .divide: a / b
+        }
+    }
+}
+
+//
+// This is the one place that knows where scalars live: every kernel entry point checks
+// the device, and a new backend (OpenCL) adds its branch here, below the tensor
+// operations and the autograd code that call them.
+@usableFromInline
+enum TensorKernels {
+    /// Stops unless `device` is the CPU, the only device with kernels in this build.
+    @inlinable @inline(__always) static func requireCPU(_ device: Device) {
+        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
+    }
+
+    /// The broadcast shape of two operands; stops naming both shapes (or devices) and
+    /// the operation when they do not agree.
+    @inlinable static func broadcastShape<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> [Int] {
+        if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: operation) }
+        requireCPU(a.placement)
+        guard let shape = TensorShape.broadcast(a.dimensions, b.dimensions) else {
+            wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: operation)
+        }
+        return shape
+    }
+
+    /// a op b with broadcasting, through the C kernels.
+    @inlinable static func arithmetic<S>(_ op: TensorArithmetic, _ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> Tensor<S> {
+        let shape = broadcastShape(a, b, operation: operation)
+        let n = TensorShape.count(shape)
+        let na = a.storage.count, nb = b.storage.count
+        // Small outputs take the zero-filled initialiser: its storage type is resolved
+        // once per specialisation, while the uninitialised one looks up generic metadata
+        // on every call (measured at ~20 ns, a tenth of the cost of a recorded op).
+        var out =
+            n <= 4096
+            ? [S](repeating: 0, count: n)
+            : [S](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    guard let base = po.baseAddress, n > 0 else { return }
+                    if na == n && nb == n {
+                        S._binaryKernel(op.rawValue, pa.baseAddress!, 1, pb.baseAddress!, 1, base, n)
+                    } else if nb == 1 && na == n {
+                        S._binaryKernel(op.rawValue, pa.baseAddress!, 1, pb.baseAddress!, 0, base, n)
+                    } else if na == 1 && nb == n {
+                        S._binaryKernel(op.rawValue, pa.baseAddress!, 0, pb.baseAddress!, 1, base, n)
+                    } else {
+                        let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
+                        let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
+                        TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
+                            S._binaryKernel(op.rawValue, pa.baseAddress! + oa, ia, pb.baseAddress! + ob, ib, base + o, count)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: shape, device: a.placement)
+    }
+
+    /// f(a, b) elementwise with broadcasting, in Swift.
+    @inlinable static func zip<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString, _ f: (S, S) -> S) -> Tensor<S> {
+        let shape = broadcastShape(a, b, operation: operation)
+        let n = TensorShape.count(shape)
+        var out = [S](repeating: 0, count: n)
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    if a.storage.count == n && b.storage.count == n {
+                        for i in 0..<n { po[i] = f(pa[i], pb[i]) }
+                        return
+                    }
+                    let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
+                    let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
+                    TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
+                        for j in 0..<count { po[o + j] = f(pa[oa + j * ia], pb[ob + j * ib]) }
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: shape, device: a.placement)
+    }
+
+    /// f(x) elementwise.
+    @inlinable static func map<S>(_ x: Tensor<S>, _ f: (S) -> S) -> Tensor<S> {
+        requireCPU(x.placement)
+        let n = x.storage.count
+        var out = [S](repeating: 0, count: n)
+        x.storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for i in 0..<n { po[i] = f(px[i]) }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: x.dimensions, device: x.placement)
+    }
+
+    /// Folds one axis (kept with extent 1) with `combine`, starting from the first element.
+    @inlinable static func reduce<S: TensorScalar>(_ x: [S], shape: [Int], axis: Int, _ combine: (S, S) -> S) -> [S] {
+        let size = shape[axis]
+        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+        let outer = TensorShape.count(Array(shape[..<axis]))
+        if size == 0 { return [S](repeating: 0, count: outer * inner) }
+        var out = [S](repeating: 0, count: outer * inner)
+        x.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for o in 0..<outer {
+                    let base = o * size * inner
+                    for i in 0..<inner { po[o * inner + i] = px[base + i] }
+                    for s in 1..<Swift.max(size, 1) {
+                        let row = base + s * inner
+                        for i in 0..<inner { po[o * inner + i] = combine(po[o * inner + i], px[row + i]) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1.
+    @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
+        var values = x.storage, shape = x.dimensions
+        if axes.count == shape.count && !values.isEmpty {
+            let total = values.withUnsafeBufferPointer { S._sumKernel($0.baseAddress!, $0.count) }
+            return Tensor(uncheckedStorage: [total], shape: [Int](repeating: 1, count: shape.count), device: x.placement)
+        }
+        for axis in axes {
+            values = reduce(values, shape: shape, axis: axis, +)
+            shape[axis] = 1
+        }
+        return Tensor(uncheckedStorage: values, shape: shape, device: x.placement)
+    }
+
+    /// The gradient `g` of a broadcast result summed back to `shape` (NumPy unbroadcast).
+    @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: [Int]) -> Tensor<S> {
+        if g.dimensions == shape { return g }
+        let pad = g.rank - shape.count
+        var axes = [Int]()
+        for i in 0..<g.rank where i < pad || (shape[i - pad] == 1 && g.dimensions[i] != 1) { axes.append(i) }
+        var reduced = sum(g, axes: axes)
+        reduced.dimensions = shape
+        return reduced
+    }
+
+    /// `x` repeated along stretched axes to `shape` (the inverse of `sum(_:toShape:)`).
+    @inlinable static func expand<S>(_ x: Tensor<S>, to shape: [Int]) -> Tensor<S> {
+        if x.dimensions == shape { return x }
+        let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
+        let sb = [Int](repeating: 0, count: shape.count)
+        var out = [S](repeating: 0, count: TensorShape.count(shape))
+        x.storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, _, count, ia, _ in
+                    for j in 0..<count { po[o + j] = px[oa + j * ia] }
+                }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
+    }
+
+    /// The axes of `x` permuted: result axis i is input axis `permutation[i]`.
+    @inlinable static func permute<S>(_ x: Tensor<S>, _ permutation: [Int]) -> Tensor<S> {
+        let rank = x.rank
+        if rank >= 2, permutation[rank - 2] == rank - 1, permutation[rank - 1] == rank - 2,
+            permutation[..<(rank - 2)].elementsEqual(0..<(rank - 2))
+        {
+            return transposeLastTwo(x)
+        }
+        let shape = permutation.map { x.dimensions[$0] }
+        let inStrides = TensorShape.strides(x.dimensions)
+        let strides = permutation.map { inStrides[$0] }
+        var out = [S](repeating: 0, count: x.storage.count)
+        x.storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                TensorShape.forEachRow(shape: shape, stridesA: strides, stridesB: strides) { o, oa, _, count, ia, _ in
+                    for j in 0..<count { po[o + j] = px[oa + j * ia] }
+                }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
+    }
+
+    /// The last two axes swapped, in 32 x 32 tiles so both the reads and the writes
+    /// stay within a few cache lines (the matmul backward's transposes).
+    @inlinable static func transposeLastTwo<S>(_ x: Tensor<S>) -> Tensor<S> {
+        requireCPU(x.placement)
+        let rank = x.rank
+        let rows = x.dimensions[rank - 2], cols = x.dimensions[rank - 1]
+        var shape = x.dimensions
+        shape.swapAt(rank - 1, rank - 2)
+        let plane = rows * cols
+        var out = [S](repeating: 0, count: x.storage.count)
+        if plane == 0 { return Tensor(uncheckedStorage: out, shape: shape, device: x.placement) }
+        let tile = 32
+        x.storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for base in stride(from: 0, to: px.count, by: plane) {
+                    for i0 in stride(from: 0, to: rows, by: tile) {
+                        for j0 in stride(from: 0, to: cols, by: tile) {
+                            for i in i0..<Swift.min(i0 + tile, rows) {
+                                for j in j0..<Swift.min(j0 + tile, cols) {
+                                    po[base + j * rows + i] = px[base + i * cols + j]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
+    }
+
+    /// Batched matrix product [..., m, k] x [..., k, n] with broadcast batch axes.
+    @inlinable static func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
+        if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: "matmul") }
+        requireCPU(a.placement)
+        let ra = a.rank, rb = b.rank
+        guard ra >= 2, rb >= 2, a.dimensions[ra - 1] == b.dimensions[rb - 2] else {
+            wengertTensorMatmulMismatch(a.dimensions, b.dimensions)
+        }
+        let m = a.dimensions[ra - 2], k = a.dimensions[ra - 1], n = b.dimensions[rb - 1]
+        let batchA = Array(a.dimensions[..<(ra - 2)]), batchB = Array(b.dimensions[..<(rb - 2)])
+        guard let batch = TensorShape.broadcast(batchA, batchB) else {
+            wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: "matmul (batch axes)")
+        }
+        let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
+        let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
+        let count = TensorShape.count(batch)
+        var out = [S](repeating: 0, count: count * m * n)
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    guard m > 0, n > 0, k > 0 else { return }
+                    // Walk the batch as rows of length 1 so forEachRow yields each offset pair.
+                    TensorShape.forEachRow(shape: batch + [1], stridesA: sa + [0], stridesB: sb + [0]) { o, oa, ob, _, _, _ in
+                        S._gemmKernel(m, n, k, pa.baseAddress! + oa, pb.baseAddress! + ob, po.baseAddress! + o * m * n, accumulate: false)
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: batch + [m, n], device: a.placement)
+    }
+}

@@ -1,0 +1,94 @@
+// Elementwise arithmetic with NumPy broadcasting, between tensors and with scalars.
+// Each operator computes through the C kernels and records one entry. The mixed
+// tensor-scalar operators are @_disfavoredOverload, as Dual's and Var's are: without it,
+// long literal expressions over duals (`3 * x * x * x - 2 * x + 7 ...`) stopped
+// type-checking in reasonable time once these overloads were in the module.
+
+extension Tensor {
+    /// a + b elementwise, broadcasting. Stops with both shapes if they do not broadcast.
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public static func + (a: Tensor, b: Tensor) -> Tensor {
+        recorded(TensorKernels.arithmetic(.add, a, b, operation: "+"), .add, a, b)
+    }
+    /// a - b elementwise, broadcasting.
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public static func - (a: Tensor, b: Tensor) -> Tensor {
+        recorded(TensorKernels.arithmetic(.subtract, a, b, operation: "-"), .subtract, a, b)
+    }
+    /// a · b elementwise, broadcasting.
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public static func * (a: Tensor, b: Tensor) -> Tensor {
+        recorded(TensorKernels.arithmetic(.multiply, a, b, operation: "*"), .multiply, a, b, saving: a, b)
+    }
+    /// a / b elementwise, broadcasting.
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public static func / (a: Tensor, b: Tensor) -> Tensor {
+        let out = TensorKernels.arithmetic(.divide, a, b, operation: "/")
+        return recorded(out, .divide, a, b, saving: b, out)
+    }
+    /// -a elementwise.
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public static prefix func - (a: Tensor) -> Tensor {
+        recorded(TensorKernels.map(a) { -$0 }, .negate, a)
+    }
+
+    /// The tensor + a scalar (a 0-d constant, broadcast).
+    @inlinable @_disfavoredOverload public static func + (a: Tensor, b: Scalar) -> Tensor { a + Tensor(b) }
+    /// A scalar + the tensor.
+    @inlinable @_disfavoredOverload public static func + (a: Scalar, b: Tensor) -> Tensor { Tensor(a) + b }
+    /// The tensor - a scalar.
+    @inlinable @_disfavoredOverload public static func - (a: Tensor, b: Scalar) -> Tensor { a - Tensor(b) }
+    /// A scalar - the tensor.
+    @inlinable @_disfavoredOverload public static func - (a: Scalar, b: Tensor) -> Tensor { Tensor(a) - b }
+    /// The tensor · a scalar.
+    @inlinable @_disfavoredOverload public static func * (a: Tensor, b: Scalar) -> Tensor { a * Tensor(b) }
+    /// A scalar · the tensor.
+    @inlinable @_disfavoredOverload public static func * (a: Scalar, b: Tensor) -> Tensor { Tensor(a) * b }
+    /// The tensor / a scalar.
+    @inlinable @_disfavoredOverload public static func / (a: Tensor, b: Scalar) -> Tensor { a / Tensor(b) }
+    /// A scalar / the tensor.
+    @inlinable @_disfavoredOverload public static func / (a: Scalar, b: Tensor) -> Tensor { Tensor(a) / b }
+
+    /// x² elementwise (one entry rather than x * x's).
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public func squared() -> Tensor {
+        Tensor.recorded(TensorKernels.map(self) { $0 * $0 }, .squared, self, saving: self)
+    }
+
+    /// Replaces `lhs` with `lhs op rhs`. On a leaf that requires a gradient this is only
+    /// allowed inside `withoutGradient { }`, where the leaf keeps its identity and its
+    /// `grad` (the optimiser step); elsewhere it stops, as PyTorch does. The result must
+    /// keep `lhs`'s shape when `lhs` is a leaf.
+    @inlinable static func update(_ lhs: inout Tensor, _ result: (Tensor) -> Tensor, operation: StaticString) {
+        if case .leaf(let box) = lhs.tracking {
+            if isGradientEnabled {
+                wengertTensorInvalid(
+                    "\(operation) on a leaf tensor that requires a gradient; "
+                        + "update parameters inside withoutGradient { } (or detach them first).")
+            }
+            let shape = lhs.dimensions
+            lhs = result(lhs)
+            if lhs.dimensions != shape { wengertTensorShapeMismatch(shape, lhs.dimensions, operation: operation) }
+            lhs.tracking = .leaf(box)
+        } else {
+            lhs = result(lhs)
+        }
+    }
+
+    /// lhs = lhs + rhs (see ``update`` rules for leaves).
+    @inlinable public static func += (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 + rhs }, operation: "+=") }
+    /// lhs = lhs - rhs.
+    @inlinable public static func -= (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 - rhs }, operation: "-=") }
+    /// lhs = lhs · rhs.
+    @inlinable public static func *= (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 * rhs }, operation: "*=") }
+    /// lhs = lhs / rhs.
+    @inlinable public static func /= (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 / rhs }, operation: "/=") }
+    /// lhs = lhs + rhs.
+    @inlinable public static func += (lhs: inout Tensor, rhs: Scalar) { lhs += Tensor(rhs) }
+    /// lhs = lhs - rhs.
+    @inlinable public static func -= (lhs: inout Tensor, rhs: Scalar) { lhs -= Tensor(rhs) }
+    /// lhs = lhs · rhs.
+    @inlinable public static func *= (lhs: inout Tensor, rhs: Scalar) { lhs *= Tensor(rhs) }
+    /// lhs = lhs / rhs.
+    @inlinable public static func /= (lhs: inout Tensor, rhs: Scalar) { lhs /= Tensor(rhs) }
+}

@@ -1,0 +1,113 @@
+// Constructors: from scalars, constant fills, ranges and seeded random numbers.
+
+extension Tensor {
+    /// A 1-D tensor of the given scalars.
+    /// - Complexity: O(n).
+    @inlinable public init(_ scalars: [Scalar]) {
+        self.init(uncheckedStorage: scalars, shape: [scalars.count])
+    }
+
+    /// A 0-d tensor holding `value`.
+    @inlinable public init(_ value: Scalar) {
+        self.init(uncheckedStorage: [value], shape: [])
+    }
+
+    /// A tensor of the given shape from row-major scalars. Stops with a message naming the
+    /// shape and the count when `scalars.count` is not the product of `shape`.
+    /// - Complexity: O(1) beyond the array it is given.
+    @inlinable public init(shape: [Int], scalars: [Scalar], on device: Device = .cpu) {
+        if shape.contains(where: { $0 < 0 }) || TensorShape.count(shape) != scalars.count {
+            wengertTensorCountMismatch(shape: shape, count: scalars.count)
+        }
+        self.init(uncheckedStorage: scalars, shape: shape, device: device)
+    }
+
+    /// A tensor of the given shape with every scalar equal to `value`.
+    /// - Complexity: O(n).
+    @inlinable public init(repeating value: Scalar, shape: [Int], on device: Device = .cpu) {
+        if shape.contains(where: { $0 < 0 }) { wengertTensorCountMismatch(shape: shape, count: 0) }
+        self.init(uncheckedStorage: [Scalar](repeating: value, count: TensorShape.count(shape)), shape: shape, device: device)
+    }
+
+    /// Zeros of the given shape.
+    @inlinable public init(zeros shape: [Int], on device: Device = .cpu) {
+        self.init(repeating: 0, shape: shape, on: device)
+    }
+
+    /// Ones of the given shape.
+    @inlinable public init(ones shape: [Int], on device: Device = .cpu) {
+        self.init(repeating: 1, shape: shape, on: device)
+    }
+
+    /// `count` evenly spaced scalars from `start` to `end`, both included (NumPy's linspace).
+    /// - Complexity: O(count).
+    @inlinable public init(linspace start: Scalar, _ end: Scalar, count: Int) {
+        if count < 0 { wengertTensorCountMismatch(shape: [count], count: 0) }
+        let step = count > 1 ? (end - start) / Scalar(count - 1) : 0
+        self.init((0..<count).map { i in i == count - 1 && count > 1 ? end : start + Scalar(i) * step })
+    }
+
+    /// start, start + step, ... up to but excluding `end` (NumPy's arange).
+    /// - Complexity: O((end - start) / step).
+    @inlinable public init(arange start: Scalar, _ end: Scalar, step: Scalar = 1) {
+        if step == 0 { wengertTensorInvalid("arange needs a non-zero step.") }
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        self.init((0..<n).map { start + Scalar($0) * step })
+    }
+
+    /// Scalars drawn uniformly from [lower, upper) by a seeded generator (SplitMix64), so
+    /// the same seed gives the same tensor on every platform.
+    /// - Complexity: O(n).
+    @inlinable public init(randomUniform shape: [Int], lower: Scalar = 0, upper: Scalar = 1, seed: UInt64) {
+        var generator = TensorRandom(seed: seed)
+        let n = TensorShape.count(shape)
+        var values = [Scalar]()
+        values.reserveCapacity(n)
+        for _ in 0..<n { values.append(lower + (upper - lower) * Scalar(generator.nextUnit())) }
+        self.init(shape: shape, scalars: values)
+    }
+
+    /// Scalars drawn from the normal distribution N(mean, standardDeviation²) by a
+    /// seeded generator (SplitMix64 and the Box–Muller transform).
+    /// - Complexity: O(n).
+    @inlinable public init(randomNormal shape: [Int], mean: Scalar = 0, standardDeviation: Scalar = 1, seed: UInt64) {
+        var generator = TensorRandom(seed: seed)
+        let n = TensorShape.count(shape)
+        var values = [Scalar]()
+        values.reserveCapacity(n)
+        while values.count < n {
+            let u1 = Swift.max(generator.nextUnit(), 1e-300), u2 = generator.nextUnit()
+            let r = (-2 * Double.log(u1)).squareRoot()
+            values.append(mean + standardDeviation * Scalar(r * Double.cos(2 * Double.pi * u2)))
+            if values.count < n {
+                values.append(mean + standardDeviation * Scalar(r * Double.sin(2 * Double.pi * u2)))
+            }
+        }
+        self.init(shape: shape, scalars: values)
+    }
+
+    /// This tensor on `device`. Only `.cpu` exists in this build.
+    /// - Complexity: O(n) when the device changes, O(1) otherwise.
+    @inlinable public func moved(to device: Device) -> Tensor {
+        if device == placement { return self }
+        _ = device.backend
+        return self
+    }
+}
+
+/// SplitMix64 (Steele, Lea and Flood 2014): tiny, seedable, good enough for initialising
+/// weights and synthetic data; not for cryptography.
+@usableFromInline
+struct TensorRandom {
+    @usableFromInline var state: UInt64
+    @inlinable init(seed: UInt64) { state = seed }
+    @inlinable mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A double in [0, 1) with 53 random bits.
+    @inlinable mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+}

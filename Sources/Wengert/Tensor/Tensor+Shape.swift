@@ -1,0 +1,147 @@
+// Shape changes, slicing, gathering and concatenation. Reshapes share storage (O(1));
+// the others copy.
+
+extension Tensor {
+    /// The same scalars with a new shape; one axis may be -1 (inferred). Stops with both
+    /// shapes when the counts differ.
+    /// - Complexity: O(1) and one recorded entry.
+    @inlinable public func reshaped(to newShape: [Int]) -> Tensor {
+        var target = newShape
+        if let hole = newShape.firstIndex(of: -1) {
+            let known = newShape.enumerated().filter { $0.offset != hole }.reduce(1) { $0 * $1.element }
+            if known == 0 || scalarCount % known != 0 { wengertTensorReshapeMismatch(dimensions, newShape) }
+            target[hole] = scalarCount / known
+        }
+        if target.contains(where: { $0 < 0 }) || TensorShape.count(target) != scalarCount {
+            wengertTensorReshapeMismatch(dimensions, newShape)
+        }
+        var out = untracked
+        out.dimensions = target
+        return Tensor.recorded(out, .reshape, self)
+    }
+
+    /// The tensor with all axes of extent 1 removed.
+    @inlinable public func squeezed() -> Tensor { reshaped(to: dimensions.filter { $0 != 1 }) }
+
+    /// The tensor with `axis` (of extent 1) removed. Stops if its extent is not 1.
+    @inlinable public func squeezed(axis: Int) -> Tensor {
+        let a = TensorShape.normalize(axis: axis, rank: rank, operation: "squeezed")
+        if dimensions[a] != 1 { wengertTensorInvalid("squeezed(axis: \(axis)) of shape \(dimensions): extent is not 1.") }
+        var shape = dimensions
+        shape.remove(at: a)
+        return reshaped(to: shape)
+    }
+
+    /// The tensor with a new axis of extent 1 at `axis` (in 0...rank; negative counts from the end).
+    @inlinable public func unsqueezed(axis: Int) -> Tensor {
+        let a = TensorShape.normalize(axis: axis, rank: rank + 1, operation: "unsqueezed")
+        var shape = dimensions
+        shape.insert(1, at: a)
+        return reshaped(to: shape)
+    }
+
+    /// The tensor with its last two axes swapped (a matrix transpose; PyTorch's `.mT`).
+    /// A 1-D or 0-d tensor is returned unchanged.
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public func transposed() -> Tensor {
+        if rank < 2 { return self }
+        var permutation = Array(0..<rank)
+        permutation.swapAt(rank - 1, rank - 2)
+        return transposed(permutation: permutation)
+    }
+
+    /// The tensor with its axes permuted: result axis i is axis `permutation[i]`.
+    /// - Complexity: O(n) and one recorded entry.
+    @inlinable public func transposed(permutation: [Int]) -> Tensor {
+        if permutation.sorted() != Array(0..<rank) {
+            wengertTensorInvalid("transposed(permutation: \(permutation)) is not a permutation of the axes of shape \(dimensions).")
+        }
+        return Tensor.recorded(TensorKernels.permute(self, permutation), .transpose, self, arguments: permutation)
+    }
+
+    /// Positions `range` along `axis`. Stops with the range and extent when out of bounds.
+    /// - Complexity: O(size of the result) and one recorded entry.
+    @inlinable public func slice(along axis: Int, range: Range<Int>) -> Tensor {
+        let a = TensorShape.normalize(axis: axis, rank: rank, operation: "slice")
+        if range.lowerBound < 0 || range.upperBound > dimensions[a] {
+            wengertTensorRangeOutOfBounds(range, axis: a, size: dimensions[a])
+        }
+        let inner = TensorShape.count(Array(dimensions[(a + 1)...]))
+        let outer = TensorShape.count(Array(dimensions[..<a]))
+        var shape = dimensions
+        shape[a] = range.count
+        var out = [Scalar]()
+        out.reserveCapacity(outer * range.count * inner)
+        for o in 0..<outer {
+            let base = (o * dimensions[a] + range.lowerBound) * inner
+            out.append(contentsOf: storage[base..<(base + range.count * inner)])
+        }
+        let result = Tensor(uncheckedStorage: out, shape: shape, device: placement)
+        return Tensor.recorded(result, .slice, self, arguments: [a, range.lowerBound, range.upperBound])
+    }
+
+    /// The slice at `index` along axis 0, with that axis removed (`a[0]`). Tracked.
+    /// Stops with the index and the extent when out of range.
+    /// - Complexity: O(size of the slice) and two recorded entries.
+    @inlinable public subscript(index: Int) -> Tensor {
+        if rank == 0 { wengertTensorIndexOutOfRange(index, axis: 0, size: 0) }
+        if index < 0 || index >= dimensions[0] { wengertTensorIndexOutOfRange(index, axis: 0, size: dimensions[0]) }
+        return slice(along: 0, range: index..<(index + 1)).reshaped(to: Array(dimensions.dropFirst()))
+    }
+
+    /// The positions `range` along axis 0 (`a[1..<3]`). Tracked.
+    @inlinable public subscript(range: Range<Int>) -> Tensor {
+        if rank == 0 { wengertTensorRangeOutOfBounds(range, axis: 0, size: 0) }
+        return slice(along: 0, range: range)
+    }
+
+    /// The slices at `indices` along `axis` (PyTorch's index_select): the result has
+    /// extent `indices.count` on that axis. Indices may repeat; their gradients add up.
+    /// - Complexity: O(size of the result) and one recorded entry.
+    @inlinable public func gathering(along axis: Int, indices: [Int]) -> Tensor {
+        let a = TensorShape.normalize(axis: axis, rank: rank, operation: "gathering")
+        let size = dimensions[a]
+        for i in indices where i < 0 || i >= size { wengertTensorIndexOutOfRange(i, axis: a, size: size) }
+        let inner = TensorShape.count(Array(dimensions[(a + 1)...]))
+        let outer = TensorShape.count(Array(dimensions[..<a]))
+        var shape = dimensions
+        shape[a] = indices.count
+        var out = [Scalar]()
+        out.reserveCapacity(outer * indices.count * inner)
+        for o in 0..<outer {
+            for i in indices {
+                let base = (o * size + i) * inner
+                out.append(contentsOf: storage[base..<(base + inner)])
+            }
+        }
+        let result = Tensor(uncheckedStorage: out, shape: shape, device: placement)
+        return Tensor.recorded(result, .gather, self, arguments: [a] + indices)
+    }
+
+    /// The tensors joined along `axis`; all other extents must agree.
+    /// - Complexity: O(total size) and one recorded entry.
+    @inlinable public init(concatenating tensors: [Tensor], alongAxis axis: Int = 0) {
+        guard let first = tensors.first else { wengertTensorInvalid("concatenating needs at least one tensor.") }
+        let a = TensorShape.normalize(axis: axis, rank: first.rank, operation: "concatenating")
+        for t in tensors {
+            var x = t.dimensions, y = first.dimensions
+            if x.count == y.count { x[a] = 0; y[a] = 0 }
+            if x != y { wengertTensorShapeMismatch(first.dimensions, t.dimensions, operation: "concatenating") }
+            if t.placement != first.placement { wengertTensorDeviceMismatch(first.placement, t.placement, operation: "concatenating") }
+        }
+        let inner = TensorShape.count(Array(first.dimensions[(a + 1)...]))
+        let outer = TensorShape.count(Array(first.dimensions[..<a]))
+        var shape = first.dimensions
+        shape[a] = tensors.reduce(0) { $0 + $1.dimensions[a] }
+        var out = [Scalar]()
+        out.reserveCapacity(TensorShape.count(shape))
+        for o in 0..<outer {
+            for t in tensors {
+                let run = t.dimensions[a] * inner
+                out.append(contentsOf: t.storage[(o * run)..<((o + 1) * run)])
+            }
+        }
+        let result = Tensor(uncheckedStorage: out, shape: shape, device: first.placement)
+        self = Tensor.recorded(result, .concatenate, operands: tensors, arguments: [a] + tensors.map { $0.dimensions[a] })
+    }
+}

@@ -1,0 +1,109 @@
+// Tensor<Scalar>: a value type with copy-on-write storage, a shape and a device, whose
+// operations are recorded for reverse mode in a flat per-thread recording
+// (TensorRecording.swift) and differentiated by one table of rules (TensorPullbacks.swift),
+// after tinygrad's gradient.py. The Swift array that holds the scalars provides copy on
+// write; a tensor that requires a gradient also carries its place in the recording.
+
+/// An n-dimensional array of `Float` or `Double` with PyTorch's autograd semantics.
+///
+/// ```swift
+/// let x = Tensor<Float>(ones: [2, 2]).requiringGradient()
+/// let out = ((x + 2) * (x + 2) * 3).mean()
+/// out.backward()            // x.grad! == 4.5 everywhere
+/// ```
+///
+/// `Tensor` is a value: assigning it copies (lazily), and mutating a copy never changes
+/// the original. That is why PyTorch's "a variable needed for gradient computation has
+/// been modified by an inplace operation" error cannot happen here. In PyTorch
+///
+/// ```python
+/// y = x.exp(); z = y * 2; y.add_(1); z.sum().backward()   # RuntimeError (version counter)
+/// ```
+///
+/// while in Wengert `y += 1` rebinds `y` to a new value; the recording still holds the
+/// `y` that `exp` produced, so the backward pass is correct without any version counter:
+///
+/// ```swift
+/// var y = exp(x); let z = y * 2; y += 1; z.sum().backward()   // grad = 2·eˣ, as it should
+/// ```
+///
+/// A leaf is a tensor made by ``requiringGradient()``; its copies share its identity and
+/// its ``grad``. Interior tensors (results of recorded operations) name the operation that
+/// made them in ``gradientFunctionName`` (PyTorch's `grad_fn`).
+@frozen
+public struct Tensor<Scalar: TensorScalar> {
+    /// The scalars in row-major order; `Array` gives copy on write.
+    @usableFromInline var storage: [Scalar]
+    /// The extent of each axis.
+    @usableFromInline var dimensions: [Int]
+    /// Where the scalars live.
+    @usableFromInline var placement: Device
+    /// The tensor's place in a recording, or nil when it is a constant.
+    @usableFromInline var tracking: TensorTracking<Scalar>?
+
+    /// Makes an untracked tensor from parts already checked to agree.
+    @inlinable
+    init(uncheckedStorage storage: [Scalar], shape: [Int], device: Device = .cpu) {
+        self.storage = storage
+        self.dimensions = shape
+        self.placement = device
+        self.tracking = nil
+    }
+
+    /// The extent of each axis; `[]` for a 0-d tensor.
+    @inlinable public var shape: [Int] { dimensions }
+    /// The number of axes.
+    @inlinable public var rank: Int { dimensions.count }
+    /// The number of scalars (the product of the shape).
+    @inlinable public var scalarCount: Int { storage.count }
+    /// The device that holds the scalars.
+    @inlinable public var device: Device { placement }
+    /// All scalars in row-major order.
+    /// - Complexity: O(1); the array shares the tensor's storage until either is mutated.
+    @inlinable public var scalars: [Scalar] { storage }
+
+    /// The single scalar of a tensor with one element (a 0-d tensor, `[1]`, `[1, 1]`...).
+    /// Stops with a message naming the shape otherwise.
+    @inlinable public var scalar: Scalar {
+        if storage.count != 1 { wengertTensorNotScalar(dimensions, operation: "scalar") }
+        return storage[0]
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    /// The scalars (nested by axis up to rank 2; the first and last three when there
+    /// are more than 64), the shape, and for an interior tensor the operation that made it: `[[1.0, 2.0], [3.0, 4.0]] shape [2, 2] grad_fn MultiplyBackward`.
+    public var description: String {
+        var text: String
+        switch dimensions.count {
+        case 0: text = "\(storage[0])"
+        case _ where storage.count > 64:
+            // Like NumPy and PyTorch, summarise large tensors rather than print them whole.
+            let head = storage.prefix(3).map { "\($0)" }, tail = storage.suffix(3).map { "\($0)" }
+            text = "[" + (head + ["..."] + tail).joined(separator: ", ") + "]"
+        case 2 where dimensions[1] > 0:
+            let cols = dimensions[1]
+            text = "[" + (0..<dimensions[0]).map { r in
+                "[" + storage[(r * cols)..<((r + 1) * cols)].map { "\($0)" }.joined(separator: ", ") + "]"
+            }.joined(separator: ", ") + "]"
+        default: text = "[" + storage.map { "\($0)" }.joined(separator: ", ") + "]"
+        }
+        text += " shape \(dimensions)"
+        if placement != .cpu { text += " device \(placement)" }
+        if let name = gradientFunctionName {
+            text += " grad_fn \(name)"
+        } else if requiresGradient {
+            text += " requires_grad"
+        }
+        return text
+    }
+}
+
+extension Tensor: Equatable {
+    /// Equal shapes, devices and scalars (IEEE comparison: NaN differs from itself).
+    /// Whether either requires a gradient does not matter.
+    /// - Complexity: O(n).
+    @inlinable public static func == (a: Tensor, b: Tensor) -> Bool {
+        a.dimensions == b.dimensions && a.placement == b.placement && a.storage == b.storage
+    }
+}

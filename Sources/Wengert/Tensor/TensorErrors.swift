@@ -1,0 +1,60 @@
+// The programmer errors of the tensor layer. Each is a cold, never-inlined function that
+// stops with `fatalError`, whose message survives release builds; the message names
+// what was wrong (shapes, lengths, the operation) and what to do.
+
+@inline(never) @usableFromInline
+func wengertTensorShapeMismatch(_ a: [Int], _ b: [Int], operation: StaticString) -> Never {
+    fatalError("Wengert: shapes \(a) and \(b) do not broadcast in \(operation).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorCountMismatch(shape: [Int], count: Int) -> Never {
+    fatalError(
+        "Wengert: shape \(shape) holds \(TensorShape.count(shape)) scalars but \(count) were given.")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorMatmulMismatch(_ a: [Int], _ b: [Int]) -> Never {
+    fatalError(
+        "Wengert: matmul of shapes \(a) and \(b): inner dimensions \(a.last ?? 0) and "
+            + "\(b.count >= 2 ? b[b.count - 2] : 0) differ (both operands need rank >= 2).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorIndexOutOfRange(_ index: Int, axis: Int, size: Int) -> Never {
+    fatalError("Wengert: index \(index) is out of range for axis \(axis) of size \(size).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorRangeOutOfBounds(_ range: Range<Int>, axis: Int, size: Int) -> Never {
+    fatalError("Wengert: range \(range) is out of bounds for axis \(axis) of size \(size).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorAxisOutOfRange(_ axis: Int, rank: Int, operation: StaticString) -> Never {
+    fatalError("Wengert: axis \(axis) is out of range for a tensor of rank \(rank) in \(operation).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorDeviceMismatch(_ a: Device, _ b: Device, operation: StaticString) -> Never {
+    fatalError("Wengert: \(operation) mixes tensors on devices \(a) and \(b); move one with moved(to:).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorReshapeMismatch(_ shape: [Int], _ target: [Int]) -> Never {
+    fatalError(
+        "Wengert: cannot reshape \(shape) (\(TensorShape.count(shape)) scalars) to \(target) "
+            + "(\(TensorShape.count(target)) scalars).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorNotScalar(_ shape: [Int], operation: StaticString) -> Never {
+    fatalError(
+        "Wengert: \(operation) needs a tensor with one scalar, got shape \(shape); "
+            + "pass a seed of the same shape (backward(seed:)) or reduce first (sum(), mean()).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorInvalid(_ message: String) -> Never {
+    fatalError("Wengert: \(message)")
+}

@@ -1,0 +1,98 @@
+// Shapes, strides and NumPy broadcasting.
+//
+// Shapes are plain `[Int]` (row-major, the last axis contiguous); a 0-d tensor has the
+// empty shape and one scalar. Broadcasting follows NumPy: align shapes on the right, a
+// size-1 axis stretches, a missing axis counts as size 1.
+
+@usableFromInline
+enum TensorShape {
+    /// The number of scalars of a tensor of this shape.
+    @inlinable static func count(_ shape: [Int]) -> Int {
+        var n = 1
+        for d in shape { n &*= d }
+        return n
+    }
+
+    /// Row-major strides, in scalars.
+    @inlinable static func strides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var s = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[i] = s
+            s &*= shape[i]
+        }
+        return strides
+    }
+
+    /// The broadcast of two shapes, or nil when they do not broadcast.
+    @inlinable static func broadcast(_ a: [Int], _ b: [Int]) -> [Int]? {
+        if a == b { return a }
+        let rank = Swift.max(a.count, b.count)
+        var out = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            if da == db || db == 1 {
+                out[i] = da
+            } else if da == 1 {
+                out[i] = db
+            } else {
+                return nil
+            }
+        }
+        return out
+    }
+
+    /// The strides with which a tensor of `shape` is read when broadcast to `target`:
+    /// 0 along stretched or missing axes.
+    @inlinable static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+        let own = strides(shape)
+        let pad = target.count - shape.count
+        var out = [Int](repeating: 0, count: target.count)
+        for i in 0..<shape.count where shape[i] != 1 || target[i + pad] == 1 {
+            out[i + pad] = shape[i] == 1 ? 0 : own[i]
+        }
+        return out
+    }
+
+    /// An axis in 0..<rank from a possibly negative one (-1 is the last axis).
+    @inlinable static func normalize(axis: Int, rank: Int, operation: StaticString) -> Int {
+        let a = axis < 0 ? axis + rank : axis
+        if a < 0 || a >= rank { wengertTensorAxisOutOfRange(axis, rank: rank, operation: operation) }
+        return a
+    }
+
+    /// Calls `body(outOffset, offsetA, offsetB)` for every row of the output, where a row
+    /// is the run of `innerCount` scalars along the last axis; `innerA` and `innerB` are
+    /// the operands' strides along that axis (0 or 1).
+    @inlinable static func forEachRow(
+        shape: [Int], stridesA: [Int], stridesB: [Int],
+        _ body: (_ out: Int, _ a: Int, _ b: Int, _ innerCount: Int, _ innerA: Int, _ innerB: Int) -> Void
+    ) {
+        let rank = shape.count
+        if rank == 0 {
+            body(0, 0, 0, 1, 0, 0)
+            return
+        }
+        let inner = shape[rank - 1]
+        let innerA = stridesA[rank - 1], innerB = stridesB[rank - 1]
+        let rows = count(shape) / Swift.max(inner, 1)
+        if inner == 0 || rows == 0 { return }
+        var index = [Int](repeating: 0, count: rank)
+        var offA = 0, offB = 0
+        for row in 0..<rows {
+            body(row * inner, offA, offB, inner, innerA, innerB)
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                offA += stridesA[axis]
+                offB += stridesB[axis]
+                if index[axis] < shape[axis] { break }
+                offA -= stridesA[axis] * index[axis]
+                offB -= stridesB[axis] * index[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+}
