@@ -23,6 +23,7 @@ struct ResultChecker {
         switch objective {
         case .scalar(let f): x = f.input; along = { [f.value($0)] }
         case .vector(let f): x = f.input; along = { f.values($0) }
+        case .tensor(let f): x = f.input; along = { [f.doubleLoss($0)] }
         }
         direction = checkDirection(count: x.count)
         let scale = x.reduce(1.0) { Swift.max($0, Swift.abs($1)) }

@@ -40,6 +40,8 @@ extension Mode {
                     return rows
                 }
                 return PreparedRun(run: { sink(body(opaque(x))) }, output: { .jacobian(body(x)) })
+            case .tensor:
+                return nil
             }
         })
 }

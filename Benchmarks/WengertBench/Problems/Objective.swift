@@ -56,19 +56,21 @@ extension VectorObjective {
 enum Objective: Sendable {
     case scalar(any ScalarObjective)
     case vector(any VectorObjective)
+    case tensor(any TensorObjective)
 
     /// n, the number of inputs.
     var inputCount: Int {
         switch self {
         case .scalar(let f): f.input.count
         case .vector(let f): f.input.count
+        case .tensor(let f): f.input.count
         }
     }
 
     /// m, the number of outputs (1 for a scalar objective).
     var outputCount: Int {
         switch self {
-        case .scalar: 1
+        case .scalar, .tensor: 1
         case .vector(let f): f.outputCount
         }
     }

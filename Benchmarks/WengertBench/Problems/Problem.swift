@@ -18,7 +18,7 @@ struct Problem: Sendable {
     /// Every problem, in display order. Adding a problem is one file and one line here.
     static let all: [Problem] = [
         .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture,
-        .narrowJacobian, .wideJacobian,
+        .narrowJacobian, .wideJacobian, .tensorElementwise, .tensorReduction, .tensorMatmul, .mlpStep,
     ]
 
     /// The problem with the given name, if any.
