@@ -4,8 +4,10 @@ import Foundation
 /// problem (median time against size, one line per mode), then a bar chart of each mode's
 /// ratio to the plain function at each problem's largest size.
 extension BenchmarkReport {
+    /// Distinct colours for up to 16 modes (Tableau 10, then darker shades); plain is black.
     private static let palette = ["#222222", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
-                                  "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+                                  "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+                                  "#7f7f7f", "#393b79", "#ad494a", "#637939", "#843c39", "#5254a3"]
 
     func svg() -> String {
         let panelWidth = 380.0, panelHeight = 270.0, columns = 3
