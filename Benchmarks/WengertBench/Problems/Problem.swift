@@ -18,7 +18,8 @@ struct Problem: Sendable {
     /// Every problem, in display order. Adding a problem is one file and one line here.
     static let all: [Problem] = [
         .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture,
-        .narrowJacobian, .wideJacobian, .tensorElementwise, .tensorReduction, .tensorMatmul, .mlpStep,
+        .narrowJacobian, .wideJacobian, .polynomialFit, .tensorElementwise, .tensorReduction, .tensorMatmul,
+        .mlpStep,
     ]
 
     /// The problem with the given name, if any.
