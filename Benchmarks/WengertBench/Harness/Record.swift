@@ -25,6 +25,9 @@ struct Record: Codable, Sendable {
     var timing: TimingSummary?
     /// Median time over the plain function's median time, same problem and size.
     var ratioToPlain: Double?
+    /// Minimum time over the plain function's minimum: steadier than the median ratio
+    /// on a machine shared with other work, which inflates medians more than minimums.
+    var minimumRatioToPlain: Double?
     var tapeEntries: Int?
     var tapeBytes: Int?
     /// Median nanoseconds per tape entry (time per call / entries).

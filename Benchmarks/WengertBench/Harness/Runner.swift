@@ -37,7 +37,7 @@ struct Runner {
             for size in sizes(of: problem) {
                 let objective = problem.make(size)
                 var checker = ResultChecker(objective: objective)
-                var plainMedian: Double?
+                var plainMedian: Double?, plainMinimum: Double?
                 for mode in modes {
                     done += 1
                     progress?("[\(done)/\(cells)] \(problem.name) \(problem.sizeMeaning)=\(size) \(mode.name)")
@@ -69,8 +69,9 @@ struct Runner {
                     }
                     record.status = .ok
                     record.timing = timing
-                    if mode.name == Mode.plain.name { plainMedian = timing.median }
+                    if mode.name == Mode.plain.name { (plainMedian, plainMinimum) = (timing.median, timing.min) }
                     if let plainMedian, plainMedian > 0 { record.ratioToPlain = timing.median / plainMedian }
+                    if let plainMinimum, plainMinimum > 0 { record.minimumRatioToPlain = timing.min / plainMinimum }
                     record.tapeEntries = prepared.tapeEntries
                     record.tapeBytes = prepared.tapeBytes
                     if let entries = prepared.tapeEntries, entries > 0 {

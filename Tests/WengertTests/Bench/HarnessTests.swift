@@ -34,6 +34,7 @@ struct HarnessTests {
         for r in records where r["mode"] as? String == "plain" {
             #expect(r["status"] as? String == "ok")
             #expect(r["ratioToPlain"] as? Double == 1)
+            #expect(r["minimumRatioToPlain"] as? Double == 1)
         }
         // The issues' figures are in the JSON, ready-made.
         let derived = try #require(root["derived"] as? [String: Any])
