@@ -1,0 +1,100 @@
+import Foundation
+
+/// The command line of wengert-bench, parsed.
+struct Options: Equatable, Sendable {
+    var problems: [String] = []
+    var sizes: [Int]? = nil
+    var modes: [String] = []
+    var quick = false
+    /// Seconds of timing per cell; nil for the default of the run kind.
+    var budget: Double? = nil
+    var jsonPath: String? = nil
+    var svgPath: String? = nil
+    var list = false
+    var help = false
+    /// No table or progress (for tests).
+    var quiet = false
+
+    /// Seconds of timing per (problem, size, mode) cell.
+    var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
+
+    static let usage = """
+        USAGE: wengert-bench [options]
+
+        Times every differentiation mode of Wengert on a suite of problems and prints a
+        table of time per call and ratio to the plain function. The default run takes about
+        a minute on two cores; --quick takes a few seconds.
+
+        OPTIONS:
+          --list                 List problems and modes, then exit.
+          --problem NAME[,NAME]  Run only these problems (repeatable).
+          --sizes N[,N...]       Sizes to run, replacing each problem's defaults (a size
+                                 below a problem's smallest is raised to it).
+          --modes NAME[,NAME]    Run only these modes; plain always runs (ratios need it).
+          --quick                A smoke run of a few seconds (small sizes, short budget).
+          --budget SECONDS       Timing per cell (default 0.15, quick 0.004).
+          --json FILE            Write every figure and the machine description as JSON.
+          --svg FILE             Write scaling curves and ratio bars as an SVG chart.
+          --quiet                Print nothing but errors.
+          --help                 Show this text.
+        """
+
+    /// Parses arguments (without the program name). Throws a message naming the bad
+    /// argument.
+    init(arguments: [String]) throws(UsageError) {
+        var it = arguments.makeIterator()
+        func value(for flag: String) throws(UsageError) -> String {
+            guard let v = it.next(), !v.hasPrefix("--") else { throw UsageError("\(flag) needs a value") }
+            return v
+        }
+        func list(_ s: String) -> [String] {
+            s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        while let arg = it.next() {
+            switch arg {
+            case "--list": self.list = true
+            case "--help", "-h": help = true
+            case "--quick": quick = true
+            case "--quiet": quiet = true
+            case "--problem", "--problems": problems += list(try value(for: arg))
+            case "--modes", "--mode": modes += list(try value(for: arg))
+            case "--sizes":
+                let raw = list(try value(for: arg))
+                var parsed: [Int] = []
+                for s in raw {
+                    // Accept 1e6 and 1_000_000 as well as 1000000.
+                    let cleaned = s.replacingOccurrences(of: "_", with: "")
+                    if let n = Int(cleaned) ?? Double(cleaned).flatMap({ $0 == $0.rounded() && $0 < 1e15 ? Int($0) : nil }),
+                       n > 0 {
+                        parsed.append(n)
+                    } else {
+                        throw UsageError("--sizes: '\(s)' is not a positive integer")
+                    }
+                }
+                if parsed.isEmpty { throw UsageError("--sizes needs at least one size") }
+                sizes = parsed
+            case "--budget":
+                let s = try value(for: arg)
+                guard let b = Double(s), b > 0, b.isFinite else {
+                    throw UsageError("--budget: '\(s)' is not a positive number of seconds")
+                }
+                budget = b
+            case "--json": jsonPath = try value(for: arg)
+            case "--svg": svgPath = try value(for: arg)
+            default: throw UsageError("unknown argument '\(arg)' (see --help)")
+            }
+        }
+        for name in problems where Problem.named(name) == nil {
+            throw UsageError("no problem named '\(name)'; problems: \(Problem.all.map(\.name).joined(separator: ", "))")
+        }
+        for name in modes where Mode.named(name) == nil {
+            throw UsageError("no mode named '\(name)'; modes: \(Mode.all.map(\.name).joined(separator: ", "))")
+        }
+    }
+}
+
+/// A bad command line, with the message to print.
+struct UsageError: Error, Equatable, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}

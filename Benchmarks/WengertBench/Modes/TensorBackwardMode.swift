@@ -1,0 +1,16 @@
+import Wengert
+
+extension Mode {
+    /// A tensor loss recorded on `Tensor<Float>` and differentiated by `backward()`, as a
+    /// training step does (the parameters' `grad` read back as an array).
+    static let tensorBackward = Mode(
+        name: "backward", summary: "Tensor<Float> recording and backward(): the gradient of a tensor loss",
+        prepare: { objective in
+            guard case .tensor(let f) = objective else { return nil }
+            let x = f.input.map { Float($0) }
+            return PreparedRun(
+                run: { sink(f.lossGradient(opaque(x))) },
+                output: { .gradient(f.lossGradient(x).map { Double($0) }) },
+                precision: 1e-3)
+        })
+}
