@@ -110,3 +110,18 @@ struct RandomProgramModeTests {
         #expect(small.instructions == [.init(.abs, 0, 0)], "\(small)")
     }
 }
+
+@Suite("FiniteDifferences on random programs", .tags(.verification))
+struct FiniteDifferencesRandomProgramTests {
+    @Test("FiniteDifferences.gradient is within its truncation error of reverse mode on 500 random programs")
+    func finiteDifferencesAgree() {
+        for seed in 1...500 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            let numeric = FiniteDifferences.gradient(of: { p.evaluate($0) }, at: p.inputs)
+            let exact = gradient(of: { p.evaluate($0) }, at: p.inputs)
+            // Step ∛ε ≈ 6e-6 relative: errors of order h² · f‴ plus ε/h · |f|.
+            #expect(zip(numeric, exact).allSatisfy { Swift.abs($0 - $1) <= 1e-4 * Swift.max(1, Swift.abs($1)) },
+                    "seed \(seed): \(numeric) vs \(exact)\n\(p)")
+        }
+    }
+}
