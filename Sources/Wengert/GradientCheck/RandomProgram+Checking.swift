@@ -70,8 +70,9 @@ extension RandomProgram {
     /// print(summary)     // "random programs: 100000 checked, all modes agree" or the failures
     /// ```
     ///
-    /// - Complexity: O(count · (inputs + 1) · instructions) evaluations; about 0.1 ms per
-    ///   program in release builds.
+    /// - Complexity: O(count · (inputs + 1) · instructions) evaluations; about 35 µs per
+    ///   program in release builds and 0.5 ms in debug builds (4000 programs took 0.13 s
+    ///   and 1.9 s on the 2-core development machine).
     public static func checkMany(count: Int, firstSeed: UInt64 = 0, maxInputs: Int = 4,
                                  maxInstructions: Int = 12, maxFailures: Int = 5) -> RandomProgramSummary {
         var failures: [RandomProgramSummary.Failure] = []

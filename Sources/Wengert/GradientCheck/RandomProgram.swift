@@ -71,6 +71,21 @@ public struct RandomProgram: Sendable, CustomStringConvertible {
         return values[values.count - 1]
     }
 
+    /// The value of every instruction at `x`, in order: the program read as a function
+    /// ℝⁿ → ℝᵐ with m = instructions.count, whose outputs share subexpressions.
+    ///
+    /// - Precondition: `x.count == inputs.count` (traps with both counts otherwise).
+    /// - Complexity: O(instructions).
+    @inlinable
+    public func evaluateAll<T: DifferentiableScalar>(_ x: [T]) -> [T] {
+        if x.count != inputs.count { wrongInputCount(x.count, inputs.count) }
+        var values = x
+        for ins in instructions {
+            values.append(ins.operation.apply(values[ins.first], values[ins.second]))
+        }
+        return Array(values[x.count...])
+    }
+
     /// The values of every input and instruction at `inputs`, in `Double`.
     public func trace() -> [Double] {
         var values = inputs

@@ -125,3 +125,23 @@ struct FiniteDifferencesRandomProgramTests {
         }
     }
 }
+
+@Suite("Random programs as vector functions", .tags(.verification))
+struct RandomProgramJacobianTests {
+    @Test("jacobianCheck passes and ⟨J u, v⟩ = ⟨u, Jᵀ v⟩ (Forward.jvp, Reverse.vjp) on 300 programs")
+    func jacobians() {
+        for seed in 1...300 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            let report = jacobianCheck(of: { p.evaluateAll($0) }, at: p.inputs)
+            #expect(report.passed, "seed \(seed):\n\(report)\n\(p)")
+            let u = p.inputs.indices.map { 0.5 + Double($0) }
+            let v = p.instructions.indices.map { Double($0 % 3) - 0.75 }
+            let jvp = Forward.jvp(of: { p.evaluateAll($0) }, at: p.inputs, along: u)
+            let vjp = Reverse.vjp(of: { p.evaluateAll($0) }, at: p.inputs, along: v)
+            let lhs = zip(jvp.tangent, v).reduce(0) { $0 + $1.0 * $1.1 }
+            let rhs = zip(u, vjp.cotangent).reduce(0) { $0 + $1.0 * $1.1 }
+            #expect(matchesConvention(lhs, rhs, tolerance: 1e-10), "seed \(seed): ⟨Ju, v⟩ = \(lhs), ⟨u, Jᵀv⟩ = \(rhs)")
+            #expect(zip(jvp.value, vjp.value).allSatisfy { sameValue($0, $1, ulps: 64) }, "seed \(seed)")
+        }
+    }
+}
