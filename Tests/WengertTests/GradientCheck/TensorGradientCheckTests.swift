@@ -84,3 +84,35 @@ struct TensorListGradientCheckTests {
         #expect(report.failures.map(\.index).sorted() == [2, 3, 4])
     }
 }
+
+@Suite("gradientCheck argument errors")
+struct GradientCheckArgumentErrorTests {
+    @Test func aNonFiniteTensorEntryStopsWithItsFlatIndex() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = gradientCheck(of: { x in x.sum() }, at: Tensor<Double>(shape: [2, 2], scalars: [1, 2, .infinity, 4]))
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("gradientCheck: the point must be finite; element 2 is inf"), "\(message)")
+        }
+    }
+
+    @Test func negativeToleranceStops() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = gradientCheck(of: { x in x * x }, at: 1.0, absoluteTolerance: -1)
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("tolerances must be non-negative; got absoluteTolerance -1.0, relativeTolerance 0.001"),
+                    "\(message)")
+        }
+    }
+
+    @Test func aJacobianWhoseOutputCountChangesStops() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = jacobianCheck(of: { (x: [Var<Dual<Double>>]) in x[0] > 1 ? [x[0], x[0]] : [x[0]] }, at: [1.0])
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("jacobianCheck: the function returned 1 outputs at the point and 2 at a nearby one"),
+                    "\(message)")
+        }
+    }
+}
