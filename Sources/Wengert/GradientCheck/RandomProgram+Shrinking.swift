@@ -5,7 +5,8 @@
 extension RandomProgram {
     /// The smallest program reachable from this one by repeated simplification that
     /// still satisfies `fails`: cutting the program short, removing an instruction
-    /// (its uses take its first operand), and dropping unused inputs. Candidates that
+    /// (its uses take its first operand), dropping unused inputs, and rounding inputs
+    /// to one decimal. Candidates that
     /// leave an operation's smooth domain (margin `margin`) are skipped, so a shrunk
     /// program fails for the same kind of reason, not because it hit a singularity.
     ///
@@ -58,6 +59,15 @@ extension RandomProgram {
                 fewer.remove(at: i)
                 let rewired = instructions.map { Instruction($0.operation, remap($0.first), remap($0.second)) }
                 result.append(RandomProgram(inputs: fewer, instructions: rewired))
+            }
+        }
+        // Round an input to one decimal, for a reproduction that reads easily.
+        for i in 0..<n {
+            let rounded = (inputs[i] * 10).rounded() / 10
+            if rounded != inputs[i] {
+                var simpler = inputs
+                simpler[i] = rounded
+                result.append(RandomProgram(inputs: simpler, instructions: instructions))
             }
         }
         return result

@@ -53,6 +53,8 @@ struct RandomProgramTests {
         let small = p.shrunk { $0.instructions.contains { $0.operation == .sin } }
         #expect(small.instructions == [.init(.sin, 0, 0)], "\(small)")
         #expect(small.inputs == [0.5])
+        let rounded = RandomProgram(inputs: [0.537], instructions: [.init(.sin, 0, 0)]).shrunk { _ in true }
+        #expect(rounded.inputs == [0.5])
         #expect(p.shrunk { _ in false }.instructions == p.instructions)
     }
 
