@@ -78,3 +78,22 @@ struct AnomalyDetectionTests {
         }
     }
 }
+
+@Suite("Anomaly mode changes no result")
+struct AnomalyModeAgreementTests {
+    @Test("gradients and Hessian-vector products in anomaly mode equal the ordinary ones on 500 random programs")
+    func sameResults() throws {
+        for seed in 1...500 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            let plain = gradient(of: { p.evaluate($0) }, at: p.inputs)
+            let watched = try withAnomalyDetection { gradient(of: { p.evaluate($0) }, at: p.inputs) }
+            #expect(zip(plain, watched).allSatisfy { matchesConvention($0, $1, tolerance: 1e-13) },
+                    "seed \(seed): \(plain) vs \(watched)")
+            let v = p.inputs.map { _ in 1.0 }
+            let hv = hessianVectorProduct(of: { p.evaluate($0) }, at: p.inputs, along: v)
+            let watchedHv = try withAnomalyDetection { hessianVectorProduct(of: { p.evaluate($0) }, at: p.inputs, along: v) }
+            #expect(zip(hv, watchedHv).allSatisfy { matchesConvention($0, $1, tolerance: 1e-13) },
+                    "seed \(seed): \(hv) vs \(watchedHv)")
+        }
+    }
+}
