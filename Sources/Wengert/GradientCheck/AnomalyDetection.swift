@@ -75,9 +75,10 @@ public struct Anomaly: Error, Sendable, CustomStringConvertible {
 /// inside the scope (otherwise only adjoints); a custom rule ends the forward check,
 /// because the tape cannot re-run it.
 ///
-/// - Complexity: each sweep inside the scope costs one extra forward evaluation of the
-///   recording and a check per entry (about 2 to 4 times a plain sweep). Outside the
-///   scope nothing is added.
+/// - Complexity: each sweep inside the scope adds one forward evaluation of the
+///   recording (an array of its values) and a finiteness check per entry; each tensor
+///   backward rule, a scan of its results. Outside the scope a sweep and a
+///   `Tape.variable(_:)` call each read one per-thread slot, nothing per entry.
 public func withAnomalyDetection<R>(_ body: () throws -> R) throws -> R {
     let state = AnomalyState.enter()
     defer { AnomalyState.leave(state) }
