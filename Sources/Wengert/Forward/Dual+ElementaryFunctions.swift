@@ -50,9 +50,9 @@ extension Dual: DifferentiableScalar {
                     derivative: (x.value * y.derivative - y.value * x.derivative) / r2, tag: tag)
     }
     /// sinh, with derivative cosh.
-    @inlinable public static func sinh(_ x: Dual) -> Dual { unary(x, T.sinh(x.value), T.cosh(x.value)) }
+    @inlinable public static func sinh(_ x: Dual) -> Dual { unarySingular(x, T.sinh(x.value), T.cosh(x.value)) }
     /// cosh, with derivative sinh.
-    @inlinable public static func cosh(_ x: Dual) -> Dual { unary(x, T.cosh(x.value), T.sinh(x.value)) }
+    @inlinable public static func cosh(_ x: Dual) -> Dual { unarySingular(x, T.cosh(x.value), T.sinh(x.value)) }
     /// tanh, with derivative 1 - tanh².
     @inlinable public static func tanh(_ x: Dual) -> Dual {
         let t = T.tanh(x.value)
@@ -61,10 +61,10 @@ extension Dual: DifferentiableScalar {
     /// exp, its own derivative.
     @inlinable public static func exp(_ x: Dual) -> Dual {
         let e = T.exp(x.value)
-        return unary(x, e, e)
+        return unarySingular(x, e, e)
     }
     /// expm1, with derivative eˣ.
-    @inlinable public static func expm1(_ x: Dual) -> Dual { unary(x, T.expm1(x.value), T.exp(x.value)) }
+    @inlinable public static func expm1(_ x: Dual) -> Dual { unarySingular(x, T.expm1(x.value), T.exp(x.value)) }
     /// log, with derivative 1/x.
     @inlinable public static func log(_ x: Dual) -> Dual { unarySingular(x, T.log(x.value), 1 / x.value) }
     /// log1p, with derivative 1/(1 + x).

@@ -52,9 +52,9 @@ extension MultiDual: DifferentiableScalar {
                          partials: (y.partials * x.value - x.partials * y.value) / r2, tag: tag)
     }
     /// sinh, with derivative cosh.
-    @inlinable public static func sinh(_ x: MultiDual) -> MultiDual { unary(x, Scalar.sinh(x.value), Scalar.cosh(x.value)) }
+    @inlinable public static func sinh(_ x: MultiDual) -> MultiDual { unarySingular(x, Scalar.sinh(x.value), Scalar.cosh(x.value)) }
     /// cosh, with derivative sinh.
-    @inlinable public static func cosh(_ x: MultiDual) -> MultiDual { unary(x, Scalar.cosh(x.value), Scalar.sinh(x.value)) }
+    @inlinable public static func cosh(_ x: MultiDual) -> MultiDual { unarySingular(x, Scalar.cosh(x.value), Scalar.sinh(x.value)) }
     /// tanh, with derivative 1 - tanh².
     @inlinable public static func tanh(_ x: MultiDual) -> MultiDual {
         let t = Scalar.tanh(x.value)
@@ -63,11 +63,11 @@ extension MultiDual: DifferentiableScalar {
     /// exp, its own derivative.
     @inlinable public static func exp(_ x: MultiDual) -> MultiDual {
         let e = Scalar.exp(x.value)
-        return unary(x, e, e)
+        return unarySingular(x, e, e)
     }
     /// expm1, with derivative eˣ.
     @inlinable public static func expm1(_ x: MultiDual) -> MultiDual {
-        unary(x, Scalar.expm1(x.value), Scalar.exp(x.value))
+        unarySingular(x, Scalar.expm1(x.value), Scalar.exp(x.value))
     }
     /// log, with derivative 1/x.
     @inlinable public static func log(_ x: MultiDual) -> MultiDual { unarySingular(x, Scalar.log(x.value), 1 / x.value) }

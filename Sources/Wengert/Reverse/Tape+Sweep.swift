@@ -28,6 +28,7 @@ extension Tape {
     /// - Complexity: O(top), two multiply-adds per entry with a non-zero adjoint.
     @inlinable
     func sweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32) {
+        if _slowPath(anomalyDetectionIsOn) { return anomalyCheckedSweep(adj, from: top) }
         let entries = header.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
         // A contribution to the next slot down (the commonest operand) is carried in a
         // register instead of going through memory, which would put a store-to-load

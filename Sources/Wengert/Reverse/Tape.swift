@@ -76,6 +76,7 @@ public final class Tape<T: DifferentiableScalar> {
     @inlinable
     public func variable(_ value: T) -> Var<T> {
         header.pointee.inputCount += 1
+        if _slowPath(anomalyDetectionIsOn) { noteAnomalyInput(value) }
         return Var.append(header, value, .input, 0, 0, 0, 0)
     }
 

@@ -163,6 +163,7 @@ extension TensorRecording {
                     entry.operation, g, saved: saved[Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)],
                     arguments: args, operandShapes: operandShapes[operandRange], customFunctions: customFunctions,
                     needs: needs)
+                if _slowPath(anomalyDetectionIsOn) { checkBackwardAnomaly(index, entry, upstream: g, results: grads) }
                 for (k, slot) in operandRange.enumerated() {
                     let target = Int(operands[slot])
                     guard target >= 0, let grad = grads[k] else { continue }

@@ -31,7 +31,8 @@ enum TensorPullbacks {
         case .squared: return [2 * g * x!]
         case .power:
             let (a, b, out) = (saved[0], saved[1], saved[2])
-            let da = g * b * pow(a, b - 1)
+            // y·x^(y-1) is 0·∞ at x = 0, y = 0; the convention (Dual, Var) gives 0 when y = 0.
+            let da = g * b * pow(a, b - 1).replacing(with: Tensor(0), where: b .== Tensor(0))
             let safeLog = log(a.replacing(with: Tensor(1), where: a .== Tensor(0)))
             return [da, g * out * safeLog]
         case .atan2:

@@ -1,0 +1,139 @@
+// Random straight-line programs over the operation table (the idea of QuickCheck,
+// Claessen & Hughes 2000, applied to AD as in Stan's and JAX's randomised tests). Each
+// instruction may use any earlier value, so programs share subexpressions and fan out,
+// which is where reverse mode's adjoint accumulation goes wrong if it does.
+
+/// A random expression graph built from `ScalarOperation`s at a seeded input point.
+///
+/// Values 0..<inputCount are the inputs; instruction k defines value inputCount + k
+/// from earlier values; the program returns the last value. The generator only picks
+/// an operation where it is smooth with a margin at the program's own input point, so
+/// every mode and finite differences must agree there.
+///
+/// ```swift
+/// let program = RandomProgram(seed: 7)
+/// let y = program.evaluate(program.inputs)                         // plain Double
+/// let report = gradientCheck(of: { program.evaluate($0) }, at: program.inputs)
+/// print(program)                                                   // Swift source
+/// ```
+public struct RandomProgram: Sendable, CustomStringConvertible {
+    /// One instruction: `operation` applied to two earlier values (the second is
+    /// ignored by unary operations).
+    public struct Instruction: Sendable, Hashable {
+        /// The operation.
+        public var operation: ScalarOperation
+        /// The index of the first operand among the program's values.
+        public var first: Int
+        /// The index of the second operand among the program's values.
+        public var second: Int
+
+        /// An instruction applying `operation` to values `first` and `second`.
+        public init(_ operation: ScalarOperation, _ first: Int, _ second: Int) {
+            self.operation = operation
+            self.first = first
+            self.second = second
+        }
+    }
+
+    /// The seed the program was generated from (nil for programs built by hand or shrunk).
+    public var seed: UInt64?
+    /// The input point the program is checked at.
+    public var inputs: [Double]
+    /// The instructions, in order.
+    public var instructions: [Instruction]
+
+    /// The smallest distance from a kink, singularity or domain boundary the generator
+    /// accepts for an operand (see `ScalarOperation.isValid(_:_:margin:)`).
+    public static let generationMargin = 0.2
+
+    /// A program from given parts; traps when an instruction uses a later value.
+    public init(inputs: [Double], instructions: [Instruction]) {
+        if inputs.isEmpty { invalidProgram("a program needs at least one input") }
+        for (k, ins) in instructions.enumerated() where Swift.max(ins.first, ins.second) >= inputs.count + k || Swift.min(ins.first, ins.second) < 0 {
+            invalidProgram("instruction \(k) (\(ins.operation)) uses values \(ins.first) and \(ins.second); only 0..<\(inputs.count + k) exist before it")
+        }
+        self.inputs = inputs
+        self.instructions = instructions
+    }
+
+    /// The program's value at `x`, in any scalar type.
+    ///
+    /// - Precondition: `x.count == inputs.count` (traps with both counts otherwise).
+    /// - Complexity: O(instructions); one tape entry per instruction for `Var`.
+    @inlinable
+    public func evaluate<T: DifferentiableScalar>(_ x: [T]) -> T {
+        if x.count != inputs.count { wrongInputCount(x.count, inputs.count) }
+        var values = x
+        values.reserveCapacity(x.count + instructions.count)
+        for ins in instructions {
+            values.append(ins.operation.apply(values[ins.first], values[ins.second]))
+        }
+        return values[values.count - 1]
+    }
+
+    /// The value of every instruction at `x`, in order: the program read as a function
+    /// ℝⁿ → ℝᵐ with m = instructions.count, whose outputs share subexpressions.
+    ///
+    /// - Precondition: `x.count == inputs.count` (traps with both counts otherwise).
+    /// - Complexity: O(instructions).
+    @inlinable
+    public func evaluateAll<T: DifferentiableScalar>(_ x: [T]) -> [T] {
+        if x.count != inputs.count { wrongInputCount(x.count, inputs.count) }
+        var values = x
+        for ins in instructions {
+            values.append(ins.operation.apply(values[ins.first], values[ins.second]))
+        }
+        return Array(values[x.count...])
+    }
+
+    /// The values of every input and instruction at `inputs`, in `Double`.
+    public func trace() -> [Double] {
+        var values = inputs
+        for ins in instructions {
+            values.append(ins.operation.apply(values[ins.first], values[ins.second]))
+        }
+        return values
+    }
+
+    /// Whether every instruction is smooth with margin `margin` at `inputs` and every
+    /// value is finite.
+    public func isValid(margin: Double) -> Bool {
+        var values = inputs
+        for ins in instructions {
+            let a = values[ins.first], b = values[ins.second]
+            guard ins.operation.isValid(a, b, margin: margin) else { return false }
+            let r = ins.operation.apply(a, b)
+            guard r.isFinite else { return false }
+            values.append(r)
+        }
+        return true
+    }
+
+    func name(_ index: Int) -> String {
+        index < inputs.count ? "x[\(index)]" : "t\(index - inputs.count)"
+    }
+
+    /// The program as Swift source: a generic function and the call that checks it.
+    public var description: String {
+        var lines = ["// RandomProgram" + (seed.map { "(seed: \($0))" } ?? "")
+                     + ": \(inputs.count) inputs, \(instructions.count) instructions",
+                     "func program<T: DifferentiableScalar>(_ x: [T]) -> T {"]
+        for (k, ins) in instructions.enumerated() {
+            lines.append("    let t\(k) = " + ins.operation.expression(name(ins.first), name(ins.second)))
+        }
+        lines.append("    return \(name(inputs.count + instructions.count - 1))")
+        lines.append("}")
+        lines.append("// at x = \(inputs)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+@usableFromInline @inline(never)
+func wrongInputCount(_ given: Int, _ expected: Int) -> Never {
+    fatalError("Wengert: RandomProgram.evaluate got \(given) inputs; the program takes \(expected)")
+}
+
+@inline(never)
+func invalidProgram(_ reason: String) -> Never {
+    fatalError("Wengert: invalid RandomProgram: \(reason)")
+}

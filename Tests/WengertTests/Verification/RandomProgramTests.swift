@@ -1,0 +1,149 @@
+import Testing
+import Wengert
+
+@Suite("Random programs", .tags(.verification))
+struct RandomProgramTests {
+    @Test("the same seed gives the same program", arguments: [0, 1, 42, 0xDEAD_BEEF] as [UInt64])
+    func reproducible(_ seed: UInt64) {
+        let a = RandomProgram(seed: seed), b = RandomProgram(seed: seed)
+        #expect(a.description == b.description)
+        #expect(a.instructions == b.instructions && a.inputs == b.inputs)
+        #expect(a.description.contains("seed: \(seed)"))
+    }
+
+    @Test("generated programs are smooth with the generation margin and have finite values")
+    func generatedProgramsAreValid() {
+        var lengths = 0
+        for seed in 0..<500 as Range<UInt64> {
+            let p = RandomProgram(seed: seed)
+            #expect(p.isValid(margin: RandomProgram.generationMargin), "\(p)")
+            #expect(p.trace().allSatisfy { $0.isFinite })
+            lengths += p.instructions.count
+        }
+        #expect(lengths > 500 * 3, "programs are too short on average: \(lengths) instructions in 500")
+    }
+
+    @Test("programs share subexpressions: some value is used more than once")
+    func sharing() {
+        let shared = (0..<200 as Range<UInt64>).filter { seed in
+            let p = RandomProgram(seed: seed)
+            var uses: [Int: Int] = [:]
+            for ins in p.instructions {
+                uses[ins.first, default: 0] += 1
+                if ins.operation.arity == 2 { uses[ins.second, default: 0] += 1 }
+            }
+            return uses.values.contains { $0 > 1 }
+        }
+        #expect(shared.count > 50)
+    }
+
+    @Test("the dual value agrees with the plain value to a few ulps")
+    func plainAndDualValuesAgree() {
+        for seed in 0..<300 as Range<UInt64> {
+            let p = RandomProgram(seed: seed)
+            #expect(sameValue(p.evaluate(p.inputs.map { Dual($0) }).value, p.evaluate(p.inputs), ulps: 64), "\(p)")
+        }
+    }
+
+    @Test("shrinking keeps the failure and removes everything else")
+    func shrinking() {
+        let p = RandomProgram(inputs: [0.5, 1.2], instructions: [
+            .init(.exp, 0, 0), .init(.sin, 2, 2), .init(.multiply, 3, 1), .init(.add, 4, 2),
+        ])
+        let small = p.shrunk { $0.instructions.contains { $0.operation == .sin } }
+        #expect(small.instructions == [.init(.sin, 0, 0)], "\(small)")
+        #expect(small.inputs == [0.5])
+        let rounded = RandomProgram(inputs: [0.537], instructions: [.init(.sin, 0, 0)]).shrunk { _ in true }
+        #expect(rounded.inputs == [0.5])
+        #expect(p.shrunk { _ in false }.instructions == p.instructions)
+    }
+
+    @Test("the description is Swift source for a generic function")
+    func description() {
+        let p = RandomProgram(inputs: [0.5, 1.2], instructions: [.init(.sin, 0, 0), .init(.multiply, 2, 1)])
+        #expect(p.description.contains("func program<T: DifferentiableScalar>(_ x: [T]) -> T {"))
+        #expect(p.description.contains("let t0 = sin(x[0])"))
+        #expect(p.description.contains("let t1 = t0 * x[1]"))
+        #expect(p.description.contains("return t1"))
+    }
+
+    @Test("evaluating with the wrong number of inputs stops with both counts")
+    func wrongInputCount() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let p = RandomProgram(inputs: [0.5, 1.2], instructions: [.init(.add, 0, 1)])
+            _ = p.evaluate([1.0])
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("RandomProgram.evaluate got 1 inputs; the program takes 2"), "\(message)")
+        }
+    }
+
+    @Test("an instruction that reads a later value stops with its index")
+    func invalidInstruction() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = RandomProgram(inputs: [0.5], instructions: [.init(.add, 0, 1)])
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("instruction 0 (x + y) uses values 0 and 1; only 0..<1 exist before it"), "\(message)")
+        }
+    }
+}
+
+@Suite("Random programs in every mode", .tags(.verification))
+struct RandomProgramModeTests {
+    @Test("4000 random programs: every mode agrees, with finite differences too")
+    func thousandsAgree() {
+        let summary = RandomProgram.checkMany(count: 4000, firstSeed: 1)
+        #expect(summary.passed, "\(summary)")
+        #expect(summary.checked == 4000)
+    }
+
+    @Test("a failing check reports the seed and a shrunk program")
+    func failureReport() {
+        let p = RandomProgram(inputs: [0.5, 1.2], instructions: [
+            .init(.exp, 0, 0), .init(.abs, 2, 2), .init(.multiply, 3, 1),
+        ])
+        #expect(p.failure() == nil)
+        // A program evaluated right at abs's kink disagrees with finite differences there.
+        let kink = RandomProgram(inputs: [1e-9, 1.2], instructions: [.init(.abs, 0, 0), .init(.multiply, 2, 1)])
+        let reason = kink.failure()
+        #expect(reason != nil)
+        let small = kink.shrunk(margin: 0) { $0.failure() != nil }
+        #expect(small.instructions == [.init(.abs, 0, 0)], "\(small)")
+    }
+}
+
+@Suite("FiniteDifferences on random programs", .tags(.verification))
+struct FiniteDifferencesRandomProgramTests {
+    @Test("FiniteDifferences.gradient is within its truncation error of reverse mode on 500 random programs")
+    func finiteDifferencesAgree() {
+        for seed in 1...500 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            let numeric = FiniteDifferences.gradient(of: { p.evaluate($0) }, at: p.inputs)
+            let exact = gradient(of: { p.evaluate($0) }, at: p.inputs)
+            // Step ∛ε ≈ 6e-6 relative: errors of order h² · f‴ plus ε/h · |f|.
+            #expect(zip(numeric, exact).allSatisfy { Swift.abs($0 - $1) <= 1e-4 * Swift.max(1, Swift.abs($1)) },
+                    "seed \(seed): \(numeric) vs \(exact)\n\(p)")
+        }
+    }
+}
+
+@Suite("Random programs as vector functions", .tags(.verification))
+struct RandomProgramJacobianTests {
+    @Test("jacobianCheck passes and ⟨J u, v⟩ = ⟨u, Jᵀ v⟩ (Forward.jvp, Reverse.vjp) on 300 programs")
+    func jacobians() {
+        for seed in 1...300 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            let report = jacobianCheck(of: { p.evaluateAll($0) }, at: p.inputs)
+            #expect(report.passed, "seed \(seed):\n\(report)\n\(p)")
+            let u = p.inputs.indices.map { 0.5 + Double($0) }
+            let v = p.instructions.indices.map { Double($0 % 3) - 0.75 }
+            let jvp = Forward.jvp(of: { p.evaluateAll($0) }, at: p.inputs, along: u)
+            let vjp = Reverse.vjp(of: { p.evaluateAll($0) }, at: p.inputs, along: v)
+            let lhs = zip(jvp.tangent, v).reduce(0) { $0 + $1.0 * $1.1 }
+            let rhs = zip(u, vjp.cotangent).reduce(0) { $0 + $1.0 * $1.1 }
+            #expect(matchesConvention(lhs, rhs, tolerance: 1e-10), "seed \(seed): ⟨Ju, v⟩ = \(lhs), ⟨u, Jᵀv⟩ = \(rhs)")
+            #expect(zip(jvp.value, vjp.value).allSatisfy { sameValue($0, $1, ulps: 64) }, "seed \(seed)")
+        }
+    }
+}
