@@ -35,6 +35,10 @@ int wengert_cpu_has_avx512f(void);
 /// 1 when the running CPU has AVX2 and FMA, else 0.
 int wengert_cpu_has_avx2_fma(void);
 
+/// The lock around the pool of recycled tape headers (Reverse/TapeHeader.swift).
+void wengert_header_pool_lock(void);
+void wengert_header_pool_unlock(void);
+
 #ifdef __cplusplus
 }
 #endif

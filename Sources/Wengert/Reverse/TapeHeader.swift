@@ -6,7 +6,7 @@
 // freed, so reading a stale Var's header is always safe; the epoch only grows, so a
 // stale Var never matches the recording that now owns the header.
 
-import Synchronization
+import CWengert
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -102,7 +102,7 @@ extension TapeHeader {
 
     /// A header from the pool (or a new one), empty, with a fresh epoch.
     static func make(limit: UInt32) -> UnsafeMutablePointer<TapeHeader> {
-        let recycled = headerPool.withLock { $0.popLast() }
+        let recycled = withHeaderPool { $0.popLast() }
         let header: UnsafeMutablePointer<TapeHeader>
         var epoch: UInt32 = 1
         if let recycled {
@@ -129,7 +129,7 @@ extension TapeHeader {
         header.pointee.count = 0
         header.pointee.capacity = 0
         header.pointee.epoch &+= 1
-        headerPool.withLock { $0.append(PooledHeader(pointer: header)) }
+        withHeaderPool { $0.append(PooledHeader(pointer: header)) }
     }
 }
 
@@ -138,7 +138,15 @@ struct PooledHeader: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<TapeHeader>
 }
 
-private let headerPool = Mutex<[PooledHeader]>([])
+// Guarded by wengert_header_pool_lock (a pthread mutex the thread sanitizer understands).
+nonisolated(unsafe) private var headerPool: [PooledHeader] = []
+
+/// Runs `body` on the header pool under its lock.
+private func withHeaderPool<R>(_ body: (inout [PooledHeader]) -> R) -> R {
+    wengert_header_pool_lock()
+    defer { wengert_header_pool_unlock() }
+    return body(&headerPool)
+}
 
 @inline(__always)
 private func releaseMemory(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }
