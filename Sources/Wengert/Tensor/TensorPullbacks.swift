@@ -6,6 +6,14 @@
 
 @usableFromInline
 enum TensorPullbacks {
+    /// `g · partial`, except that a zero cotangent gives zero even where the partial is
+    /// infinite or NaN (sqrt at 0, log at 0, exp past overflow): the convention of `Dual`
+    /// and `Var`, so that every mode agrees at singular points. One fused pass.
+    @inlinable
+    static func chain<S: TensorScalar>(_ g: Tensor<S>, _ partial: Tensor<S>) -> Tensor<S> {
+        TensorKernels.zip(g, partial, operation: "backward") { g, p in g == 0 ? 0 : g * p }
+    }
+
     @inlinable
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: ArraySlice<Tensor<S>>,
@@ -32,9 +40,9 @@ enum TensorPullbacks {
         case .power:
             let (a, b, out) = (saved[0], saved[1], saved[2])
             // y·x^(y-1) is 0·∞ at x = 0, y = 0; the convention (Dual, Var) gives 0 when y = 0.
-            let da = g * b * pow(a, b - 1).replacing(with: Tensor(0), where: b .== Tensor(0))
+            let da = chain(g, b * pow(a, b - 1).replacing(with: Tensor(0), where: b .== Tensor(0)))
             let safeLog = log(a.replacing(with: Tensor(1), where: a .== Tensor(0)))
-            return [da, g * out * safeLog]
+            return [da, chain(g, out * safeLog)]
         case .atan2:
             let (yy, xx) = (saved[0], saved[1])
             let r2 = (xx.squared() + yy.squared()).replacing(with: Tensor(1), where: (xx .== Tensor(0)) * (yy .== Tensor(0)))
@@ -50,20 +58,20 @@ enum TensorPullbacks {
         case .sin: return [g * cos(x!)]
         case .cos: return [-g * sin(x!)]
         case .tan: return [g * (1 + y!.squared())]
-        case .asin: return [g / sqrt(1 - x!.squared())]
-        case .acos: return [-g / sqrt(1 - x!.squared())]
+        case .asin: return [chain(g, 1 / sqrt(1 - x!.squared()))]
+        case .acos: return [chain(g, -1 / sqrt(1 - x!.squared()))]
         case .atan: return [g / (1 + x!.squared())]
-        case .sinh: return [g * cosh(x!)]
-        case .cosh: return [g * sinh(x!)]
+        case .sinh: return [chain(g, cosh(x!))]
+        case .cosh: return [chain(g, sinh(x!))]
         case .tanh: return [g * (1 - y!.squared())]
-        case .exp: return [g * y!]
-        case .expm1: return [g * (y! + 1)]
-        case .log: return [g / x!]
-        case .log1p: return [g / (1 + x!)]
-        case .log2: return [g / (x! * S(0.693_147_180_559_945_309_4))]
-        case .log10: return [g / (x! * S(2.302_585_092_994_045_684))]
-        case .sqrt: return [g / (2 * y!)]
-        case .cbrt: return [g / (3 * y!.squared())]
+        case .exp: return [chain(g, y!)]
+        case .expm1: return [chain(g, y! + 1)]
+        case .log: return [chain(g, 1 / x!)]
+        case .log1p: return [chain(g, 1 / (1 + x!))]
+        case .log2: return [chain(g, 1 / (x! * S(0.693_147_180_559_945_309_4)))]
+        case .log10: return [chain(g, 1 / (x! * S(2.302_585_092_994_045_684)))]
+        case .sqrt: return [chain(g, 1 / (2 * y!))]
+        case .cbrt: return [chain(g, 1 / (3 * y!.squared()))]
         case .abs: return [g * ((x! .> Tensor(0)) - (x! .< Tensor(0)))]
         case .erf: return [g * S(1.128_379_167_095_512_573_9) * exp(-x!.squared())]
         case .sigmoid: return [g * y! * (1 - y!)]
