@@ -1,6 +1,6 @@
 // The elementary functions on multi-lane duals: f(a + a′ε) = f(a) + f′(a)·a′ε with a′ a
-// SIMD vector. Each rule sits beside its derivative and matches `Dual`'s, conventions
-// at kinks and boundaries included; factors that can be infinite go through `chain`.
+// SIMD vector. Values and partials come from `ElementaryRule` (Scalar/ElementaryRules.swift),
+// the table every mode shares; `chain` keeps zero lanes zero through an infinite partial.
 
 extension MultiDual: DifferentiableScalar {
     /// An untagged constant.
@@ -11,102 +11,70 @@ extension MultiDual: DifferentiableScalar {
     /// The primal value as a `Double`.
     @inlinable public var doubleValue: Double { value.doubleValue }
 
+    /// Applies a rule of `ElementaryRule` (the one table of derivatives) to every lane.
     @inlinable @inline(__always)
-    static func unary(_ x: MultiDual, _ value: Scalar, _ factor: Scalar) -> MultiDual {
-        MultiDual(value, partials: x.partials * factor, tag: x.tag)
+    static func unary(_ x: MultiDual, _ rule: (value: Scalar, partial: Scalar)) -> MultiDual {
+        MultiDual(rule.value, partials: chain(rule.partial, x.partials), tag: x.tag)
     }
 
+    /// Applies a two-argument rule of `ElementaryRule` to every lane.
     @inlinable @inline(__always)
-    static func unarySingular(_ x: MultiDual, _ value: Scalar, _ factor: Scalar) -> MultiDual {
-        MultiDual(value, partials: chain(factor, x.partials), tag: x.tag)
+    static func binary(_ x: MultiDual, _ y: MultiDual, _ rule: (value: Scalar, lhs: Scalar, rhs: Scalar)) -> MultiDual {
+        MultiDual(rule.value, partials: chain(rule.lhs, x.partials) + chain(rule.rhs, y.partials),
+                  tag: .merge(x.tag, y.tag))
     }
 
     /// sin, with derivative cos.
-    @inlinable public static func sin(_ x: MultiDual) -> MultiDual { unary(x, Scalar.sin(x.value), Scalar.cos(x.value)) }
+    @inlinable public static func sin(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.sin(x.value)) }
     /// cos, with derivative -sin.
-    @inlinable public static func cos(_ x: MultiDual) -> MultiDual { unary(x, Scalar.cos(x.value), -Scalar.sin(x.value)) }
+    @inlinable public static func cos(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.cos(x.value)) }
     /// tan, with derivative 1 + tan².
-    @inlinable public static func tan(_ x: MultiDual) -> MultiDual {
-        let t = Scalar.tan(x.value)
-        return unary(x, t, 1 + t * t)
-    }
+    @inlinable public static func tan(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.tan(x.value)) }
     /// asin, with derivative 1/√(1 - x²) (+∞ at ±1).
-    @inlinable public static func asin(_ x: MultiDual) -> MultiDual {
-        // (1 - x)(1 + x) rather than 1 - x², which cancels to few correct digits near ±1.
-        unarySingular(x, Scalar.asin(x.value), 1 / ((1 - x.value) * (1 + x.value)).squareRoot())
-    }
+    @inlinable public static func asin(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.asin(x.value)) }
     /// acos, with derivative -1/√(1 - x²) (-∞ at ±1).
-    @inlinable public static func acos(_ x: MultiDual) -> MultiDual {
-        unarySingular(x, Scalar.acos(x.value), -1 / ((1 - x.value) * (1 + x.value)).squareRoot())
-    }
+    @inlinable public static func acos(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.acos(x.value)) }
     /// atan, with derivative 1/(1 + x²).
-    @inlinable public static func atan(_ x: MultiDual) -> MultiDual {
-        unary(x, Scalar.atan(x.value), 1 / (1 + x.value * x.value))
-    }
+    @inlinable public static func atan(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.atan(x.value)) }
+    /// sinh, with derivative cosh.
+    @inlinable public static func sinh(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.sinh(x.value)) }
+    /// cosh, with derivative sinh.
+    @inlinable public static func cosh(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.cosh(x.value)) }
+    /// tanh, with derivative 1 - tanh².
+    @inlinable public static func tanh(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.tanh(x.value)) }
+    /// exp, its own derivative.
+    @inlinable public static func exp(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.exp(x.value)) }
+    /// expm1, with derivative eˣ.
+    @inlinable public static func expm1(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.expm1(x.value)) }
+    /// log, with derivative 1/x.
+    @inlinable public static func log(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.log(x.value)) }
+    /// log1p, with derivative 1/(1 + x).
+    @inlinable public static func log1p(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.log1p(x.value)) }
+    /// log2, with derivative 1/(x ln 2).
+    @inlinable public static func log2(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.log2(x.value)) }
+    /// log10, with derivative 1/(x ln 10).
+    @inlinable public static func log10(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.log10(x.value)) }
+    /// √x, with derivative 1/(2√x) (+∞ at 0).
+    @inlinable public static func sqrt(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.sqrt(x.value)) }
+    /// ∛x, with derivative 1/(3∛x²) (+∞ at 0).
+    @inlinable public static func cbrt(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.cbrt(x.value)) }
+    /// erf, with derivative 2/√π · e^(-x²).
+    @inlinable public static func erf(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.erf(x.value)) }
+    /// σ(x), with derivative σ(x)(1 - σ(x)), accurate in both tails.
+    @inlinable public static func sigmoid(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.sigmoid(x.value)) }
+    /// log(1 + eˣ), with derivative σ(x).
+    @inlinable public static func softplus(_ x: MultiDual) -> MultiDual { unary(x, ElementaryRule.softplus(x.value)) }
     /// atan2(y, x), with partials x/r² and -y/r²; both 0 at the origin.
     @inlinable public static func atan2(_ y: MultiDual, _ x: MultiDual) -> MultiDual {
-        let r2 = x.value * x.value + y.value * y.value
-        let tag = PerturbationTag.merge(y.tag, x.tag)
-        if r2 == 0 { return MultiDual(Scalar.atan2(y.value, x.value), partials: Lanes(), tag: tag) }
-        return MultiDual(Scalar.atan2(y.value, x.value),
-                         partials: (y.partials * x.value - x.partials * y.value) / r2, tag: tag)
+        binary(y, x, ElementaryRule.atan2(y.value, x.value))
     }
-    /// sinh, with derivative cosh.
-    @inlinable public static func sinh(_ x: MultiDual) -> MultiDual { unarySingular(x, Scalar.sinh(x.value), Scalar.cosh(x.value)) }
-    /// cosh, with derivative sinh.
-    @inlinable public static func cosh(_ x: MultiDual) -> MultiDual { unarySingular(x, Scalar.cosh(x.value), Scalar.sinh(x.value)) }
-    /// tanh, with derivative 1 - tanh².
-    @inlinable public static func tanh(_ x: MultiDual) -> MultiDual {
-        let t = Scalar.tanh(x.value)
-        return unary(x, t, 1 - t * t)
-    }
-    /// exp, its own derivative.
-    @inlinable public static func exp(_ x: MultiDual) -> MultiDual {
-        let e = Scalar.exp(x.value)
-        return unarySingular(x, e, e)
-    }
-    /// expm1, with derivative eˣ.
-    @inlinable public static func expm1(_ x: MultiDual) -> MultiDual {
-        unarySingular(x, Scalar.expm1(x.value), Scalar.exp(x.value))
-    }
-    /// log, with derivative 1/x.
-    @inlinable public static func log(_ x: MultiDual) -> MultiDual { unarySingular(x, Scalar.log(x.value), 1 / x.value) }
-    /// log1p, with derivative 1/(1 + x).
-    @inlinable public static func log1p(_ x: MultiDual) -> MultiDual {
-        unarySingular(x, Scalar.log1p(x.value), 1 / (1 + x.value))
-    }
-    /// log2, with derivative 1/(x ln 2).
-    @inlinable public static func log2(_ x: MultiDual) -> MultiDual {
-        unarySingular(x, Scalar.log2(x.value), 1 / (x.value * Scalar(0.693147180559945309417232121458176568)))
-    }
-    /// log10, with derivative 1/(x ln 10).
-    @inlinable public static func log10(_ x: MultiDual) -> MultiDual {
-        unarySingular(x, Scalar.log10(x.value), 1 / (x.value * Scalar(2.30258509299404568401799145468436421)))
-    }
-    /// xʸ, with partials y·xʸ⁻¹ and xʸ·ln x. The partial in x is 0 when y = 0; the
-    /// partial in y is 0 when x = 0 (the limit from the right).
+    /// xʸ, with partials y·xʸ⁻¹ (0 when y = 0) and xʸ·ln x (0 when x = 0).
     @inlinable public static func pow(_ x: MultiDual, _ y: MultiDual) -> MultiDual {
-        let p = Scalar.pow(x.value, y.value)
-        let dx: Scalar = y.value == 0 ? 0 : y.value * Scalar.pow(x.value, y.value - 1)
-        let dy: Scalar = x.value == 0 ? 0 : p * Scalar.log(x.value)
-        return MultiDual(p, partials: chain(dx, x.partials) + chain(dy, y.partials), tag: .merge(x.tag, y.tag))
-    }
-    /// √x, with derivative 1/(2√x) (+∞ at 0).
-    @inlinable public static func sqrt(_ x: MultiDual) -> MultiDual {
-        let s = x.value.squareRoot()
-        return unarySingular(x, s, 1 / (2 * s))
-    }
-    /// ∛x, with derivative 1/(3∛x²) (+∞ at 0).
-    @inlinable public static func cbrt(_ x: MultiDual) -> MultiDual {
-        let c = Scalar.cbrt(x.value)
-        return unarySingular(x, c, 1 / (3 * c * c))
+        binary(x, y, ElementaryRule.pow(x.value, y.value))
     }
     /// √(x² + y²), with partials x/h and y/h; 0 at the origin.
     @inlinable public static func hypot(_ x: MultiDual, _ y: MultiDual) -> MultiDual {
-        let h = Scalar.hypot(x.value, y.value)
-        let tag = PerturbationTag.merge(x.tag, y.tag)
-        if h == 0 { return MultiDual(h, partials: Lanes(), tag: tag) }
-        return MultiDual(h, partials: (x.partials * x.value + y.partials * y.value) / h, tag: tag)
+        binary(x, y, ElementaryRule.hypot(x.value, y.value))
     }
     /// |x|, with derivative sign(x) and 0 at 0.
     @inlinable public static func abs(_ x: MultiDual) -> MultiDual {
@@ -129,23 +97,6 @@ extension MultiDual: DifferentiableScalar {
         var r = (y.value > x.value || y.value.isNaN) ? y : x
         r.tag = tag
         return r
-    }
-    /// erf, with derivative 2/√π · e^(-x²).
-    @inlinable public static func erf(_ x: MultiDual) -> MultiDual {
-        unary(x, Scalar.erf(x.value), Scalar(1.12837916709551257389615890312154517) * Scalar.exp(-x.value * x.value))
-    }
-    /// σ(x), with derivative σ(x)(1 - σ(x)) computed as e/(1 + e)² with e = e^-|x|, which
-    /// keeps its relative accuracy in both tails (1 - σ(x) would round to 0 for x > 37).
-    @inlinable public static func sigmoid(_ x: MultiDual) -> MultiDual {
-        // -|x| written as a branch, not abs, so that nested duals differentiate it as -x
-        // or x (abs has derivative 0 at 0 by convention).
-        let e = Scalar.exp(x.value >= 0 ? -x.value : x.value)
-        let r = 1 / (1 + e)
-        return unary(x, x.value >= 0 ? r : e * r, e * r * r)
-    }
-    /// log(1 + eˣ), with derivative σ(x).
-    @inlinable public static func softplus(_ x: MultiDual) -> MultiDual {
-        unary(x, Scalar.softplus(x.value), Scalar.sigmoid(x.value))
     }
     /// max(x, 0), with derivative 1 for x > 0 and 0 otherwise.
     @inlinable public static func relu(_ x: MultiDual) -> MultiDual {

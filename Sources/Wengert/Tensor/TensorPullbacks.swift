@@ -74,7 +74,11 @@ enum TensorPullbacks {
         case .cbrt: return [chain(g, 1 / (3 * y!.squared()))]
         case .abs: return [g * ((x! .> Tensor(0)) - (x! .< Tensor(0)))]
         case .erf: return [g * S(1.128_379_167_095_512_573_9) * exp(-x!.squared())]
-        case .sigmoid: return [g * y! * (1 - y!)]
+        case .sigmoid:
+            // e/(1 + e)² with e = e^-|x| rather than y(1 - y), which loses its relative
+            // accuracy for large x (the formula of ElementaryRule.sigmoid).
+            let e = exp(-abs(x!))
+            return [g * e / (1 + e).squared()]
         case .softplus: return [g * sigmoid(x!)]
         case .relu: return [g * (x! .> Tensor(0))]
         case .sum:

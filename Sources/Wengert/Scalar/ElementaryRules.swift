@@ -1,0 +1,99 @@
+// The one table of local derivatives: each elementary function's value beside its
+// partial derivative(s), written in the best-conditioned form we know. Forward mode
+// (`Dual`, `MultiDual`) multiplies the partials into tangents, reverse mode stores them
+// on the tape, replay recomputes them from here, so every mode differentiates every
+// function by the same formula and the modes cannot drift apart.
+//
+// Conventions at kinks and singular points (ARCHITECTURE.md): abs and relu have
+// derivative 0 at 0; sqrt and cbrt +∞ at 0; pow(x, 0) has partial 0 in x and pow(0, y)
+// partial 0 in y; atan2 and hypot have partials 0 at the origin. Callers keep a zero
+// tangent or adjoint at zero through an infinite partial.
+
+/// Value and partial derivatives of the elementary functions of `DifferentiableScalar`.
+@usableFromInline
+enum ElementaryRule<T: DifferentiableScalar> {
+    /// ln 2, for log2.
+    @inlinable static var ln2: T { T(0.693147180559945309417232121458176568) }
+    /// ln 10, for log10.
+    @inlinable static var ln10: T { T(2.30258509299404568401799145468436421) }
+    /// 2/√π, for erf.
+    @inlinable static var twoOverRootPi: T { T(1.12837916709551257389615890312154517) }
+
+    @inlinable @inline(__always) static func sin(_ x: T) -> (value: T, partial: T) { (T.sin(x), T.cos(x)) }
+    @inlinable @inline(__always) static func cos(_ x: T) -> (value: T, partial: T) { (T.cos(x), -T.sin(x)) }
+    @inlinable @inline(__always) static func tan(_ x: T) -> (value: T, partial: T) {
+        let t = T.tan(x)
+        return (t, 1 + t * t)
+    }
+    /// (1 - x)(1 + x) rather than 1 - x², which cancels to few correct digits near ±1.
+    @inlinable @inline(__always) static func asin(_ x: T) -> (value: T, partial: T) {
+        (T.asin(x), 1 / T.sqrt((1 - x) * (1 + x)))
+    }
+    @inlinable @inline(__always) static func acos(_ x: T) -> (value: T, partial: T) {
+        (T.acos(x), -1 / T.sqrt((1 - x) * (1 + x)))
+    }
+    @inlinable @inline(__always) static func atan(_ x: T) -> (value: T, partial: T) { (T.atan(x), 1 / (1 + x * x)) }
+    @inlinable @inline(__always) static func sinh(_ x: T) -> (value: T, partial: T) { (T.sinh(x), T.cosh(x)) }
+    @inlinable @inline(__always) static func cosh(_ x: T) -> (value: T, partial: T) { (T.cosh(x), T.sinh(x)) }
+    @inlinable @inline(__always) static func tanh(_ x: T) -> (value: T, partial: T) {
+        let t = T.tanh(x)
+        return (t, 1 - t * t)
+    }
+    @inlinable @inline(__always) static func exp(_ x: T) -> (value: T, partial: T) {
+        let e = T.exp(x)
+        return (e, e)
+    }
+    @inlinable @inline(__always) static func expm1(_ x: T) -> (value: T, partial: T) { (T.expm1(x), T.exp(x)) }
+    @inlinable @inline(__always) static func log(_ x: T) -> (value: T, partial: T) { (T.log(x), 1 / x) }
+    @inlinable @inline(__always) static func log1p(_ x: T) -> (value: T, partial: T) { (T.log1p(x), 1 / (1 + x)) }
+    @inlinable @inline(__always) static func log2(_ x: T) -> (value: T, partial: T) { (T.log2(x), 1 / (x * ln2)) }
+    @inlinable @inline(__always) static func log10(_ x: T) -> (value: T, partial: T) { (T.log10(x), 1 / (x * ln10)) }
+    @inlinable @inline(__always) static func sqrt(_ x: T) -> (value: T, partial: T) {
+        let s = T.sqrt(x)
+        return (s, 1 / (2 * s))
+    }
+    @inlinable @inline(__always) static func cbrt(_ x: T) -> (value: T, partial: T) {
+        let c = T.cbrt(x)
+        return (c, 1 / (3 * c * c))
+    }
+    @inlinable @inline(__always) static func erf(_ x: T) -> (value: T, partial: T) {
+        (T.erf(x), twoOverRootPi * T.exp(-x * x))
+    }
+    /// σ(x) and σ(x)(1 - σ(x)), the latter as e/(1 + e)² with e = e^-|x|, which keeps its
+    /// relative accuracy in both tails (1 - σ(x) rounds to 0 for x > 37). The value is
+    /// computed exactly as `DifferentiableScalar.sigmoid` does, so every mode returns the
+    /// plain function's value to the bit. -|x| is a branch, not `abs`, so that nested
+    /// duals differentiate it as -x or x.
+    @inlinable @inline(__always) static func sigmoid(_ x: T) -> (value: T, partial: T) {
+        let e = T.exp(x >= 0 ? -x : x)
+        let r = 1 / (1 + e)
+        return (x >= 0 ? r : e / (1 + e), e * r * r)
+    }
+    @inlinable @inline(__always) static func softplus(_ x: T) -> (value: T, partial: T) {
+        (T.softplus(x), sigmoid(x).value)
+    }
+    /// sign(x), 0 at 0.
+    @inlinable @inline(__always) static func abs(_ x: T) -> (value: T, partial: T) {
+        (T.abs(x), x > 0 ? 1 : (x < 0 ? -1 : 0))
+    }
+    /// 1 for x > 0, else 0 (0 at 0).
+    @inlinable @inline(__always) static func relu(_ x: T) -> (value: T, partial: T) { x > 0 ? (x, 1) : (0, 0) }
+
+    /// xʸ with partials y·xʸ⁻¹ (0 when y = 0) and xʸ·ln x (0 when x = 0).
+    @inlinable @inline(__always) static func pow(_ x: T, _ y: T) -> (value: T, lhs: T, rhs: T) {
+        let p = T.pow(x, y)
+        return (p, y == 0 ? 0 : y * T.pow(x, y - 1), x == 0 ? 0 : p * T.log(x))
+    }
+    /// atan2(y, x) with partials x/r² in y and -y/r² in x; both 0 at the origin.
+    @inlinable @inline(__always) static func atan2(_ y: T, _ x: T) -> (value: T, lhs: T, rhs: T) {
+        let r2 = x * x + y * y
+        if r2 == 0 { return (T.atan2(y, x), 0, 0) }
+        return (T.atan2(y, x), x / r2, -y / r2)
+    }
+    /// √(x² + y²) with partials x/h and y/h; both 0 at the origin.
+    @inlinable @inline(__always) static func hypot(_ x: T, _ y: T) -> (value: T, lhs: T, rhs: T) {
+        let h = T.hypot(x, y)
+        if h == 0 { return (h, 0, 0) }
+        return (h, x / h, y / h)
+    }
+}
