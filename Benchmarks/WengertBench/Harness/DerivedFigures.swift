@@ -28,7 +28,7 @@ struct DerivedFigures: Codable, Sendable {
         var size: Int
         var sizeMeaning: String
         var mode: String
-        /// What one call is: "loop" or "step".
+        /// What one call is: "loop", "forward pass", "forward and backward", "training step".
         var unit: String
         var nanoseconds: Double
         var ratioToPlain: Double?
@@ -80,9 +80,11 @@ struct DerivedFigures: Codable, Sendable {
             guard let unit = Self.wholeRunProblems[r.problem], let timing = r.timing,
                   r.mode != "backward" || unit == "step"
             else { return nil }
+            let stepUnits = ["plain": "forward pass", "backward": "forward and backward", "train-step": "training step"]
             return WholeRun(problem: r.problem, size: r.size,
                             sizeMeaning: problems.first { $0.name == r.problem }?.sizeMeaning ?? "size",
-                            mode: r.mode, unit: unit, nanoseconds: timing.median, ratioToPlain: r.ratioToPlain)
+                            mode: r.mode, unit: unit == "step" ? stepUnits[r.mode] ?? "call" : unit,
+                            nanoseconds: timing.median, ratioToPlain: r.ratioToPlain)
         }
         let taped = ok.filter { $0.nanosecondsPerEntry != nil }
         tapeCosts = Set(taped.map(\.mode)).sorted().map { mode in

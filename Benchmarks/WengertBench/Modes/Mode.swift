@@ -63,7 +63,7 @@ struct Mode: Sendable {
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
     static let all: [Mode] = [
         .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .swiftAutodiff,
-        .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward, .autograd, .kernel,
+        .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward, .trainStep, .autograd, .kernel,
     ]
 
     /// The mode with the given name, if any.
