@@ -34,7 +34,8 @@ enum BenchCommand {
             if terminal { printError("\r\u{1B}[K", terminator: "") }
             print(report.table())
             print("time/call: median; /plain: median over the plain function's median; spread: half the")
-            print("interquartile range over the median; memory: tape bytes, or growth of peak resident memory.")
+            print("interquartile range over the median; memory or rate: tape bytes, growth of peak resident memory,")
+            print("or bytes read plus written per second (bandwidth).")
             print()
             print(report.summary())
         }

@@ -24,6 +24,8 @@ struct ResultChecker {
         case .scalar(let f): x = f.input; along = { [f.value($0)] }
         case .vector(let f): x = f.input; along = { f.values($0) }
         case .tensor(let f): x = f.input; along = { [f.doubleLoss($0)] }
+        // Checked by the objective itself (`.trained`, `.selfChecked`): no difference.
+        case .loop, .stream: x = []; along = { _ in [] }
         }
         direction = checkDirection(count: x.count)
         let scale = x.reduce(1.0) { Swift.max($0, Swift.abs($1)) }
@@ -43,6 +45,11 @@ struct ResultChecker {
             return Swift.abs(computed - expected) <= tolerance
         }
         switch output {
+        case .trained(let result):
+            guard case .loop(let f) = objective else { return "a trained result from a problem that is not a loop" }
+            return f.check(result)
+        case .selfChecked(let wrong):
+            return wrong
         case .value(let v):
             return v.isFinite ? nil : "value \(v) is not finite"
         case .values(let v):

@@ -15,6 +15,25 @@ struct DerivedFigures: Codable, Sendable {
         var cells: Int
     }
 
+    /// Issue 4: elementwise kernel throughput against a memcpy of the same bytes.
+    struct Bandwidth: Codable, Sendable {
+        var size: Int
+        var kernelGigabytesPerSecond: Double
+        var copyGigabytesPerSecond: Double
+    }
+
+    /// Issue 4: the time of one whole loop or training step, per mode.
+    struct WholeRun: Codable, Sendable {
+        var problem: String
+        var size: Int
+        var sizeMeaning: String
+        var mode: String
+        /// What one call is: "loop", "forward pass", "forward and backward", "training step".
+        var unit: String
+        var nanoseconds: Double
+        var ratioToPlain: Double?
+    }
+
     /// Issue 2: one `Dual<Double>` pass over one plain pass, on the elementary-heavy
     /// function, per size.
     var dualOverPlainOnElementary: [Point]
@@ -24,10 +43,20 @@ struct DerivedFigures: Codable, Sendable {
     /// Issue 3: reverse-mode cost per recorded entry and memory per entry.
     var tapeCosts: [TapeCost]
 
+    /// Issue 4: a + b against memcpy, per size.
+    var bandwidth: [Bandwidth]
+    /// Issue 4: the seeds' whole loops and the 784-256-10 training step, per mode.
+    var wholeRuns: [WholeRun]
+
+    /// The problems whose calls are whole loops or steps, with the unit of one call.
+    static let wholeRunProblems = [
+        "seed-linear-regression": "loop", "seed-sin-cubic": "loop", "mlp-784-256-10": "step",
+    ]
+
     /// The modes whose gradient cost in evaluations is quoted, when present.
     static let forwardModes = ["forward", "dual-loop"]
 
-    init(records: [Record]) {
+    init(records: [Record], problems: [BenchmarkReport.ProblemInfo] = []) {
         let ok = records.filter { $0.status == .ok }
         func ratios(problem: String, mode: String, sizes: Set<Int>? = nil) -> [Point] {
             ok.filter { $0.problem == problem && $0.mode == mode && (sizes?.contains($0.size) ?? true) }
@@ -40,6 +69,23 @@ struct DerivedFigures: Codable, Sendable {
             if !points.isEmpty { forward[mode] = points }
         }
         forwardGradientInEvaluations = forward
+        bandwidth = ok.filter { $0.problem == "bandwidth" && $0.mode == "kernel" }.compactMap { kernel in
+            guard let rate = kernel.gigabytesPerSecond,
+                  let copy = ok.first(where: { $0.problem == "bandwidth" && $0.size == kernel.size && $0.mode == "plain" })?
+                      .gigabytesPerSecond
+            else { return nil }
+            return Bandwidth(size: kernel.size, kernelGigabytesPerSecond: rate, copyGigabytesPerSecond: copy)
+        }
+        wholeRuns = ok.compactMap { r in
+            guard let unit = Self.wholeRunProblems[r.problem], let timing = r.timing,
+                  r.mode != "backward" || unit == "step"
+            else { return nil }
+            let stepUnits = ["plain": "forward pass", "backward": "forward and backward", "train-step": "training step"]
+            return WholeRun(problem: r.problem, size: r.size,
+                            sizeMeaning: problems.first { $0.name == r.problem }?.sizeMeaning ?? "size",
+                            mode: r.mode, unit: unit == "step" ? stepUnits[r.mode] ?? "call" : unit,
+                            nanoseconds: timing.median, ratioToPlain: r.ratioToPlain)
+        }
         let taped = ok.filter { $0.nanosecondsPerEntry != nil }
         tapeCosts = Set(taped.map(\.mode)).sorted().map { mode in
             let cells = taped.filter { $0.mode == mode }

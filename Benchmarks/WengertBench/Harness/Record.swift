@@ -34,6 +34,10 @@ struct Record: Codable, Sendable {
     var nanosecondsPerEntry: Double?
     /// Tape bytes / entries.
     var bytesPerEntry: Double?
+    /// Bytes read plus bytes written by one call, where the mode reports them.
+    var bytesMoved: Int?
+    /// bytesMoved over the median time per call, in 10⁹ bytes per second.
+    var gigabytesPerSecond: Double?
     /// Peak resident memory while this cell ran, above what was resident before it.
     var peakResidentGrowth: Int?
 }

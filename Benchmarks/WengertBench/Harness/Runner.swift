@@ -74,6 +74,10 @@ struct Runner {
                     if let plainMinimum, plainMinimum > 0 { record.minimumRatioToPlain = timing.min / plainMinimum }
                     record.tapeEntries = prepared.tapeEntries
                     record.tapeBytes = prepared.tapeBytes
+                    if let bytes = prepared.bytesMoved, timing.median > 0 {
+                        record.bytesMoved = bytes
+                        record.gigabytesPerSecond = Double(bytes) / timing.median
+                    }
                     if let entries = prepared.tapeEntries, entries > 0 {
                         record.nanosecondsPerEntry = timing.median / Double(entries)
                         if let bytes = prepared.tapeBytes { record.bytesPerEntry = Double(bytes) / Double(entries) }
@@ -81,11 +85,12 @@ struct Runner {
                 }
             }
         }
+        let problemInfo = problems.map { BenchmarkReport.ProblemInfo(name: $0.name, summary: $0.summary, sizeMeaning: $0.sizeMeaning) }
         return BenchmarkReport(
             machine: .current(), budget: options.effectiveBudget, quick: options.quick,
-            problems: problems.map { .init(name: $0.name, summary: $0.summary, sizeMeaning: $0.sizeMeaning) },
+            problems: problemInfo,
             modes: modes.map { .init(name: $0.name, summary: $0.summary) },
             records: records, peakResidentBytes: runPeak,
-            wallSeconds: Double(monotonicNanoseconds() - start) / 1e9, derived: DerivedFigures(records: records))
+            wallSeconds: Double(monotonicNanoseconds() - start) / 1e9, derived: DerivedFigures(records: records, problems: problemInfo))
     }
 }

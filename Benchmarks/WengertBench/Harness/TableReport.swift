@@ -23,12 +23,14 @@ extension BenchmarkReport {
             }
             rows.append(row)
         }
-        let header = ["problem", "size", "n x m", "mode", "time/call", "/plain", "spread", "min", "memory"]
+        let header = ["problem", "size", "n x m", "mode", "time/call", "/plain", "spread", "min", "memory or rate"]
         return Format.table(header: header, rows: rows, leftAligned: 4)
     }
 
-    /// Tape bytes where the mode reports them, otherwise the growth of peak resident memory.
+    /// Throughput where the mode reports bytes moved, tape bytes where it reports them,
+    /// otherwise the growth of peak resident memory.
     private func memory(of r: Record) -> String {
+        if let rate = r.gigabytesPerSecond { return Format.significant(rate) + " GB/s" }
         if let bytes = r.tapeBytes { return "tape " + Format.bytes(bytes) }
         if let growth = r.peakResidentGrowth, growth > 0 { return "+" + Format.bytes(growth) + " rss" }
         return ""
@@ -37,7 +39,7 @@ extension BenchmarkReport {
     /// The figures the issues quote, derived from the records.
     func summary() -> String {
         var lines: [String] = []
-        let derived = DerivedFigures(records: records)
+        let derived = DerivedFigures(records: records, problems: problems)
         if !derived.dualOverPlainOnElementary.isEmpty {
             lines.append("Dual<Double>/plain on the elementary-heavy function (one forward pass): "
                 + derived.dualOverPlainOnElementary.map { "n=\($0.size) \(Format.ratio($0.value))" }.joined(separator: ", "))
@@ -51,6 +53,17 @@ extension BenchmarkReport {
             var line = "\(cost.mode): \(Format.significant(cost.nanosecondsPerEntry)) ns per tape entry"
             if let bytes = cost.bytesPerEntry { line += ", \(Format.significant(bytes)) bytes per entry" }
             lines.append(line + " (median over \(cost.cells) cells)")
+        }
+        for point in derived.bandwidth {
+            lines.append("bandwidth n=\(point.size): a + b \(Format.significant(point.kernelGigabytesPerSecond)) GB/s, "
+                + "memcpy \(Format.significant(point.copyGigabytesPerSecond)) GB/s (kernel at "
+                + "\(String(format: "%.0f%%", 100 * point.kernelGigabytesPerSecond / point.copyGigabytesPerSecond)) of copy)")
+        }
+        for figure in derived.wholeRuns {
+            var line = "\(figure.problem) \(figure.sizeMeaning)=\(figure.size) \(figure.mode): "
+                + Format.duration(nanoseconds: figure.nanoseconds) + " per \(figure.unit)"
+            if let ratio = figure.ratioToPlain, figure.mode != Mode.plain.name { line += " (\(Format.ratio(ratio)) of plain)" }
+            lines.append(line)
         }
         let wrong = self.records.filter { $0.status == .wrong }
         if !wrong.isEmpty { lines.append("WRONG RESULTS: \(wrong.count) cells failed their check and were not timed") }

@@ -16,6 +16,12 @@ enum ModeOutput {
     case hessianVectorProduct([Double])
     /// ∇²f(x), n rows of n.
     case hessian([[Double]])
+    /// A training loop's final parameters and loss, checked by the loop against its
+    /// Double reference.
+    case trained([Double])
+    /// A result the mode checked against its objective itself: nil when right,
+    /// otherwise what is wrong.
+    case selfChecked(String?)
 }
 
 /// A mode ready to run on one objective: the closure to time, and facts about it.
@@ -34,6 +40,8 @@ struct PreparedRun {
     var tapeEntries: Int? = nil
     /// Bytes of tape memory held by one call, where the mode reports them.
     var tapeBytes: Int? = nil
+    /// Bytes read and written by one call, for a throughput figure (GB/s).
+    var bytesMoved: Int? = nil
 }
 
 /// A way of computing a function or its derivatives: a name and how to prepare a run.
@@ -55,7 +63,7 @@ struct Mode: Sendable {
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
     static let all: [Mode] = [
         .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .swiftAutodiff,
-        .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward,
+        .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward, .trainStep, .autograd, .kernel,
     ]
 
     /// The mode with the given name, if any.

@@ -3,7 +3,8 @@ import Wengert
 extension Mode {
     /// The function itself on `Double`: the unit every other mode's time is divided by.
     static let plain = Mode(
-        name: "plain", summary: "the function on Double, no derivatives (the ratio's unit)",
+        name: "plain",
+        summary: "the function on Double, no derivatives; a loop with hand-written gradients; a memcpy (the ratio's unit)",
         prepare: { objective in
             switch objective {
             case .scalar(let f):
@@ -15,6 +16,12 @@ extension Mode {
             case .tensor(let f):
                 let x = f.input.map { Float($0) }
                 return PreparedRun(run: { sink(f.plainLoss(opaque(x))) }, output: { .value(Double(f.plainLoss(x))) })
+            case .loop(let f):
+                return PreparedRun(run: { sink(f.handWritten()) }, output: { .trained(f.handWritten().map { Double($0) }) })
+            case .stream(let f):
+                return PreparedRun(
+                    run: { f.copy() }, output: { f.copy(); return .selfChecked(f.checkCopy()) },
+                    bytesMoved: f.bytesMoved)
             }
         })
 }

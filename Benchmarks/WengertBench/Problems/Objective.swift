@@ -57,6 +57,10 @@ enum Objective: Sendable {
     case scalar(any ScalarObjective)
     case vector(any VectorObjective)
     case tensor(any TensorObjective)
+    /// A whole training loop, timed per loop rather than per call of a function.
+    case loop(any TrainingLoop)
+    /// A memory-bound kernel timed against a plain copy of the same bytes.
+    case stream(StreamObjective)
 
     /// n, the number of inputs.
     var inputCount: Int {
@@ -64,13 +68,15 @@ enum Objective: Sendable {
         case .scalar(let f): f.input.count
         case .vector(let f): f.input.count
         case .tensor(let f): f.input.count
+        case .loop(let f): f.parameterCount
+        case .stream(let f): f.a.count
         }
     }
 
     /// m, the number of outputs (1 for a scalar objective).
     var outputCount: Int {
         switch self {
-        case .scalar, .tensor: 1
+        case .scalar, .tensor, .loop, .stream: 1
         case .vector(let f): f.outputCount
         }
     }

@@ -19,7 +19,7 @@ struct Problem: Sendable {
     static let all: [Problem] = [
         .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture,
         .narrowJacobian, .wideJacobian, .polynomialFit, .tensorElementwise, .tensorReduction, .tensorMatmul,
-        .mlpStep,
+        .mlpStep, .mlp784, .seedLinearRegression, .seedSinCubic, .bandwidth,
     ]
 
     /// The problem with the given name, if any.

@@ -18,6 +18,9 @@ protocol TensorObjective: Sendable {
     /// The loss.
     func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S>
 
+    /// Whether one call is a training step (the `train-step` mode applies).
+    var isTrainingStep: Bool { get }
+
     /// The loss on `Float`, not recorded.
     func plainLoss(_ parameters: [Float]) -> Float
     /// ∇loss on `Float`, by one recording and `backward()`.
@@ -27,6 +30,8 @@ protocol TensorObjective: Sendable {
 }
 
 extension TensorObjective {
+    var isTrainingStep: Bool { false }
+
     func plainLoss(_ parameters: [Float]) -> Float {
         withoutGradient {
             loss(Tensor(shape: parameterShape, scalars: parameters),

@@ -41,6 +41,17 @@ struct HarnessTests {
         let dual = try #require(derived["dualOverPlainOnElementary"] as? [[String: Any]])
         #expect(dual.first?["size"] as? Int == 2)
         #expect((dual.first?["value"] as? Double ?? 0) > 0)
+        // Issue 4's figures: a + b against memcpy, and the whole loops and steps.
+        let bandwidth = try #require(derived["bandwidth"] as? [[String: Any]])
+        #expect(bandwidth.first?["size"] as? Int == 2)
+        #expect((bandwidth.first?["kernelGigabytesPerSecond"] as? Double ?? 0) > 0)
+        #expect((bandwidth.first?["copyGigabytesPerSecond"] as? Double ?? 0) > 0)
+        let whole = try #require(derived["wholeRuns"] as? [[String: Any]])
+        for (problem, mode) in [("seed-linear-regression", "autograd"), ("seed-sin-cubic", "autograd"),
+                                ("seed-linear-regression", "plain"), ("mlp-784-256-10", "train-step")] {
+            #expect(whole.contains { $0["problem"] as? String == problem && $0["mode"] as? String == mode },
+                    "no whole-run figure for \(problem) × \(mode)")
+        }
         // The same bytes decode back into the report type.
         let decoded = try JSONDecoder().decode(BenchmarkReport.self, from: data)
         #expect(decoded.records.count == records.count)
@@ -69,6 +80,34 @@ struct HarnessTests {
         wrong[2] += 1e-3
         #expect(checker.problem(with: .gradient(wrong), exact: true) != nil)
         #expect(checker.problem(with: .gradient([1, 2]), exact: true)?.contains("2 entries, expected 5") == true)
+    }
+
+    @Test("the seeds' loops: the Double reference gives the seed's figures, and a wrong loop is caught")
+    func seedLoops() throws {
+        let loop = SeedLinearRegression(epochs: 5_000)
+        let reference = loop.reference()
+        for (computed, printed) in zip(reference, [5.3671, -17.3012, 2.927647]) {
+            #expect(abs(computed - printed) <= 1e-4 * abs(printed), "\(reference)")
+        }
+        #expect(loop.check(reference) == nil)
+        var checker = ResultChecker(objective: Problem.seedLinearRegression.make(3))
+        let short = SeedLinearRegression(epochs: 3)
+        #expect(checker.problem(with: .trained(short.handWritten().map { Double($0) }), exact: true) == nil)
+        #expect(checker.problem(with: .trained(short.autograd().map { Double($0) }), exact: true) == nil)
+        var wrong = short.reference()
+        wrong[1] += 1e-2
+        #expect(checker.problem(with: .trained(wrong), exact: true) != nil)
+    }
+
+    @Test("bandwidth: a + b and the copy are checked entry by entry")
+    func bandwidthChecks() {
+        let f = StreamObjective(count: 5)
+        #expect(f.bytesMoved == 60)
+        #expect(f.checkCopy() != nil)
+        f.copy()
+        #expect(f.checkCopy() == nil)
+        #expect(f.checkSum(zip(f.a, f.b).map { $0 + $1 }) == nil)
+        #expect(f.checkSum(f.a) != nil)
     }
 
     @Test("bad command lines are refused with a message naming the argument",

@@ -1,0 +1,35 @@
+import Wengert
+
+extension Mode {
+    /// One whole training step on a tensor loss that declares itself a training step:
+    /// forward, `backward()`, an SGD update of the parameters and zeroing their gradient,
+    /// on parameters that persist from call to call as in a training loop.
+    static let trainStep = Mode(
+        name: "train-step", summary: "Tensor<Float> forward, backward() and an SGD step (lr 1e-3) on a training-step problem",
+        prepare: { objective in
+            guard case .tensor(let f) = objective, f.isTrainingStep else { return nil }
+            let x = f.input.map { Float($0) }
+            let constants = f.constants.map { Tensor<Float>(shape: $0.shape, scalars: $0.float) }
+            func optimizer() -> SGD<Float> {
+                SGD(parameters: [Tensor<Float>(shape: f.parameterShape, scalars: x).requiringGradient()], learningRate: 1e-3)
+            }
+            let training = optimizer()
+            return PreparedRun(
+                run: {
+                    let loss = f.loss(training.parameters[0], opaque(constants))
+                    loss.backward()
+                    training.step()
+                    training.zeroGradient()
+                    sink(loss.scalar)
+                },
+                output: {
+                    // The gradient the step used, read before the update from fresh parameters.
+                    let fresh = optimizer()
+                    f.loss(fresh.parameters[0], constants).backward()
+                    let g = fresh.parameters[0].grad!.scalars
+                    fresh.step()
+                    return .gradient(g.map { Double($0) })
+                },
+                precision: 1e-3)
+        })
+}
