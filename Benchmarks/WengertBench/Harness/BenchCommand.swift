@@ -1,4 +1,5 @@
 import Foundation
+import Wengert
 
 /// The wengert-bench command: parses options, runs, prints, writes files.
 enum BenchCommand {
@@ -20,6 +21,9 @@ enum BenchCommand {
         if options.list {
             print(listing())
             return 0
+        }
+        if let count = options.randomPrograms {
+            return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
         var runner = Runner(options: options)
         // On a terminal the progress line rewrites itself; in a log, one line per cell.
@@ -47,6 +51,17 @@ enum BenchCommand {
             return 3
         }
         return report.records.contains { $0.status == .wrong } ? 1 : 0
+    }
+
+    /// `--random-programs N`: the verification suite's random-program check, at a scale
+    /// `swift test` cannot afford. Exit status 1 when any program fails.
+    static func checkRandomPrograms(count: Int, firstSeed: UInt64) -> Int32 {
+        let start = ContinuousClock.now
+        let summary = RandomProgram.checkMany(count: count, firstSeed: firstSeed)
+        let elapsed = ContinuousClock.now - start
+        print(summary)
+        print("seeds \(firstSeed) to \(firstSeed &+ UInt64(summary.checked) &- 1), \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        return summary.passed ? 0 : 1
     }
 
     /// The text of `--list`.

@@ -14,6 +14,10 @@ struct Options: Equatable, Sendable {
     var help = false
     /// No table or progress (for tests).
     var quiet = false
+    /// When set, check this many random programs in every mode instead of timing.
+    var randomPrograms: Int? = nil
+    /// The seed of the first random program.
+    var firstSeed: UInt64 = 0
 
     /// Seconds of timing per (problem, size, mode) cell.
     var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
@@ -36,6 +40,10 @@ struct Options: Equatable, Sendable {
           --json FILE            Write every figure and the machine description as JSON.
           --svg FILE             Write scaling curves and ratio bars as an SVG chart.
           --quiet                Print nothing but errors.
+          --random-programs N    Instead of timing: check N seeded random programs in every
+                                 mode (forward, reverse, replay, forward over reverse,
+                                 finite differences); print failures shrunk, exit 1 on any.
+          --first-seed S         The seed of the first random program (default 0).
           --help                 Show this text.
         """
 
@@ -79,6 +87,16 @@ struct Options: Equatable, Sendable {
                     throw UsageError("--budget: '\(s)' is not a positive number of seconds")
                 }
                 budget = b
+            case "--random-programs":
+                let s = try value(for: arg)
+                guard let n = Int(s.replacingOccurrences(of: "_", with: "")), n > 0 else {
+                    throw UsageError("--random-programs: '\(s)' is not a positive integer")
+                }
+                randomPrograms = n
+            case "--first-seed":
+                let s = try value(for: arg)
+                guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
+                firstSeed = seed
             case "--json": jsonPath = try value(for: arg)
             case "--svg": svgPath = try value(for: arg)
             default: throw UsageError("unknown argument '\(arg)' (see --help)")

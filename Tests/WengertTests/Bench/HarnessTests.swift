@@ -119,6 +119,8 @@ struct HarnessTests {
             (["--budget", "-1"], "'-1' is not a positive number"),
             (["--json"], "--json needs a value"),
             (["--frobnicate"], "unknown argument '--frobnicate'"),
+            (["--random-programs", "0"], "'0' is not a positive integer"),
+            (["--first-seed", "-3"], "'-3' is not a seed"),
           ])
     func badArguments(arguments: [String], message: String) {
         #expect(throws: UsageError.self) { try Options(arguments: arguments) }
@@ -136,6 +138,14 @@ struct HarnessTests {
         #expect(BenchCommand.main(["--problem", "nope"]) == 2)
         #expect(BenchCommand.listing().contains("rosenbrock"))
         #expect(BenchCommand.listing().contains("n <= 2000"))
+    }
+
+    @Test("--random-programs checks programs in every mode and exits 0 when all agree")
+    func randomProgramsCommand() throws {
+        let options = try Options(arguments: ["--random-programs", "1_000", "--first-seed", "7"])
+        #expect(options.randomPrograms == 1000)
+        #expect(options.firstSeed == 7)
+        #expect(BenchCommand.main(["--random-programs", "50", "--first-seed", "7"]) == 0)
     }
 
     @Test("sizes accept 1e6 and 1_000_000; plain always runs")
