@@ -64,4 +64,15 @@ struct ReadmeExampleTests {
         #expect(x.grad!.scalars == [8, 16, 24])
         #expect(y.scalars == [102, 104, 106])
     }
+
+    @Test func gradientChecks() {
+        let x: [Double] = [0.5, 0.6, 0.7]
+        let report = gradientCheck(of: rosenbrock, at: x)
+        #expect(report.passed)
+        #expect(report.maxRelativeError < 1e-3)
+        #expect(hessianCheck(of: rosenbrock, at: x).passed)
+        let wrong = CustomFunction<Double>(forward: { x in x * x * x },
+                                           backward: { x, upstream in upstream * 2 * x * x })
+        #expect(!gradientCheck(of: { x in wrong(x).sum() }, at: Tensor<Double>([0.5, -1.5])).passed)
+    }
 }
