@@ -84,7 +84,12 @@ public final class Tape<T: DifferentiableScalar> {
     /// - Complexity: O(n); n entries.
     @inlinable
     public func variables(_ values: [T]) -> [Var<T>] {
-        values.map { variable($0) }
+        values.withUnsafeBufferPointer { source in
+            [Var<T>](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+                for k in 0..<source.count { buffer.initializeElement(at: k, to: variable(source[k])) }
+                initialized = source.count
+            }
+        }
     }
 
     /// Forgets the recording and keeps the memory. Every `Var` of the old recording
