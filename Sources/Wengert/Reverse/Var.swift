@@ -85,6 +85,9 @@ extension Var {
     @inlinable @inline(__always)
     static func append(_ h: UnsafeMutablePointer<TapeHeader>, _ value: T, _ op: ReverseOpcode,
                        _ lhs: UInt32, _ lhsPartial: T, _ rhs: UInt32, _ rhsPartial: T) -> Var {
+        // Read before the stores below (which the compiler must assume may alias the
+        // header), so that it reuses the epoch the operand check just loaded.
+        let epoch = h.pointee.epoch
         let i = h.pointee.count
         if _slowPath(i == h.pointee.capacity) {
             TapeHeader.grow(h, entryStride: MemoryLayout<TapeEntry<T>>.stride)
@@ -93,7 +96,7 @@ extension Var {
             TapeEntry(lhsSlot: lhs, rhsSlot: rhs, lhsPartial: lhsPartial, rhsPartial: rhsPartial)
         h.pointee.opcodes.unsafelyUnwrapped[Int(i)] = op.rawValue
         h.pointee.count = i &+ 1
-        return Var(value: value, slot: i, epoch: h.pointee.epoch, header: h)
+        return Var(value: value, slot: i, epoch: epoch, header: h)
     }
 
     /// Appends a one-operand entry. Its unused right operand is the entry's own slot
