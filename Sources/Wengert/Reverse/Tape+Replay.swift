@@ -17,9 +17,11 @@ extension ReverseOpcode {
         (rawValue >= ReverseOpcode.add.rawValue && rawValue <= ReverseOpcode.divide.rawValue)
             || rawValue >= ReverseOpcode.atan2.rawValue
     }
-    /// One-operand operations that read a constant from the stream.
+    /// One-operand operations that read a constant from the stream. `multiplyConstant`
+    /// does not: its partial is its constant, so its entry's `lhsPartial` holds it.
     @inlinable var readsConstant: Bool {
         rawValue >= ReverseOpcode.addConstant.rawValue && rawValue <= ReverseOpcode.constantPow.rawValue
+            && self != .multiplyConstant
     }
 }
 
@@ -99,6 +101,8 @@ extension Tape {
                 if op.readsConstant {
                     c = constants.load(nextConstant, as: T.self)
                     nextConstant += 1
+                } else if op == .multiplyConstant {
+                    c = entries[i].lhsPartial
                 }
                 let r = ReverseRule<T>.unary(op, values[Int(entries[i].lhsSlot)], c)
                 values[i] = r.value

@@ -45,8 +45,14 @@ extension Tape {
             if !isExactlyZero(a) {
                 let e = entries[i]
                 let lhs = Int(e.lhsSlot), rhs = Int(e.rhsSlot)
-                if lhs == i &- 1 { carry += e.lhsPartial * a } else { adj[lhs] += e.lhsPartial * a }
-                if rhs == i &- 1 { carry += e.rhsPartial * a } else { adj[rhs] += e.rhsPartial * a }
+                if lhs == rhs && lhs != i &- 1 {
+                    // x * x: one load and one store, not a store-to-load forward between
+                    // two updates of one cell (same additions in the same order).
+                    adj[lhs] = adj[lhs] + e.lhsPartial * a + e.rhsPartial * a
+                } else {
+                    if lhs == i &- 1 { carry += e.lhsPartial * a } else { adj[lhs] += e.lhsPartial * a }
+                    if rhs == i &- 1 { carry += e.rhsPartial * a } else { adj[rhs] += e.rhsPartial * a }
+                }
             }
             i &-= 1
         }

@@ -23,7 +23,8 @@
 ///
 /// - Complexity: recording costs O(1) amortised per operation; memory is
 ///   `MemoryLayout<T>.stride × 2 + 9` bytes per entry (25 for `Double`: 24 for the
-///   entry, 1 for the opcode replay needs), plus one `T` per constant operand.
+///   entry, 1 for the opcode replay needs), plus one `T` per constant operand other
+///   than a factor (`x * c` keeps c as its partial).
 public final class Tape<T: DifferentiableScalar> {
     @usableFromInline let header: UnsafeMutablePointer<TapeHeader>
     /// Adjoint buffer reused by every sweep; `adjointCapacity` elements.
@@ -85,7 +86,12 @@ public final class Tape<T: DifferentiableScalar> {
     /// - Complexity: O(n); n entries.
     @inlinable
     public func variables(_ values: [T]) -> [Var<T>] {
-        values.map { variable($0) }
+        values.withUnsafeBufferPointer { source in
+            [Var<T>](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+                for k in 0..<source.count { buffer.initializeElement(at: k, to: variable(source[k])) }
+                initialized = source.count
+            }
+        }
     }
 
     /// Forgets the recording and keeps the memory. Every `Var` of the old recording

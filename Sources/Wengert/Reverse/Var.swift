@@ -31,7 +31,8 @@
 ///
 /// - Complexity: each operation costs the plain operation, its partials, and one
 ///   append of 8 + 2 × `MemoryLayout<T>.size` bytes (24 for `Double`) plus one opcode
-///   byte; a constant operand adds one `T` to the constant stream.
+///   byte; a constant operand adds one `T` to the constant stream (except for
+///   `x * c`, whose partial is the constant).
 @frozen
 public struct Var<T: DifferentiableScalar> {
     /// The primal value.
@@ -84,6 +85,9 @@ extension Var {
     @inlinable @inline(__always)
     static func append(_ h: UnsafeMutablePointer<TapeHeader>, _ value: T, _ op: ReverseOpcode,
                        _ lhs: UInt32, _ lhsPartial: T, _ rhs: UInt32, _ rhsPartial: T) -> Var {
+        // Read before the stores below (which the compiler must assume may alias the
+        // header), so that it reuses the epoch the operand check just loaded.
+        let epoch = h.pointee.epoch
         let i = h.pointee.count
         if _slowPath(i == h.pointee.capacity) {
             TapeHeader.grow(h, entryStride: MemoryLayout<TapeEntry<T>>.stride)
@@ -92,7 +96,7 @@ extension Var {
             TapeEntry(lhsSlot: lhs, rhsSlot: rhs, lhsPartial: lhsPartial, rhsPartial: rhsPartial)
         h.pointee.opcodes.unsafelyUnwrapped[Int(i)] = op.rawValue
         h.pointee.count = i &+ 1
-        return Var(value: value, slot: i, epoch: h.pointee.epoch, header: h)
+        return Var(value: value, slot: i, epoch: epoch, header: h)
     }
 
     /// Appends a one-operand entry. Its unused right operand is the entry's own slot
@@ -106,13 +110,14 @@ extension Var {
     }
 
     /// Records `op` applied to `x`, with constant `c` (pushed on the constant stream
-    /// when `hasConstant`); folds to a constant when `x` is one.
+    /// when `hasConstant`, unless the entry's partial keeps it: `multiplyConstant`);
+    /// folds to a constant when `x` is one.
     @inlinable @inline(__always)
     static func recordUnary(_ op: ReverseOpcode, _ x: Var, constant c: T = 0, hasConstant: Bool = false) -> Var {
         let r = ReverseRule<T>.unary(op, x.value, c)
         if x.slot == 0 { return Var(constant: r.value) }
         let h = checkedHeader(x)
-        if hasConstant { h.pointee.constants.append(c) }
+        if hasConstant && op.readsConstant { h.pointee.constants.append(c) }
         return appendUnary(h, r.value, op, x.slot, r.partial)
     }
 

@@ -29,11 +29,14 @@ struct ReverseTapeTests {
         let tape = Tape<Double>()
         let a = tape.variable(1.0), b = tape.variable(2.0)
         _ = a * b      // one entry
-        _ = a * 3      // one entry and one constant
+        _ = a + 3      // one entry and one constant
         #expect(tape.entryCount == 4)
         #expect(tape.inputCount == 2)
         #expect(tape.recordedByteCount == 5 * 25 + 8)
         #expect(tape.reservedByteCount >= tape.recordedByteCount)
+        _ = a * 3      // one entry; the factor is its partial, not on the constant stream
+        #expect(tape.entryCount == 5)
+        #expect(tape.recordedByteCount == 6 * 25 + 8)
     }
 
     @Test func pooledTapesAreReusedAcrossCalls() {
