@@ -92,11 +92,7 @@ extension Tape {
                 if op.isBinary {
                     values.append(ReverseRule<T>.binary(op, values[Int(e.lhsSlot)], values[Int(e.rhsSlot)]).value)
                 } else {
-                    var c: T = 0
-                    if op.readsConstant {
-                        c = h.pointee.constants.load(nextConstant, as: T.self)
-                        nextConstant += 1
-                    }
+                    let c = e.constant(op, stream: h.pointee.constants, next: &nextConstant)
                     values.append(ReverseRule<T>.unary(op, values[Int(e.lhsSlot)], c).value)
                 }
             }

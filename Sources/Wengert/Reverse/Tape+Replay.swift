@@ -25,6 +25,20 @@ extension ReverseOpcode {
     }
 }
 
+extension TapeEntry where T: DifferentiableScalar {
+    /// The constant operand of a one-operand entry with opcode `op`: the next value of
+    /// the constant stream (advancing `next`), or, for `multiplyConstant`, the entry's
+    /// partial, which equals it; 0 for operations without a constant. Replay and anomaly
+    /// detection both decode constants here, so they cannot disagree about the stream.
+    @inlinable @inline(__always)
+    func constant(_ op: ReverseOpcode, stream: TapeColumn, next: inout Int) -> T {
+        if op == .multiplyConstant { return lhsPartial }
+        guard op.readsConstant else { return 0 }
+        defer { next += 1 }
+        return stream.load(next, as: T.self)
+    }
+}
+
 extension Tape {
     /// Recomputes the whole recording at new input values: every entry's value and
     /// partials, in recording order. Afterwards `gradient(of:)` gives derivatives at the
@@ -97,13 +111,7 @@ extension Tape {
                 values[i] = constants.load(nextConstant, as: T.self)
                 nextConstant += 1
             } else {
-                var c: T = 0
-                if op.readsConstant {
-                    c = constants.load(nextConstant, as: T.self)
-                    nextConstant += 1
-                } else if op == .multiplyConstant {
-                    c = entries[i].lhsPartial
-                }
+                let c = entries[i].constant(op, stream: constants, next: &nextConstant)
                 let r = ReverseRule<T>.unary(op, values[Int(entries[i].lhsSlot)], c)
                 values[i] = r.value
                 entries[i].lhsPartial = r.partial
