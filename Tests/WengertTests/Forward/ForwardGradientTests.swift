@@ -1,18 +1,8 @@
 import Testing
 import Wengert
 
-func forwardRosenbrock<T: DifferentiableScalar>(_ x: [T]) -> T {
-    var s: T = 0
-    for i in 0..<(x.count - 1) {
-        let a = x[i + 1] - x[i] * x[i]
-        let b = 1 - x[i]
-        s += 100 * a * a + b * b
-    }
-    return s
-}
-
 /// ∂/∂xᵢ of the Rosenbrock function, written out by hand.
-func forwardRosenbrockGradient(_ x: [Double]) -> [Double] {
+func rosenbrockGradient(_ x: [Double]) -> [Double] {
     var g = [Double](repeating: 0, count: x.count)
     for i in 0..<(x.count - 1) {
         let a = x[i + 1] - x[i] * x[i]
@@ -49,19 +39,19 @@ struct ForwardGradientTests {
           arguments: [1, 2, 7, 8, 9, 17, 40])
     func gradientMatchesHandWritten(_ n: Int) {
         let x = Self.point(max(n, 2))
-        let expected = forwardRosenbrockGradient(x)
+        let expected = rosenbrockGradient(x)
         let results = [
-            Forward.gradient(of: forwardRosenbrock, at: x),
-            Forward.gradient(of: forwardRosenbrock, at: x, chunk: SIMD2<Double>.self),
-            Forward.gradient(of: forwardRosenbrock, at: x, chunk: SIMD4<Double>.self),
-            Forward.gradient(of: forwardRosenbrock, at: x, chunk: SIMD16<Double>.self),
+            Forward.gradient(of: rosenbrock, at: x),
+            Forward.gradient(of: rosenbrock, at: x, chunk: SIMD2<Double>.self),
+            Forward.gradient(of: rosenbrock, at: x, chunk: SIMD4<Double>.self),
+            Forward.gradient(of: rosenbrock, at: x, chunk: SIMD16<Double>.self),
         ]
         for g in results {
             #expect(g.count == x.count)
             for i in x.indices { #expect(forwardClose(g[i], expected[i]), "∂f/∂x\(i): \(g[i]) vs \(expected[i])") }
         }
-        let (value, gradient) = Forward.valueWithGradient(of: forwardRosenbrock, at: x)
-        #expect(value == forwardRosenbrock(x) && gradient == results[0])
+        let (value, gradient) = Forward.valueWithGradient(of: rosenbrock, at: x)
+        #expect(value == rosenbrock(x) && gradient == results[0])
     }
 
     @Test("Generic code runs on Float and Double alike", arguments: ForwardScalarType.allCases)
@@ -74,8 +64,8 @@ struct ForwardGradientTests {
 
     func checkScalar<T: DifferentiableScalar & BinaryFloatingPoint & SIMDScalar>(_: T.Type, tolerance: Double) {
         let x: [T] = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4]
-        let g = Forward.gradient(of: forwardRosenbrock, at: x)
-        let expected = forwardRosenbrockGradient(x.map { Double($0) })
+        let g = Forward.gradient(of: rosenbrock, at: x)
+        let expected = rosenbrockGradient(x.map { Double($0) })
         for i in x.indices {
             #expect(forwardClose(Double(g[i]), expected[i], tolerance: tolerance), "\(T.self) ∂f/∂x\(i)")
         }

@@ -14,16 +14,6 @@ struct FiniteDifferencesTests {
         return g
     }
 
-    static func rosenbrock<T: DifferentiableScalar>(_ x: [T]) -> T {
-        var s: T = 0
-        for i in 0..<(x.count - 1) {
-            let a = x[i + 1] - x[i] * x[i]
-            let b = 1 - x[i]
-            s += 100 * a * a + b * b
-        }
-        return s
-    }
-
     @Test("derivative of elementary functions matches the exact derivative",
           arguments: [-2.5, -0.3, 0.0, 0.7, 3.0, 12.0])
     func derivativeOfElementary(x: Double) {
@@ -40,7 +30,7 @@ struct FiniteDifferencesTests {
             let wobble: Double = 0.1 * Double(i % 7)
             return 0.5 + wobble - 0.03 * Double(i)
         }
-        let g = FiniteDifferences.gradient(of: { (v: [Double]) in Self.rosenbrock(v) }, at: x)
+        let g = FiniteDifferences.gradient(of: { (v: [Double]) in rosenbrock(v) }, at: x)
         let exact = Self.rosenbrockGradient(x)
         #expect(g.count == n)
         for i in 0..<n { #expect(abs(g[i] - exact[i]) <= 1e-6 * max(1, abs(exact[i])), "entry \(i)") }

@@ -32,16 +32,6 @@ func close(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
     }
 }
 
-func rosenbrock<T: DifferentiableScalar>(_ x: [T]) -> T {
-    var s: T = 0
-    for i in 0..<(x.count - 1) {
-        let a = x[i + 1] - x[i] * x[i]
-        let b = 1 - x[i]
-        s += 100 * a * a + b * b
-    }
-    return s
-}
-
 /// exp, log, sin and tanh in every term: elementary functions dominate the cost.
 func elementaryHeavy<T: DifferentiableScalar>(_ x: [T]) -> T {
     var s: T = 0
