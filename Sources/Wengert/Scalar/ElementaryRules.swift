@@ -80,9 +80,13 @@ enum ElementaryRule<T: DifferentiableScalar> {
     @inlinable @inline(__always) static func relu(_ x: T) -> (value: T, partial: T) { x > 0 ? (x, 1) : (0, 0) }
 
     /// xʸ with partials y·xʸ⁻¹ (0 when y = 0) and xʸ·ln x (0 when x = 0).
+    ///
+    /// The partial in x is special-cased only at x = y = 0, where y·xʸ⁻¹ is 0·∞: for
+    /// x ≠ 0 the formula itself gives 0 at y = 0 and keeps its own derivative in y,
+    /// which forward over reverse needs: ∂²/∂y∂x of (e^x)^y at y = 0 is 1, not 0.
     @inlinable @inline(__always) static func pow(_ x: T, _ y: T) -> (value: T, lhs: T, rhs: T) {
         let p = T.pow(x, y)
-        return (p, y == 0 ? 0 : y * T.pow(x, y - 1), x == 0 ? 0 : p * T.log(x))
+        return (p, (y == 0 && x == 0) ? 0 : y * T.pow(x, y - 1), x == 0 ? 0 : p * T.log(x))
     }
     /// atan2(y, x) with partials x/r² in y and -y/r² in x; both 0 at the origin.
     @inlinable @inline(__always) static func atan2(_ y: T, _ x: T) -> (value: T, lhs: T, rhs: T) {

@@ -11,6 +11,22 @@ struct RandomProgramTests {
         #expect(a.description.contains("seed: \(seed)"))
     }
 
+    /// Seeds that failed in a `wengert-bench --random-programs` run, kept as regressions.
+    @Test("programs that once failed at scale pass", arguments: [160_181] as [UInt64])
+    func formerFailures(_ seed: UInt64) {
+        let failure = RandomProgram(seed: seed).failure()
+        #expect(failure == nil, "\(failure ?? "")")
+    }
+
+    @Test("forward over reverse keeps the y-derivative of pow's x-partial at y = 0 (seed 160181, shrunk)")
+    func powPartialAtZeroExponent() {
+        func f<T: DifferentiableScalar>(_ x: [T]) -> T { pow(exp(x[0]), x[1]) }
+        // f = e^(x0 x1): ∂²f/∂x1∂x0 = (1 + x0 x1) e^(x0 x1) = 1 at x1 = 0.
+        let H = hessian(of: f, at: [-2.0, 0.0])
+        #expect(Swift.abs(H[1][0] - 1) < 1e-12 && Swift.abs(H[0][1] - 1) < 1e-12)
+        #expect(hessianCheck(of: f, at: [-2.0, 0.0]).passed)
+    }
+
     @Test("generated programs are smooth with the generation margin and have finite values")
     func generatedProgramsAreValid() {
         var lengths = 0
