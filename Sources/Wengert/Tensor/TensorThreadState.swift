@@ -1,6 +1,6 @@
 // The per-thread state of the tensor layer, in CWengert's thread slots: slot 1 holds
 // this object (the current recordings), slot 2 the depth of withoutGradient scopes.
-// Read through CWengert's static inline accessor, one load (NOTES.md).
+// Read through CWengert's static inline accessor, one load (docs/measurements.md).
 
 import CWengert
 
