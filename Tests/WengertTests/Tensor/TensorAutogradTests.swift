@@ -1,5 +1,5 @@
 import Testing
-import Wengert
+@testable import Wengert
 
 /// The autograd semantics of API.md section 4, checked one contract line at a time.
 @Suite("Tensor autograd semantics", .tags(.tensor))
