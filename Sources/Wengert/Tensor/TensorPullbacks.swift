@@ -73,7 +73,7 @@ enum TensorPullbacks {
         let x = saved.first
         let y = saved.count > 1 ? saved[1] : nil
         switch operation {
-        case .leaf, .freed: return []
+        case .leaf: return []
         case .add: return [g, g]
         case .subtract: return [g, -g]
         case .multiply: return [needs[0] ? g * saved[1] : nil, needs[1] ? g * saved[0] : nil]
