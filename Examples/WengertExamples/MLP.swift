@@ -3,6 +3,13 @@ import Wengert
 // A 2-16-2 network with tanh, trained with Adam on two interleaved noisy spirals-lite
 // (two Gaussian blobs bent into crescents), seeded so every run prints the same.
 func runMLP() {
+    _ = mlp()
+}
+
+/// Trains for `steps` steps (300 in the example; tests run fewer), printing through `log`
+/// every 30 steps; returns (step, loss, accuracy in %) at each of those steps.
+func mlp(steps: Int = 300, log: (String) -> Void = { print($0) }) -> [(step: Int, loss: Float, accuracy: Double)] {
+    var figures: [(step: Int, loss: Float, accuracy: Double)] = []
     let n = 256
     let noise = Tensor<Float>(randomNormal: [n, 2], standardDeviation: 0.15, seed: 7).scalars
     var points = [Float](), labels = [Int]()
@@ -16,7 +23,7 @@ func runMLP() {
     let inputs = Tensor<Float>(shape: [n, 2], scalars: points)
     var model = TwoLayerNetwork()
     let optimizer = Adam<Float>(learningRate: 0.02)
-    for step in 1...300 {
+    for step in 1...steps {
         let logits = model(inputs)
         let loss = softmaxCrossEntropy(logits: logits, labels: labels)
         model.zeroGradient()
@@ -25,9 +32,12 @@ func runMLP() {
         if step % 30 == 0 {
             let predicted = logits.argmax(alongAxis: 1)
             let correct = zip(predicted, labels).filter { $0 == $1 }.count
-            print("step \(step)  loss \(fmt(loss.scalar, 4))  accuracy \(fmt(Double(correct) / Double(n) * 100, 1))%")
+            let accuracy = Double(correct) / Double(n) * 100
+            log("step \(step)  loss \(fmt(loss.scalar, 4))  accuracy \(fmt(accuracy, 1))%")
+            figures.append((step, loss.scalar, accuracy))
         }
     }
+    return figures
 }
 
 /// 2 → 16 (tanh) → 2 logits; PyTorch's default initialisation, seeded.
