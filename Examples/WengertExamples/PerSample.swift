@@ -9,6 +9,12 @@ func runPerSample() {
     for (epoch, loss) in run.losses.enumerated() where epoch % 10 == 0 || epoch == run.losses.count - 1 {
         print("  epoch \(epoch + 1): \(fmt(loss, 6)) " + String(repeating: "#", count: min(60, Int((loss * 30).rounded(.up)))))
     }
+    writePlot([
+        PlotPanel(
+            title: "per-sample: loss of the last sample by epoch", xLabel: "epoch", yLabel: "loss",
+            series: [PlotSeries(name: "loss", points: run.losses.enumerated().map { (Double($0.offset + 1), Double($0.element)) }, color: "#1f77b4")],
+            logY: true)
+    ])
 }
 
 /// Trains w from 1; returns the prediction at x = 4 before and after, the final w, and

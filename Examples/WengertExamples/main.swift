@@ -16,7 +16,7 @@ if let name = arguments.first, let example = examples.first(where: { $0.name == 
     example.run()
 } else {
     if let name = arguments.first { print("unknown example \(name)\n") }
-    print("usage: wengert-examples NAME\n")
+    print("usage: wengert-examples NAME [--plot FILE]   (--plot: the training examples write their loss curve as SVG)\n")
     for example in examples {
         print("  \(example.name + String(repeating: " ", count: max(0, 18 - example.name.count))) \(example.summary)")
     }

@@ -85,3 +85,26 @@ struct SeedExampleTests {
         #expect(Tensor<Float>(zeros: [0]).mean().scalar.isNaN)
     }
 }
+
+/// `--plot FILE`'s SVG writer: a well-formed document with one polyline per line series.
+@Suite("Example plots")
+struct ExamplePlotTests {
+    @Test func svgHasTheSeriesAndLabels() {
+        let svg = svgDocument([
+            PlotPanel(
+                title: "loss", xLabel: "epoch", yLabel: "loss",
+                series: [PlotSeries(name: "loss", points: [(1, 4), (2, 1), (3, 0.25)], color: "#1f77b4")], logY: true),
+            PlotPanel(
+                title: "fit", xLabel: "x", yLabel: "y",
+                series: [
+                    PlotSeries(name: "data", points: [(0, 0), (1, 1)], color: "#999", dots: true),
+                    PlotSeries(name: "fit <a&b>", points: [(0, 0.1), (1, 0.9)], color: "#d62728"),
+                ]),
+        ])
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"640\""))
+        #expect(svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "<polyline").count == 3)
+        #expect(svg.components(separatedBy: "<circle").count == 3)
+        #expect(svg.contains("fit &lt;a&amp;b>") && svg.contains("loss (log)"))
+    }
+}
