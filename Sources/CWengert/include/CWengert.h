@@ -4,7 +4,7 @@
 // The C side of Wengert: what Swift cannot express without unsafeFlags.
 //
 // - Per-thread storage read through a static inline accessor: one load, no call
-//   (ARCHITECTURE.md: pthread_getspecific costs ~3 ns and @TaskLocal ~10 ns).
+//   (docs/measurements.md: pthread_getspecific ~3 ns, @TaskLocal ~10 ns).
 // - Locks: an inline spin lock for short critical sections on hot paths, striped
 //   pthread mutexes for rare ones (both understood by the thread sanitizer).
 // - CPU feature queries for run-time kernel dispatch (kernels are compiled with

@@ -2,7 +2,7 @@
 // thread's pool for one call and put back afterwards, so a nested call (a gradient
 // inside a function being differentiated) takes a different tape, and a steady-state
 // call reuses the memory of the previous one. The pool lives in CWengert's per-thread
-// slot WENGERT_SLOT_TAPE_POOL (one load; ARCHITECTURE.md) and is released when its thread exits.
+// slot WENGERT_SLOT_TAPE_POOL (one load; docs/measurements.md) and is released when its thread exits.
 
 import CWengert
 

@@ -5,8 +5,14 @@ import CWengert
 extension Tensor {
     /// This tensor as a new leaf that requires a gradient (PyTorch's `requires_grad_()`):
     /// operations on it are recorded and `backward()` accumulates into its ``grad``.
+    ///
+    /// A tensor that already requires a gradient is returned unchanged, so an interior
+    /// tensor keeps its graph (gradients still reach the leaves it was computed from; ask
+    /// for its own gradient with ``retainingGradient()``). For a new leaf holding an
+    /// interior tensor's values, call `detached().requiringGradient()`.
     /// - Complexity: O(1).
     @inlinable public func requiringGradient() -> Tensor {
+        if tracking != nil { return self }
         var leaf = untracked
         leaf.tracking = .leaf(TensorLeaf())
         return leaf
@@ -92,13 +98,22 @@ extension Tensor {
     }
 
     /// Back-propagates the cotangent `seed` (a vector-Jacobian product): each leaf's
-    /// `grad` grows by seedᵀ·∂self/∂leaf. `seed` must broadcast to this tensor's shape.
+    /// `grad` grows by seedᵀ·∂self/∂leaf. `seed` must broadcast to this tensor's shape
+    /// (any one-scalar seed fits a one-scalar tensor) and be finite: a NaN or infinite
+    /// seed stops with a message, as the scalar tape's does.
     /// - Complexity: one sweep over the recording.
     @inlinable public func backward(seed: Tensor, retainingGraph: Bool = false) {
+        var seed = seed.untracked
+        if seed.storage.count == 1 && storage.count == 1 { seed.dimensions = dimensions }
         guard let broadcast = TensorShape.broadcast(dimensions, seed.dimensions), broadcast == dimensions else {
-            wengertTensorShapeMismatch(dimensions, seed.dimensions, operation: "backward(seed:)")
+            wengertTensorInvalid(
+                "backward(seed:): a seed of shape \(seed.dimensions) does not broadcast to the output's shape \(dimensions).")
         }
-        let seed = TensorKernels.expand(seed.untracked, to: dimensions)
+        if let bad = seed.storage.first(where: { !$0.isFinite }) {
+            wengertTensorInvalid(
+                "backward(seed:): the seed must be finite; it holds \(bad). Check the seed for NaN or infinity.")
+        }
+        seed = TensorKernels.expand(seed, to: dimensions)
         switch tracking {
         case nil:
             wengertTensorInvalid("backward() on a tensor that does not require a gradient; call requiringGradient() on its inputs.")

@@ -6,7 +6,10 @@ import CWengert
 /// (AVX-512, AVX2 or portable, chosen at run time). The underscored requirements are
 /// implementation hooks, not API.
 public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendable {
-    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide).
+    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide),
+    /// where each increment is 1 (a run of n scalars) or 0 (one scalar, read n times):
+    /// the C kernels read any increment other than 1 as 0, so callers pass only these.
+    /// The caller guarantees n readable scalars behind each pointer of increment 1.
     /// - Complexity: O(n), vectorised.
     static func _binaryKernel(
         _ op: Int32, _ a: UnsafePointer<Self>, _ incA: Int, _ b: UnsafePointer<Self>, _ incB: Int,
