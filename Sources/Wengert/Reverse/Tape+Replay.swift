@@ -138,7 +138,9 @@ extension Tape {
             }
             while i < stop {
                 let e = entries + i
-                let op = ReverseOpcode(rawValue: opcodes[i]).unsafelyUnwrapped
+                // The opcodes are written only from `ReverseOpcode` values, whose raw values are
+                // their case indices: reinterpreting the byte skips a range check per entry.
+                let op = unsafeBitCast(opcodes[i], to: ReverseOpcode.self)
                 switch op {
                 case .multiply:
                     let x = values[Int(e.pointee.lhsSlot)], y = values[Int(e.pointee.rhsSlot)]
