@@ -18,8 +18,8 @@ protocol TapeMonitor: AnyObject {
 }
 
 /// The per-thread slot (CWengert.h) that holds the calling thread's monitor, retained,
-/// or null.
-@inlinable @inline(__always) var tapeMonitorSlot: Int32 { 3 }
+/// or null: the anomaly slot, whose object (`AnomalyState`) is the only monitor.
+@inlinable @inline(__always) var tapeMonitorSlot: Int32 { WENGERT_SLOT_ANOMALY }
 
 /// Whether a monitor is installed for the calling thread: one load.
 @inlinable @inline(__always)
