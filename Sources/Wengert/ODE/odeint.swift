@@ -74,7 +74,9 @@ public func solveODE<Scalar: TensorScalar>(
         maximumSteps: maximumSteps)
     let recording = Tensor<Scalar>.isGradientEnabled
     let needsGradient = recording && (y0.requiresGradient || parameters.contains { $0.requiresGradient })
-    if gradient == .backpropagation && needsGradient {
+    if gradient == .backpropagation {
+        // Recorded as it runs: whatever requires a gradient (y0, a parameter, or a
+        // tensor the closure captures) reaches the tape through the operations.
         var integrator = ODEIntegrator<Scalar>(
             method: method, relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance,
             maximumSteps: maximumSteps
