@@ -1,5 +1,5 @@
 import Testing
-import Wengert
+@testable import Wengert
 
 /// Gradients through odeint: adjoint against backpropagation against finite
 /// differences, closed forms, reversed time, and memory that does not grow with steps.
