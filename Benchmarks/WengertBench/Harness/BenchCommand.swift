@@ -25,6 +25,12 @@ enum BenchCommand {
         if let count = options.randomPrograms {
             return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
+        if options.neuralODE {
+            let (text, agreed) = NeuralODEBenchmark.report(
+                iterations: options.quick ? 5 : 40, scales: options.quick ? [1, 10] : [1, 10, 100])
+            print(text)
+            return agreed ? 0 : 1
+        }
         var runner = Runner(options: options)
         // On a terminal the progress line rewrites itself; in a log, one line per cell.
         let terminal = isatty(STDERR_FILENO) != 0

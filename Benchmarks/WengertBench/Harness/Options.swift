@@ -18,6 +18,8 @@ struct Options: Equatable, Sendable {
     var randomPrograms: Int? = nil
     /// The seed of the first random program.
     var firstSeed: UInt64 = 0
+    /// When set, time the neural-ode training iteration instead of the suite.
+    var neuralODE = false
 
     /// Seconds of timing per (problem, size, mode) cell.
     var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
@@ -44,6 +46,10 @@ struct Options: Equatable, Sendable {
                                  mode (forward, reverse, replay, forward over reverse,
                                  finite differences); print failures shrunk, exit 1 on any.
           --first-seed S         The seed of the first random program (default 0).
+          --neural-ode           Instead of the suite: time one training iteration of the
+                                 spiral Neural ODE (adjoint and backpropagation, Float and
+                                 Double; evaluations) and peak memory at intervals 1, 10
+                                 and 100 (with --quick: 5 iterations, intervals 1 and 10).
           --help                 Show this text.
         """
 
@@ -97,6 +103,7 @@ struct Options: Equatable, Sendable {
                 let s = try value(for: arg)
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
+            case "--neural-ode": neuralODE = true
             case "--json": jsonPath = try value(for: arg)
             case "--svg": svgPath = try value(for: arg)
             default: throw UsageError("unknown argument '\(arg)' (see --help)")

@@ -181,6 +181,13 @@ enum TensorPullbacks {
             return [needs[0] ? g * (1 - mask) : nil, needs[1] ? g * mask : nil]
         case .matmul:
             let (a, b) = (saved[0], saved[1])
+            if needs[1] && b.rank == 2 && a.rank > 2 {
+                // A batch times one matrix: the matrix's cotangent is one [k, rows] x [rows, n]
+                // product over the batch folded into rows, not a batch of products summed.
+                let k = a.shape[a.rank - 1], n = b.shape[1]
+                let gb = matmul(a.reshaped(to: [-1, k]).transposed(), g.reshaped(to: [-1, n]))
+                return [needs[0] ? matmul(g, b.transposed()) : nil, gb]
+            }
             return [needs[0] ? matmul(g, b.transposed()) : nil, needs[1] ? matmul(a.transposed(), g) : nil]
         case .custom:
             // A user's rule: its result must have the input's shape exactly (the sweep
