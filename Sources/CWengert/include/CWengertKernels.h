@@ -26,6 +26,31 @@ double wengert_sum_f64(const double *x, long n);
 void wengert_gemm_f32(long m, long n, long k, const float *a, const float *b, float *c, int accumulate);
 void wengert_gemm_f64(long m, long n, long k, const double *a, const double *b, double *c, int accumulate);
 
+/// Row-major C (+)= op(A)·op(B) with C m x n (row stride ldc), op(A) m x k and op(B) k x n.
+/// op(A) is A (A(i,p) = a[i·lda + p]) when trans_a is 0, else Aᵀ (A(i,p) = a[p·lda + i]);
+/// likewise B(p,j) = b[p·ldb + j] or b[j·ldb + p]. So the backward products g·Bᵀ and
+/// Aᵀ·g read A and B in place, with no transposed copy. Packed panels, cache blocking,
+/// AVX-512 / AVX2+FMA / portable micro-kernels, split across the thread pool when large.
+void wengert_gemm_strided_f32(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,
+                              const float *b, long ldb, float *c, long ldc, int accumulate);
+void wengert_gemm_strided_f64(int trans_a, int trans_b, long m, long n, long k, const double *a, long lda,
+                              const double *b, long ldb, double *c, long ldc, int accumulate);
+
+/// The instruction set the kernels use on the calling thread: 2 AVX-512F, 1 AVX2+FMA,
+/// 0 portable. The process-wide level is the best the CPU has, or lower when the
+/// WENGERT_KERNEL_LEVEL environment variable (avx512, avx2, portable) asks for it.
+int wengert_kernel_level(void);
+/// The best level the CPU supports.
+int wengert_kernel_level_supported(void);
+/// Forces the calling thread's kernels to `level` (capped at the CPU's; -1 restores the
+/// process-wide level) and returns the previous level. For tests of every path.
+int wengert_set_thread_kernel_level(int level);
+
+/// The kernels' thread count (WENGERT_THREADS, else the online CPUs).
+int wengert_thread_count(void);
+/// Sets the kernels' thread count (<= 0: back to the default) and returns the previous one.
+int wengert_set_thread_count(int count);
+
 /// Arranges for `release(state)` to run when the calling thread exits (through a
 /// pthread key destructor), after thread slot 1 is cleared. Used by the tensor layer to
 /// free its per-thread recordings.

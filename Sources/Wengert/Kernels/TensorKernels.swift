@@ -226,15 +226,19 @@ enum TensorKernels {
         return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
     }
 
-    /// Batched matrix product [..., m, k] x [..., k, n] with broadcast batch axes.
-    @inlinable static func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
+    /// Batched matrix product op(a)·op(b) with broadcast batch axes, where op(a) is a
+    /// [..., m, k] or, when `transposeA`, the transpose of its last two axes (a is then
+    /// [..., k, m] in memory); likewise op(b). The transposes are never materialised: the
+    /// GEMM reads the operands in place (the backward products g·bᵀ and aᵀ·g).
+    @inlinable static func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false) -> Tensor<S> {
         if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: "matmul") }
         requireCPU(a.placement)
         let ra = a.rank, rb = b.rank
-        guard ra >= 2, rb >= 2, a.dimensions[ra - 1] == b.dimensions[rb - 2] else {
-            wengertTensorMatmulMismatch(a.dimensions, b.dimensions)
-        }
-        let m = a.dimensions[ra - 2], k = a.dimensions[ra - 1], n = b.dimensions[rb - 1]
+        guard ra >= 2, rb >= 2 else { wengertTensorMatmulMismatch(a.dimensions, b.dimensions) }
+        let m = a.dimensions[transposeA ? ra - 1 : ra - 2], k = a.dimensions[transposeA ? ra - 2 : ra - 1]
+        let kb = b.dimensions[transposeB ? rb - 1 : rb - 2], n = b.dimensions[transposeB ? rb - 2 : rb - 1]
+        guard k == kb else { wengertTensorMatmulMismatch(a.dimensions, b.dimensions) }
+        let lda = a.dimensions[ra - 1], ldb = b.dimensions[rb - 1]
         let batchA = Array(a.dimensions[..<(ra - 2)]), batchB = Array(b.dimensions[..<(rb - 2)])
         guard let batch = TensorShape.broadcast(batchA, batchB) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: "matmul (batch axes)")
@@ -242,14 +246,27 @@ enum TensorKernels {
         let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
         let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
         let count = TensorShape.count(batch)
-        var out = [S](repeating: 0, count: count * m * n)
+        let total = count * m * n
+        // k = 0 leaves zeros; otherwise the GEMM overwrites every entry.
+        var out =
+            total <= 4096 || k == 0
+            ? [S](repeating: 0, count: total)
+            : [S](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { po in
                     guard m > 0, n > 0, k > 0 else { return }
+                    if batch.isEmpty {
+                        S._gemmStridedKernel(
+                            transposeA: transposeA, transposeB: transposeB, m, n, k, pa.baseAddress!, lda,
+                            pb.baseAddress!, ldb, po.baseAddress!, n, accumulate: false)
+                        return
+                    }
                     // Walk the batch as rows of length 1 so forEachRow yields each offset pair.
                     TensorShape.forEachRow(shape: batch + [1], stridesA: sa + [0], stridesB: sb + [0]) { o, oa, ob, _, _, _ in
-                        S._gemmKernel(m, n, k, pa.baseAddress! + oa, pb.baseAddress! + ob, po.baseAddress! + o * m * n, accumulate: false)
+                        S._gemmStridedKernel(
+                            transposeA: transposeA, transposeB: transposeB, m, n, k, pa.baseAddress! + oa, lda,
+                            pb.baseAddress! + ob, ldb, po.baseAddress! + o * m * n, n, accumulate: false)
                     }
                 }
             }

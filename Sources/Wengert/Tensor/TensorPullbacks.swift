@@ -139,7 +139,11 @@ enum TensorPullbacks {
             return [needs[0] ? g * (1 - mask) : nil, needs[1] ? g * mask : nil]
         case .matmul:
             let (a, b) = (saved[0], saved[1])
-            return [needs[0] ? matmul(g, b.transposed()) : nil, needs[1] ? matmul(a.transposed(), g) : nil]
+            // The GEMM reads b and a transposed in place: no transposed copy of either.
+            return [
+                needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil,
+                needs[1] ? TensorKernels.matmul(a, g, transposeA: true) : nil,
+            ]
         case .custom:
             return [customFunctions[arguments[0]].backward(x!, g)]
         }

@@ -19,6 +19,14 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     static func _gemmKernel(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
         _ c: UnsafeMutablePointer<Self>, accumulate: Bool)
+    /// Row-major C (+)= op(A)·op(B), C m×n with row stride ldc; op(A) is A (row stride
+    /// lda) or, when `transposeA`, the transpose of a k×m A; likewise op(B). Reads the
+    /// operands in place: the backward products g·Bᵀ and Aᵀ·g copy no transpose.
+    /// - Complexity: O(m·n·k): packed panels, cache blocking, AVX-512 / AVX2 micro-kernels,
+    ///   split across the kernel threads when large.
+    static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ lda: Int,
+        _ b: UnsafePointer<Self>, _ ldb: Int, _ c: UnsafeMutablePointer<Self>, _ ldc: Int, accumulate: Bool)
     /// The live recording of this scalar type on the calling thread, if any.
     static func _recording(in state: TensorThreadState) -> TensorRecording<Self>?
     /// Whether the thread state holds the only reference to its recording of this type.
@@ -42,6 +50,13 @@ extension Float: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         _ c: UnsafeMutablePointer<Float>, accumulate: Bool
     ) { wengert_gemm_f32(m, n, k, a, b, c, accumulate ? 1 : 0) }
+    /// Calls `wengert_gemm_strided_f32`.
+    @inlinable public static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
+        _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool
+    ) {
+        wengert_gemm_strided_f32(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0)
+    }
     /// The thread's `Float` recording.
     @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Float>? {
         state.float
@@ -71,6 +86,13 @@ extension Double: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
         _ c: UnsafeMutablePointer<Double>, accumulate: Bool
     ) { wengert_gemm_f64(m, n, k, a, b, c, accumulate ? 1 : 0) }
+    /// Calls `wengert_gemm_strided_f64`.
+    @inlinable public static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ lda: Int,
+        _ b: UnsafePointer<Double>, _ ldb: Int, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, accumulate: Bool
+    ) {
+        wengert_gemm_strided_f64(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0)
+    }
     /// The thread's `Double` recording.
     @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Double>? {
         state.double
