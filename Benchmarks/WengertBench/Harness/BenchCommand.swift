@@ -25,6 +25,7 @@ enum BenchCommand {
         if let count = options.randomPrograms {
             return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
+        if let threads = options.threads { CPUKernels.threadCount = threads }
         var runner = Runner(options: options)
         // On a terminal the progress line rewrites itself; in a log, one line per cell.
         let terminal = isatty(STDERR_FILENO) != 0

@@ -18,6 +18,8 @@ struct Options: Equatable, Sendable {
     var randomPrograms: Int? = nil
     /// The seed of the first random program.
     var firstSeed: UInt64 = 0
+    /// Threads for the tensor kernels; nil leaves WENGERT_THREADS or the online CPUs.
+    var threads: Int? = nil
 
     /// Seconds of timing per (problem, size, mode) cell.
     var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
@@ -44,6 +46,10 @@ struct Options: Equatable, Sendable {
                                  mode (forward, reverse, replay, forward over reverse,
                                  finite differences); print failures shrunk, exit 1 on any.
           --first-seed S         The seed of the first random program (default 0).
+          --threads N            Threads the tensor kernels split large work across
+                                 (default: WENGERT_THREADS, else the online CPUs).
+                                 WENGERT_KERNEL_LEVEL=avx2 or portable forces a lower
+                                 instruction set than the CPU's.
           --help                 Show this text.
         """
 
@@ -97,6 +103,10 @@ struct Options: Equatable, Sendable {
                 let s = try value(for: arg)
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
+            case "--threads":
+                let s = try value(for: arg)
+                guard let n = Int(s), n > 0, n <= 64 else { throw UsageError("--threads: '\(s)' is not a thread count (1 to 64)") }
+                threads = n
             case "--json": jsonPath = try value(for: arg)
             case "--svg": svgPath = try value(for: arg)
             default: throw UsageError("unknown argument '\(arg)' (see --help)")
