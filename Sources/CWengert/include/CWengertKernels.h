@@ -12,11 +12,26 @@
 extern "C" {
 #endif
 
-/// Elementwise binary operations: 0 add, 1 subtract, 2 multiply, 3 divide.
+/// Elementwise binary operations: 0 add, 1 subtract, 2 multiply, 3 divide, 4 chain
+/// (a·b, but 0 where a is 0: a cotangent times a partial that may be infinite or NaN).
 /// out[i] = a[i * inc_a] op b[i * inc_b] for i < n; inc_a and inc_b are 0 (a scalar
 /// operand) or 1. `out` may alias `a` or `b`.
 void wengert_binary_f32(int op, const float *a, long inc_a, const float *b, long inc_b, float *out, long n);
 void wengert_binary_f64(int op, const double *a, long inc_a, const double *b, long inc_b, double *out, long n);
+
+/// Elementwise functions, out[i] = f(x[i]) (`out` may alias `x`). The first group is
+/// vectorised (AVX-512, AVX2 or portable, computed in double precision for both types);
+/// the last five run libm per element. Large arrays are split across the kernel threads.
+typedef enum {
+    WENGERT_UNARY_EXP, WENGERT_UNARY_EXPM1, WENGERT_UNARY_LOG, WENGERT_UNARY_LOG1P, WENGERT_UNARY_LOG2,
+    WENGERT_UNARY_LOG10, WENGERT_UNARY_SIN, WENGERT_UNARY_COS, WENGERT_UNARY_TAN, WENGERT_UNARY_TANH,
+    WENGERT_UNARY_SIGMOID, WENGERT_UNARY_SOFTPLUS, WENGERT_UNARY_SINH, WENGERT_UNARY_COSH, WENGERT_UNARY_SQRT,
+    WENGERT_UNARY_ABS, WENGERT_UNARY_RELU, WENGERT_UNARY_NEGATE,
+    WENGERT_UNARY_ASIN, WENGERT_UNARY_ACOS, WENGERT_UNARY_ATAN, WENGERT_UNARY_CBRT, WENGERT_UNARY_ERF,
+    WENGERT_UNARY_COUNT
+} wengert_unary_op;
+void wengert_unary_f32(int op, const float *x, float *out, long n);
+void wengert_unary_f64(int op, const double *x, double *out, long n);
 
 /// The sum of x[0..<n], accumulated in double precision lanes for f32.
 double wengert_sum_f32(const float *x, long n);

@@ -1,3 +1,5 @@
+import CWengert
+
 // The Swift side of the CPU kernels: loops over contiguous row-major buffers. Same-shape
 // and tensor-with-scalar arithmetic go to the C kernels (AVX-512 where present); the
 // other loops are generic Swift, specialised for Float and Double at the call site
@@ -7,6 +9,8 @@
 @usableFromInline
 enum TensorArithmetic: Int32 {
     case add = 0, subtract = 1, multiply = 2, divide = 3
+    /// a·b, but 0 where a is 0 whatever b is: a cotangent times a partial (TensorPullbacks.chain).
+    case chain = 4
 
     @inlinable func apply<S: TensorScalar>(_ a: S, _ b: S) -> S {
         switch self {
@@ -14,6 +18,7 @@ enum TensorArithmetic: Int32 {
         case .subtract: a - b
         case .multiply: a * b
         case .divide: a / b
+        case .chain: a == 0 ? 0 : a * b
         }
     }
 }
@@ -73,6 +78,53 @@ enum TensorKernels {
             }
         }
         return Tensor(uncheckedStorage: out, shape: shape, device: a.placement)
+    }
+
+    /// The C kernel code of an elementwise operation, where it has one.
+    @inlinable static func unaryCode(_ operation: TensorOperation) -> Int32? {
+        switch operation {
+        case .exp: Int32(WENGERT_UNARY_EXP.rawValue)
+        case .expm1: Int32(WENGERT_UNARY_EXPM1.rawValue)
+        case .log: Int32(WENGERT_UNARY_LOG.rawValue)
+        case .log1p: Int32(WENGERT_UNARY_LOG1P.rawValue)
+        case .log2: Int32(WENGERT_UNARY_LOG2.rawValue)
+        case .log10: Int32(WENGERT_UNARY_LOG10.rawValue)
+        case .sin: Int32(WENGERT_UNARY_SIN.rawValue)
+        case .cos: Int32(WENGERT_UNARY_COS.rawValue)
+        case .tan: Int32(WENGERT_UNARY_TAN.rawValue)
+        case .tanh: Int32(WENGERT_UNARY_TANH.rawValue)
+        case .sigmoid: Int32(WENGERT_UNARY_SIGMOID.rawValue)
+        case .softplus: Int32(WENGERT_UNARY_SOFTPLUS.rawValue)
+        case .sinh: Int32(WENGERT_UNARY_SINH.rawValue)
+        case .cosh: Int32(WENGERT_UNARY_COSH.rawValue)
+        case .sqrt: Int32(WENGERT_UNARY_SQRT.rawValue)
+        case .abs: Int32(WENGERT_UNARY_ABS.rawValue)
+        case .relu: Int32(WENGERT_UNARY_RELU.rawValue)
+        case .negate: Int32(WENGERT_UNARY_NEGATE.rawValue)
+        case .asin: Int32(WENGERT_UNARY_ASIN.rawValue)
+        case .acos: Int32(WENGERT_UNARY_ACOS.rawValue)
+        case .atan: Int32(WENGERT_UNARY_ATAN.rawValue)
+        case .cbrt: Int32(WENGERT_UNARY_CBRT.rawValue)
+        case .erf: Int32(WENGERT_UNARY_ERF.rawValue)
+        default: nil
+        }
+    }
+
+    /// The C kernel `code` (a `wengert_unary_op`) elementwise: vectorised, no closure per element.
+    @inlinable static func unary<S>(_ x: Tensor<S>, _ code: Int32) -> Tensor<S> {
+        requireCPU(x.placement)
+        let n = x.storage.count
+        var out =
+            n <= 4096
+            ? [S](repeating: 0, count: n)
+            : [S](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        x.storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                guard n > 0 else { return }
+                S._unaryKernel(code, px.baseAddress!, po.baseAddress!, n)
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: x.dimensions, device: x.placement)
     }
 
     /// f(a, b) elementwise with broadcasting, in Swift.

@@ -11,7 +11,7 @@ enum TensorPullbacks {
     /// and `Var`, so that every mode agrees at singular points. One fused pass.
     @inlinable
     static func chain<S: TensorScalar>(_ g: Tensor<S>, _ partial: Tensor<S>) -> Tensor<S> {
-        TensorKernels.zip(g, partial, operation: "backward") { g, p in g == 0 ? 0 : g * p }
+        TensorKernels.arithmetic(.chain, g, partial, operation: "backward")
     }
 
     @inlinable

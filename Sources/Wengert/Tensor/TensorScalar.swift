@@ -6,11 +6,15 @@ import CWengert
 /// (AVX-512, AVX2 or portable, chosen at run time) and the per-thread recording slot of
 /// the scalar type. The underscored requirements are implementation hooks, not API.
 public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendable {
-    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide).
+    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide, 4 chain: a·b but 0 where a is 0).
     /// - Complexity: O(n), vectorised.
     static func _binaryKernel(
         _ op: Int32, _ a: UnsafePointer<Self>, _ incA: Int, _ b: UnsafePointer<Self>, _ incB: Int,
         _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// out[i] = f(x[i]) for i < n, f the `wengert_unary_op` `op` (vectorised for the
+    /// elementary functions, within a few ulps of libm; see CWengertKernels.h).
+    /// - Complexity: O(n), vectorised, split across the kernel threads when large.
+    static func _unaryKernel(_ op: Int32, _ x: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
     /// Σ x[i] for i < n, with eight partial sums (double precision for `Float`).
     /// - Complexity: O(n).
     static func _sumKernel(_ x: UnsafePointer<Self>, _ n: Int) -> Self
@@ -41,6 +45,10 @@ extension Float: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Float>, _ incA: Int, _ b: UnsafePointer<Float>, _ incB: Int,
         _ out: UnsafeMutablePointer<Float>, _ n: Int
     ) { wengert_binary_f32(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_unary_f32`.
+    @inlinable public static func _unaryKernel(
+        _ op: Int32, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
+    ) { wengert_unary_f32(op, x, out, n) }
     /// Calls `wengert_sum_f32`.
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         Float(wengert_sum_f32(x, n))
@@ -77,6 +85,10 @@ extension Double: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Double>, _ incA: Int, _ b: UnsafePointer<Double>, _ incB: Int,
         _ out: UnsafeMutablePointer<Double>, _ n: Int
     ) { wengert_binary_f64(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_unary_f64`.
+    @inlinable public static func _unaryKernel(
+        _ op: Int32, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) { wengert_unary_f64(op, x, out, n) }
     /// Calls `wengert_sum_f64`.
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
         wengert_sum_f64(x, n)
