@@ -207,7 +207,7 @@ static inline double w_log2(double x) { return w_log(x) * 1.44269504088896338700
 static inline double w_log10(double x) { return w_log(x) * 0.43429448190325181667; }
 static inline double w_sqrt(double x) { return __builtin_elementwise_sqrt(x); }
 static inline double w_abs(double x) { return fabs(x); }
-static inline double w_relu(double x) { return x > 0 ? x : 0.0; }
+static inline double w_relu(double x) { return (x > 0 || x != x) ? x : 0.0; } // NaN passes through
 static inline double w_negate(double x) { return -x; }
 
 // One loop per function, type and instruction set.

@@ -66,11 +66,6 @@ int wengert_thread_count(void);
 /// Sets the kernels' thread count (<= 0: back to the default) and returns the previous one.
 int wengert_set_thread_count(int count);
 
-/// Arranges for `release(state)` to run when the calling thread exits (through a
-/// pthread key destructor), after thread slot 1 is cleared. Used by the tensor layer to
-/// free its per-thread recordings.
-void wengert_tensor_register_thread_state(void *state, void (*release)(void *));
-
 /// The plain memory copy used as the bandwidth reference in measurements.
 void wengert_copy_bytes(void *destination, const void *source, long count);
 

@@ -1,8 +1,9 @@
 /// Where a tensor's scalars live and where its kernels run.
 ///
 /// Every tensor has a device; an operation on tensors from two devices stops with a
-/// message naming both. Kernels are reached through the device's ``Backend``, so a new
-/// device (OpenCL is next) adds a backend without touching the autograd code.
+/// message naming both. In this release only the CPU has kernels: every tensor operation
+/// calls the CPU kernels directly (Kernels/TensorKernels.swift, which stops with a
+/// message for any other device), and ``backend`` is not yet on that path.
 public struct Device: Hashable, Sendable, CustomStringConvertible {
     /// The kinds of device Wengert knows.
     public enum Kind: Hashable, Sendable {

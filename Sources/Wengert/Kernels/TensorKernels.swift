@@ -34,6 +34,16 @@ enum TensorKernels {
         if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
     }
 
+    /// Stops unless `x` holds exactly as many scalars as its shape says: every loop that
+    /// walks a tensor by its shape's strides relies on it, and a mismatch would read or
+    /// write past the end of a buffer. Cheap (a product over the axes); called on every
+    /// path that indexes by shape rather than by count.
+    @inlinable @inline(__always) static func requireConsistent<S>(_ x: Tensor<S>, operation: StaticString) {
+        if _slowPath(x.storage.count != TensorShape.count(x.dimensions)) {
+            wengertTensorInconsistent(x.dimensions, count: x.storage.count, operation: operation)
+        }
+    }
+
     /// The broadcast shape of two operands; stops naming both shapes (or devices) and
     /// the operation when they do not agree.
     @inlinable static func broadcastShape<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> [Int] {
@@ -68,6 +78,8 @@ enum TensorKernels {
                     } else if na == 1 && nb == n {
                         S._binaryKernel(op.rawValue, pa.baseAddress!, 0, pb.baseAddress!, 1, base, n)
                     } else {
+                        requireConsistent(a, operation: operation)
+                        requireConsistent(b, operation: operation)
                         let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
                         let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
                         TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
@@ -139,6 +151,8 @@ enum TensorKernels {
                         for i in 0..<n { po[i] = f(pa[i], pb[i]) }
                         return
                     }
+                    requireConsistent(a, operation: operation)
+                    requireConsistent(b, operation: operation)
                     let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
                     let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
                     TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
@@ -187,6 +201,7 @@ enum TensorKernels {
 
     /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1.
     @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
+        requireConsistent(x, operation: "sum")
         var values = x.storage, shape = x.dimensions
         if axes.count == shape.count && !values.isEmpty {
             let total = values.withUnsafeBufferPointer { S._sumKernel($0.baseAddress!, $0.count) }
@@ -202,10 +217,14 @@ enum TensorKernels {
     /// The gradient `g` of a broadcast result summed back to `shape` (NumPy unbroadcast).
     @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: [Int]) -> Tensor<S> {
         if g.dimensions == shape { return g }
+        requireConsistent(g, operation: "backward (summing a cotangent to its operand's shape)")
         let pad = g.rank - shape.count
         var axes = [Int]()
         for i in 0..<g.rank where i < pad || (shape[i - pad] == 1 && g.dimensions[i] != 1) { axes.append(i) }
         var reduced = sum(g, axes: axes)
+        if reduced.storage.count != TensorShape.count(shape) {
+            wengertTensorShapeMismatch(g.dimensions, shape, operation: "backward (a cotangent does not sum to its operand's shape)")
+        }
         reduced.dimensions = shape
         return reduced
     }
@@ -213,6 +232,7 @@ enum TensorKernels {
     /// `x` repeated along stretched axes to `shape` (the inverse of `sum(_:toShape:)`).
     @inlinable static func expand<S>(_ x: Tensor<S>, to shape: [Int]) -> Tensor<S> {
         if x.dimensions == shape { return x }
+        requireConsistent(x, operation: "expand")
         let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
         let sb = [Int](repeating: 0, count: shape.count)
         var out = [S](repeating: 0, count: TensorShape.count(shape))
@@ -234,6 +254,7 @@ enum TensorKernels {
         {
             return transposeLastTwo(x)
         }
+        requireConsistent(x, operation: "transposed")
         let shape = permutation.map { x.dimensions[$0] }
         let inStrides = TensorShape.strides(x.dimensions)
         let strides = permutation.map { inStrides[$0] }
@@ -252,6 +273,7 @@ enum TensorKernels {
     /// stay within a few cache lines (the matmul backward's transposes).
     @inlinable static func transposeLastTwo<S>(_ x: Tensor<S>) -> Tensor<S> {
         requireCPU(x.placement)
+        requireConsistent(x, operation: "transposed")
         let rank = x.rank
         let rows = x.dimensions[rank - 2], cols = x.dimensions[rank - 1]
         var shape = x.dimensions
@@ -291,14 +313,16 @@ enum TensorKernels {
         let kb = b.dimensions[transposeB ? rb - 1 : rb - 2], n = b.dimensions[transposeB ? rb - 2 : rb - 1]
         guard k == kb else { wengertTensorMatmulMismatch(a.dimensions, b.dimensions) }
         let lda = a.dimensions[ra - 1], ldb = b.dimensions[rb - 1]
+        requireConsistent(a, operation: "matmul")
+        requireConsistent(b, operation: "matmul")
         let batchA = Array(a.dimensions[..<(ra - 2)]), batchB = Array(b.dimensions[..<(rb - 2)])
         guard let batch = TensorShape.broadcast(batchA, batchB) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: "matmul (batch axes)")
         }
         let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
         let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
-        let count = TensorShape.count(batch)
-        let total = count * m * n
+        // Checked: the product of the batch and the output matrix may exceed Int.
+        let total = TensorShape.count(batch + [m, n])
         // k = 0 leaves zeros; otherwise the GEMM overwrites every entry.
         var out =
             total <= 4096 || k == 0

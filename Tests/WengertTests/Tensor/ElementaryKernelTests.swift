@@ -31,7 +31,7 @@ struct ElementaryKernelTests {
         ("cosh", { cosh($0) }, { cosh($0) }, Foundation.cosh, 4),
         ("sqrt", { sqrt($0) }, { sqrt($0) }, Foundation.sqrt, 0),
         ("abs", { abs($0) }, { abs($0) }, { Swift.abs($0) }, 0),
-        ("relu", { relu($0) }, { relu($0) }, { $0 > 0 ? $0 : 0 }, 0),
+        ("relu", { relu($0) }, { relu($0) }, { $0 > 0 || $0.isNaN ? $0 : 0 }, 0),
         ("negate", { -$0 }, { -$0 }, { -$0 }, 0),
         ("asin", { asin($0) }, { asin($0) }, Foundation.asin, 0),
         ("acos", { acos($0) }, { acos($0) }, Foundation.acos, 0),
