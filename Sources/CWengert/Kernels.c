@@ -103,3 +103,37 @@ double wengert_sum_f64(const double *x, long n) {
     for (; i < n; i++) s[0] += x[i];
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
+
+// Sums along one axis of a row-major [outer, size, inner] array, in the order of the
+// reference fold (x[0] + x[1] + ...), so results equal the Swift loop's to the bit. The
+// inner loop runs over contiguous `inner` lanes and vectorises; with inner = 1 (the last
+// axis) each sum is a sequential chain, as the reference's is.
+#define WENGERT_SUM_AXIS_BODY(T)                                                         \
+    for (long o = 0; o < outer; o++) {                                                   \
+        T *dst = out + o * inner;                                                        \
+        const T *src = x + o * size * inner;                                             \
+        if (size == 0) {                                                                 \
+            for (long i = 0; i < inner; i++) dst[i] = 0;                                 \
+            continue;                                                                    \
+        }                                                                                \
+        for (long i = 0; i < inner; i++) dst[i] = src[i];                                \
+        for (long s = 1; s < size; s++) {                                                \
+            const T *row = src + s * inner;                                              \
+            for (long i = 0; i < inner; i++) dst[i] += row[i];                           \
+        }                                                                                \
+    }
+
+#define WENGERT_DEFINE_SUM_AXIS(T, SUFFIX)                                                                  \
+    static void sum_axis_##SUFFIX##_portable(const T *restrict x, long outer, long size, long inner, T *restrict out) { WENGERT_SUM_AXIS_BODY(T) } \
+    WENGERT_TARGET_AVX2 static void sum_axis_##SUFFIX##_avx2(const T *restrict x, long outer, long size, long inner, T *restrict out) { WENGERT_SUM_AXIS_BODY(T) } \
+    WENGERT_TARGET_AVX512 static void sum_axis_##SUFFIX##_avx512(const T *restrict x, long outer, long size, long inner, T *restrict out) { WENGERT_SUM_AXIS_BODY(T) } \
+    void wengert_sum_axis_##SUFFIX(const T *x, long outer, long size, long inner, T *out) {                 \
+        switch (wengert_kernel_level()) {                                                                   \
+        case 2: sum_axis_##SUFFIX##_avx512(x, outer, size, inner, out); break;                              \
+        case 1: sum_axis_##SUFFIX##_avx2(x, outer, size, inner, out); break;                                \
+        default: sum_axis_##SUFFIX##_portable(x, outer, size, inner, out); break;                           \
+        }                                                                                                   \
+    }
+
+WENGERT_DEFINE_SUM_AXIS(float, f32)
+WENGERT_DEFINE_SUM_AXIS(double, f64)

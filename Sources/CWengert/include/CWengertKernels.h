@@ -37,6 +37,11 @@ void wengert_unary_f64(int op, const double *x, double *out, long n);
 double wengert_sum_f32(const float *x, long n);
 double wengert_sum_f64(const double *x, long n);
 
+/// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i]: a sum along the middle axis of a
+/// row-major [outer, size, inner] array (0 when size is 0), in the order s = 0, 1, ...
+void wengert_sum_axis_f32(const float *x, long outer, long size, long inner, float *out);
+void wengert_sum_axis_f64(const double *x, long outer, long size, long inner, double *out);
+
 /// Row-major C[m x n] (+)= A[m x k] * B[k x n]; `accumulate` 0 overwrites C.
 void wengert_gemm_f32(long m, long n, long k, const float *a, const float *b, float *c, int accumulate);
 void wengert_gemm_f64(long m, long n, long k, const double *a, const double *b, double *c, int accumulate);

@@ -199,6 +199,22 @@ enum TensorKernels {
         return out
     }
 
+    /// One axis summed away (kept with extent 1) by the C kernel: the same order of
+    /// additions as `reduce(_:shape:axis:_:)` with `+`, so the same bits.
+    @inlinable static func sumAlong<S: TensorScalar>(_ x: [S], shape: [Int], axis: Int) -> [S] {
+        let size = shape[axis]
+        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+        let outer = TensorShape.count(Array(shape[..<axis]))
+        var out = [S](repeating: 0, count: outer * inner)
+        x.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                guard let o = po.baseAddress, let i = px.baseAddress else { return }
+                S._sumAxisKernel(i, outer: outer, size: size, inner: inner, o)
+            }
+        }
+        return out
+    }
+
     /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1.
     @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
         requireConsistent(x, operation: "sum")
@@ -208,7 +224,7 @@ enum TensorKernels {
             return Tensor(uncheckedStorage: [total], shape: [Int](repeating: 1, count: shape.count), device: x.placement)
         }
         for axis in axes {
-            values = reduce(values, shape: shape, axis: axis, +)
+            values = sumAlong(values, shape: shape, axis: axis)
             shape[axis] = 1
         }
         return Tensor(uncheckedStorage: values, shape: shape, device: x.placement)

@@ -22,6 +22,10 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     /// Σ x[i] for i < n, with eight partial sums (double precision for `Float`).
     /// - Complexity: O(n).
     static func _sumKernel(_ x: UnsafePointer<Self>, _ n: Int) -> Self
+    /// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i] for a row-major [outer, size,
+    /// inner] array: one axis summed away, in order, vectorised over `inner`.
+    /// - Complexity: O(outer·size·inner).
+    static func _sumAxisKernel(_ x: UnsafePointer<Self>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Self>)
     /// Row-major C (+)= A·B with A m×k and B k×n.
     /// - Complexity: O(m·n·k), register-blocked AVX-512 where available.
     static func _gemmKernel(
@@ -43,6 +47,10 @@ extension Float: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Float>, _ incA: Int, _ b: UnsafePointer<Float>, _ incB: Int,
         _ out: UnsafeMutablePointer<Float>, _ n: Int
     ) { wengert_binary_f32(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_sum_axis_f32`.
+    @inlinable public static func _sumAxisKernel(
+        _ x: UnsafePointer<Float>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Float>
+    ) { wengert_sum_axis_f32(x, outer, size, inner, out) }
     /// Calls `wengert_unary_f32`.
     @inlinable public static func _unaryKernel(
         _ op: Int32, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
@@ -71,6 +79,10 @@ extension Double: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Double>, _ incA: Int, _ b: UnsafePointer<Double>, _ incB: Int,
         _ out: UnsafeMutablePointer<Double>, _ n: Int
     ) { wengert_binary_f64(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_sum_axis_f64`.
+    @inlinable public static func _sumAxisKernel(
+        _ x: UnsafePointer<Double>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Double>
+    ) { wengert_sum_axis_f64(x, outer, size, inner, out) }
     /// Calls `wengert_unary_f64`.
     @inlinable public static func _unaryKernel(
         _ op: Int32, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
