@@ -25,6 +25,7 @@ enum BenchCommand {
         if let count = options.randomPrograms {
             return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
+        if let threads = options.threads { CPUKernels.threadCount = threads }
         if options.neuralODE {
             let (text, agreed) = NeuralODEBenchmark.report(
                 iterations: options.quick ? 5 : 40, scales: options.quick ? [1, 10] : [1, 10, 100])

@@ -20,6 +20,8 @@ struct Options: Equatable, Sendable {
     var firstSeed: UInt64 = 0
     /// When set, time the neural-ode training iteration instead of the suite.
     var neuralODE = false
+    /// Threads for the tensor kernels; nil leaves WENGERT_THREADS or the online CPUs.
+    var threads: Int? = nil
 
     /// Seconds of timing per (problem, size, mode) cell.
     var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
@@ -50,6 +52,10 @@ struct Options: Equatable, Sendable {
                                  spiral Neural ODE (adjoint and backpropagation, Float and
                                  Double; evaluations) and peak memory at intervals 1, 10
                                  and 100 (with --quick: 5 iterations, intervals 1 and 10).
+          --threads N            Threads the tensor kernels split large work across
+                                 (default: WENGERT_THREADS, else the online CPUs).
+                                 WENGERT_KERNEL_LEVEL=avx2 or portable forces a lower
+                                 instruction set than the CPU's.
           --help                 Show this text.
         """
 
@@ -104,6 +110,10 @@ struct Options: Equatable, Sendable {
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
             case "--neural-ode": neuralODE = true
+            case "--threads":
+                let s = try value(for: arg)
+                guard let n = Int(s), n > 0, n <= 64 else { throw UsageError("--threads: '\(s)' is not a thread count (1 to 64)") }
+                threads = n
             case "--json": jsonPath = try value(for: arg)
             case "--svg": svgPath = try value(for: arg)
             default: throw UsageError("unknown argument '\(arg)' (see --help)")

@@ -16,7 +16,7 @@ enum TensorPullbacks {
     /// and `Var`, so that every mode agrees at singular points. One fused pass.
     @inlinable
     static func chain<S: TensorScalar>(_ g: Tensor<S>, _ partial: Tensor<S>) -> Tensor<S> {
-        TensorKernels.zip(g, partial, operation: "backward") { g, p in chain(g, p) }
+        TensorKernels.arithmetic(.chain, g, partial, operation: "backward")
     }
 
     /// The scalar chain rule with the convention above.
@@ -185,10 +185,14 @@ enum TensorPullbacks {
                 // A batch times one matrix: the matrix's cotangent is one [k, rows] x [rows, n]
                 // product over the batch folded into rows, not a batch of products summed.
                 let k = a.shape[a.rank - 1], n = b.shape[1]
-                let gb = matmul(a.reshaped(to: [-1, k]).transposed(), g.reshaped(to: [-1, n]))
-                return [needs[0] ? matmul(g, b.transposed()) : nil, gb]
+                let gb = TensorKernels.matmul(a.reshaped(to: [-1, k]), g.reshaped(to: [-1, n]), transposeA: true)
+                return [needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil, gb]
             }
-            return [needs[0] ? matmul(g, b.transposed()) : nil, needs[1] ? matmul(a.transposed(), g) : nil]
+            // The GEMM reads b and a transposed in place: no transposed copy of either.
+            return [
+                needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil,
+                needs[1] ? TensorKernels.matmul(a, g, transposeA: true) : nil,
+            ]
         case .custom:
             // A user's rule: its result must have the input's shape exactly (the sweep
             // would otherwise sum a broadcast shape away, or index a short buffer).
