@@ -19,6 +19,7 @@ extension Tensor {
         if shape.contains(where: { $0 < 0 }) || TensorShape.count(shape) != scalars.count {
             wengertTensorCountMismatch(shape: shape, count: scalars.count)
         }
+        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
         self.init(uncheckedStorage: scalars, shape: shape, device: device)
     }
 
@@ -26,6 +27,7 @@ extension Tensor {
     /// - Complexity: O(n).
     @inlinable public init(repeating value: Scalar, shape: [Int], on device: Device = .cpu) {
         if shape.contains(where: { $0 < 0 }) { wengertTensorCountMismatch(shape: shape, count: 0) }
+        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
         self.init(uncheckedStorage: [Scalar](repeating: value, count: TensorShape.count(shape)), shape: shape, device: device)
     }
 
@@ -86,12 +88,12 @@ extension Tensor {
         self.init(shape: shape, scalars: values)
     }
 
-    /// This tensor on `device`. Only `.cpu` exists in this build.
-    /// - Complexity: O(n) when the device changes, O(1) otherwise.
+    /// This tensor on `device`. Tensors live on the CPU in this build: moving one to an
+    /// OpenCL device stops with a message saying so.
+    /// - Complexity: O(1).
     @inlinable public func moved(to device: Device) -> Tensor {
         if device == placement { return self }
-        _ = device.backend
-        return self
+        wengertTensorUnsupportedDevice(device)
     }
 }
 
