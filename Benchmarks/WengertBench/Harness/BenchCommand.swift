@@ -25,6 +25,9 @@ enum BenchCommand {
         if let count = options.randomPrograms {
             return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
+        if !options.devices.isEmpty {
+            return DeviceBench.run(devices: options.devices, quick: options.quick, budget: options.budget)
+        }
         var runner = Runner(options: options)
         // On a terminal the progress line rewrites itself; in a log, one line per cell.
         let terminal = isatty(STDERR_FILENO) != 0

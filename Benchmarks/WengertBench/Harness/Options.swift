@@ -18,6 +18,9 @@ struct Options: Equatable, Sendable {
     var randomPrograms: Int? = nil
     /// The seed of the first random program.
     var firstSeed: UInt64 = 0
+    /// When set, time the backend operations on these devices ("cpu", "opencl")
+    /// instead of the problem suite.
+    var devices: [String] = []
 
     /// Seconds of timing per (problem, size, mode) cell.
     var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
@@ -44,6 +47,9 @@ struct Options: Equatable, Sendable {
                                  mode (forward, reverse, replay, forward over reverse,
                                  finite differences); print failures shrunk, exit 1 on any.
           --first-seed S         The seed of the first random program (default 0).
+          --device NAME[,NAME]   Instead of the suite: time the Backend operations (matmul
+                                 256² to 2048², elementwise, reductions) on these devices,
+                                 cpu and/or opencl (the first OpenCL GPU, else device).
           --help                 Show this text.
         """
 
@@ -97,6 +103,13 @@ struct Options: Equatable, Sendable {
                 let s = try value(for: arg)
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
+            case "--device", "--devices":
+                for name in list(try value(for: arg)) {
+                    guard ["cpu", "opencl"].contains(name.lowercased()) else {
+                        throw UsageError("--device: '\(name)' is not a device; devices: cpu, opencl")
+                    }
+                    devices.append(name.lowercased())
+                }
             case "--json": jsonPath = try value(for: arg)
             case "--svg": svgPath = try value(for: arg)
             default: throw UsageError("unknown argument '\(arg)' (see --help)")

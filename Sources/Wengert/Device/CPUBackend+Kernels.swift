@@ -107,10 +107,16 @@ extension CPUBackend {
         wengertForEachRow(split.kept.shape, keptOut, split.kept, keptOut, keptOut) { o, base, _, _, count in
             for j in 0..<count {
                 var accumulator = op.identity(S.self)
-                var reduced = split.reduced
-                reduced.offset = base + j * split.kept.innerStride
-                wengertForEachRow(reduced.shape, reduced, reduced, reduced, reduced) { r, _, _, _, rowCount in
-                    for t in 0..<rowCount { accumulator = op.combine(accumulator, px[r + t * ir]) }
+                let start = base + j * split.kept.innerStride
+                if split.reduced.shape.count == 1 {
+                    // One reduced axis (the common case): a plain strided loop.
+                    for t in 0..<size { accumulator = op.combine(accumulator, px[start + t * ir]) }
+                } else {
+                    var reduced = split.reduced
+                    reduced.offset = start
+                    wengertForEachRow(reduced.shape, reduced, reduced, reduced, reduced) { r, _, _, _, rowCount in
+                        for t in 0..<rowCount { accumulator = op.combine(accumulator, px[r + t * ir]) }
+                    }
                 }
                 po[o + j * keptOut.innerStride] = op == .mean ? accumulator / S(size) : accumulator
             }
