@@ -17,7 +17,7 @@ public enum UnaryOperation: Int32, CaseIterable, Sendable {
     case sigmoid
     /// max(x, 0) + log1p(e^-|x|).
     case softplus
-    /// x > 0 ? x : 0
+    /// max(x, 0); NaN stays NaN.
     case relu
     /// x·x
     case square
@@ -52,7 +52,7 @@ public enum UnaryOperation: Int32, CaseIterable, Sendable {
         case .erf: S.erf(x)
         case .sigmoid: S.sigmoid(x)
         case .softplus: S.softplus(x)
-        case .relu: x > 0 ? x : 0
+        case .relu: x > 0 || x.isNaN ? x : 0
         case .square: x * x
         case .reciprocal: 1 / x
         case .sign: x > 0 ? 1 : x < 0 ? -1 : x
@@ -70,9 +70,10 @@ public enum BinaryOperation: Int32, CaseIterable, Sendable {
     case atan2
     /// √(a² + b²)
     case hypot
-    /// b < a ? b : a (the first operand wins ties and NaN comparisons, as `min` on tensors).
+    /// The smaller operand; NaN when either is NaN (the first operand at a tie), as
+    /// `min` on tensors.
     case minimum
-    /// b > a ? b : a
+    /// The larger operand, with the conventions of ``minimum``.
     case maximum
 
     /// The value on the CPU.
@@ -85,8 +86,8 @@ public enum BinaryOperation: Int32, CaseIterable, Sendable {
         case .power: S.pow(a, b)
         case .atan2: S.atan2(a, b)
         case .hypot: S.hypot(a, b)
-        case .minimum: b < a ? b : a
-        case .maximum: b > a ? b : a
+        case .minimum: b < a || (b.isNaN && !a.isNaN) ? b : a
+        case .maximum: b > a || (b.isNaN && !a.isNaN) ? b : a
         }
     }
 }

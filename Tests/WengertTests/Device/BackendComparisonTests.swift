@@ -125,6 +125,29 @@ struct BackendComparisonTests {
         #expect(op == .mean ? value.isNaN : value == op.identity(Float.self))
     }
 
+    @Test func nanConventionsOfMinMaxAndRelu() throws {
+        // NaN wins in min and max whichever side it is on, and relu keeps it (as the
+        // tensor functions do); both backends, against the written-out answer.
+        let a: [Float] = [.nan, 1, .nan, 2, -3], b: [Float] = [1, .nan, .nan, 2, 4]
+        for op in [BinaryOperation.minimum, .maximum] {
+            try expectSameOnBothBackends(Float.self, relative: 0, "\(op) with NaN") { backend in
+                let out = try backend.empty(Float.self, shape: [5])
+                try backend.binary(op, try backend.view(a, shape: [5]), try backend.view(b, shape: [5]), into: out)
+                let values = try backend.scalars(of: out)
+                #expect(values[0].isNaN && values[1].isNaN && values[2].isNaN && values[3] == 2)
+                #expect(values[4] == (op == .minimum ? -3 : 4))
+                return values
+            }
+        }
+        try expectSameOnBothBackends(Float.self, relative: 0, "relu with NaN") { backend in
+            let x = try backend.view([.nan, -1, 0, 2] as [Float], shape: [4])
+            try backend.unary(.relu, x, into: x)
+            let values = try backend.scalars(of: x)
+            #expect(values[0].isNaN && Array(values[1...]) == [0, 0, 2])
+            return values
+        }
+    }
+
     @Test func largeSumAndNaNPropagation() throws {
         let input: [Double] = testScalars(100_003, seed: 9)
         try expectSameOnBothBackends(Double.self, relative: 1e-10, "sum of 100003") { backend in

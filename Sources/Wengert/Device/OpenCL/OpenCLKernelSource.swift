@@ -63,7 +63,7 @@ T unary_op(int op, T x) {
     case 20: return erf(x);
     case 21: if (x >= (T)0) return (T)1 / ((T)1 + exp(-x)); else { T e = exp(x); return e / ((T)1 + e); }
     case 22: return fmax(x, (T)0) + log1p(exp(-fabs(x)));
-    case 23: return x > (T)0 ? x : (T)0;
+    case 23: return (x > (T)0 || isnan(x)) ? x : (T)0;
     case 24: return x * x;
     case 25: return (T)1 / x;
     case 26: return x > (T)0 ? (T)1 : x < (T)0 ? (T)-1 : x;
@@ -80,8 +80,8 @@ T binary_op(int op, T a, T b) {
     case 4: return pow(a, b);
     case 5: return atan2(a, b);
     case 6: return hypot(a, b);
-    case 7: return b < a ? b : a;
-    case 8: return b > a ? b : a;
+    case 7: return (b < a || (isnan(b) && !isnan(a))) ? b : a;
+    case 8: return (b > a || (isnan(b) && !isnan(a))) ? b : a;
     }
     return a;
 }
