@@ -17,7 +17,7 @@ let package = Package(
         .executableTarget(name: "WengertBench", dependencies: ["Wengert"], path: "Benchmarks/WengertBench"),
         .executableTarget(name: "WengertExamples", dependencies: ["Wengert"], path: "Examples/WengertExamples"),
         .testTarget(
-            name: "WengertTests", dependencies: ["Wengert", "WengertBench"], path: "Tests/WengertTests"),
+            name: "WengertTests", dependencies: ["Wengert", "WengertBench", "WengertExamples"], path: "Tests/WengertTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,13 @@ import Wengert
 // A 2-16-2 network with tanh, trained with Adam on two interleaved noisy spirals-lite
 // (two Gaussian blobs bent into crescents), seeded so every run prints the same.
 func runMLP() {
+    _ = mlp()
+}
+
+/// Trains for `steps` steps (300 in the example; tests run fewer), printing through `log`
+/// every 30 steps; returns (step, loss, accuracy in %) at each of those steps.
+func mlp(steps: Int = 300, log: (String) -> Void = { print($0) }) -> [(step: Int, loss: Float, accuracy: Double)] {
+    var figures: [(step: Int, loss: Float, accuracy: Double)] = []
     let n = 256
     let noise = Tensor<Float>(randomNormal: [n, 2], standardDeviation: 0.15, seed: 7).scalars
     var points = [Float](), labels = [Int]()
@@ -19,7 +26,7 @@ func runMLP() {
             Tensor(randomNormal: [2, 16], standardDeviation: 0.5, seed: 1), Tensor(zeros: [16]),
             Tensor(randomNormal: [16, 2], standardDeviation: 0.5, seed: 2), Tensor(zeros: [2]),
         ], learningRate: 0.02)
-    for step in 1...300 {
+    for step in 1...steps {
         let p = optimizer.parameters
         let hidden = tanh(matmul(inputs, p[0]) + p[1])
         let logits = matmul(hidden, p[2]) + p[3]
@@ -30,7 +37,10 @@ func runMLP() {
         if step % 30 == 0 {
             let s = logits.scalars
             let correct = (0..<n).filter { (s[2 * $0 + 1] > s[2 * $0] ? 1 : 0) == labels[$0] }.count
-            print("step \(step)  loss \(fmt(loss.scalar, 4))  accuracy \(fmt(Double(correct) / Double(n) * 100, 1))%")
+            let accuracy = Double(correct) / Double(n) * 100
+            log("step \(step)  loss \(fmt(loss.scalar, 4))  accuracy \(fmt(accuracy, 1))%")
+            figures.append((step, loss.scalar, accuracy))
         }
     }
+    return figures
 }

@@ -3,36 +3,53 @@ import Wengert
 // PyTorch's "Learning PyTorch with examples": y = sin(x) on 2000 points of [-pi, pi]
 // fitted by a + bx + cx^2 + dx^3 with plain gradient descent on the summed squared error.
 func runSinCubic() {
-    sinCubic(Float.self)
-    sinCubic(Double.self)
+    _ = sinCubic(Float.self)
+    _ = sinCubic(Double.self)
 }
 
-func sinCubic<S: TensorScalar>(_: S.Type) {
+/// The fitted coefficients (a, b, c, d) and the loss every 100 steps, by hand and by
+/// autograd: the two columns run the same arithmetic, so they agree to rounding.
+struct SinCubicFit<S: TensorScalar> {
+    var byHand: [S] = [], byAutograd: [S] = []
+    var lossesByHand: [S] = [], lossesByAutograd: [S] = []
+}
+
+/// Runs the example for `steps` steps (2000 in the tutorial; tests run fewer), printing
+/// through `log`.
+func sinCubic<S: TensorScalar>(_: S.Type, steps: Int = 2000, log: (String) -> Void = { print($0) }) -> SinCubicFit<S> {
     let x = Tensor<S>(linspace: -S.pi, S.pi, count: 2000)
     let y = sin(x)
     let lr: S = 1e-6
     let start = Tensor<S>(randomNormal: [4], seed: 42).scalars
+    var fit = SinCubicFit<S>()
 
-    print("\(S.self), gradients by hand:")
+    log("\(S.self), gradients by hand:")
     var (a, b, c, d) = (start[0], start[1], start[2], start[3])
-    for t in 0..<2000 {
+    for t in 0..<steps {
         let yPred = a + b * x + c * x * x + d * x * x * x
         let loss = (yPred - y).squared().sum().scalar
-        if t % 100 == 99 { print("\(t) \(fmt(loss, 6))") }
+        if t % 100 == 99 {
+            log("\(t) \(fmt(loss, 6))")
+            fit.lossesByHand.append(loss)
+        }
         let g = 2 * (yPred - y)
         a -= lr * g.sum().scalar
         b -= lr * (g * x).sum().scalar
         c -= lr * (g * x * x).sum().scalar
         d -= lr * (g * x * x * x).sum().scalar
     }
-    print("Result: y = \(fmt(a, 6)) + \(fmt(b, 6)) x + \(fmt(c, 6)) x^2 + \(fmt(d, 6)) x^3")
+    fit.byHand = [a, b, c, d]
+    log("Result: y = \(fmt(a, 6)) + \(fmt(b, 6)) x + \(fmt(c, 6)) x^2 + \(fmt(d, 6)) x^3")
 
-    print("\(S.self), gradients by autograd:")
+    log("\(S.self), gradients by autograd:")
     var p = (0..<4).map { Tensor<S>(start[$0]).requiringGradient() }
-    for t in 0..<2000 {
+    for t in 0..<steps {
         let yPred = p[0] + p[1] * x + p[2] * x * x + p[3] * x * x * x
         let loss = (yPred - y).squared().sum()
-        if t % 100 == 99 { print("\(t) \(fmt(loss.scalar, 6))") }
+        if t % 100 == 99 {
+            log("\(t) \(fmt(loss.scalar, 6))")
+            fit.lossesByAutograd.append(loss.scalar)
+        }
         loss.backward()
         withoutGradient {
             for i in 0..<4 {
@@ -42,5 +59,7 @@ func sinCubic<S: TensorScalar>(_: S.Type) {
         }
     }
     let r = p.map { $0.scalar }
-    print("Result: y = \(fmt(r[0], 6)) + \(fmt(r[1], 6)) x + \(fmt(r[2], 6)) x^2 + \(fmt(r[3], 6)) x^3")
+    fit.byAutograd = r
+    log("Result: y = \(fmt(r[0], 6)) + \(fmt(r[1], 6)) x + \(fmt(r[2], 6)) x^2 + \(fmt(r[3], 6)) x^3")
+    return fit
 }

@@ -1,6 +1,6 @@
 // Dense kernels behind Tensor<Float> and Tensor<Double> (see CWengertKernels.h).
 //
-// Swift's SIMD types compile to SSE under default flags (shared/NOTES.md), so the hot
+// Swift's SIMD types compile to SSE under default flags (docs/measurements.md), so the hot
 // loops live here, compiled three times with __attribute__((target(...))) and chosen once
 // per process by CPU feature. The elementwise loops are simple enough for clang's loop
 // vectoriser; the GEMM micro-kernel uses intrinsics so its register blocking is explicit.

@@ -1,5 +1,5 @@
 // Timing primitives. The optimiser hoists a pure function out of a timing loop unless
-// its input passes through an opaque call and its output is consumed (NOTES.md: a whole
+// its input passes through an opaque call and its output is consumed (docs/measurements.md: a whole
 // Rosenbrock "took" 0.5 ns without these), so every timed call goes through `opaque` and
 // every result into `sink`.
 

@@ -26,11 +26,6 @@ double wengert_sum_f64(const double *x, long n);
 void wengert_gemm_f32(long m, long n, long k, const float *a, const float *b, float *c, int accumulate);
 void wengert_gemm_f64(long m, long n, long k, const double *a, const double *b, double *c, int accumulate);
 
-/// Arranges for `release(state)` to run when the calling thread exits (through a
-/// pthread key destructor), after thread slot 1 is cleared. Used by the tensor layer to
-/// free its per-thread recordings.
-void wengert_tensor_register_thread_state(void *state, void (*release)(void *));
-
 /// The plain memory copy used as the bandwidth reference in measurements.
 void wengert_copy_bytes(void *destination, const void *source, long count);
 

@@ -3,7 +3,8 @@
 /// Every tensor has a device; an operation on tensors from two devices stops with a
 /// message naming both. Each device has a ``Backend`` (``makeBackend()``): the CPU's
 /// runs the C kernels on host memory, OpenCL's runs OpenCL C kernels on `cl_mem`
-/// buffers. Tensors themselves live on the CPU in this build: making one on, or moving
+/// buffers. Tensors themselves live on the CPU in this build and their operations call
+/// the CPU kernels directly (Kernels/TensorKernels.swift): making a tensor on, or moving
 /// one to, an OpenCL device stops with a message (their storage moves to device buffers
 /// in a later step; ARCHITECTURE.md, "Devices").
 public struct Device: Hashable, Sendable, CustomStringConvertible {

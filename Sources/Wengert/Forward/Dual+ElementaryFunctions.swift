@@ -81,8 +81,7 @@ extension Dual: DifferentiableScalar {
     /// operand) when either value is NaN, as `Double.min` in this module.
     @inlinable public static func min(_ x: Dual, _ y: Dual) -> Dual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        // `y.value != y.value` is true only for NaN; an x that is NaN is kept anyway.
-        var r = (y.value < x.value || y.value != y.value) ? y : x
+        var r = ElementaryRule.minTakesSecond(x.value, y.value) ? y : x
         r.tag = tag
         return r
     }
@@ -90,12 +89,12 @@ extension Dual: DifferentiableScalar {
     /// operand) when either value is NaN, as `Double.max` in this module.
     @inlinable public static func max(_ x: Dual, _ y: Dual) -> Dual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        var r = (y.value > x.value || y.value != y.value) ? y : x
+        var r = ElementaryRule.maxTakesSecond(x.value, y.value) ? y : x
         r.tag = tag
         return r
     }
-    /// max(x, 0), with derivative 1 for x > 0 and 0 otherwise.
+    /// max(x, 0), with derivative 1 for x > 0 and 0 otherwise; x itself when it is NaN.
     @inlinable public static func relu(_ x: Dual) -> Dual {
-        x.value > 0 ? x : Dual(0, derivative: 0, tag: x.tag)
+        x.value > 0 || x.value != x.value ? x : Dual(0, derivative: 0, tag: x.tag)
     }
 }

@@ -86,7 +86,7 @@ extension MultiDual: DifferentiableScalar {
     /// when either value is NaN.
     @inlinable public static func min(_ x: MultiDual, _ y: MultiDual) -> MultiDual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        var r = (y.value < x.value || y.value.isNaN) ? y : x
+        var r = ElementaryRule.minTakesSecond(x.value, y.value) ? y : x
         r.tag = tag
         return r
     }
@@ -94,12 +94,12 @@ extension MultiDual: DifferentiableScalar {
     /// when either value is NaN.
     @inlinable public static func max(_ x: MultiDual, _ y: MultiDual) -> MultiDual {
         let tag = PerturbationTag.merge(x.tag, y.tag)
-        var r = (y.value > x.value || y.value.isNaN) ? y : x
+        var r = ElementaryRule.maxTakesSecond(x.value, y.value) ? y : x
         r.tag = tag
         return r
     }
-    /// max(x, 0), with derivative 1 for x > 0 and 0 otherwise.
+    /// max(x, 0), with derivative 1 for x > 0 and 0 otherwise; x itself when it is NaN.
     @inlinable public static func relu(_ x: MultiDual) -> MultiDual {
-        x.value > 0 ? x : MultiDual(0, partials: Lanes(), tag: x.tag)
+        x.value > 0 || x.value.isNaN ? x : MultiDual(0, partials: Lanes(), tag: x.tag)
     }
 }

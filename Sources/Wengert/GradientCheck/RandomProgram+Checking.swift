@@ -14,7 +14,7 @@ extension RandomProgram {
     ///   gradient (`hessianCheck(of:at:)`).
     ///
     /// - Complexity: O(n) evaluations of the program per mode, n = inputs.count.
-    public func failure() -> String? {
+    package func failure() -> String? {
         let plain = evaluate(inputs)
         let dual = evaluate(inputs.map { Dual($0) }).value
         let recorded = valueWithGradient(of: { evaluate($0) }, at: inputs)
@@ -73,7 +73,7 @@ extension RandomProgram {
     /// - Complexity: O(count · (inputs + 1) · instructions) evaluations; about 35 µs per
     ///   program in release builds and 0.5 ms in debug builds (4000 programs took 0.13 s
     ///   and 1.9 s on the 2-core development machine).
-    public static func checkMany(count: Int, firstSeed: UInt64 = 0, maxInputs: Int = 4,
+    package static func checkMany(count: Int, firstSeed: UInt64 = 0, maxInputs: Int = 4,
                                  maxInstructions: Int = 12, maxFailures: Int = 5) -> RandomProgramSummary {
         var failures: [RandomProgramSummary.Failure] = []
         var checked = 0
@@ -91,28 +91,28 @@ extension RandomProgram {
 }
 
 /// The outcome of `RandomProgram.checkMany(count:firstSeed:maxInputs:maxInstructions:maxFailures:)`.
-public struct RandomProgramSummary: Sendable, CustomStringConvertible {
+package struct RandomProgramSummary: Sendable, CustomStringConvertible {
     /// A program on which the modes disagreed.
-    public struct Failure: Sendable {
+    package struct Failure: Sendable {
         /// The seed that reproduces `program`: `RandomProgram(seed:)`.
-        public var seed: UInt64
+        package var seed: UInt64
         /// The program as generated.
-        public var program: RandomProgram
+        package var program: RandomProgram
         /// The smallest program found that still fails.
-        public var shrunk: RandomProgram
+        package var shrunk: RandomProgram
         /// Why `shrunk` fails.
-        public var reason: String
+        package var reason: String
     }
 
     /// Programs checked (the run stops early after `maxFailures` failures).
-    public var checked: Int
+    package var checked: Int
     /// The failures, at most `maxFailures`.
-    public var failures: [Failure]
+    package var failures: [Failure]
     /// Whether every program passed.
-    public var passed: Bool { failures.isEmpty }
+    package var passed: Bool { failures.isEmpty }
 
     /// One line when all passed; else each failure's seed, reason and shrunk program.
-    public var description: String {
+    package var description: String {
         if passed { return "random programs: \(checked) checked, all modes agree" }
         var text = "random programs: \(checked) checked, \(failures.count) FAILED"
         for f in failures {

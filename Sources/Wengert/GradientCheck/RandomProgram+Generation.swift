@@ -8,7 +8,7 @@ extension RandomProgram {
     /// so printed programs reproduce exactly) and 1...`maxInstructions` instructions.
     ///
     /// - Complexity: O(maxInstructions · retries) evaluations in `Double`.
-    public init(seed: UInt64, maxInputs: Int = 4, maxInstructions: Int = 12) {
+    package init(seed: UInt64, maxInputs: Int = 4, maxInstructions: Int = 12) {
         var rng = CheckRandom(seed: seed)
         let n = Int.random(in: 1...Swift.max(1, maxInputs), using: &rng)
         let inputs = (0..<n).map { _ in (Double.random(in: -2...2, using: &rng) * 1000).rounded() / 1000 }

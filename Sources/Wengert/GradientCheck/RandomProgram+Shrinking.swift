@@ -11,7 +11,7 @@ extension RandomProgram {
     /// program fails for the same kind of reason, not because it hit a singularity.
     ///
     /// - Complexity: O(steps · instructions) calls of `fails`, at most `maxSteps` steps.
-    public func shrunk(margin: Double = 0.05, maxSteps: Int = 200,
+    package func shrunk(margin: Double = 0.05, maxSteps: Int = 200,
                        while fails: (RandomProgram) -> Bool) -> RandomProgram {
         var current = self
         var steps = 0

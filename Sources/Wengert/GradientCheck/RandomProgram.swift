@@ -2,6 +2,9 @@
 // Claessen & Hughes 2000, applied to AD as in Stan's and JAX's randomised tests). Each
 // instruction may use any earlier value, so programs share subexpressions and fan out,
 // which is where reverse mode's adjoint accumulation goes wrong if it does.
+//
+// `package`, like `ScalarOperation`: the tests and `wengert-bench --random-programs` use
+// it; it is not API.
 
 /// A random expression graph built from `ScalarOperation`s at a seeded input point.
 ///
@@ -16,19 +19,19 @@
 /// let report = gradientCheck(of: { program.evaluate($0) }, at: program.inputs)
 /// print(program)                                                   // Swift source
 /// ```
-public struct RandomProgram: Sendable, CustomStringConvertible {
+package struct RandomProgram: Sendable, CustomStringConvertible {
     /// One instruction: `operation` applied to two earlier values (the second is
     /// ignored by unary operations).
-    public struct Instruction: Sendable, Hashable {
+    package struct Instruction: Sendable, Hashable {
         /// The operation.
-        public var operation: ScalarOperation
+        package var operation: ScalarOperation
         /// The index of the first operand among the program's values.
-        public var first: Int
+        package var first: Int
         /// The index of the second operand among the program's values.
-        public var second: Int
+        package var second: Int
 
         /// An instruction applying `operation` to values `first` and `second`.
-        public init(_ operation: ScalarOperation, _ first: Int, _ second: Int) {
+        package init(_ operation: ScalarOperation, _ first: Int, _ second: Int) {
             self.operation = operation
             self.first = first
             self.second = second
@@ -36,18 +39,18 @@ public struct RandomProgram: Sendable, CustomStringConvertible {
     }
 
     /// The seed the program was generated from (nil for programs built by hand or shrunk).
-    public var seed: UInt64?
+    package var seed: UInt64?
     /// The input point the program is checked at.
-    public var inputs: [Double]
+    package var inputs: [Double]
     /// The instructions, in order.
-    public var instructions: [Instruction]
+    package var instructions: [Instruction]
 
     /// The smallest distance from a kink, singularity or domain boundary the generator
     /// accepts for an operand (see `ScalarOperation.isValid(_:_:margin:)`).
-    public static let generationMargin = 0.2
+    package static let generationMargin = 0.2
 
     /// A program from given parts; traps when an instruction uses a later value.
-    public init(inputs: [Double], instructions: [Instruction]) {
+    package init(inputs: [Double], instructions: [Instruction]) {
         if inputs.isEmpty { invalidProgram("a program needs at least one input") }
         for (k, ins) in instructions.enumerated() where Swift.max(ins.first, ins.second) >= inputs.count + k || Swift.min(ins.first, ins.second) < 0 {
             invalidProgram("instruction \(k) (\(ins.operation)) uses values \(ins.first) and \(ins.second); only 0..<\(inputs.count + k) exist before it")
@@ -61,7 +64,7 @@ public struct RandomProgram: Sendable, CustomStringConvertible {
     /// - Precondition: `x.count == inputs.count` (traps with both counts otherwise).
     /// - Complexity: O(instructions); one tape entry per instruction for `Var`.
     @inlinable
-    public func evaluate<T: DifferentiableScalar>(_ x: [T]) -> T {
+    package func evaluate<T: DifferentiableScalar>(_ x: [T]) -> T {
         if x.count != inputs.count { wrongInputCount(x.count, inputs.count) }
         var values = x
         values.reserveCapacity(x.count + instructions.count)
@@ -77,7 +80,7 @@ public struct RandomProgram: Sendable, CustomStringConvertible {
     /// - Precondition: `x.count == inputs.count` (traps with both counts otherwise).
     /// - Complexity: O(instructions).
     @inlinable
-    public func evaluateAll<T: DifferentiableScalar>(_ x: [T]) -> [T] {
+    package func evaluateAll<T: DifferentiableScalar>(_ x: [T]) -> [T] {
         if x.count != inputs.count { wrongInputCount(x.count, inputs.count) }
         var values = x
         for ins in instructions {
@@ -87,7 +90,7 @@ public struct RandomProgram: Sendable, CustomStringConvertible {
     }
 
     /// The values of every input and instruction at `inputs`, in `Double`.
-    public func trace() -> [Double] {
+    package func trace() -> [Double] {
         var values = inputs
         for ins in instructions {
             values.append(ins.operation.apply(values[ins.first], values[ins.second]))
@@ -97,7 +100,7 @@ public struct RandomProgram: Sendable, CustomStringConvertible {
 
     /// Whether every instruction is smooth with margin `margin` at `inputs` and every
     /// value is finite.
-    public func isValid(margin: Double) -> Bool {
+    package func isValid(margin: Double) -> Bool {
         var values = inputs
         for ins in instructions {
             let a = values[ins.first], b = values[ins.second]
@@ -114,7 +117,7 @@ public struct RandomProgram: Sendable, CustomStringConvertible {
     }
 
     /// The program as Swift source: a generic function and the call that checks it.
-    public var description: String {
+    package var description: String {
         var lines = ["// RandomProgram" + (seed.map { "(seed: \($0))" } ?? "")
                      + ": \(inputs.count) inputs, \(instructions.count) instructions",
                      "func program<T: DifferentiableScalar>(_ x: [T]) -> T {"]

@@ -9,11 +9,12 @@ extension ScalarOperation {
     ///
     /// Conventions (those of `Dual` and ARCHITECTURE.md): `abs`, `magnitude` and
     /// `relu` have derivative 0 at 0; `sqrt` and `cbrt` +∞ at 0; `min` and `max` pass
-    /// the derivative to x at a tie; `pow(0, y)` has partial 0 in y and `pow(x, 0)`
+    /// the derivative to the operand that produced the value (x at a tie, the NaN one
+    /// when one is NaN; relu(NaN) has derivative 1); `pow(0, y)` has partial 0 in y and `pow(x, 0)`
     /// partial 0 in x; `atan2` and `hypot` have partials 0 at the origin.
     ///
     /// - Complexity: O(1).
-    public func referencePartials(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
+    package func referencePartials(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
         switch self {
         case .add, .addAssign: return (1, 1)
         case .subtract, .subtractAssign: return (1, -1)
@@ -32,8 +33,9 @@ extension ScalarOperation {
         case .tan:
             let c = Double.cos(x)
             return (1 / (c * c), 0)
-        case .asin: return (1 / (1 - x * x).squareRoot(), 0)
-        case .acos: return (-1 / (1 - x * x).squareRoot(), 0)
+        // √(1 - x)·√(1 + x): 1 - x is exact near 1 (Sterbenz), unlike 1 - x².
+        case .asin: return (1 / ((1 - x).squareRoot() * (1 + x).squareRoot()), 0)
+        case .acos: return (-1 / ((1 - x).squareRoot() * (1 + x).squareRoot()), 0)
         case .atan: return (1 / (1 + x * x), 0)
         case .atan2:
             let r2 = x * x + y * y
@@ -59,8 +61,9 @@ extension ScalarOperation {
         case .hypot:
             let h = Double.hypot(x, y)
             return h == 0 ? (0, 0) : (x / h, y / h)
-        case .min: return y < x ? (0, 1) : (1, 0)
-        case .max: return y > x ? (0, 1) : (1, 0)
+        // The operand that produced the value: y when smaller (larger) or when y alone is NaN.
+        case .min: return y < x || (y.isNaN && !x.isNaN) ? (0, 1) : (1, 0)
+        case .max: return y > x || (y.isNaN && !x.isNaN) ? (0, 1) : (1, 0)
         case .erf: return (1.12837916709551257390 * Double.exp(-x * x), 0)
         case .sigmoid:
             let e = Double.exp(-Swift.abs(x))
@@ -68,7 +71,7 @@ extension ScalarOperation {
         case .softplus:
             let e = Double.exp(-Swift.abs(x))
             return (x >= 0 ? 1 / (1 + e) : e / (1 + e), 0)
-        case .relu: return (x > 0 ? 1 : 0, 0)
+        case .relu: return (x > 0 || x.isNaN ? 1 : 0, 0)
         }
     }
 }

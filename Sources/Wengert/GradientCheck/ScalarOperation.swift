@@ -3,6 +3,10 @@
 // Stan's `expect_ad` and tinygrad's single rule table). A test parses the requirements
 // of `DifferentiableScalar` and fails when one has no case here, so a new operation
 // cannot ship unchecked.
+//
+// `package`, not `public`: a fixture of this package's tests and harness, which reach it
+// as modules of the same package; users check their own code with the public
+// `gradientCheck` family instead.
 
 /// Every differentiable operation a `DifferentiableScalar` offers, as data.
 ///
@@ -20,7 +24,7 @@
 /// Besides the protocol's requirements the table holds the compound assignments and
 /// operations with a literal operand (`x + 0.75`, `pow(x, 3)`), because tape variables
 /// record those through separate paths (a constant operand takes no slot).
-public enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConvertible {
+package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConvertible {
     /// x + y.
     case add
     /// x - y.
@@ -110,7 +114,7 @@ public enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConvert
 
     /// 1 for functions of one operand, 2 for functions of two.
     @inlinable
-    public var arity: Int {
+    package var arity: Int {
         switch self {
         case .add, .subtract, .multiply, .divide, .addAssign, .subtractAssign, .multiplyAssign,
              .divideAssign, .atan2, .pow, .hypot, .min, .max:
@@ -124,7 +128,7 @@ public enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConvert
     ///
     /// - Complexity: one operation of `T` (one tape entry for `Var`).
     @inlinable
-    public func apply<T: DifferentiableScalar>(_ x: T, _ y: T) -> T {
+    package func apply<T: DifferentiableScalar>(_ x: T, _ y: T) -> T {
         switch self {
         case .add: return x + y
         case .subtract: return x - y
@@ -174,7 +178,7 @@ public enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConvert
 
     /// The name of the requirement of `DifferentiableScalar` (or of `SignedNumeric`)
     /// that this case exercises: `"+"`, `"+="`, `"sin"`, `"magnitude"`.
-    public var requirement: String {
+    package var requirement: String {
         switch self {
         case .add, .addConstant: return "+"
         case .subtract, .subtractFromConstant: return "-"
@@ -191,7 +195,7 @@ public enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConvert
     }
 
     /// The operation written as an expression over the operand names `a` and `b`.
-    public func expression(_ a: String, _ b: String) -> String {
+    package func expression(_ a: String, _ b: String) -> String {
         switch self {
         case .add: return "\(a) + \(b)"
         case .subtract: return "\(a) - \(b)"
@@ -214,5 +218,5 @@ public enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConvert
     }
 
     /// The operation applied to `x` and `y`, as in `sin(x)` or `x + y`.
-    public var description: String { expression("x", "y") }
+    package var description: String { expression("x", "y") }
 }

@@ -29,6 +29,16 @@ enum TensorKernels {
         if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
     }
 
+    /// Stops unless `x` holds exactly as many scalars as its shape says: every loop that
+    /// walks a tensor by its shape's strides relies on it, and a mismatch would read or
+    /// write past the end of a buffer. Cheap (a product over the axes); called on every
+    /// path that indexes by shape rather than by count.
+    @inlinable @inline(__always) static func requireConsistent<S>(_ x: Tensor<S>, operation: StaticString) {
+        if _slowPath(x.storage.count != TensorShape.count(x.dimensions)) {
+            wengertTensorInconsistent(x.dimensions, count: x.storage.count, operation: operation)
+        }
+    }
+
     /// The broadcast shape of two operands; stops naming both shapes (or devices) and
     /// the operation when they do not agree.
     @inlinable static func broadcastShape<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> [Int] {
@@ -63,6 +73,8 @@ enum TensorKernels {
                     } else if na == 1 && nb == n {
                         S._binaryKernel(op.rawValue, pa.baseAddress!, 0, pb.baseAddress!, 1, base, n)
                     } else {
+                        requireConsistent(a, operation: operation)
+                        requireConsistent(b, operation: operation)
                         let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
                         let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
                         TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
@@ -87,6 +99,8 @@ enum TensorKernels {
                         for i in 0..<n { po[i] = f(pa[i], pb[i]) }
                         return
                     }
+                    requireConsistent(a, operation: operation)
+                    requireConsistent(b, operation: operation)
                     let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
                     let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
                     TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
@@ -135,6 +149,7 @@ enum TensorKernels {
 
     /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1.
     @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
+        requireConsistent(x, operation: "sum")
         var values = x.storage, shape = x.dimensions
         if axes.count == shape.count && !values.isEmpty {
             let total = values.withUnsafeBufferPointer { S._sumKernel($0.baseAddress!, $0.count) }
@@ -150,10 +165,14 @@ enum TensorKernels {
     /// The gradient `g` of a broadcast result summed back to `shape` (NumPy unbroadcast).
     @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: [Int]) -> Tensor<S> {
         if g.dimensions == shape { return g }
+        requireConsistent(g, operation: "backward (summing a cotangent to its operand's shape)")
         let pad = g.rank - shape.count
         var axes = [Int]()
         for i in 0..<g.rank where i < pad || (shape[i - pad] == 1 && g.dimensions[i] != 1) { axes.append(i) }
         var reduced = sum(g, axes: axes)
+        if reduced.storage.count != TensorShape.count(shape) {
+            wengertTensorShapeMismatch(g.dimensions, shape, operation: "backward (a cotangent does not sum to its operand's shape)")
+        }
         reduced.dimensions = shape
         return reduced
     }
@@ -161,6 +180,7 @@ enum TensorKernels {
     /// `x` repeated along stretched axes to `shape` (the inverse of `sum(_:toShape:)`).
     @inlinable static func expand<S>(_ x: Tensor<S>, to shape: [Int]) -> Tensor<S> {
         if x.dimensions == shape { return x }
+        requireConsistent(x, operation: "expand")
         let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
         let sb = [Int](repeating: 0, count: shape.count)
         var out = [S](repeating: 0, count: TensorShape.count(shape))
@@ -182,6 +202,7 @@ enum TensorKernels {
         {
             return transposeLastTwo(x)
         }
+        requireConsistent(x, operation: "transposed")
         let shape = permutation.map { x.dimensions[$0] }
         let inStrides = TensorShape.strides(x.dimensions)
         let strides = permutation.map { inStrides[$0] }
@@ -200,6 +221,7 @@ enum TensorKernels {
     /// stay within a few cache lines (the matmul backward's transposes).
     @inlinable static func transposeLastTwo<S>(_ x: Tensor<S>) -> Tensor<S> {
         requireCPU(x.placement)
+        requireConsistent(x, operation: "transposed")
         let rank = x.rank
         let rows = x.dimensions[rank - 2], cols = x.dimensions[rank - 1]
         var shape = x.dimensions
@@ -234,6 +256,8 @@ enum TensorKernels {
         guard ra >= 2, rb >= 2, a.dimensions[ra - 1] == b.dimensions[rb - 2] else {
             wengertTensorMatmulMismatch(a.dimensions, b.dimensions)
         }
+        requireConsistent(a, operation: "matmul")
+        requireConsistent(b, operation: "matmul")
         let m = a.dimensions[ra - 2], k = a.dimensions[ra - 1], n = b.dimensions[rb - 1]
         let batchA = Array(a.dimensions[..<(ra - 2)]), batchB = Array(b.dimensions[..<(rb - 2)])
         guard let batch = TensorShape.broadcast(batchA, batchB) else {
@@ -241,8 +265,8 @@ enum TensorKernels {
         }
         let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
         let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
-        let count = TensorShape.count(batch)
-        var out = [S](repeating: 0, count: count * m * n)
+        // Checked: the product of the batch and the output matrix may exceed Int.
+        var out = [S](repeating: 0, count: TensorShape.count(batch + [m, n]))
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { po in

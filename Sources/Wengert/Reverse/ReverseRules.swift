@@ -68,12 +68,8 @@ enum ReverseRule<T: DifferentiableScalar> {
         case .atan2: return ElementaryRule.atan2(x, y)
         case .pow: return ElementaryRule.pow(x, y)
         case .hypot: return ElementaryRule.hypot(x, y)
-        case .min:
-            let m = T.min(x, y)
-            return y < x ? (m, 0, 1) : (m, 1, 0)
-        case .max:
-            let m = T.max(x, y)
-            return y > x ? (m, 0, 1) : (m, 1, 0)
+        case .min: return ElementaryRule.min(x, y)
+        case .max: return ElementaryRule.max(x, y)
         default: notABinaryOpcode(op)
         }
     }

@@ -109,9 +109,8 @@ public struct Adjoints<T: DifferentiableScalar> {
     @inlinable
     public subscript(x: Var<T>) -> T {
         if x.slot == 0 { return 0 }
-        if x.header != header || x.epoch != epoch {
-            foreignVariable(x.slot, "Var whose adjoint was asked for", ownTape: x.header == header)
-        }
+        if x.header != header { foreignVariable(x.slot, "Var whose adjoint was asked for", ownTape: false) }
+        if x.epoch != epoch { adjointsOfAnotherRecording(x.slot) }
         return storage[Int(x.slot)]
     }
 
@@ -150,6 +149,17 @@ protocol ExactZeroTestable {
 
 extension Dual: ExactZeroTestable {
     @usableFromInline var isExactlyZero: Bool { Wengert.isExactlyZero(value) && Wengert.isExactlyZero(derivative) }
+}
+
+/// The `Var` and the `Adjoints` come from two recordings of one tape; either may be the
+/// newer, so the message does not call either the earlier one.
+@usableFromInline @inline(never)
+func adjointsOfAnotherRecording(_ slot: UInt32) -> Never {
+    fatalError("""
+        Wengert: the Var whose adjoint was asked for (slot \(slot)) and these Adjoints come \
+        from different recordings of the same tape (reset() ran between them). Ask the \
+        Adjoints of the recording that made the Var: call gradient(of:) again after recording.
+        """)
 }
 
 @usableFromInline @inline(never)

@@ -17,10 +17,10 @@ extension DifferentiableScalar {
         max(x, 0) + log1p(exp(-abs(x)))
     }
 
-    /// max(x, 0), with derivative 0 at 0.
+    /// max(x, 0), with derivative 0 at 0; NaN for NaN (as `max`).
     @inlinable
     public static func relu(_ x: Self) -> Self {
-        x > 0 ? x : 0
+        x > 0 || x != x ? x : 0
     }
 }
 

@@ -5,7 +5,7 @@
 // apply the chain rule. For a concrete `Double` or `Float` argument the C library's own
 // non-generic overload (from Foundation or Glibc) is chosen instead, with the same result.
 // They are `@inlinable` because release builds only optimise conservatively across
-// modules (../shared/NOTES.md): without it every call from user code is a real call.
+// modules (docs/measurements.md): without it every call from user code is a real call.
 
 /// sin(x). Derivative: cos(x).
 @inlinable @inline(__always) public func sin<T: DifferentiableScalar>(_ x: T) -> T { T.sin(x) }

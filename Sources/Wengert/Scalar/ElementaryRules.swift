@@ -6,7 +6,9 @@
 //
 // Conventions at kinks and singular points (ARCHITECTURE.md): abs and relu have
 // derivative 0 at 0; sqrt and cbrt +∞ at 0; pow(x, 0) has partial 0 in x and pow(0, y)
-// partial 0 in y; atan2 and hypot have partials 0 at the origin. Callers keep a zero
+// partial 0 in y; atan2 and hypot have partials 0 at the origin. NaN propagates through
+// max, min and relu (IEEE 754-2019 maximum, PyTorch), and the derivative goes to the
+// operand that produced the value: the NaN one, or the first at a tie. Callers keep a zero
 // tangent or adjoint at zero through an infinite partial.
 
 /// Value and partial derivatives of the elementary functions of `DifferentiableScalar`.
@@ -23,8 +25,10 @@ enum ElementaryRule<T: DifferentiableScalar> {
     @inlinable @inline(__always) static func cos(_ x: T) -> (value: T, partial: T) { (T.cos(x), -T.sin(x)) }
     @inlinable @inline(__always) static func tan(_ x: T) -> (value: T, partial: T) {
         let t = T.tan(x)
-        return (t, 1 + t * t)
+        return (t, tanPartial(value: t))
     }
+    /// tan′ from the value t = tan x: 1 + t².
+    @inlinable @inline(__always) static func tanPartial(value t: T) -> T { 1 + t * t }
     /// (1 - x)(1 + x) rather than 1 - x², which cancels to few correct digits near ±1.
     @inlinable @inline(__always) static func asin(_ x: T) -> (value: T, partial: T) {
         (T.asin(x), 1 / T.sqrt((1 - x) * (1 + x)))
@@ -37,8 +41,10 @@ enum ElementaryRule<T: DifferentiableScalar> {
     @inlinable @inline(__always) static func cosh(_ x: T) -> (value: T, partial: T) { (T.cosh(x), T.sinh(x)) }
     @inlinable @inline(__always) static func tanh(_ x: T) -> (value: T, partial: T) {
         let t = T.tanh(x)
-        return (t, 1 - t * t)
+        return (t, tanhPartial(value: t))
     }
+    /// tanh′ from the value t = tanh x: 1 - t².
+    @inlinable @inline(__always) static func tanhPartial(value t: T) -> T { 1 - t * t }
     @inlinable @inline(__always) static func exp(_ x: T) -> (value: T, partial: T) {
         let e = T.exp(x)
         return (e, e)
@@ -50,12 +56,16 @@ enum ElementaryRule<T: DifferentiableScalar> {
     @inlinable @inline(__always) static func log10(_ x: T) -> (value: T, partial: T) { (T.log10(x), 1 / (x * ln10)) }
     @inlinable @inline(__always) static func sqrt(_ x: T) -> (value: T, partial: T) {
         let s = T.sqrt(x)
-        return (s, 1 / (2 * s))
+        return (s, sqrtPartial(value: s))
     }
+    /// sqrt′ from the value s = √x: 1/(2s), +∞ at 0.
+    @inlinable @inline(__always) static func sqrtPartial(value s: T) -> T { 1 / (2 * s) }
     @inlinable @inline(__always) static func cbrt(_ x: T) -> (value: T, partial: T) {
         let c = T.cbrt(x)
-        return (c, 1 / (3 * c * c))
+        return (c, cbrtPartial(value: c))
     }
+    /// cbrt′ from the value c = ∛x: 1/(3c²), +∞ at 0.
+    @inlinable @inline(__always) static func cbrtPartial(value c: T) -> T { 1 / (3 * c * c) }
     @inlinable @inline(__always) static func erf(_ x: T) -> (value: T, partial: T) {
         (T.erf(x), twoOverRootPi * T.exp(-x * x))
     }
@@ -76,8 +86,29 @@ enum ElementaryRule<T: DifferentiableScalar> {
     @inlinable @inline(__always) static func abs(_ x: T) -> (value: T, partial: T) {
         (T.abs(x), x > 0 ? 1 : (x < 0 ? -1 : 0))
     }
-    /// 1 for x > 0, else 0 (0 at 0).
-    @inlinable @inline(__always) static func relu(_ x: T) -> (value: T, partial: T) { x > 0 ? (x, 1) : (0, 0) }
+    /// 1 for x > 0, else 0 (0 at 0). relu(NaN) is NaN with partial 1: relu is max(x, 0),
+    /// and the NaN operand, x, produced the value (the convention of `max`).
+    @inlinable @inline(__always) static func relu(_ x: T) -> (value: T, partial: T) {
+        x > 0 || x != x ? (x, 1) : (0, 0)
+    }
+    /// Whether `max(x, y)` takes y: y is larger, or y is NaN and x is not (the first
+    /// operand wins ties and a NaN against a NaN). `x != x` holds only for NaN.
+    @inlinable @inline(__always) static func maxTakesSecond(_ x: T, _ y: T) -> Bool {
+        y > x || (y != y && x == x)
+    }
+    /// Whether `min(x, y)` takes y (as ``maxTakesSecond(_:_:)``).
+    @inlinable @inline(__always) static func minTakesSecond(_ x: T, _ y: T) -> Bool {
+        y < x || (y != y && x == x)
+    }
+    /// max(x, y): NaN when either is NaN; partial 1 for the operand that produced the
+    /// value (the first at a tie or when both are NaN), 0 for the other.
+    @inlinable @inline(__always) static func max(_ x: T, _ y: T) -> (value: T, lhs: T, rhs: T) {
+        maxTakesSecond(x, y) ? (y, 0, 1) : (x, 1, 0)
+    }
+    /// min(x, y), with the convention of ``max(_:_:)``.
+    @inlinable @inline(__always) static func min(_ x: T, _ y: T) -> (value: T, lhs: T, rhs: T) {
+        minTakesSecond(x, y) ? (y, 0, 1) : (x, 1, 0)
+    }
 
     /// xʸ with partials y·xʸ⁻¹ (0 when y = 0) and xʸ·ln x (0 when x = 0).
     ///

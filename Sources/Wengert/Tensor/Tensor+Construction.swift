@@ -13,20 +13,21 @@ extension Tensor {
     }
 
     /// A tensor of the given shape from row-major scalars. Stops with a message naming the
-    /// shape and the count when `scalars.count` is not the product of `shape`.
+    /// shape and the count when `scalars.count` is not the product of `shape`, and
+    /// naming the shape when a dimension is negative or the product is too large.
     /// - Complexity: O(1) beyond the array it is given.
     @inlinable public init(shape: [Int], scalars: [Scalar], on device: Device = .cpu) {
-        if shape.contains(where: { $0 < 0 }) || TensorShape.count(shape) != scalars.count {
+        if TensorShape.count(shape) != scalars.count {
             wengertTensorCountMismatch(shape: shape, count: scalars.count)
         }
         if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
         self.init(uncheckedStorage: scalars, shape: shape, device: device)
     }
 
-    /// A tensor of the given shape with every scalar equal to `value`.
+    /// A tensor of the given shape with every scalar equal to `value`. Stops naming the
+    /// shape when a dimension is negative or the product is too large.
     /// - Complexity: O(n).
     @inlinable public init(repeating value: Scalar, shape: [Int], on device: Device = .cpu) {
-        if shape.contains(where: { $0 < 0 }) { wengertTensorCountMismatch(shape: shape, count: 0) }
         if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
         self.init(uncheckedStorage: [Scalar](repeating: value, count: TensorShape.count(shape)), shape: shape, device: device)
     }
@@ -44,16 +45,25 @@ extension Tensor {
     /// `count` evenly spaced scalars from `start` to `end`, both included (NumPy's linspace).
     /// - Complexity: O(count).
     @inlinable public init(linspace start: Scalar, _ end: Scalar, count: Int) {
-        if count < 0 { wengertTensorCountMismatch(shape: [count], count: 0) }
+        if count < 0 { wengertTensorInvalid("linspace needs count >= 0, got \(count).") }
         let step = count > 1 ? (end - start) / Scalar(count - 1) : 0
         self.init((0..<count).map { i in i == count - 1 && count > 1 ? end : start + Scalar(i) * step })
     }
 
-    /// start, start + step, ... up to but excluding `end` (NumPy's arange).
+    /// start, start + step, ... up to but excluding `end` (NumPy's arange). Stops naming
+    /// the argument when `start`, `end` or `step` is not finite, `step` is 0, or the
+    /// result would be too large.
     /// - Complexity: O((end - start) / step).
     @inlinable public init(arange start: Scalar, _ end: Scalar, step: Scalar = 1) {
+        if !start.isFinite || !end.isFinite || !step.isFinite {
+            wengertTensorInvalid("arange needs finite start, end and step; got start \(start), end \(end), step \(step).")
+        }
         if step == 0 { wengertTensorInvalid("arange needs a non-zero step.") }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((end - start) / step).rounded(.up)
+        if !(steps < Scalar(TensorShape.maximumCount)) {
+            wengertTensorInvalid("arange from \(start) to \(end) by \(step) would hold more than \(TensorShape.maximumCount) scalars.")
+        }
+        let n = Swift.max(0, Int(steps))
         self.init((0..<n).map { start + Scalar($0) * step })
     }
 

@@ -57,8 +57,10 @@ extension Tensor {
 @inlinable @_disfavoredOverload public func sigmoid<S>(_ x: Tensor<S>) -> Tensor<S> { .unary(x, .sigmoid, savingOutput: true) { S.sigmoid($0) } }
 /// log(1+eˣ) elementwise without overflow. Derivative σ(x). - Complexity: O(n), one entry.
 @inlinable @_disfavoredOverload public func softplus<S>(_ x: Tensor<S>) -> Tensor<S> { .unary(x, .softplus, savingOutput: false) { S.softplus($0) } }
-/// max(x, 0) elementwise. Derivative 1 for x > 0, else 0. - Complexity: O(n), one entry.
-@inlinable @_disfavoredOverload public func relu<S>(_ x: Tensor<S>) -> Tensor<S> { .unary(x, .relu, savingOutput: false) { $0 > 0 ? $0 : 0 } }
+/// max(x, 0) elementwise; NaN stays NaN. Derivative 1 for x > 0 and for NaN, else 0
+/// (the convention of `max`: the operand that produced the value gets the gradient).
+/// - Complexity: O(n), one entry.
+@inlinable @_disfavoredOverload public func relu<S>(_ x: Tensor<S>) -> Tensor<S> { .unary(x, .relu, savingOutput: false) { ElementaryRule.relu($0).value } }
 
 /// xʸ elementwise with broadcasting. Partials y·xʸ⁻¹ in x, xʸ·ln x in y (0 where x = 0).
 /// - Complexity: O(n), one entry.
@@ -71,9 +73,11 @@ extension Tensor {
 /// √(x²+y²) elementwise with broadcasting. Partials x/h and y/h (0 where h = 0).
 /// - Complexity: O(n), one entry.
 @inlinable @_disfavoredOverload public func hypot<S>(_ x: Tensor<S>, _ y: Tensor<S>) -> Tensor<S> { .binary(x, y, .hypot, "hypot") { S.hypot($0, $1) } }
-/// The elementwise minimum with broadcasting; at a tie the gradient goes to `x`.
-/// - Complexity: O(n), one entry.
-@inlinable @_disfavoredOverload public func min<S>(_ x: Tensor<S>, _ y: Tensor<S>) -> Tensor<S> { .binary(x, y, .minimum, "min") { $1 < $0 ? $1 : $0 } }
-/// The elementwise maximum with broadcasting; at a tie the gradient goes to `x`.
-/// - Complexity: O(n), one entry.
-@inlinable @_disfavoredOverload public func max<S>(_ x: Tensor<S>, _ y: Tensor<S>) -> Tensor<S> { .binary(x, y, .maximum, "max") { $1 > $0 ? $1 : $0 } }
+/// The elementwise minimum with broadcasting; NaN where either is NaN (IEEE, PyTorch).
+/// The gradient goes to the operand that produced the value: `x` at a tie or when both
+/// are NaN. - Complexity: O(n), one entry.
+@inlinable @_disfavoredOverload public func min<S>(_ x: Tensor<S>, _ y: Tensor<S>) -> Tensor<S> { .binary(x, y, .minimum, "min") { ElementaryRule.min($0, $1).value } }
+/// The elementwise maximum with broadcasting; NaN where either is NaN (IEEE, PyTorch).
+/// The gradient goes to the operand that produced the value: `x` at a tie or when both
+/// are NaN. - Complexity: O(n), one entry.
+@inlinable @_disfavoredOverload public func max<S>(_ x: Tensor<S>, _ y: Tensor<S>) -> Tensor<S> { .binary(x, y, .maximum, "max") { ElementaryRule.max($0, $1).value } }

@@ -31,24 +31,35 @@ extension Tensor {
         return Tensor.recorded(out, .sum, self, arguments: axes)
     }
 
-    /// The arithmetic mean of all scalars, as a 0-d tensor.
+    /// The arithmetic mean of all scalars, as a 0-d tensor; NaN for an empty tensor (0/0,
+    /// as PyTorch and NumPy).
     /// - Complexity: O(n) and two recorded entries.
-    @inlinable public func mean() -> Tensor { sum() / Scalar(Swift.max(scalarCount, 1)) }
+    @inlinable public func mean() -> Tensor { sum() / Scalar(scalarCount) }
 
-    /// The mean along the given axes.
+    /// The mean along the given axes; NaN where they are empty (as PyTorch and NumPy).
     /// - Complexity: O(n) and two recorded entries.
     @inlinable public func mean(alongAxes axes: Int..., keepingDimensions: Bool = false) -> Tensor {
         let normalized = normalizedAxes(axes, operation: "mean")
-        let n = normalized.reduce(1) { $0 * dimensions[$1] }
-        return sum(axes: normalized, keepingDimensions: keepingDimensions) / Scalar(Swift.max(n, 1))
+        let n = TensorShape.count(normalized.map { dimensions[$0] })
+        return sum(axes: normalized, keepingDimensions: keepingDimensions) / Scalar(n)
     }
 
     @inlinable func extremum(axes: [Int], keepingDimensions: Bool, largest: Bool) -> Tensor {
         let axes = normalizedAxes(axes, operation: largest ? "max" : "min")
-        if scalarCount == 0 { wengertTensorInvalid("\(largest ? "max" : "min") of an empty tensor of shape \(dimensions).") }
+        // Only an empty reduced axis leaves a result without a candidate (PyTorch's rule);
+        // an empty kept axis just gives an empty result.
+        for axis in axes where dimensions[axis] == 0 {
+            wengertTensorInvalid(
+                "\(largest ? "max" : "min") along axis \(axis) of shape \(dimensions): the axis is empty, "
+                    + "so there is no \(largest ? "largest" : "smallest") scalar.")
+        }
         var values = storage, shape = dimensions
         for axis in axes {
-            values = TensorKernels.reduce(values, shape: shape, axis: axis, largest ? { Swift.max($0, $1) } : { Swift.min($0, $1) })
+            // NaN wins wherever it is (IEEE maximum, PyTorch, NumPy): `Swift.max` would
+            // keep or drop it by position.
+            values = TensorKernels.reduce(
+                values, shape: shape, axis: axis,
+                largest ? { ElementaryRule.max($0, $1).value } : { ElementaryRule.min($0, $1).value })
             shape[axis] = 1
         }
         let kept = Tensor(uncheckedStorage: values, shape: shape, device: placement)
@@ -57,14 +68,16 @@ extension Tensor {
         return Tensor.recorded(out, largest ? .maximumAlongAxes : .minimumAlongAxes, self, saving: self, kept, arguments: axes)
     }
 
-    /// The largest scalar, as a 0-d tensor; ties share the gradient equally.
+    /// The largest scalar, as a 0-d tensor; NaN if any scalar is NaN. Ties share the
+    /// gradient equally (so do the NaNs, when the result is NaN).
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public func max() -> Tensor { extremum(axes: [], keepingDimensions: false, largest: true) }
     /// The largest scalars along the given axes.
     @inlinable public func max(alongAxes axes: Int..., keepingDimensions: Bool = false) -> Tensor {
         extremum(axes: axes, keepingDimensions: keepingDimensions, largest: true)
     }
-    /// The smallest scalar, as a 0-d tensor; ties share the gradient equally.
+    /// The smallest scalar, as a 0-d tensor; NaN if any scalar is NaN. Ties share the
+    /// gradient equally (so do the NaNs, when the result is NaN).
     @inlinable public func min() -> Tensor { extremum(axes: [], keepingDimensions: false, largest: false) }
     /// The smallest scalars along the given axes.
     @inlinable public func min(alongAxes axes: Int..., keepingDimensions: Bool = false) -> Tensor {
@@ -76,7 +89,12 @@ extension Tensor {
     /// - Complexity: O(n) and about five recorded entries.
     @inlinable public func logSumExp(alongAxes axes: Int..., keepingDimensions: Bool = false) -> Tensor {
         let normalized = normalizedAxes(axes, operation: "logSumExp")
-        let shift = withoutGradient { extremum(axes: normalized, keepingDimensions: true, largest: true) }
+        // Over an empty axis the sum is 0 and the result -∞ (PyTorch), so softmax of an
+        // empty axis is empty; there is no maximum to shift by, and none is needed.
+        let shift =
+            normalized.contains(where: { dimensions[$0] == 0 })
+            ? Tensor(zeros: reducedShape(normalized, keeping: true), on: placement)
+            : withoutGradient { extremum(axes: normalized, keepingDimensions: true, largest: true) }
         let kept = log(exp(self - shift).sum(axes: normalized, keepingDimensions: true)) + shift
         return keepingDimensions ? kept : kept.reshaped(to: reducedShape(normalized, keeping: false))
     }

@@ -7,14 +7,19 @@ extension Tensor {
     /// - Complexity: O(1) and one recorded entry.
     @inlinable public func reshaped(to newShape: [Int]) -> Tensor {
         var target = newShape
-        if let hole = newShape.firstIndex(of: -1) {
-            let known = newShape.enumerated().filter { $0.offset != hole }.reduce(1) { $0 * $1.element }
+        let hole = newShape.firstIndex(of: -1)
+        for (axis, d) in newShape.enumerated() where d < 0 && axis != hole {
+            wengertTensorInvalid(
+                "cannot reshape \(dimensions) to \(newShape): extent \(d) at axis \(axis) is negative "
+                    + "(only one axis may be -1, to be inferred).")
+        }
+        if let hole {
+            target[hole] = 1
+            let known = TensorShape.count(target)
             if known == 0 || scalarCount % known != 0 { wengertTensorReshapeMismatch(dimensions, newShape) }
             target[hole] = scalarCount / known
         }
-        if target.contains(where: { $0 < 0 }) || TensorShape.count(target) != scalarCount {
-            wengertTensorReshapeMismatch(dimensions, newShape)
-        }
+        if TensorShape.count(target) != scalarCount { wengertTensorReshapeMismatch(dimensions, newShape) }
         var out = untracked
         out.dimensions = target
         return Tensor.recorded(out, .reshape, self)

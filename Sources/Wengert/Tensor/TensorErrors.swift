@@ -8,6 +8,32 @@ func wengertTensorShapeMismatch(_ a: [Int], _ b: [Int], operation: StaticString)
 }
 
 @inline(never) @usableFromInline
+func wengertTensorNegativeDimension(_ shape: [Int]) -> Never {
+    fatalError("Wengert: shape \(shape) has a negative dimension; every extent must be >= 0.")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorShapeTooLarge(_ shape: [Int]) -> Never {
+    fatalError(
+        "Wengert: shape \(shape) is too large: it would hold more than "
+            + "\(TensorShape.maximumCount) scalars.")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorInconsistent(_ shape: [Int], count: Int, operation: StaticString) -> Never {
+    fatalError(
+        "Wengert: \(operation) was handed a tensor of shape \(shape) holding \(count) scalars "
+            + "(a custom rule or an internal error produced it); stopping before reading out of bounds.")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorCustomBackwardShape(input: [Int], gradient: [Int]) -> Never {
+    fatalError(
+        "Wengert: a CustomFunction's backward returned a gradient of shape \(gradient) for an "
+            + "input of shape \(input); it must return one of the input's shape.")
+}
+
+@inline(never) @usableFromInline
 func wengertTensorCountMismatch(shape: [Int], count: Int) -> Never {
     fatalError(
         "Wengert: shape \(shape) holds \(TensorShape.count(shape)) scalars but \(count) were given.")
@@ -42,9 +68,10 @@ func wengertTensorDeviceMismatch(_ a: Device, _ b: Device, operation: StaticStri
 
 @inline(never) @usableFromInline
 func wengertTensorReshapeMismatch(_ shape: [Int], _ target: [Int]) -> Never {
-    fatalError(
-        "Wengert: cannot reshape \(shape) (\(TensorShape.count(shape)) scalars) to \(target) "
-            + "(\(TensorShape.count(target)) scalars).")
+    // `target` may hold one -1 (inferred): name its known extents' product, not a count.
+    let known = target.filter { $0 != -1 }.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+    let what = target.contains(-1) ? "whose other extents multiply to \(known)" : "(\(known) scalars)"
+    fatalError("Wengert: cannot reshape \(shape) (\(TensorShape.count(shape)) scalars) to \(target) \(what).")
 }
 
 @inline(never) @usableFromInline

@@ -3,6 +3,11 @@
 // operand, from the tensors the forward pass saved. Rules run inside the sweep's
 // no-gradient scope, so they are written with ordinary tensor operations; a cotangent
 // with a broadcast shape is summed back to its operand's shape by the sweep.
+//
+// The elementwise partials are not written here: every elementary function applies the
+// scalar table (Scalar/ElementaryRules.swift) scalar by scalar, in one fused pass with
+// the chain rule, so tensors, duals and the tape differentiate by the same formulas
+// (asin and acos through (1 - x)(1 + x), pow's conventions at 0, sigmoid's tails).
 
 @usableFromInline
 enum TensorPullbacks {
@@ -11,7 +16,45 @@ enum TensorPullbacks {
     /// and `Var`, so that every mode agrees at singular points. One fused pass.
     @inlinable
     static func chain<S: TensorScalar>(_ g: Tensor<S>, _ partial: Tensor<S>) -> Tensor<S> {
-        TensorKernels.zip(g, partial, operation: "backward") { g, p in g == 0 ? 0 : g * p }
+        TensorKernels.zip(g, partial, operation: "backward") { g, p in chain(g, p) }
+    }
+
+    /// The scalar chain rule with the convention above.
+    @inlinable @inline(__always)
+    static func chain<S: TensorScalar>(_ g: S, _ p: S) -> S { g == 0 ? 0 : g * p }
+
+    /// g · f′(x) elementwise, f′ from the scalar table, in one pass (`x` has g's shape).
+    @inlinable
+    static func unary<S: TensorScalar>(_ g: Tensor<S>, _ x: Tensor<S>, _ partial: (S) -> S) -> Tensor<S> {
+        TensorKernels.zip(g, x, operation: "backward") { g, x in chain(g, partial(x)) }
+    }
+
+    /// g · ∂f/∂a and g · ∂f/∂b elementwise for a two-operand rule of the scalar table,
+    /// in one pass over the broadcast shape (the sweep sums each back to its operand).
+    @inlinable
+    static func binary<S: TensorScalar>(
+        _ g: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, _ rule: (S, S) -> (value: S, lhs: S, rhs: S)
+    ) -> (Tensor<S>, Tensor<S>) {
+        let shape = g.dimensions
+        let ea = TensorKernels.expand(a, to: shape), eb = TensorKernels.expand(b, to: shape)
+        TensorKernels.requireConsistent(g, operation: "backward")
+        let n = g.storage.count
+        var da = [S](repeating: 0, count: n), db = [S](repeating: 0, count: n)
+        g.storage.withUnsafeBufferPointer { pg in
+            ea.storage.withUnsafeBufferPointer { pa in
+                eb.storage.withUnsafeBufferPointer { pb in
+                    for i in 0..<n {
+                        let r = rule(pa[i], pb[i])
+                        da[i] = chain(pg[i], r.lhs)
+                        db[i] = chain(pg[i], r.rhs)
+                    }
+                }
+            }
+        }
+        return (
+            Tensor(uncheckedStorage: da, shape: shape, device: g.placement),
+            Tensor(uncheckedStorage: db, shape: shape, device: g.placement)
+        )
     }
 
     @inlinable
@@ -30,7 +73,7 @@ enum TensorPullbacks {
         let x = saved.first
         let y = saved.count > 1 ? saved[1] : nil
         switch operation {
-        case .leaf, .freed: return []
+        case .leaf: return []
         case .add: return [g, g]
         case .subtract: return [g, -g]
         case .multiply: return [needs[0] ? g * saved[1] : nil, needs[1] ? g * saved[0] : nil]
@@ -38,49 +81,44 @@ enum TensorPullbacks {
         case .negate: return [-g]
         case .squared: return [2 * g * x!]
         case .power:
-            let (a, b, out) = (saved[0], saved[1], saved[2])
-            // y·x^(y-1) is 0·∞ at x = 0, y = 0; the convention (Dual, Var) gives 0 when y = 0.
-            let da = chain(g, b * pow(a, b - 1).replacing(with: Tensor(0), where: b .== Tensor(0)))
-            let safeLog = log(a.replacing(with: Tensor(1), where: a .== Tensor(0)))
-            return [da, chain(g, out * safeLog)]
+            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.pow($0, $1) }
+            return [da, db]
         case .atan2:
-            let (yy, xx) = (saved[0], saved[1])
-            let r2 = (xx.squared() + yy.squared()).replacing(with: Tensor(1), where: (xx .== Tensor(0)) * (yy .== Tensor(0)))
-            return [g * xx / r2, -g * yy / r2]
+            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.atan2($0, $1) }
+            return [da, db]
         case .hypot:
-            let (a, b, h) = (saved[0], saved[1], saved[2])
-            let safe = h.replacing(with: Tensor(1), where: h .== Tensor(0))
-            return [g * a / safe, g * b / safe]
-        case .minimum, .maximum:
-            let (a, b) = (saved[0], saved[1])
-            let first = operation == .maximum ? (a .>= b) : (a .<= b)
-            return [g * first, g * (1 - first)]
-        case .sin: return [g * cos(x!)]
-        case .cos: return [-g * sin(x!)]
-        case .tan: return [g * (1 + y!.squared())]
-        case .asin: return [chain(g, 1 / sqrt(1 - x!.squared()))]
-        case .acos: return [chain(g, -1 / sqrt(1 - x!.squared()))]
-        case .atan: return [g / (1 + x!.squared())]
-        case .sinh: return [chain(g, cosh(x!))]
-        case .cosh: return [chain(g, sinh(x!))]
-        case .tanh: return [g * (1 - y!.squared())]
-        case .exp: return [chain(g, y!)]
-        case .expm1: return [chain(g, y! + 1)]
-        case .log: return [chain(g, 1 / x!)]
-        case .log1p: return [chain(g, 1 / (1 + x!))]
-        case .log2: return [chain(g, 1 / (x! * S(0.693_147_180_559_945_309_4)))]
-        case .log10: return [chain(g, 1 / (x! * S(2.302_585_092_994_045_684)))]
-        case .sqrt: return [chain(g, 1 / (2 * y!))]
-        case .cbrt: return [chain(g, 1 / (3 * y!.squared()))]
-        case .abs: return [g * ((x! .> Tensor(0)) - (x! .< Tensor(0)))]
-        case .erf: return [g * S(1.128_379_167_095_512_573_9) * exp(-x!.squared())]
-        case .sigmoid:
-            // e/(1 + e)² with e = e^-|x| rather than y(1 - y), which loses its relative
-            // accuracy for large x (the formula of ElementaryRule.sigmoid).
-            let e = exp(-abs(x!))
-            return [g * e / (1 + e).squared()]
-        case .softplus: return [g * sigmoid(x!)]
-        case .relu: return [g * (x! .> Tensor(0))]
+            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.hypot($0, $1) }
+            return [da, db]
+        case .minimum:
+            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.min($0, $1) }
+            return [da, db]
+        case .maximum:
+            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.max($0, $1) }
+            return [da, db]
+        case .sin: return [unary(g, x!) { ElementaryRule.sin($0).partial }]
+        case .cos: return [unary(g, x!) { ElementaryRule.cos($0).partial }]
+        // tan, tanh, exp, sqrt and cbrt have partials in terms of their value, which the
+        // forward pass saved: the table gives them from the value too.
+        case .tan: return [unary(g, y!) { ElementaryRule.tanPartial(value: $0) }]
+        case .asin: return [unary(g, x!) { ElementaryRule.asin($0).partial }]
+        case .acos: return [unary(g, x!) { ElementaryRule.acos($0).partial }]
+        case .atan: return [unary(g, x!) { ElementaryRule.atan($0).partial }]
+        case .sinh: return [unary(g, x!) { ElementaryRule.sinh($0).partial }]
+        case .cosh: return [unary(g, x!) { ElementaryRule.cosh($0).partial }]
+        case .tanh: return [unary(g, y!) { ElementaryRule.tanhPartial(value: $0) }]
+        case .exp: return [unary(g, y!) { $0 }]
+        case .expm1: return [unary(g, x!) { ElementaryRule.expm1($0).partial }]
+        case .log: return [unary(g, x!) { ElementaryRule.log($0).partial }]
+        case .log1p: return [unary(g, x!) { ElementaryRule.log1p($0).partial }]
+        case .log2: return [unary(g, x!) { ElementaryRule.log2($0).partial }]
+        case .log10: return [unary(g, x!) { ElementaryRule.log10($0).partial }]
+        case .sqrt: return [unary(g, y!) { ElementaryRule.sqrtPartial(value: $0) }]
+        case .cbrt: return [unary(g, y!) { ElementaryRule.cbrtPartial(value: $0) }]
+        case .abs: return [unary(g, x!) { ElementaryRule.abs($0).partial }]
+        case .erf: return [unary(g, x!) { ElementaryRule.erf($0).partial }]
+        case .sigmoid: return [unary(g, x!) { ElementaryRule.sigmoid($0).partial }]
+        case .softplus: return [unary(g, x!) { ElementaryRule.softplus($0).partial }]
+        case .relu: return [unary(g, x!) { ElementaryRule.relu($0).partial }]
         case .sum:
             let shape = operandShapes[0]
             let kept = shape.enumerated().map { arguments.array.contains($0.offset) ? 1 : $0.element }
@@ -91,7 +129,8 @@ enum TensorPullbacks {
             let (input, kept) = (saved[0], saved[1])
             var gk = g
             gk.dimensions = kept.dimensions
-            let mask = input .== kept
+            // NaN positions count as ties when the result is NaN, so they share the gradient.
+            let mask = TensorKernels.zip(input, kept, operation: "backward") { a, m in a == m || (a != a && m != m) ? 1 : 0 }
             let ties = TensorKernels.sum(mask, axes: arguments.array)
             return [mask * (gk / ties)]
         case .reshape: return [g.reshaped(to: operandShapes[0])]
@@ -141,7 +180,13 @@ enum TensorPullbacks {
             let (a, b) = (saved[0], saved[1])
             return [needs[0] ? matmul(g, b.transposed()) : nil, needs[1] ? matmul(a.transposed(), g) : nil]
         case .custom:
-            return [customFunctions[arguments[0]].backward(x!, g)]
+            // A user's rule: its result must have the input's shape exactly (the sweep
+            // would otherwise sum a broadcast shape away, or index a short buffer).
+            let grad = customFunctions[arguments[0]].backward(x!, g)
+            if grad.dimensions != x!.dimensions || grad.storage.count != x!.storage.count {
+                wengertTensorCustomBackwardShape(input: x!.dimensions, gradient: grad.dimensions)
+            }
+            return [grad]
         }
     }
 }

@@ -3,10 +3,13 @@ import CWengert
 /// A plain floating-point number a ``Tensor`` can hold: `Float` or `Double`.
 ///
 /// It adds to ``DifferentiableScalar`` the entry points of the vectorised C kernels
-/// (AVX-512, AVX2 or portable, chosen at run time) and the per-thread recording slot of
-/// the scalar type. The underscored requirements are implementation hooks, not API.
+/// (AVX-512, AVX2 or portable, chosen at run time). The underscored requirements are
+/// implementation hooks, not API.
 public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendable {
-    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide).
+    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide),
+    /// where each increment is 1 (a run of n scalars) or 0 (one scalar, read n times):
+    /// the C kernels read any increment other than 1 as 0, so callers pass only these.
+    /// The caller guarantees n readable scalars behind each pointer of increment 1.
     /// - Complexity: O(n), vectorised.
     static func _binaryKernel(
         _ op: Int32, _ a: UnsafePointer<Self>, _ incA: Int, _ b: UnsafePointer<Self>, _ incB: Int,
@@ -19,12 +22,6 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     static func _gemmKernel(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
         _ c: UnsafeMutablePointer<Self>, accumulate: Bool)
-    /// The live recording of this scalar type on the calling thread, if any.
-    static func _recording(in state: TensorThreadState) -> TensorRecording<Self>?
-    /// Whether the thread state holds the only reference to its recording of this type.
-    static func _isRecordingUnique(in state: TensorThreadState) -> Bool
-    /// Makes `recording` the live recording of this scalar type on the calling thread.
-    static func _setRecording(_ recording: TensorRecording<Self>, in state: TensorThreadState)
 }
 
 extension Float: TensorScalar {
@@ -42,18 +39,6 @@ extension Float: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         _ c: UnsafeMutablePointer<Float>, accumulate: Bool
     ) { wengert_gemm_f32(m, n, k, a, b, c, accumulate ? 1 : 0) }
-    /// The thread's `Float` recording.
-    @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Float>? {
-        state.float
-    }
-    /// Whether nothing but the thread state refers to the `Float` recording.
-    @inlinable public static func _isRecordingUnique(in state: TensorThreadState) -> Bool {
-        isKnownUniquelyReferenced(&state.float)
-    }
-    /// Sets the thread's `Float` recording.
-    @inlinable public static func _setRecording(_ recording: TensorRecording<Float>, in state: TensorThreadState) {
-        state.float = recording
-    }
 }
 
 extension Double: TensorScalar {
@@ -71,16 +56,4 @@ extension Double: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
         _ c: UnsafeMutablePointer<Double>, accumulate: Bool
     ) { wengert_gemm_f64(m, n, k, a, b, c, accumulate ? 1 : 0) }
-    /// The thread's `Double` recording.
-    @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Double>? {
-        state.double
-    }
-    /// Whether nothing but the thread state refers to the `Double` recording.
-    @inlinable public static func _isRecordingUnique(in state: TensorThreadState) -> Bool {
-        isKnownUniquelyReferenced(&state.double)
-    }
-    /// Sets the thread's `Double` recording.
-    @inlinable public static func _setRecording(_ recording: TensorRecording<Double>, in state: TensorThreadState) {
-        state.double = recording
-    }
 }

@@ -6,10 +6,25 @@
 
 @usableFromInline
 enum TensorShape {
-    /// The number of scalars of a tensor of this shape.
+    /// The most scalars a tensor may hold: its size in bytes must fit in an `Int` for any
+    /// scalar type (16 bytes leaves room for both `Float` and `Double`).
+    @inlinable static var maximumCount: Int { Int.max / 16 }
+
+    /// The number of scalars of a tensor of this shape. Stops with a message naming the
+    /// shape when a dimension is negative or the product exceeds ``maximumCount``, so that
+    /// no buffer is ever sized by a wrapped product.
     @inlinable static func count(_ shape: [Int]) -> Int {
         var n = 1
-        for d in shape { n &*= d }
+        var overflowed = false
+        for d in shape {
+            if d < 0 { wengertTensorNegativeDimension(shape) }
+            let (p, o) = n.multipliedReportingOverflow(by: d)
+            n = p
+            overflowed = overflowed || o || n > maximumCount
+        }
+        // A zero extent makes the true product 0 however large the others are.
+        if overflowed && !shape.contains(0) { wengertTensorShapeTooLarge(shape) }
+        if overflowed { return 0 }
         return n
     }
 

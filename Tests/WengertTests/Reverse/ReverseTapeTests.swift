@@ -3,8 +3,8 @@ import Wengert
 
 @Suite("Tape storage and reuse", .tags(.reverseMode))
 struct ReverseTapeTests {
-    @Test func entriesAreTwentyFourBytesForDouble() {
-        #expect(Tape<Double>.bytesPerEntry == 25)   // 24-byte entry + 1 opcode byte
+    @Test func entriesAreTwentyFourBytesPlusAnOpcodeByteForDouble() {
+        #expect(Tape<Double>.bytesPerEntry == 24 + 1)   // 24-byte entry + 1 opcode byte (replay)
         #expect(Tape<Float>.bytesPerEntry == 17)
         #expect(MemoryLayout<Var<Double>>.size == 24)
     }

@@ -1,7 +1,8 @@
 import Testing
-import Wengert
+@testable import Wengert
 
-/// The autograd semantics of API.md section 4, checked one contract line at a time.
+/// The tensor autograd semantics (PyTorch's, as README's tensor section states them),
+/// checked one contract line at a time.
 @Suite("Tensor autograd semantics", .tags(.tensor))
 struct TensorAutogradTests {
     @Test func constructionAndReadingBack() {

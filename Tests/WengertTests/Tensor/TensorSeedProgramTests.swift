@@ -1,5 +1,5 @@
 import Testing
-import Wengert
+@testable import Wengert
 
 /// The seed tutorials' figures, and recordings that stay on their own threads.
 @Suite("Tensor seed programs", .tags(.tensor))
