@@ -32,6 +32,9 @@ enum BenchCommand {
             print(text)
             return agreed ? 0 : 1
         }
+        if !options.devices.isEmpty {
+            return DeviceBench.run(devices: options.devices, quick: options.quick, budget: options.budget)
+        }
         var runner = Runner(options: options)
         // On a terminal the progress line rewrites itself; in a log, one line per cell.
         let terminal = isatty(STDERR_FILENO) != 0
