@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Wengert
+@testable import Wengert
 
 // The README's snippets, run as written, so the front page cannot drift from the code.
 
