@@ -121,6 +121,7 @@ struct ReadmeExampleTests {
         try restored.loadParameters(from: file)                 // restored.parameters == model.parameters
         #expect(restored.parameters == model.parameters)
         #expect(model.parameterNames == ["hidden.weight", "hidden.bias", "output.weight", "output.bias"])
+        #expect(Tensor<Float>.recordedEntryCount == 0)
     }
 
     /// README, "Constants in generic code": the fixed pendulum, differentiated in forward
