@@ -39,20 +39,49 @@ public struct Anomaly: Error, Sendable, CustomStringConvertible {
     public var slot: Int
     /// Backward only: the (finite) adjoint that reached the entry.
     public var adjoint: Double?
-    /// Backward only: the entry's partial derivatives.
+    /// Backward only: the entry's partial derivatives (empty for tensor rules).
     public var partials: [Double]
+    /// Tensors only: the shapes of the operation's inputs; empty for the scalar tape.
+    public var inputShapes: [[Int]] = []
+    /// Tensors only: the flat index of the first non-finite value in the operation's
+    /// result (forward) or in the rule's result for operand ``operand`` (backward).
+    public var element: Int? = nil
+    /// Tensors, backward only: which of the operation's inputs (1-based) received the
+    /// non-finite gradient.
+    public var operand: Int? = nil
 
     /// One line naming the phase, the operation, its operands and what went wrong.
     public var description: String {
         // NaN's sign is noise; print it one way.
         func text(_ x: Double) -> String { x.isNaN ? "nan" : "\(x)" }
         let args = operands.map(text).joined(separator: ", ")
+        if !inputShapes.isEmpty { return tensorDescription(text) }
         switch phase {
         case .forward:
             return "Wengert anomaly, forward: \(operation)(\(args)) = \(text(result)) at slot \(slot)"
         case .backward:
             return "Wengert anomaly, backward: \(operation)(\(args)) at slot \(slot): adjoint \(text(adjoint ?? .nan)) "
                 + "× partials [\(partials.map(text).joined(separator: ", "))] gives \(text(result))"
+        }
+    }
+
+    /// The tensor anomaly as a sentence: the operation, its inputs' shapes, the first
+    /// bad value and where it is, and the inputs' values there when they line up with it.
+    private func tensorDescription(_ text: (Double) -> String) -> String {
+        let shapes = inputShapes.map { "\($0)" }
+        let inputs = shapes.count == 1
+            ? "an input of shape \(shapes[0])"
+            : "inputs of shapes \(shapes.dropLast().joined(separator: ", ")) and \(shapes.last!)"
+        let position = element.map { " at element \($0)" } ?? ""
+        let there = operands.isEmpty ? "" : " (values there: \(operands.map(text).joined(separator: ", ")))"
+        switch phase {
+        case .forward:
+            return "Wengert anomaly in the forward pass: \(operation), applied to \(inputs), produced the non-finite value "
+                + "\(text(result))\(position)\(there); operations before it gave finite values."
+        case .backward:
+            let which = operand.map { " for input \($0)" } ?? ""
+            return "Wengert anomaly in the backward pass: \(operation), the rule of an operation on \(inputs), turned the "
+                + "finite incoming gradient \(text(adjoint ?? .nan)) into \(text(result))\(which)\(position)\(there)."
         }
     }
 }
@@ -66,9 +95,16 @@ public struct Anomaly: Error, Sendable, CustomStringConvertible {
 /// let g = try withAnomalyDetection { gradient(of: f, at: x) }   // throws Anomaly on NaN/∞
 /// ```
 ///
-/// Tensor backward passes are watched too: the first backward rule that turns a finite
-/// cotangent into a non-finite one is reported by its name (`"SqrtBackward"`) with the
-/// first values of the tensors it saved (its inputs); tensor forward values are not checked.
+/// Tensors are watched in both passes. Forward: each operation recorded for backward (one
+/// of its operands requires a gradient, outside `withoutGradient`) has its result checked
+/// as it runs, so `log(x - 5).sum()` with `x = [1, 2, 3]` reports `log` with its input's
+/// shape, the first NaN, its element and the input there. Backward: the first rule that
+/// turns a finite cotangent into a non-finite one is reported by its name
+/// (`"SqrtBackward"`). ``Anomaly/description`` reads as a sentence, for example
+/// `Wengert anomaly in the forward pass: log, applied to an input of shape [3], produced
+/// the non-finite value nan at element 0 (values there: -4.0); operations before it gave
+/// finite values.` Operations on tensors that require no gradient are not recorded and
+/// not checked.
 ///
 /// Values read out of `Var`s and used as plain numbers, and work on other threads, are
 /// not watched. Forward values are checked for recordings whose inputs were created
@@ -76,9 +112,11 @@ public struct Anomaly: Error, Sendable, CustomStringConvertible {
 /// because the tape cannot re-run it.
 ///
 /// - Complexity: each sweep inside the scope adds one forward evaluation of the
-///   recording (an array of its values) and a finiteness check per entry; each tensor
-///   backward rule, a scan of its results. Outside the scope a sweep and a
+///   recording (an array of its values) and a finiteness check per entry; each recorded
+///   tensor operation, a scan of its result; each tensor backward rule, of its results. Outside the scope a sweep and a
 ///   `Tape.variable(_:)` call each read one per-thread slot, nothing per entry.
+///
+/// See <doc:GradientChecks>.
 public func withAnomalyDetection<R>(_ body: () throws -> R) throws -> R {
     let state = AnomalyState.enter()
     defer { AnomalyState.leave(state) }

@@ -33,13 +33,24 @@ extension Tensor {
     /// tensor made by ``retainingGradient()``); nil before the first one, and for other
     /// interior tensors and tensors that do not require a gradient. Safe to read while
     /// another task's backward pass accumulates into the same leaf.
+    ///
+    /// Reading it on an interior tensor (one made by a recorded operation, `isLeaf`
+    /// false) that was not made by ``retainingGradient()`` gives nil, as PyTorch's
+    /// non-leaf `.grad` does, and the first such read in a process writes one line to
+    /// standard error saying why and what to do:
+    /// `Wengert: grad of a non-leaf tensor (made by MultiplyBackward) is nil: backward()
+    /// keeps gradients only for leaves …. Call retainingGradient() on the tensor before
+    /// backward() …`. See <doc:TensorsAndTraining>.
+    /// - Complexity: O(1).
     @inlinable public var grad: Tensor? {
         switch tracking {
         case .leaf(let box): return box.gradient
         case .interior:
             guard let (recording, index) = lockedEntry() else { return nil }
             let box = recording.retainedGradients[index]
+            let operation = box == nil ? recording.entries[index].operation.backwardName : ""
             recording.unlock()
+            if box == nil { wengertNoteInteriorGradientRead(operation: operation) }
             return box?.gradient
         case nil: return nil
         }

@@ -1,5 +1,7 @@
 // How a tensor operation reaches the recording: `recorded` appends one entry when an
-// operand is tracked and gradients are enabled, and tags the result with its entry.
+// operand is tracked and gradients are enabled, and tags the result with its entry. An
+// installed observer (Tensor/TensorSweepObserver.swift: anomaly detection) is told of each
+// recorded result; without one this costs one per-thread slot load per recorded operation.
 
 import CWengert
 
@@ -25,6 +27,9 @@ extension Tensor {
         let id = recording.append(operation, a, b, saving: s0, s1, s2, arguments: arguments)
         recording.unlock()
         output.tracking = .interior(recording, id)
+        if let observer = tensorSweepObserver {
+            observer.operationWasRecorded("\(operation)", index: id, operands: b.map { [a, $0] } ?? [a], result: output)
+        }
         return output
     }
 
@@ -36,6 +41,9 @@ extension Tensor {
         let id = recording.append(operation, operands: operands, arguments: arguments)
         recording.unlock()
         output.tracking = .interior(recording, id)
+        if let observer = tensorSweepObserver {
+            observer.operationWasRecorded("\(operation)", index: id, operands: operands, result: output)
+        }
         return output
     }
 
@@ -47,6 +55,9 @@ extension Tensor {
         recording.unlock()
         var result = out.untracked
         result.tracking = .interior(recording, id)
+        if let observer = tensorSweepObserver {
+            observer.operationWasRecorded("custom", index: id, operands: [x], result: result)
+        }
         return result
     }
 

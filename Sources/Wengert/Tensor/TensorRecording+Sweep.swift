@@ -162,7 +162,8 @@ extension TensorRecording.Snapshot {
                     operandShapes: operandShapes[operandRange], customFunctions: customFunctions, needs: needs)
                 if let observer {
                     observer.backwardRuleDidRun(
-                        entry.operation.backwardName, index: index, saved: saved[savedRange], upstream: g, results: grads)
+                        entry.operation.backwardName, index: index, saved: saved[savedRange],
+                        operandShapes: operandShapes[operandRange], upstream: g, results: grads)
                 }
                 for (k, slot) in operandRange.enumerated() {
                     let target = Int(operands[slot])

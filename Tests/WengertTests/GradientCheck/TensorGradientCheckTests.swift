@@ -58,6 +58,51 @@ struct TensorAnomalyDetectionTests {
         #expect(anomaly.operation == "SqrtBackward", "\(anomaly)")
         #expect(anomaly.result == .infinity)
         #expect(anomaly.operands.contains(0))
+        #expect(anomaly.inputShapes == [[2]])
+        #expect(anomaly.element == 0 && anomaly.operand == 1 && anomaly.adjoint == 3)
+        #expect(anomaly.description == "Wengert anomaly in the backward pass: SqrtBackward, the rule of an operation on an "
+            + "input of shape [2], turned the finite incoming gradient 3.0 into inf for input 1 at element 0 (values there: 0.0).")
+    }
+
+    @Test func aForwardNaNIsReportedAtTheOperationThatMadeIt() throws {
+        let error = #expect(throws: Anomaly.self) {
+            try withAnomalyDetection {
+                let x = Tensor<Double>([1, 2, 3]).requiringGradient()
+                // log makes the first NaN; the product after it must not be the one reported.
+                (log(x - 5) * 2).sum().backward()
+            }
+        }
+        let anomaly = try #require(error)
+        #expect(anomaly.phase == .forward)
+        #expect(anomaly.operation == "log")
+        #expect(anomaly.inputShapes == [[3]])
+        #expect(anomaly.element == 0 && anomaly.result.isNaN)
+        #expect(anomaly.operands == [-4])
+        #expect(anomaly.description == "Wengert anomaly in the forward pass: log, applied to an input of shape [3], produced "
+            + "the non-finite value nan at element 0 (values there: -4.0); operations before it gave finite values.")
+        #expect(!anomaly.description.contains("slot"))
+    }
+
+    @Test func aForwardInfinityOfTwoInputsNamesBothShapes() throws {
+        let error = #expect(throws: Anomaly.self) {
+            try withAnomalyDetection {
+                let x = Tensor<Float>(shape: [2, 2], scalars: [1, 2, 3, 4]).requiringGradient()
+                _ = (x / Tensor<Float>([1, 0])).sum()
+            }
+        }
+        let anomaly = try #require(error)
+        #expect(anomaly.phase == .forward && anomaly.operation == "divide")
+        #expect(anomaly.inputShapes == [[2, 2], [2]])
+        #expect(anomaly.element == 1 && anomaly.result == .infinity)
+        // The divisor is broadcast, so only the numerator's value lines up with element 1.
+        #expect(anomaly.operands == [2])
+        #expect(anomaly.description.contains("divide, applied to inputs of shapes [2, 2] and [2], produced the non-finite value inf at element 1"))
+    }
+
+    @Test func untrackedTensorsAreNotChecked() throws {
+        // Nothing is recorded without a tensor that requires a gradient, so nothing is watched.
+        let y = try withAnomalyDetection { log(Tensor<Double>([-1])) }
+        #expect(y.scalars[0].isNaN)
     }
 
     @Test func finiteBackwardPassesThrough() throws {

@@ -4,6 +4,30 @@ import Testing
 /// Programmer errors stop with a precise message (exit tests; run in debug builds).
 @Suite("Tensor errors", .tags(.tensor))
 struct TensorErrorTests {
+    @Test func readingGradOfAnInteriorTensorSaysWhyOncePerProcess() async {
+        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+            let x = Tensor<Double>([1, 2]).requiringGradient()
+            let y = x * 3, z = (x * 2).retainingGradient()
+            (y + z).sum().backward()
+            // nil twice (one note), the retained one and the leaf keep theirs.
+            if y.grad != nil || y.grad != nil || z.grad?.scalars != [1, 1] || x.grad?.scalars != [5, 5] { fatalError("wrong grad") }
+        }
+        let text = standardError(of: result)
+        #expect(text.contains("grad of a non-leaf tensor (made by MultiplyBackward) is nil"))
+        #expect(text.contains("Call retainingGradient() on the tensor before backward()"))
+        #expect(text.components(separatedBy: "grad of a non-leaf").count == 2, "once, not per read: \(text)")
+    }
+
+    @Test func readingGradOfALeafOrRetainedTensorWritesNothing() async {
+        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+            let x = Tensor<Double>([1, 2]).requiringGradient()
+            let z = (x * 2).retainingGradient()
+            z.sum().backward()
+            if z.grad == nil || x.grad == nil || Tensor<Double>([1]).grad != nil { fatalError("wrong grad") }
+        }
+        #expect(!standardError(of: result).contains("non-leaf"))
+    }
+
     @Test func shapesThatDoNotBroadcast() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor<Float>(zeros: [2, 3]) + Tensor<Float>(zeros: [4])
