@@ -7,6 +7,8 @@
 /// the CPU kernels directly (Kernels/TensorKernels.swift): making a tensor on, or moving
 /// one to, an OpenCL device stops with a message (their storage moves to device buffers
 /// in a later step; ARCHITECTURE.md, "Devices").
+///
+/// See <doc:Devices>.
 public struct Device: Hashable, Sendable, CustomStringConvertible {
     /// The kinds of device Wengert knows.
     public enum Kind: Hashable, Sendable {

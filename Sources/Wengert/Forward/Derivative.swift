@@ -38,6 +38,8 @@
 /// - Returns: f′(x). NaN or ±∞ where f′ is, following the conventions listed on `Dual`.
 /// - Complexity: one evaluation of `f` on duals (about 1.3 to 2 times the cost of `f`
 ///   on `T`) and one relaxed atomic increment; no allocation.
+///
+/// See <doc:Modes>.
 @inlinable
 public func derivative<T: DifferentiableScalar>(of f: (Dual<T>) -> Dual<T>, at x: T) -> T {
     valueWithDerivative(of: f, at: x).derivative

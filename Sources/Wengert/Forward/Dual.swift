@@ -38,6 +38,8 @@
 ///
 /// - Complexity: every operation costs one evaluation of the value plus O(1) for the
 ///   derivative, and stores nothing.
+///
+/// See <doc:Modes>.
 @frozen
 public struct Dual<T: DifferentiableScalar> {
     /// The primal value.

@@ -16,6 +16,8 @@
 /// sweeps, each a few times the cost of f (see `gradient(of:at:chunk:)`), against a
 /// small constant for reverse mode (`gradient(of:at:)`): forward mode wins for few
 /// inputs, for many outputs (`jacobian`, `jvp`), and where no tape may be kept.
+///
+/// See <doc:Modes>.
 public enum Forward {}
 
 extension Forward {

@@ -36,6 +36,8 @@
 /// - Complexity: one recording and sweep, one replay, n forward evaluations and 2n
 ///   plain evaluations of f (6 more per entry that needs Richardson extrapolation).
 ///   Traps, naming the offending value, when x or a parameter is not finite or negative.
+///
+/// See <doc:GradientChecks>.
 public func gradientCheck<T: DifferentiableScalar>(
     of f: ([Var<Dual<T>>]) -> Var<Dual<T>>, at x: [T],
     epsilon: Double = 1e-6, absoluteTolerance: Double = 1e-5, relativeTolerance: Double = 1e-3

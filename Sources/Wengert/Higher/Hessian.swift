@@ -35,6 +35,8 @@ public func hessianVectorProduct<T: DifferentiableScalar>(
 ///
 /// - Complexity: n recordings and n sweeps on dual numbers: O(n · cost of f); memory
 ///   O(operations of f) for the tape, reused across the n products, and O(n²) for H.
+///
+/// See <doc:Modes>.
 @inlinable
 public func hessian<T: DifferentiableScalar>(
     of f: ([Var<Dual<T>>]) -> Var<Dual<T>>, at x: [T]

@@ -73,6 +73,8 @@ public protocol Module {
 }
 
 /// A module that maps a tensor to a tensor: the building block of ``Sequential`` chains.
+///
+/// See <doc:TensorsAndTraining>.
 public protocol Layer: Module {
     /// The scalar type, restated so that a conforming type's `callAsFunction` infers it
     /// (inference does not look into a refining protocol's requirements otherwise).

@@ -37,6 +37,8 @@
 ///   A numerical failure (non-finite state or derivative, step size underflow, step
 ///   budget exceeded) also stops, with the time reached; call ``solveODE(y0:times:parameters:method:relativeTolerance:absoluteTolerance:gradient:maximumSteps:statistics:_:)``
 ///   to catch it instead.
+///
+/// See <doc:NeuralODEs>.
 @inlinable
 public func odeint<Scalar: TensorScalar>(
     y0: Tensor<Scalar>, times: [Scalar], parameters: [Tensor<Scalar>] = [], method: ODEMethod<Scalar> = .dopri5,

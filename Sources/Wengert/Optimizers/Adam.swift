@@ -17,6 +17,8 @@
 /// Settings are checked at every update: η and λ must be finite and >= 0, β₁ and β₂ in
 /// [0, 1), ε finite and > 0; anything else stops with a message naming the setting
 /// (each would otherwise turn every parameter into NaN).
+///
+/// See <doc:TensorsAndTraining>.
 public final class Adam<Scalar: TensorScalar>: Optimizer {
     /// The parameters given to the deprecated ``init(parameters:learningRate:beta1:beta2:epsilon:weightDecay:)``,
     /// which ``step()`` updates; empty for an optimiser made with ``init(learningRate:beta1:beta2:epsilon:weightDecay:)``.

@@ -72,6 +72,8 @@ public func valueWithGradient<T: DifferentiableScalar>(
 /// ```
 ///
 /// - Complexity: as `valueWithGradient(of:at:)`.
+///
+/// See <doc:Modes>.
 @inlinable
 public func gradient<T: DifferentiableScalar>(of f: ([Var<T>]) -> Var<T>, at x: [T]) -> [T] {
     valueWithGradient(of: f, at: x).gradient

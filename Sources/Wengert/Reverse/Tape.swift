@@ -25,6 +25,8 @@
 ///   `MemoryLayout<T>.stride × 2 + 9` bytes per entry (25 for `Double`: 24 for the
 ///   entry, 1 for the opcode replay needs), plus one `T` per constant operand other
 ///   than a factor (`x * c` keeps c as its partial).
+///
+/// See <doc:Modes>.
 public final class Tape<T: DifferentiableScalar> {
     @usableFromInline let header: UnsafeMutablePointer<TapeHeader>
     /// Adjoint buffer reused by every sweep; `adjointCapacity` elements.

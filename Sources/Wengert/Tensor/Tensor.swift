@@ -36,6 +36,8 @@
 /// one task and run `backward()` in another, many tasks may train at once (interleaved on
 /// one thread across `await`s, or in parallel), and several computations may use the same
 /// leaves at once; each `backward()` accumulates into the leaves' `grad` exactly once.
+///
+/// See <doc:TensorsAndTraining>.
 @frozen
 public struct Tensor<Scalar: TensorScalar> {
     /// The scalars in row-major order; `Array` gives copy on write.
