@@ -107,4 +107,15 @@ struct ExamplePlotTests {
         #expect(svg.components(separatedBy: "<circle").count == 3)
         #expect(svg.contains("fit &lt;a&amp;b>") && svg.contains("loss (log)"))
     }
+
+    /// `wengert-examples accumulation --plot FILE`: the gradient after each step, drawn.
+    @Test func accumulationPlotsItsGradientAfterEachStep() {
+        let trace = accumulationDemo()
+        #expect(trace == [4.5, 9, 0])
+        let panel = accumulationPanel(trace)
+        #expect(panel.series.count == 1)
+        #expect(panel.series[0].points.map(\.x) == [1, 2, 3] && panel.series[0].points.map(\.y) == [4.5, 9, 0])
+        let svg = svgDocument([panel])
+        #expect(svg.contains("x.grad[0]") && svg.components(separatedBy: "<polyline").count == 2)
+    }
 }
