@@ -11,6 +11,6 @@ extension Mode {
             return PreparedRun(
                 run: { sink(f.lossGradient(opaque(x))) },
                 output: { .gradient(f.lossGradient(x).map { Double($0) }) },
-                precision: 1e-3)
+                precision: 1e-3, tapeEntries: f.recordedOperations)
         })
 }

@@ -21,6 +21,10 @@ protocol TensorObjective: Sendable {
     /// Whether one call is a training step (the `train-step` mode applies).
     var isTrainingStep: Bool { get }
 
+    /// The tensor operations one loss records, where the problem counts them (the
+    /// `backward` mode then reports nanoseconds per recorded operation).
+    var recordedOperations: Int? { get }
+
     /// The loss on `Float`, not recorded.
     func plainLoss(_ parameters: [Float]) -> Float
     /// ∇loss on `Float`, by one recording and `backward()`.
@@ -31,6 +35,7 @@ protocol TensorObjective: Sendable {
 
 extension TensorObjective {
     var isTrainingStep: Bool { false }
+    var recordedOperations: Int? { nil }
 
     func plainLoss(_ parameters: [Float]) -> Float {
         withoutGradient {

@@ -5,21 +5,33 @@
 //
 // - Per-thread storage read through a static inline accessor: one load, no call
 //   (docs/measurements.md: pthread_getspecific ~3 ns, @TaskLocal ~10 ns).
+// - Locks: an inline spin lock for short critical sections on hot paths, striped
+//   pthread mutexes for rare ones (both understood by the thread sanitizer).
 // - CPU feature queries for run-time kernel dispatch (kernels are compiled with
 //   __attribute__((target(...))) so the package builds with default flags).
 
 #include <stddef.h>
 #include <stdint.h>
 #include "CWengertKernels.h"
+#include "CWengertOpenCL.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// Per-thread slots, each an opaque pointer owned by the Swift side.
-/// Index 0: the reverse-mode tape pool. Index 1: the tensor recording.
-/// Index 2: the no-gradient scope depth. Index 3: anomaly detection state.
+/// Per-thread slots, each an opaque pointer owned by the Swift side. Their numbers are
+/// named here and nowhere else.
 #define WENGERT_THREAD_SLOTS 8
+/// The reverse-mode tape pool (Reverse/ReverseTapePool.swift).
+#define WENGERT_SLOT_TAPE_POOL 0
+/// The tensor layer's per-thread state: its cache of recordings (Tensor/TensorThreadState.swift).
+#define WENGERT_SLOT_TENSOR_STATE 1
+/// The depth of `withoutGradient { }` scopes, as an integer (Tensor/Tensor+Autograd.swift).
+#define WENGERT_SLOT_NO_GRADIENT_DEPTH 2
+/// Anomaly detection state (GradientCheck/AnomalyDetection.swift).
+#define WENGERT_SLOT_ANOMALY 3
+/// The observer of tensor backward rules (Tensor/TensorSweepObserver.swift).
+#define WENGERT_SLOT_TENSOR_OBSERVER 4
 extern _Thread_local void *wengert_thread_slots[WENGERT_THREAD_SLOTS];
 
 static inline void *wengert_thread_slot(int index) { return wengert_thread_slots[index]; }
@@ -29,6 +41,20 @@ static inline void wengert_set_thread_slot(int index, void *value) { wengert_thr
 /// (through a pthread key, so per-thread caches owned by Swift are released rather than
 /// leaked). Call it once per thread, after storing a non-null value in the slot.
 void wengert_thread_slot_release_at_exit(int index, void (*destructor)(void *));
+
+/// A spin lock on an int (0 free, 1 held) for critical sections of bookkeeping only:
+/// one atomic exchange when free. Acquire/release ordering, so the thread sanitizer
+/// sees the happens-before edges it creates.
+void wengert_spin_lock_slow(int *word);
+static inline void wengert_spin_lock(int *word) {
+    if (__builtin_expect(__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) != 0, 0)) wengert_spin_lock_slow(word);
+}
+static inline void wengert_spin_unlock(int *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
+
+/// One of 64 process-wide pthread mutexes, chosen by the object's address: a lock for
+/// objects that are rarely locked, without allocating one per object.
+void wengert_object_lock(const void *object);
+void wengert_object_unlock(const void *object);
 
 /// 1 when the running CPU has AVX-512F (and the kernels may use it), else 0.
 int wengert_cpu_has_avx512f(void);

@@ -3,7 +3,7 @@
 // the recording forward from its inputs and reports the first operation whose value is
 // NaN or infinite, then sweeps while watching for the first adjoint that turns
 // non-finite. Zero cost when off: recording is untouched; `Tape.variable(_:)` and the
-// sweep each read one per-thread slot (CWengert's slot 3) per call, not per entry.
+// sweep each read one per-thread slot (WENGERT_SLOT_ANOMALY) per call, not per entry.
 
 import CWengert
 
@@ -92,7 +92,7 @@ public func withAnomalyDetection<R>(_ body: () throws -> R) throws -> R {
 
 /// Whether anomaly detection is on for the calling thread: one load.
 @inlinable @inline(__always)
-var anomalyDetectionIsOn: Bool { wengert_thread_slot(3) != nil }
+var anomalyDetectionIsOn: Bool { wengert_thread_slot(WENGERT_SLOT_ANOMALY) != nil }
 
 /// The per-thread state of anomaly mode: nesting depth, the first anomaly, and the
 /// input values of recordings made in the scope (keyed by tape header).
@@ -102,7 +102,7 @@ final class AnomalyState {
     var inputLogs: [UnsafeMutableRawPointer: AnyObject] = [:]
 
     static var current: AnomalyState? {
-        wengert_thread_slot(3).map { Unmanaged<AnomalyState>.fromOpaque($0).takeUnretainedValue() }
+        wengert_thread_slot(WENGERT_SLOT_ANOMALY).map { Unmanaged<AnomalyState>.fromOpaque($0).takeUnretainedValue() }
     }
 
     static func enter() -> AnomalyState {
@@ -112,14 +112,17 @@ final class AnomalyState {
         }
         let state = AnomalyState()
         state.depth = 1
-        wengert_set_thread_slot(3, Unmanaged.passRetained(state).toOpaque())
+        wengert_set_thread_slot(WENGERT_SLOT_ANOMALY, Unmanaged.passRetained(state).toOpaque())
+        // Kept alive by the retain above until `leave` removes both.
+        _ = installTensorSweepObserver(state)
         return state
     }
 
     static func leave(_ state: AnomalyState) {
         state.depth -= 1
         if state.depth == 0 {
-            wengert_set_thread_slot(3, nil)
+            _ = installTensorSweepObserver(nil)
+            wengert_set_thread_slot(WENGERT_SLOT_ANOMALY, nil)
             Unmanaged.passUnretained(state).release()
         }
     }

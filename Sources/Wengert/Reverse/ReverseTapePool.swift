@@ -2,7 +2,7 @@
 // thread's pool for one call and put back afterwards, so a nested call (a gradient
 // inside a function being differentiated) takes a different tape, and a steady-state
 // call reuses the memory of the previous one. The pool lives in CWengert's per-thread
-// slot 0 (one load; docs/measurements.md) and is released when its thread exits.
+// slot WENGERT_SLOT_TAPE_POOL (one load; docs/measurements.md) and is released when its thread exits.
 
 import CWengert
 
@@ -39,12 +39,12 @@ final class ReverseTapePool {
     }
 
     private static func current() -> ReverseTapePool {
-        if let raw = wengert_thread_slot(0) {
+        if let raw = wengert_thread_slot(WENGERT_SLOT_TAPE_POOL) {
             return Unmanaged<ReverseTapePool>.fromOpaque(raw).takeUnretainedValue()
         }
         let pool = ReverseTapePool()
-        wengert_set_thread_slot(0, Unmanaged.passRetained(pool).toOpaque())
-        wengert_thread_slot_release_at_exit(0) { raw in
+        wengert_set_thread_slot(WENGERT_SLOT_TAPE_POOL, Unmanaged.passRetained(pool).toOpaque())
+        wengert_thread_slot_release_at_exit(WENGERT_SLOT_TAPE_POOL) { raw in
             if let raw { Unmanaged<ReverseTapePool>.fromOpaque(raw).release() }
         }
         return pool

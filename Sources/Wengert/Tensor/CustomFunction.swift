@@ -33,11 +33,6 @@ public struct CustomFunction<Scalar: TensorScalar>: Sendable {
     @inlinable public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let out = withoutGradient { forward(x.untracked) }
         if !Tensor<Scalar>.isGradientEnabled || x.tracking == nil { return out.untracked }
-        let recording = Tensor.recordingFor(x, nil)
-        recording.customFunctions.append(self)
-        var result = out.untracked
-        let id = recording.append(.custom, x, nil, saving: x, nil, nil, arguments: [recording.customFunctions.count - 1])
-        result.tracking = .interior(recording, id)
-        return result
+        return Tensor.recordedCustom(out, self, x)
     }
 }

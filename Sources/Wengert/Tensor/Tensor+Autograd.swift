@@ -31,11 +31,16 @@ extension Tensor {
 
     /// The gradient accumulated by backward passes into this leaf (or into an interior
     /// tensor made by ``retainingGradient()``); nil before the first one, and for other
-    /// interior tensors and tensors that do not require a gradient.
+    /// interior tensors and tensors that do not require a gradient. Safe to read while
+    /// another task's backward pass accumulates into the same leaf.
     @inlinable public var grad: Tensor? {
         switch tracking {
-        case .leaf(let box): return box.grad
-        case .interior(let recording, let index): return recording.retainedGradients[index]?.grad
+        case .leaf(let box): return box.gradient
+        case .interior:
+            guard let (recording, index) = lockedEntry() else { return nil }
+            let box = recording.retainedGradients[index]
+            recording.unlock()
+            return box?.gradient
         case nil: return nil
         }
     }
@@ -45,10 +50,9 @@ extension Tensor {
     /// returned unchanged.
     /// - Complexity: O(1); each backward pass then accumulates one more tensor.
     @inlinable public func retainingGradient() -> Tensor {
-        if case .interior(let recording, let index) = tracking, !recording.isFreed,
-            recording.retainedGradients[index] == nil
-        {
-            recording.retainedGradients[index] = TensorLeaf()
+        if let (recording, index) = lockedEntry() {
+            if recording.retainedGradients[index] == nil { recording.retainedGradients[index] = TensorLeaf() }
+            recording.unlock()
         }
         return self
     }
@@ -58,9 +62,12 @@ extension Tensor {
     /// - Complexity: O(n).
     @inlinable public func zeroGradient() {
         switch tracking {
-        case .leaf(let box): box.grad = Tensor(zeros: dimensions, on: placement)
-        case .interior(let recording, let index):
-            recording.retainedGradients[index]?.grad = Tensor(zeros: dimensions, on: placement)
+        case .leaf(let box): box.gradient = Tensor(zeros: dimensions, on: placement)
+        case .interior:
+            guard let (recording, index) = lockedEntry() else { return }
+            let box = recording.retainedGradients[index]
+            recording.unlock()
+            box?.gradient = Tensor(zeros: dimensions, on: placement)
         case nil: break
         }
     }
@@ -69,27 +76,20 @@ extension Tensor {
     /// - Complexity: O(1).
     @inlinable public func detached() -> Tensor { untracked }
 
-    /// The number of entries in the calling thread's live recording of this scalar
-    /// type: 0 when none is alive (freed by `backward()`, or no tensor refers to it).
-    /// For tests and memory measurements.
-    /// - Complexity: O(1).
-    @inlinable public static var recordedEntryCount: Int {
-        let state = TensorThreadState.current
-        if Scalar._isRecordingUnique(in: state) { return 0 }
-        guard let live = Scalar._recording(in: state), !live.isFreed else { return 0 }
-        return live.count
-    }
-
     /// The name of the operation that made this tensor ("MultiplyBackward", PyTorch's
     /// `grad_fn`); nil for leaves and constants.
     public var gradientFunctionName: String? {
-        guard case .interior(let recording, let index) = tracking else { return nil }
+        guard let (recording, index) = lockedEntry() else { return nil }
+        defer { recording.unlock() }
         return recording.entries[index].operation.backwardName
     }
 
     /// Back-propagates from this one-scalar tensor with seed 1, accumulating into the
-    /// `grad` of every leaf it depends on. Frees the recording afterwards unless
-    /// `retainingGraph`; a second backward over a freed recording stops with a message.
+    /// `grad` of every leaf it depends on. Afterwards frees the saved tensors of exactly
+    /// the operations it went through, unless `retainingGraph`; a second backward through
+    /// them stops with a message. Other computations are untouched, even ones that share
+    /// its leaves or run at the same time in other tasks, and it may run in another task
+    /// than the forward pass did.
     /// - Complexity: one sweep over the recording, each entry's rule costing about as
     ///   much as its forward operation.
     @inlinable public func backward(retainingGraph: Bool = false) {
@@ -118,9 +118,9 @@ extension Tensor {
         case nil:
             wengertTensorInvalid("backward() on a tensor that does not require a gradient; call requiringGradient() on its inputs.")
         case .leaf(let box):
-            box.grad = box.grad.map { $0 + seed } ?? seed
+            box.accumulate(seed)
         case .interior(let recording, let index):
-            recording.backward(from: index, seed: seed, retainingGraph: retainingGraph)
+            TensorRecording.backward(from: recording, index, seed: seed, retainingGraph: retainingGraph)
         }
     }
 }
@@ -128,65 +128,14 @@ extension Tensor {
 /// Runs `body` with recording switched off on this thread (PyTorch's `torch.no_grad()`)
 /// and returns its value. Results made inside do not require a gradient, and leaves may
 /// be updated in place (`withoutGradient { w -= 0.01 * w.grad! }`). Scopes nest.
+///
+/// The scope is per thread, which is exact because `body` is synchronous: it cannot
+/// suspend, so no other task runs on the thread inside it and the scope cannot follow
+/// a task elsewhere.
 /// - Complexity: O(1) around `body`.
 @inlinable public func withoutGradient<R>(_ body: () throws -> R) rethrows -> R {
-    let depth = Int(bitPattern: wengert_thread_slot(2))
-    wengert_set_thread_slot(2, UnsafeMutableRawPointer(bitPattern: depth + 1))
-    defer { wengert_set_thread_slot(2, UnsafeMutableRawPointer(bitPattern: depth)) }
+    let depth = Int(bitPattern: wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH))
+    wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, UnsafeMutableRawPointer(bitPattern: depth + 1))
+    defer { wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, UnsafeMutableRawPointer(bitPattern: depth)) }
     return try body()
-}
-
-extension TensorRecording {
-    /// The reverse sweep: entries from `start` down to 0, each one's rule turning its
-    /// output's cotangent into its operands'. Operands always precede their users, so
-    /// one pass suffices.
-    @inlinable
-    func backward(from start: Int, seed: Tensor<Scalar>, retainingGraph: Bool) {
-        if isFreed {
-            wengertTensorInvalid(
-                "backward through a recording that an earlier backward() already freed; "
-                    + "pass retainingGraph: true to the first backward to keep it.")
-        }
-        var cotangents = [Tensor<Scalar>?](repeating: nil, count: start + 1)
-        cotangents[start] = seed
-        withoutGradient {
-            for index in stride(from: start, through: 0, by: -1) {
-                guard let g = cotangents[index] else { continue }
-                cotangents[index] = nil
-                if !retainedGradients.isEmpty, let box = retainedGradients[index] {
-                    box.grad = box.grad.map { $0 + g } ?? g
-                }
-                let entry = entries[index]
-                let args = arguments[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)]
-                switch entry.operation {
-                case .leaf:
-                    let box = leaves[args.first!]
-                    box.grad = box.grad.map { $0 + g } ?? g
-                    continue
-                case .freed:
-                    wengertTensorInvalid(
-                        "backward reached a tensor whose recording an earlier backward() freed; "
-                            + "pass retainingGraph: true to the first backward, or detach the tensor.")
-                default: break
-                }
-                let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
-                var needs = TensorOperandMask(bits: 0)
-                for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
-                    needs.bits |= 1 << UInt64(k)
-                }
-                let grads = TensorPullbacks.pullback(
-                    entry.operation, g, saved: saved[Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)],
-                    arguments: args, operandShapes: operandShapes[operandRange], customFunctions: customFunctions,
-                    needs: needs)
-                if _slowPath(anomalyDetectionIsOn) { checkBackwardAnomaly(index, entry, upstream: g, results: grads) }
-                for (k, slot) in operandRange.enumerated() {
-                    let target = Int(operands[slot])
-                    guard target >= 0, let grad = grads[k] else { continue }
-                    let fitted = TensorKernels.sum(grad, toShape: operandShapes[slot])
-                    cotangents[target] = cotangents[target].map { $0 + fitted } ?? fitted
-                }
-            }
-        }
-        if !retainingGraph { free() }
-    }
 }

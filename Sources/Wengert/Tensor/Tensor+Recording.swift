@@ -21,31 +21,68 @@ extension Tensor {
         if a.tracking == nil && b?.tracking == nil { return result }
         if !isGradientEnabled { return result }
         var output = result
-        let recording = recordingFor(a, b)
+        let recording = TensorRecording<Scalar>.lockedTarget(a.tracking, b?.tracking)
         let id = recording.append(operation, a, b, saving: s0, s1, s2, arguments: arguments)
+        recording.unlock()
         output.tracking = .interior(recording, id)
         return output
-    }
-
-    /// The recording an operation on `a` and `b` goes to: an operand's own live
-    /// recording if it has one, else the thread's.
-    @inlinable static func recordingFor(_ a: Tensor, _ b: Tensor?) -> TensorRecording<Scalar> {
-        if case .interior(let r, _) = a.tracking, !r.isFreed { return r }
-        if case .interior(let r, _) = b?.tracking, !r.isFreed { return r }
-        return .current
     }
 
     /// `recorded` for any number of operands.
     @inlinable static func recorded(_ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: [Int]) -> Tensor {
         if !operands.contains(where: { $0.tracking != nil }) || !isGradientEnabled { return result }
         var output = result
-        let live = operands.first { if case .interior(let r, _) = $0.tracking { !r.isFreed } else { false } }
-        let recording = recordingFor(live ?? operands[0], nil)
+        let recording = TensorRecording<Scalar>.lockedTargetSlow(operands.map(\.tracking))
         let id = recording.append(operation, operands: operands, arguments: arguments)
+        recording.unlock()
         output.tracking = .interior(recording, id)
         return output
     }
 
+    /// Records a custom function's application to `x` (tracked) with result `out`.
+    @inlinable static func recordedCustom(_ out: Tensor, _ function: CustomFunction<Scalar>, _ x: Tensor) -> Tensor {
+        let recording = TensorRecording<Scalar>.lockedTarget(x.tracking, nil)
+        recording.customFunctions.append(function)
+        let id = recording.append(.custom, x, nil, saving: x, nil, nil, arguments: [recording.customFunctions.count - 1])
+        recording.unlock()
+        var result = out.untracked
+        result.tracking = .interior(recording, id)
+        return result
+    }
+
     /// Whether operations are recorded on this thread (false inside `withoutGradient`).
-    @inlinable static var isGradientEnabled: Bool { wengert_thread_slot(2) == nil }
+    @inlinable static var isGradientEnabled: Bool { wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH) == nil }
+
+    /// For an interior tensor, its recording (resolved through joins), locked, and its
+    /// entry there; nil for leaves and constants.
+    @inlinable func lockedEntry() -> (TensorRecording<Scalar>, Int)? {
+        guard case .interior(let recording, let index) = tracking else { return nil }
+        return TensorRecording.lockedResolved(recording, index)
+    }
+
+    /// The entries of this tensor's recording that a backward pass could still sweep;
+    /// 0 for leaves and constants. For tests and memory measurements.
+    /// - Complexity: O(1).
+    var recordingLiveEntryCount: Int {
+        guard let (recording, _) = lockedEntry() else { return 0 }
+        defer { recording.unlock() }
+        return recording.liveCount
+    }
+
+    /// The entries of the calling thread's current recording of this scalar type that a
+    /// backward pass could still sweep: 0 when none is alive (all freed by `backward()`,
+    /// or no tensor refers to it). For tests and memory measurements.
+    /// - Complexity: O(1).
+    static var recordedEntryCount: Int {
+        let state = TensorThreadState.current
+        func count<S>(_ slot: inout TensorRecording<S>?) -> Int {
+            if isKnownUniquelyReferenced(&slot) { return 0 }
+            guard let live = slot else { return 0 }
+            live.lock()
+            defer { live.unlock() }
+            return live.isStub ? 0 : live.liveCount
+        }
+        if Scalar.self == Float.self { return count(&state.float) }
+        return count(&state.double)
+    }
 }

@@ -1,8 +1,9 @@
 // Tensor<Scalar>: a value type with copy-on-write storage, a shape and a device, whose
-// operations are recorded for reverse mode in a flat per-thread recording
-// (TensorRecording.swift) and differentiated by one table of rules (TensorPullbacks.swift),
-// after tinygrad's gradient.py. The Swift array that holds the scalars provides copy on
-// write; a tensor that requires a gradient also carries its place in the recording.
+// operations are recorded for reverse mode in a flat recording that belongs to the
+// computation (TensorRecording.swift) and differentiated by one table of rules
+// (TensorPullbacks.swift), after tinygrad's gradient.py. The Swift array that holds the
+// scalars provides copy on write; a tensor that requires a gradient also carries its
+// place in the recording.
 
 /// An n-dimensional array of `Float` or `Double` with PyTorch's autograd semantics.
 ///
@@ -30,6 +31,11 @@
 /// A leaf is a tensor made by ``requiringGradient()``; its copies share its identity and
 /// its ``grad``. Interior tensors (results of recorded operations) name the operation that
 /// made them in ``gradientFunctionName`` (PyTorch's `grad_fn`).
+///
+/// A tensor is `Sendable`, tracked or not: a computation may record its forward pass in
+/// one task and run `backward()` in another, many tasks may train at once (interleaved on
+/// one thread across `await`s, or in parallel), and several computations may use the same
+/// leaves at once; each `backward()` accumulates into the leaves' `grad` exactly once.
 @frozen
 public struct Tensor<Scalar: TensorScalar> {
     /// The scalars in row-major order; `Array` gives copy on write.
@@ -69,6 +75,10 @@ public struct Tensor<Scalar: TensorScalar> {
         return storage[0]
     }
 }
+
+/// Checked by the compiler: the storage is a value, and the tracking's shared objects (a
+/// recording, a leaf's gradient box) synchronise every access with their locks.
+extension Tensor: Sendable {}
 
 extension Tensor: CustomStringConvertible {
     /// The scalars (nested by axis up to rank 2; the first and last three when there

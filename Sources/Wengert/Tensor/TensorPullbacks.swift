@@ -17,7 +17,7 @@ enum TensorPullbacks {
     /// (ARCHITECTURE.md), so that every mode agrees at singular points. One fused pass.
     @inlinable
     static func chain<S: TensorScalar>(_ g: Tensor<S>, _ partial: Tensor<S>) -> Tensor<S> {
-        TensorKernels.zip(g, partial, operation: "backward") { g, p in chain(g, p) }
+        TensorKernels.arithmetic(.chain, g, partial, operation: "backward")
     }
 
     /// The scalar chain rule with the convention above.
@@ -74,7 +74,7 @@ enum TensorPullbacks {
         let x = saved.first
         let y = saved.count > 1 ? saved[1] : nil
         switch operation {
-        case .leaf, .freed: return []
+        case .leaf: return []
         case .add: return [g, g]
         case .subtract: return [g, -g]
         case .multiply: return [needs[0] ? g * saved[1] : nil, needs[1] ? g * saved[0] : nil]
@@ -182,7 +182,18 @@ enum TensorPullbacks {
             return [needs[0] ? g * (1 - mask) : nil, needs[1] ? g * mask : nil]
         case .matmul:
             let (a, b) = (saved[0], saved[1])
-            return [needs[0] ? matmul(g, b.transposed()) : nil, needs[1] ? matmul(a.transposed(), g) : nil]
+            if needs[1] && b.rank == 2 && a.rank > 2 {
+                // A batch times one matrix: the matrix's cotangent is one [k, rows] x [rows, n]
+                // product over the batch folded into rows, not a batch of products summed.
+                let k = a.shape[a.rank - 1], n = b.shape[1]
+                let gb = TensorKernels.matmul(a.reshaped(to: [-1, k]), g.reshaped(to: [-1, n]), transposeA: true)
+                return [needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil, gb]
+            }
+            // The GEMM reads b and a transposed in place: no transposed copy of either.
+            return [
+                needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil,
+                needs[1] ? TensorKernels.matmul(a, g, transposeA: true) : nil,
+            ]
         case .custom:
             // A user's rule: its result must have the input's shape exactly (the sweep
             // would otherwise sum a broadcast shape away, or index a short buffer).

@@ -1,28 +1,23 @@
-// The tensor recording: a flat, per-thread list of entries, one per differentiable
-// operation (op code, operand entry ids, saved tensors, integer arguments), swept
-// backwards by one loop that applies the rule table of TensorPullbacks.swift. It is the
-// tape of Hogan (2014) lifted from scalars to tensors; no closure or object is made
-// per operation.
+// The tensor recording: a flat list of entries, one per differentiable operation (op
+// code, operand entry ids, saved tensors, integer arguments), swept backwards by one loop
+// that applies the rule table of TensorPullbacks.swift. It is the tape of Hogan (2014)
+// lifted from scalars to tensors; no closure or object is made per operation.
 //
-// Lifetime: tensors hold their recording strongly; `backward()` frees its saved tensors
-// unless asked to retain them, and a recording that no tensor refers to any more is
-// cleared (and its buffers reused) at the thread's next recorded operation. A training
-// loop therefore runs in flat memory with nothing to release by hand.
-//
-// Threads: an operation records into its interior operands' recording, or, when its
-// tracked operands are all leaves, into the thread's current one. Two tasks that
-// interleave recorded computations on one thread (one suspends at an `await` midway)
-// therefore share a recording, and the first `backward()` frees it for both: the
-// second stops with the "already freed" message. Finish a recorded computation before
-// suspending, or pass `retainingGraph: true`. Concurrent computations on different
-// threads, the usual data-parallel case, are independent.
+// A recording belongs to the computation, like PyTorch's grad_fn graph, not to a thread
+// (ARCHITECTURE.md, "Tensor recordings"): an operation appends to the recording of its
+// interior operands; one whose tracked operands are all leaves starts in the calling
+// thread's current recording; two live recordings that meet are joined into one
+// (TensorRecording+Joining.swift). `backward()` frees the entries its result depends on
+// and nothing else (TensorRecording+Sweep.swift). Tensors hold their recording strongly;
+// a recording that no tensor refers to is dropped, or reused by its thread.
 
 import CWengert
+import Synchronization
 
 /// The operations that a recording knows, each with one backward rule.
 @usableFromInline
 enum TensorOperation: UInt8, Sendable {
-    case leaf, freed
+    case leaf
     case add, subtract, multiply, divide, negate, power, atan2, hypot, minimum, maximum
     case sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, expm1, log, log1p, log2, log10
     case sqrt, cbrt, abs, erf, sigmoid, softplus, relu, squared
@@ -38,27 +33,22 @@ enum TensorOperation: UInt8, Sendable {
 
 /// A tensor's place in the autograd machinery.
 @usableFromInline
-enum TensorTracking<Scalar: TensorScalar> {
+enum TensorTracking<Scalar: TensorScalar>: Sendable {
     /// A leaf: made by `requiringGradient()`; its gradient accumulates in the box.
     case leaf(TensorLeaf<Scalar>)
-    /// The result of entry `index` of `recording`.
+    /// The result of entry `index` of `recording` (or, once that recording was joined
+    /// into another, of the entry it moved to: see `TensorRecording.resolved`).
     case interior(TensorRecording<Scalar>, Int)
-}
-
-/// The identity and accumulated gradient of a leaf tensor; shared by its copies.
-public final class TensorLeaf<Scalar: TensorScalar> {
-    /// The accumulated gradient, nil until the first backward pass reaches the leaf.
-    @exclusivity(unchecked) @usableFromInline var grad: Tensor<Scalar>?
-    /// The leaf's entry in the recording it was last used in (checked before reuse).
-    @usableFromInline var cachedEntry: Int = -1
-    @inlinable init() {}
 }
 
 /// One recorded operation. Operands, saved tensors and arguments live in the
 /// recording's flat arrays; an entry names its ranges there.
 @usableFromInline
-struct TensorEntry {
+struct TensorEntry: Sendable {
     @usableFromInline var operation: TensorOperation
+    /// Set by the backward pass that freed the entry's saved tensors (for leaves, that
+    /// reached it; a leaf has nothing to free and stays usable).
+    @usableFromInline var isFreed = false
     @usableFromInline var operandStart: Int32
     @usableFromInline var operandCount: Int32
     @usableFromInline var savedStart: Int32
@@ -71,20 +61,41 @@ struct TensorEntry {
         argumentStart: Int, argumentCount: Int
     ) {
         self.operation = operation
-        self.operandStart = Int32(truncatingIfNeeded: operandStart)
-        self.operandCount = Int32(truncatingIfNeeded: operandCount)
-        self.savedStart = Int32(truncatingIfNeeded: savedStart)
-        self.savedCount = Int32(truncatingIfNeeded: savedCount)
-        self.argumentStart = Int32(truncatingIfNeeded: argumentStart)
-        self.argumentCount = Int32(truncatingIfNeeded: argumentCount)
+        self.operandStart = tensorRecordingIndex(operandStart)
+        self.operandCount = tensorRecordingIndex(operandCount)
+        self.savedStart = tensorRecordingIndex(savedStart)
+        self.savedCount = tensorRecordingIndex(savedCount)
+        self.argumentStart = tensorRecordingIndex(argumentStart)
+        self.argumentCount = tensorRecordingIndex(argumentCount)
     }
 }
 
-/// A recording of tensor operations on one thread, in execution order.
-public final class TensorRecording<Scalar: TensorScalar> {
-    // The arrays are `@exclusivity(unchecked)`: a recording is used by one computation
-    // at a time and never hands out inout access to them, and the dynamic checks on
-    // class storage cost more than the rest of recording an entry.
+/// `index` as the 32-bit index an entry stores; stops with a message past 2³¹ - 1, as
+/// the scalar tape does, rather than wrap to a wrong operand.
+@inlinable @inline(__always)
+func tensorRecordingIndex(_ index: Int) -> Int32 {
+    if _slowPath(index > Int(Int32.max)) { wengertTensorRecordingFull(index) }
+    return Int32(truncatingIfNeeded: index)
+}
+
+@usableFromInline @inline(never)
+func wengertTensorRecordingFull(_ index: Int) -> Never {
+    fatalError(
+        "Wengert: a tensor recording grew past 2^31 - 1 entries, operands or saved tensors (\(index)); "
+            + "call backward() or drop the tensors of finished computations so recordings are freed.")
+}
+
+/// A recording of tensor operations, in execution order.
+///
+/// Shared by every tensor it made, and so possibly by tasks on several threads. Sendable
+/// by its lock, not by assertion: every stored `var` is read and written only between
+/// `lock()` and `unlock()` (a spin lock held for bookkeeping only, never while a kernel
+/// or a backward rule runs), except that `mergedInto` and `mergeOffset` are written once,
+/// before `stub` is set with release ordering, and read only after `stub` was seen set.
+@usableFromInline
+final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
+    // The arrays are `@exclusivity(unchecked)`: the lock serialises access, and the
+    // dynamic checks on class storage cost more than the rest of recording an entry.
     @exclusivity(unchecked) @usableFromInline var entries: [TensorEntry] = []
     /// Operand entry ids of all entries, concatenated (-1 for an untracked operand).
     @exclusivity(unchecked) @usableFromInline var operands: [Int32] = []
@@ -99,50 +110,47 @@ public final class TensorRecording<Scalar: TensorScalar> {
     /// The custom functions referred to by `.custom` entries.
     @exclusivity(unchecked) @usableFromInline var customFunctions: [CustomFunction<Scalar>] = []
     /// Gradient boxes of interior tensors that asked to keep their gradient
-    /// (`retainingGradient()`), by entry id; they outlive `free()`.
+    /// (`retainingGradient()`), by entry id; they outlive the entries' saved tensors.
     @exclusivity(unchecked) @usableFromInline var retainedGradients: [Int: TensorLeaf<Scalar>] = [:]
-    /// True once a backward pass has freed the entries.
-    @usableFromInline var isFreed = false
+    /// How many entries a backward pass has freed.
+    @exclusivity(unchecked) @usableFromInline var freedCount = 0
+    /// The recording this one was joined into; its entry k is entry k + `mergeOffset` there.
+    @exclusivity(unchecked) @usableFromInline var mergedInto: TensorRecording?
+    @exclusivity(unchecked) @usableFromInline var mergeOffset = 0
+    /// Set (release) once this recording was joined into `mergedInto` and emptied.
+    @usableFromInline let stub = Atomic<Bool>(false)
+    /// The spin lock's word (CWengert's `wengert_spin_lock`).
+    @usableFromInline let lockWord: UnsafeMutablePointer<Int32>
 
     @inlinable init() {
+        lockWord = .allocate(capacity: 1)
+        lockWord.initialize(to: 0)
         entries.reserveCapacity(64)
     }
 
-    /// The number of entries recorded.
-    @inlinable public var count: Int { entries.count }
+    deinit { lockWord.deallocate() }
 
-    /// The live recording of the calling thread, made on first use or after the previous
-    /// one was freed by a backward pass. Operations on interior tensors record into their
-    /// operands' recording instead, so a computation that resumes on another thread
-    /// (after an `await`) carries on in the same recording.
-    @inlinable static var current: TensorRecording<Scalar> {
-        let state = TensorThreadState.current
-        if Scalar._isRecordingUnique(in: state), let unused = Scalar._recording(in: state) {
-            // No tensor refers to it: whatever it holds is unreachable, so start over
-            // in the same buffers.
-            if unused.isFreed || !unused.entries.isEmpty { unused.reset() }
-            return unused
-        }
-        if let live = Scalar._recording(in: state), !live.isFreed { return live }
-        let fresh = TensorRecording()
-        Scalar._setRecording(fresh, in: state)
-        return fresh
-    }
+    @inlinable @inline(__always) func lock() { wengert_spin_lock(lockWord) }
+    @inlinable @inline(__always) func unlock() { wengert_spin_unlock(lockWord) }
 
-    /// The entry id of a tracked operand in this recording, adding an entry for a leaf
-    /// on its first use and a `.freed` marker for a tensor of a freed recording.
-    @inlinable func entry(for tracking: TensorTracking<Scalar>, shape: [Int]) -> Int {
+    /// Whether this recording was joined into another (read under the lock).
+    @inlinable var isStub: Bool { stub.load(ordering: .relaxed) }
+
+    /// The entries that a backward pass could still sweep (not freed), under the lock.
+    @inlinable var liveCount: Int { entries.count - freedCount }
+
+    /// The entry id of a tracked operand in this recording (locked), adding an entry for
+    /// a leaf on its first use here.
+    @inlinable func entry(for tracking: TensorTracking<Scalar>) -> Int {
         switch tracking {
         case .interior(let recording, let index):
             if recording === self { return index }
-            if !recording.isFreed {
-                wengertTensorInvalid(
-                    "an operation combines tensors from two live recordings (made on different threads); "
-                        + "detach one of them (detached()) first.")
-            }
-            return appendMarker(.freed, argument: index)
+            // Joined into this one earlier: follow the forwarding (no other lock taken).
+            let (final, moved) = TensorRecording.resolved(recording, index)
+            if final !== self { wengertTensorInvalid("internal error: an operand's recording is not the target recording") }
+            return moved
         case .leaf(let box):
-            let cached = box.cachedEntry
+            let cached = box.cachedEntry.load(ordering: .relaxed)
             if cached >= 0, cached < entries.count, entries[cached].operation == .leaf,
                 leaves[arguments[Int(entries[cached].argumentStart)]] === box
             {
@@ -150,7 +158,7 @@ public final class TensorRecording<Scalar: TensorScalar> {
             }
             leaves.append(box)
             let id = appendMarker(.leaf, argument: leaves.count - 1)
-            box.cachedEntry = id
+            box.cachedEntry.store(id, ordering: .relaxed)
             return id
         }
     }
@@ -166,7 +174,7 @@ public final class TensorRecording<Scalar: TensorScalar> {
 
     @inlinable func appendOperand(_ input: Tensor<Scalar>) {
         if let tracking = input.tracking {
-            operands.append(Int32(truncatingIfNeeded: entry(for: tracking, shape: input.dimensions)))
+            operands.append(tensorRecordingIndex(entry(for: tracking)))
         } else {
             operands.append(-1)
         }
@@ -175,6 +183,7 @@ public final class TensorRecording<Scalar: TensorScalar> {
 
     /// Appends one entry with up to two operands and three saved tensors (no
     /// intermediate arrays: this is the per-operation hot path) and returns its id.
+    /// The recording must be locked.
     @inlinable func append(
         _ operation: TensorOperation, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>?, saving s0: Tensor<Scalar>?,
         _ s1: Tensor<Scalar>?, _ s2: Tensor<Scalar>?, arguments args: [Int]
@@ -197,6 +206,7 @@ public final class TensorRecording<Scalar: TensorScalar> {
     }
 
     /// Appends one entry with any number of operands (concatenation) and returns its id.
+    /// The recording must be locked.
     @inlinable func append(_ operation: TensorOperation, operands inputs: [Tensor<Scalar>], arguments args: [Int]) -> Int {
         let operandStart = operands.count
         for input in inputs { appendOperand(input) }
@@ -209,26 +219,32 @@ public final class TensorRecording<Scalar: TensorScalar> {
         return entries.count - 1
     }
 
-    /// Drops the saved tensors, operands and arguments (the bulk of the memory); tensors
-    /// that still refer to the recording find it freed, and a backward pass through them
-    /// stops with a message. The entries (28 bytes each) stay so that those tensors can
-    /// still name the operation that made them.
-    @inlinable func free() {
-        isFreed = true
+    /// Frees entry `index` (locked): drops its saved tensors, the bulk of the memory. The
+    /// entry itself (28 bytes) stays so that tensors can still name their operation.
+    @inlinable func freeEntry(_ index: Int, placeholder: Tensor<Scalar>) {
+        if entries[index].isFreed { return }
+        entries[index].isFreed = true
+        freedCount += 1
+        let start = Int(entries[index].savedStart), count = Int(entries[index].savedCount)
+        for k in start..<(start + count) { saved[k] = placeholder }
+    }
+
+    /// Empties the recording for reuse, keeping its buffers. Only for a recording that
+    /// no tensor refers to (locked).
+    @inlinable func reset() {
+        entries.removeAll(keepingCapacity: true)
         operands.removeAll(keepingCapacity: true)
         operandShapes.removeAll(keepingCapacity: true)
         saved.removeAll(keepingCapacity: true)
         arguments.removeAll(keepingCapacity: true)
         leaves.removeAll(keepingCapacity: true)
         customFunctions.removeAll(keepingCapacity: true)
-    }
-
-    /// Empties the recording for reuse, keeping its buffers. Only for a recording that
-    /// no tensor refers to.
-    @inlinable func reset() {
-        free()
-        entries.removeAll(keepingCapacity: true)
-        retainedGradients.removeAll()
-        isFreed = false
+        if !retainedGradients.isEmpty { retainedGradients.removeAll() }
+        freedCount = 0
+        if mergedInto != nil {
+            mergedInto = nil
+            mergeOffset = 0
+            stub.store(false, ordering: .relaxed)
+        }
     }
 }

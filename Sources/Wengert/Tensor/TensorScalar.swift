@@ -3,10 +3,11 @@ import CWengert
 /// A plain floating-point number a ``Tensor`` can hold: `Float` or `Double`.
 ///
 /// It adds to ``DifferentiableScalar`` the entry points of the vectorised C kernels
-/// (AVX-512, AVX2 or portable, chosen at run time) and the per-thread recording slot of
-/// the scalar type. The underscored requirements are implementation hooks, not API.
+/// (AVX-512, AVX2 or portable, chosen at run time). The underscored requirements are
+/// implementation hooks, not API.
 public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendable {
-    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide),
+    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide,
+    /// 4 chain: a·b but 0 where a is 0),
     /// where each increment is 1 (a run of n scalars) or 0 (one scalar, read n times):
     /// the C kernels read any increment other than 1 as 0, so callers pass only these.
     /// The caller guarantees n readable scalars behind each pointer of increment 1.
@@ -14,20 +15,30 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     static func _binaryKernel(
         _ op: Int32, _ a: UnsafePointer<Self>, _ incA: Int, _ b: UnsafePointer<Self>, _ incB: Int,
         _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// out[i] = f(x[i]) for i < n, f the `wengert_unary_op` `op` (vectorised for the
+    /// elementary functions, within a few ulps of libm; see CWengertKernels.h).
+    /// - Complexity: O(n), vectorised, split across the kernel threads when large.
+    static func _unaryKernel(_ op: Int32, _ x: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
     /// Σ x[i] for i < n, with eight partial sums (double precision for `Float`).
     /// - Complexity: O(n).
     static func _sumKernel(_ x: UnsafePointer<Self>, _ n: Int) -> Self
+    /// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i] for a row-major [outer, size,
+    /// inner] array: one axis summed away, in order, vectorised over `inner`.
+    /// - Complexity: O(outer·size·inner).
+    static func _sumAxisKernel(_ x: UnsafePointer<Self>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Self>)
     /// Row-major C (+)= A·B with A m×k and B k×n.
     /// - Complexity: O(m·n·k), register-blocked AVX-512 where available.
     static func _gemmKernel(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
         _ c: UnsafeMutablePointer<Self>, accumulate: Bool)
-    /// The live recording of this scalar type on the calling thread, if any.
-    static func _recording(in state: TensorThreadState) -> TensorRecording<Self>?
-    /// Whether the thread state holds the only reference to its recording of this type.
-    static func _isRecordingUnique(in state: TensorThreadState) -> Bool
-    /// Makes `recording` the live recording of this scalar type on the calling thread.
-    static func _setRecording(_ recording: TensorRecording<Self>, in state: TensorThreadState)
+    /// Row-major C (+)= op(A)·op(B), C m×n with row stride ldc; op(A) is A (row stride
+    /// lda) or, when `transposeA`, the transpose of a k×m A; likewise op(B). Reads the
+    /// operands in place: the backward products g·Bᵀ and Aᵀ·g copy no transpose.
+    /// - Complexity: O(m·n·k): packed panels, cache blocking, AVX-512 / AVX2 micro-kernels,
+    ///   split across the kernel threads when large.
+    static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ lda: Int,
+        _ b: UnsafePointer<Self>, _ ldb: Int, _ c: UnsafeMutablePointer<Self>, _ ldc: Int, accumulate: Bool)
 }
 
 extension Float: TensorScalar {
@@ -36,6 +47,14 @@ extension Float: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Float>, _ incA: Int, _ b: UnsafePointer<Float>, _ incB: Int,
         _ out: UnsafeMutablePointer<Float>, _ n: Int
     ) { wengert_binary_f32(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_sum_axis_f32`.
+    @inlinable public static func _sumAxisKernel(
+        _ x: UnsafePointer<Float>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Float>
+    ) { wengert_sum_axis_f32(x, outer, size, inner, out) }
+    /// Calls `wengert_unary_f32`.
+    @inlinable public static func _unaryKernel(
+        _ op: Int32, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
+    ) { wengert_unary_f32(op, x, out, n) }
     /// Calls `wengert_sum_f32`.
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         Float(wengert_sum_f32(x, n))
@@ -45,17 +64,12 @@ extension Float: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         _ c: UnsafeMutablePointer<Float>, accumulate: Bool
     ) { wengert_gemm_f32(m, n, k, a, b, c, accumulate ? 1 : 0) }
-    /// The thread's `Float` recording.
-    @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Float>? {
-        state.float
-    }
-    /// Whether nothing but the thread state refers to the `Float` recording.
-    @inlinable public static func _isRecordingUnique(in state: TensorThreadState) -> Bool {
-        isKnownUniquelyReferenced(&state.float)
-    }
-    /// Sets the thread's `Float` recording.
-    @inlinable public static func _setRecording(_ recording: TensorRecording<Float>, in state: TensorThreadState) {
-        state.float = recording
+    /// Calls `wengert_gemm_strided_f32`.
+    @inlinable public static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
+        _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool
+    ) {
+        wengert_gemm_strided_f32(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0)
     }
 }
 
@@ -65,6 +79,14 @@ extension Double: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Double>, _ incA: Int, _ b: UnsafePointer<Double>, _ incB: Int,
         _ out: UnsafeMutablePointer<Double>, _ n: Int
     ) { wengert_binary_f64(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_sum_axis_f64`.
+    @inlinable public static func _sumAxisKernel(
+        _ x: UnsafePointer<Double>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Double>
+    ) { wengert_sum_axis_f64(x, outer, size, inner, out) }
+    /// Calls `wengert_unary_f64`.
+    @inlinable public static func _unaryKernel(
+        _ op: Int32, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) { wengert_unary_f64(op, x, out, n) }
     /// Calls `wengert_sum_f64`.
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
         wengert_sum_f64(x, n)
@@ -74,16 +96,11 @@ extension Double: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
         _ c: UnsafeMutablePointer<Double>, accumulate: Bool
     ) { wengert_gemm_f64(m, n, k, a, b, c, accumulate ? 1 : 0) }
-    /// The thread's `Double` recording.
-    @inlinable public static func _recording(in state: TensorThreadState) -> TensorRecording<Double>? {
-        state.double
-    }
-    /// Whether nothing but the thread state refers to the `Double` recording.
-    @inlinable public static func _isRecordingUnique(in state: TensorThreadState) -> Bool {
-        isKnownUniquelyReferenced(&state.double)
-    }
-    /// Sets the thread's `Double` recording.
-    @inlinable public static func _setRecording(_ recording: TensorRecording<Double>, in state: TensorThreadState) {
-        state.double = recording
+    /// Calls `wengert_gemm_strided_f64`.
+    @inlinable public static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ lda: Int,
+        _ b: UnsafePointer<Double>, _ ldb: Int, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, accumulate: Bool
+    ) {
+        wengert_gemm_strided_f64(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0)
     }
 }

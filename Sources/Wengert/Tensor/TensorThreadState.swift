@@ -1,26 +1,29 @@
-// The per-thread state of the tensor layer, in CWengert's thread slots: slot 1 holds
-// this object (the current recordings), slot 2 the depth of withoutGradient scopes.
-// Read through CWengert's static inline accessor, one load (docs/measurements.md).
+// The per-thread state of the tensor layer: a cache of one current recording per
+// scalar type, in CWengert's slot WENGERT_SLOT_TENSOR_STATE, read through its static
+// inline accessor (one load). It is a cache, not an owner: recordings belong to their
+// computations (ARCHITECTURE.md, "Tensor recordings").
 
 import CWengert
 
-/// The per-thread holder of the live recordings (one per scalar type), in CWengert slot 1.
+/// The per-thread holder of the current recordings (one per scalar type).
 ///
 /// It holds them strongly and recognises a recording that no tensor refers to any more
-/// by its reference count (`isKnownUniquelyReferenced`): such a recording is cleared
-/// at the next recorded operation and its buffers reused, like Stan's arena. A weak
+/// by its reference count (`isKnownUniquelyReferenced`): such a recording is cleared at
+/// the next recorded operation and its buffers reused, like Stan's arena. A weak
 /// reference would say the same, but it moves the recording's reference count to a side
 /// table and made every retain and release on the hot path take the slow path.
-public final class TensorThreadState {
-    /// The thread's `Float` recording.
+/// Never shared between threads (not Sendable).
+@usableFromInline
+final class TensorThreadState {
+    /// The thread's current `Float` recording.
     @exclusivity(unchecked) @usableFromInline var float: TensorRecording<Float>?
-    /// The thread's `Double` recording.
+    /// The thread's current `Double` recording.
     @exclusivity(unchecked) @usableFromInline var double: TensorRecording<Double>?
     @inlinable init() {}
 
     /// The calling thread's state.
     @inlinable static var current: TensorThreadState {
-        if let raw = wengert_thread_slot(1) {
+        if let raw = wengert_thread_slot(WENGERT_SLOT_TENSOR_STATE) {
             return Unmanaged<TensorThreadState>.fromOpaque(raw).takeUnretainedValue()
         }
         return makeCurrent()
@@ -29,12 +32,33 @@ public final class TensorThreadState {
     @inline(never) @usableFromInline
     static func makeCurrent() -> TensorThreadState {
         let state = TensorThreadState()
-        let retained = Unmanaged.passRetained(state).toOpaque()
-        wengert_set_thread_slot(1, retained)
+        wengert_set_thread_slot(WENGERT_SLOT_TENSOR_STATE, Unmanaged.passRetained(state).toOpaque())
         // Balanced when the thread exits, so short-lived threads do not leak recordings.
-        wengert_tensor_register_thread_state(retained) { pointer in
+        wengert_thread_slot_release_at_exit(WENGERT_SLOT_TENSOR_STATE) { pointer in
             if let pointer { Unmanaged<TensorThreadState>.fromOpaque(pointer).release() }
         }
         return state
+    }
+
+    /// The recording in `slot`, locked: reset when only the slot refers to it, replaced
+    /// when a backward pass freed part of it or it was joined into another.
+    @inlinable
+    static func lockedCurrent<S>(_ slot: inout TensorRecording<S>?) -> TensorRecording<S> {
+        if isKnownUniquelyReferenced(&slot), let recording = slot {
+            // No tensor refers to it: whatever it holds is unreachable, so start over in
+            // the same buffers (locked, to see the writes of threads that used it).
+            recording.lock()
+            if !recording.entries.isEmpty || recording.isStub { recording.reset() }
+            return recording
+        }
+        if let recording = slot {
+            recording.lock()
+            if recording.freedCount == 0 && !recording.isStub { return recording }
+            recording.unlock()
+        }
+        let fresh = TensorRecording<S>()
+        slot = fresh
+        fresh.lock()
+        return fresh
     }
 }

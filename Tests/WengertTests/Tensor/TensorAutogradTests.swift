@@ -1,5 +1,5 @@
 import Testing
-import Wengert
+@testable import Wengert
 
 /// The tensor autograd semantics (PyTorch's, as README's tensor section states them),
 /// checked one contract line at a time.

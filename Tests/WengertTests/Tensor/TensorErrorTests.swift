@@ -1,5 +1,5 @@
 import Testing
-import Wengert
+@testable import Wengert
 
 /// Programmer errors stop with a precise message (exit tests; run in debug builds).
 @Suite("Tensor errors", .tags(.tensor))
@@ -56,21 +56,15 @@ struct TensorErrorTests {
         #expect(standardError(of: result).contains("already freed; pass retainingGraph: true"))
     }
 
-    @Test func mixingDevices() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let other = Device(kind: .openCL(0))
-            _ = Tensor<Float>(shape: [1], scalars: [1], on: other) + Tensor<Float>([1])
-        }
-        #expect(standardError(of: result).contains("+ mixes tensors on devices openCL:0 and cpu"))
-    }
-
     @Test func failedOperationLeavesTheRecordingIntact() {
         // A shape check happens before anything is recorded, so a rejected operation
         // (which traps) cannot leave a half-made entry; the recording stays usable.
         let x = Tensor<Double>([1, 2]).requiringGradient()
-        let before = Tensor<Double>.recordedEntryCount
         let y = (x * 2).sum()
-        #expect(Tensor<Double>.recordedEntryCount == before + 3)
+        let before = y.recordingLiveEntryCount
+        #expect(before >= 3)  // leaf, multiply, sum (and whatever shares the recording)
+        let z = y * 2
+        #expect(z.recordingLiveEntryCount == before + 1)
         y.backward()
         #expect(x.grad!.scalars == [2, 2])
     }

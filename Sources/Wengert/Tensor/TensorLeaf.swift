@@ -1,0 +1,48 @@
+// The identity of a leaf tensor and the gradient that backward passes accumulate into
+// it. Copies of a leaf share one box, and so may tasks on other threads: two
+// computations that use the same parameters at once both accumulate into it.
+
+import CWengert
+import Synchronization
+
+/// The identity and accumulated gradient of a leaf tensor (or of an interior tensor
+/// that retains its gradient), shared by its copies.
+///
+/// Sendable by its locks, not by assertion: `storedGradient` is read and written only
+/// between `wengert_object_lock(self)` and `wengert_object_unlock(self)` (one of
+/// CWengert's striped pthread mutexes; a gradient is touched once per backward pass, so
+/// no lock is allocated per leaf), and `cachedEntry` is atomic.
+@usableFromInline
+final class TensorLeaf<Scalar: TensorScalar>: @unchecked Sendable {
+    @exclusivity(unchecked) @usableFromInline var storedGradient: Tensor<Scalar>?
+    /// The leaf's entry in the recording it was last used in: a hint, checked against
+    /// the recording before it is used (a leaf used by two recordings at once only
+    /// makes the hint miss).
+    @usableFromInline let cachedEntry = Atomic<Int>(-1)
+
+    @inlinable init() {}
+
+    @inlinable func lock() { wengert_object_lock(Unmanaged.passUnretained(self).toOpaque()) }
+    @inlinable func unlock() { wengert_object_unlock(Unmanaged.passUnretained(self).toOpaque()) }
+
+    /// The accumulated gradient; nil before the first backward pass reaches the leaf.
+    @inlinable var gradient: Tensor<Scalar>? {
+        get {
+            lock()
+            defer { unlock() }
+            return storedGradient
+        }
+        set {
+            lock()
+            defer { unlock() }
+            storedGradient = newValue
+        }
+    }
+
+    /// Adds `g` to the gradient (which must not require a gradient itself).
+    @inlinable func accumulate(_ g: Tensor<Scalar>) {
+        lock()
+        defer { unlock() }
+        if let old = storedGradient { storedGradient = withoutGradient { old + g } } else { storedGradient = g }
+    }
+}

@@ -1,0 +1,140 @@
+// Which recording an operation goes to, and joining two live recordings.
+//
+// The rule: the recording of the operation's interior operands; when those are in two
+// live recordings, the two are joined first (the smaller moves into the larger, which
+// keeps every operand ahead of its users, and the emptied one forwards its tensors'
+// entry ids); when the tracked operands are all leaves, the calling thread's current
+// recording. Only one recording's lock is held at a time, except by a join, which takes
+// its two in address order, so no thread can wait on a lock held by a thread waiting on
+// one of its own.
+
+import CWengert
+import Synchronization
+
+extension TensorRecording {
+    /// The live recording that holds entry `index` of `recording` now, and the entry's
+    /// index there: follows joins without taking a lock (their forwarding is published
+    /// once, with release ordering, and never changes).
+    @inlinable
+    static func resolved(_ recording: TensorRecording, _ index: Int) -> (TensorRecording, Int) {
+        var r = recording, i = index
+        while r.stub.load(ordering: .acquiring) {
+            i += r.mergeOffset
+            r = r.mergedInto!
+        }
+        return (r, i)
+    }
+
+    /// The recording an operation on operands tracked as `x` and `y` records into,
+    /// locked. The fast path, one interior operand's recording (or two in the same one),
+    /// takes one lock and checks one flag.
+    @inlinable
+    static func lockedTarget(_ x: TensorTracking<Scalar>?, _ y: TensorTracking<Scalar>?) -> TensorRecording {
+        var interior: TensorRecording?
+        if case .interior(let r, _)? = x { interior = r }
+        if case .interior(let r, _)? = y {
+            if let first = interior, first !== r { return lockedTargetSlow([x, y]) }
+            interior = r
+        }
+        guard let r = interior else { return lockedCurrent() }
+        r.lock()
+        if !r.isStub { return r }
+        r.unlock()
+        return lockedTargetSlow([x, y])
+    }
+
+    /// `lockedTarget` for any number of operands, and for operands whose recordings
+    /// were joined or must be.
+    @usableFromInline @inline(never)
+    static func lockedTargetSlow(_ trackings: [TensorTracking<Scalar>?]) -> TensorRecording {
+        while true {
+            var live: [TensorRecording] = []
+            for case .interior(let r, let i)? in trackings {
+                let (final, _) = resolved(r, i)
+                if !live.contains(where: { $0 === final }) { live.append(final) }
+            }
+            if live.isEmpty { return lockedCurrent() }
+            if live.count == 1 {
+                live[0].lock()
+                if !live[0].isStub { return live[0] }
+                live[0].unlock()
+                continue
+            }
+            join(live[0], live[1])  // then look again: a third may remain, or a race lost
+        }
+    }
+
+    /// Joins two live recordings into one: the smaller's entries move to the end of the
+    /// larger, renumbered, and the smaller becomes a stub that forwards its tensors.
+    /// Does nothing when either has been joined meanwhile (the caller looks again).
+    /// - Complexity: O(entries of the smaller), once per pair of recordings that meet.
+    @usableFromInline @inline(never)
+    static func join(_ a: TensorRecording, _ b: TensorRecording) {
+        let (first, second) = ObjectIdentifier(a) < ObjectIdentifier(b) ? (a, b) : (b, a)
+        first.lock()
+        second.lock()
+        defer {
+            second.unlock()
+            first.unlock()
+        }
+        if a.isStub || b.isStub || a === b { return }
+        let (destination, source) = a.entries.count >= b.entries.count ? (a, b) : (b, a)
+        let offset = destination.absorb(source)
+        source.mergedInto = destination
+        source.mergeOffset = offset
+        source.entries = []
+        source.operands = []
+        source.operandShapes = []
+        source.saved = []
+        source.arguments = []
+        source.leaves = []
+        source.customFunctions = []
+        source.retainedGradients = [:]
+        source.freedCount = 0
+        source.stub.store(true, ordering: .releasing)
+    }
+
+    /// Appends `source`'s entries (both locked), renumbered, and returns the offset of
+    /// their ids.
+    @usableFromInline
+    func absorb(_ source: TensorRecording) -> Int {
+        let offset = entries.count
+        let operandBase = operands.count, savedBase = saved.count, argumentBase = arguments.count
+        let leafBase = leaves.count, customBase = customFunctions.count
+        var arguments = source.arguments
+        for var entry in source.entries {
+            if entry.operation == .leaf { arguments[Int(entry.argumentStart)] += leafBase }
+            if entry.operation == .custom { arguments[Int(entry.argumentStart)] += customBase }
+            entry.operandStart = tensorRecordingIndex(Int(entry.operandStart) + operandBase)
+            entry.savedStart = tensorRecordingIndex(Int(entry.savedStart) + savedBase)
+            entry.argumentStart = tensorRecordingIndex(Int(entry.argumentStart) + argumentBase)
+            entries.append(entry)
+        }
+        for id in source.operands { operands.append(id < 0 ? -1 : tensorRecordingIndex(Int(id) + offset)) }
+        operandShapes += source.operandShapes
+        saved += source.saved
+        self.arguments += arguments
+        leaves += source.leaves
+        customFunctions += source.customFunctions
+        for (id, box) in source.retainedGradients { retainedGradients[id + offset] = box }
+        freedCount += source.freedCount
+        return offset
+    }
+
+    /// The calling thread's current recording, locked: where computations start whose
+    /// tracked operands are all leaves. Reused in place when no tensor refers to it any
+    /// more; replaced once a backward pass has freed part of it (so a thread's new
+    /// computations do not pile onto a recording that older ones keep alive) or once it
+    /// was joined into another.
+    @inlinable
+    static func lockedCurrent() -> TensorRecording {
+        let state = TensorThreadState.current
+        if Scalar.self == Float.self {
+            return unsafeBitCast(TensorThreadState.lockedCurrent(&state.float), to: TensorRecording.self)
+        }
+        if Scalar.self == Double.self {
+            return unsafeBitCast(TensorThreadState.lockedCurrent(&state.double), to: TensorRecording.self)
+        }
+        wengertTensorInvalid("TensorScalar is implemented by Float and Double only")
+    }
+}

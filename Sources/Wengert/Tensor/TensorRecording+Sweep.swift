@@ -1,0 +1,177 @@
+// The backward sweep over a recording, and what it frees.
+//
+// The sweep copies the recording's arrays out under the lock (O(1): the buffers are
+// shared) and runs the rules with no lock held, so other computations keep recording
+// meanwhile (their appends then copy the arrays once). Afterwards it frees the entries
+// it reached, which are exactly those its result depends on: a computation that shares
+// the recording but not those entries is untouched.
+
+import CWengert
+
+extension TensorRecording {
+    /// The arrays a backward pass reads, copied out of the recording under its lock.
+    @usableFromInline
+    struct Snapshot {
+        @usableFromInline let entries: [TensorEntry]
+        @usableFromInline let operands: [Int32]
+        @usableFromInline let operandShapes: [[Int]]
+        @usableFromInline let saved: [Tensor<Scalar>]
+        @usableFromInline let arguments: [Int]
+        @usableFromInline let leaves: [TensorLeaf<Scalar>]
+        @usableFromInline let customFunctions: [CustomFunction<Scalar>]
+        @usableFromInline let retainedGradients: [Int: TensorLeaf<Scalar>]
+
+        @inlinable init(_ r: TensorRecording) {
+            entries = r.entries
+            operands = r.operands
+            operandShapes = r.operandShapes
+            saved = r.saved
+            arguments = r.arguments
+            leaves = r.leaves
+            customFunctions = r.customFunctions
+            retainedGradients = r.retainedGradients
+        }
+    }
+
+    /// `recording` (resolved through joins), locked, with `index` translated.
+    @inlinable
+    static func lockedResolved(_ recording: TensorRecording, _ index: Int) -> (TensorRecording, Int) {
+        while true {
+            let (r, i) = resolved(recording, index)
+            r.lock()
+            if !r.isStub { return (r, i) }
+            r.unlock()
+        }
+    }
+
+    /// Back-propagates `seed` from entry `index` of `recording`, accumulating into the
+    /// leaves it reaches, then frees the entries it reached unless `retainingGraph`.
+    @inlinable
+    static func backward(from recording: TensorRecording, _ index: Int, seed: Tensor<Scalar>, retainingGraph: Bool) {
+        let (live, start) = lockedResolved(recording, index)
+        if live.entries[start].isFreed && live.entries[start].operation != .leaf {
+            live.unlock()
+            wengertTensorInvalid(
+                "backward through a recording that an earlier backward() already freed; "
+                    + "pass retainingGraph: true to the first backward to keep it.")
+        }
+        // Optional so that it is released before the freeing writes to the arrays it
+        // shares, which would otherwise copy them.
+        var snapshot: Snapshot? = Snapshot(live)
+        live.unlock()
+        var unused: [Tensor<Scalar>?] = []
+        let reached = snapshot!.sweep(from: start, seed: seed, captured: &unused)
+        snapshot = nil
+        if !retainingGraph { free(reached, of: live) }
+    }
+
+    /// Frees `entries` of `recording` (unlocked), wherever a join has moved them since.
+    @inlinable
+    static func free(_ entries: [Int], of recording: TensorRecording) {
+        let empty = Tensor<Scalar>(uncheckedStorage: [], shape: [0])
+        let (target, offset) = lockedResolved(recording, 0)
+        for k in entries { target.freeEntry(k + offset, placeholder: empty) }
+        target.unlock()
+    }
+
+    /// The cotangents that `seed` at entry `index` of `recording` gives each of
+    /// `inputs` (nil where the output does not depend on it), touching no `grad`; then
+    /// frees the entries reached unless `retainingGraph`.
+    @inlinable
+    static func gradients(
+        from recording: TensorRecording, _ index: Int, seed: Tensor<Scalar>, inputs: [Tensor<Scalar>],
+        retainingGraph: Bool
+    ) -> [Tensor<Scalar>?] {
+        let (live, start) = lockedResolved(recording, index)
+        if live.entries[start].isFreed && live.entries[start].operation != .leaf {
+            live.unlock()
+            wengertTensorInvalid(
+                "gradients(of:withRespectTo:) through a recording that an earlier backward() already freed; "
+                    + "pass retainingGraph: true to the first backward to keep it.")
+        }
+        // Where each input sits in this recording: an interior input at its entry, a
+        // leaf at every entry of its box (a join can leave a leaf two).
+        var capture: [Int: Int] = [:]
+        for (k, input) in inputs.enumerated() {
+            switch input.tracking {
+            case .interior(let r, let i)?:
+                let (final, j) = resolved(r, i)
+                if final === live { capture[j] = k }
+            case .leaf(let box)?:
+                for (j, entry) in live.entries.enumerated()
+                where entry.operation == .leaf && live.leaves[live.arguments[Int(entry.argumentStart)]] === box {
+                    capture[j] = k
+                }
+            case nil: break
+            }
+        }
+        var snapshot: Snapshot? = Snapshot(live)
+        live.unlock()
+        var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
+        let reached = snapshot!.sweep(
+            from: start, seed: seed, capture: capture, captured: &captured, accumulating: false)
+        snapshot = nil
+        if !retainingGraph { free(reached, of: live) }
+        return captured
+    }
+}
+
+extension TensorRecording.Snapshot {
+    /// The reverse sweep: entries from `start` down to 0, each one's rule turning its
+    /// output's cotangent into its operands'. Operands always precede their users, so one
+    /// pass suffices. Returns the entries reached.
+    ///
+    /// With `capture`, the cotangent reaching entry i is also added to
+    /// `captured[capture[i]]`; with `accumulating` false, leaves' and retained
+    /// gradients are left alone (the functional `gradients(of:withRespectTo:)`).
+    @inlinable
+    func sweep(
+        from start: Int, seed: Tensor<Scalar>, capture: [Int: Int] = [:], captured: inout [Tensor<Scalar>?],
+        accumulating: Bool = true
+    ) -> [Int] {
+        var cotangents = [Tensor<Scalar>?](repeating: nil, count: start + 1)
+        cotangents[start] = seed
+        var reached: [Int] = []
+        let observer = tensorSweepObserver
+        withoutGradient {
+            for index in stride(from: start, through: 0, by: -1) {
+                guard let g = cotangents[index] else { continue }
+                cotangents[index] = nil
+                reached.append(index)
+                if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
+                if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] { box.accumulate(g) }
+                let entry = entries[index]
+                let args = arguments[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)]
+                if entry.operation == .leaf {
+                    if accumulating { leaves[args.first!].accumulate(g) }
+                    continue
+                }
+                if entry.isFreed {
+                    wengertTensorInvalid(
+                        "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
+                            + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
+                }
+                let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                var needs = TensorOperandMask(bits: 0)
+                for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
+                    needs.bits |= 1 << UInt64(k)
+                }
+                let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
+                let grads = TensorPullbacks.pullback(
+                    entry.operation, g, saved: saved[savedRange], arguments: args,
+                    operandShapes: operandShapes[operandRange], customFunctions: customFunctions, needs: needs)
+                if let observer {
+                    observer.backwardRuleDidRun(
+                        entry.operation.backwardName, index: index, saved: saved[savedRange], upstream: g, results: grads)
+                }
+                for (k, slot) in operandRange.enumerated() {
+                    let target = Int(operands[slot])
+                    guard target >= 0, let grad = grads[k] else { continue }
+                    let fitted = TensorKernels.sum(grad, toShape: operandShapes[slot])
+                    cotangents[target] = cotangents[target].map { $0 + fitted } ?? fitted
+                }
+            }
+        }
+        return reached
+    }
+}
