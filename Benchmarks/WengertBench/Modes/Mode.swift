@@ -42,6 +42,8 @@ struct PreparedRun {
     var tapeBytes: Int? = nil
     /// Bytes read and written by one call, for a throughput figure (GB/s).
     var bytesMoved: Int? = nil
+    /// Floating-point operations of one call, for a rate (GFLOP/s).
+    var floatingPointOperations: Int? = nil
 }
 
 /// A way of computing a function or its derivatives: a name and how to prepare a run.

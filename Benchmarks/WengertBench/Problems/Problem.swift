@@ -19,7 +19,7 @@ struct Problem: Sendable {
     static let all: [Problem] = [
         .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture, .gaussianMixtureADBench,
         .narrowJacobian, .wideJacobian, .polynomialFit, .tensorOpOverhead, .tensorElementwise, .tensorReduction, .tensorMatmul,
-        .mlpStep, .mlp784, .seedLinearRegression, .seedSinCubic, .bandwidth,
+        .mlpStep, .mlp784, .seedLinearRegression, .seedSinCubic, .bandwidth, .matrixProduct,
     ]
 
     /// The problem with the given name, if any.
