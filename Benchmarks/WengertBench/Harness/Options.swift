@@ -20,6 +20,11 @@ struct Options: Equatable, Sendable {
     var firstSeed: UInt64 = 0
     /// When set, time the neural-ode training iteration instead of the suite.
     var neuralODE = false
+    /// When set (internal, used by --neural-ode): print the peak memory of three
+    /// iterations at this interval scale and gradient mode, then exit.
+    var neuralODEMemoryScale: Double? = nil
+    /// The gradient mode of `--neural-ode-memory`: adjoint (true) or backpropagation.
+    var neuralODEMemoryAdjoint = true
 
     /// Seconds of timing per (problem, size, mode) cell.
     var effectiveBudget: Double { budget ?? (quick ? 0.004 : 0.15) }
@@ -104,6 +109,13 @@ struct Options: Equatable, Sendable {
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
             case "--neural-ode": neuralODE = true
+            case "--neural-ode-memory":
+                let scale = try value(for: arg), mode = try value(for: arg)
+                guard let s = Double(scale), s > 0, mode == "adjoint" || mode == "backpropagation" else {
+                    throw UsageError("--neural-ode-memory needs a positive scale and adjoint or backpropagation")
+                }
+                neuralODEMemoryScale = s
+                neuralODEMemoryAdjoint = mode == "adjoint"
             case "--json": jsonPath = try value(for: arg)
             case "--svg": svgPath = try value(for: arg)
             default: throw UsageError("unknown argument '\(arg)' (see --help)")
