@@ -54,17 +54,17 @@ func trainSpiral(_ configuration: SpiralConfiguration) -> SpiralResult {
                        relativeTolerance: 1e-10, absoluteTolerance: 1e-12) { y, _, _ in spiralTrueDynamics(y) }
     let truth = trueY.scalars
     result.trueTrajectory = truth
-    let optimizer = Adam<Double>(
-        parameters: [
-            Tensor(randomNormal: [2, 50], standardDeviation: 0.1, seed: c.seed + 1), Tensor(zeros: [50]),
-            Tensor(randomNormal: [50, 2], standardDeviation: 0.1, seed: c.seed + 2), Tensor(zeros: [2]),
-        ], learningRate: c.learningRate)
+    var parameters: [Tensor<Double>] = [
+        Tensor(randomNormal: [2, 50], standardDeviation: 0.1, seed: c.seed + 1), Tensor(zeros: [50]),
+        Tensor(randomNormal: [50, 2], standardDeviation: 0.1, seed: c.seed + 2), Tensor(zeros: [2]),
+    ].map { $0.requiringGradient() }
+    let optimizer = Adam<Double>(learningRate: c.learningRate)
     var random = SpiralRandom(state: c.seed &+ 0x5eed)
     let batchTimes = Array(times[0..<c.batchTime])
     let statistics = ODEStatistics()
     func trajectoryLoss() -> (Double, [Double]) {
         let learned = withoutGradient {
-            odeint(y0: Tensor<Double>(shape: [1, 2], scalars: [2, 0]), times: times, parameters: optimizer.parameters) {
+            odeint(y0: Tensor<Double>(shape: [1, 2], scalars: [2, 0]), times: times, parameters: parameters) {
                 y, _, p in spiralModel(y, p)
             }
         }
@@ -77,12 +77,12 @@ func trainSpiral(_ configuration: SpiralConfiguration) -> SpiralResult {
         var targets = [Double]()
         for i in 0..<c.batchTime { for s in starts { targets += truth[(2 * (s + i))..<(2 * (s + i) + 2)] } }
         let batchY = Tensor<Double>(shape: [c.batchTime, c.batchSize, 1, 2], scalars: targets)
-        let prediction = odeint(y0: y0, times: batchTimes, parameters: optimizer.parameters, gradient: c.gradient,
+        let prediction = odeint(y0: y0, times: batchTimes, parameters: parameters, gradient: c.gradient,
                                 statistics: statistics) { y, _, p in spiralModel(y, p) }
         let loss = abs(prediction - batchY).mean()
-        optimizer.zeroGradient()
+        for p in parameters { p.zeroGradient() }
         loss.backward()
-        optimizer.step()
+        optimizer.update(&parameters)
         result.batchLosses.append(loss.scalar)
         result.forwardEvaluations.append(statistics.forwardEvaluations)
         result.adjointEvaluations.append(statistics.adjointEvaluations)
