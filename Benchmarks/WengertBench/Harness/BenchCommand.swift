@@ -26,6 +26,15 @@ enum BenchCommand {
             return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
         if let threads = options.threads { CPUKernels.threadCount = threads }
+        if options.neuralODE {
+            let (text, agreed) = NeuralODEBenchmark.report(
+                iterations: options.quick ? 5 : 40, scales: options.quick ? [1, 10] : [1, 10, 100])
+            print(text)
+            return agreed ? 0 : 1
+        }
+        if !options.devices.isEmpty {
+            return DeviceBench.run(devices: options.devices, quick: options.quick, budget: options.budget)
+        }
         var runner = Runner(options: options)
         // On a terminal the progress line rewrites itself; in a log, one line per cell.
         let terminal = isatty(STDERR_FILENO) != 0

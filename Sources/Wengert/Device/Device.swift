@@ -1,15 +1,18 @@
 /// Where a tensor's scalars live and where its kernels run.
 ///
 /// Every tensor has a device; an operation on tensors from two devices stops with a
-/// message naming both. In this release only the CPU has kernels: every tensor operation
-/// calls the CPU kernels directly (Kernels/TensorKernels.swift, which stops with a
-/// message for any other device), and ``backend`` is not yet on that path.
+/// message naming both. Each device has a ``Backend`` (``makeBackend()``): the CPU's
+/// runs the C kernels on host memory, OpenCL's runs OpenCL C kernels on `cl_mem`
+/// buffers. Tensors themselves live on the CPU in this build and their operations call
+/// the CPU kernels directly (Kernels/TensorKernels.swift): making a tensor on, or moving
+/// one to, an OpenCL device stops with a message (their storage moves to device buffers
+/// in a later step; ARCHITECTURE.md, "Devices").
 public struct Device: Hashable, Sendable, CustomStringConvertible {
     /// The kinds of device Wengert knows.
     public enum Kind: Hashable, Sendable {
         /// The host CPU, with vectorised C kernels.
         case cpu
-        /// An OpenCL device, by platform-wide index.
+        /// An OpenCL device, by its position in ``Device/openCLDevices`` (all platforms).
         case openCL(Int)
     }
 
@@ -22,10 +25,6 @@ public struct Device: Hashable, Sendable, CustomStringConvertible {
     /// The host CPU.
     public static let cpu = Device(kind: .cpu)
 
-    /// The first OpenCL device, or nil when no OpenCL platform is present. The OpenCL
-    /// backend is not part of this release, so this is nil for now.
-    public static var openCL: Device? { nil }
-
     /// "cpu" or "openCL:N".
     public var description: String {
         switch kind {
@@ -34,16 +33,20 @@ public struct Device: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The backend that runs this device's kernels.
+    /// The backend that runs this device's operations; stops with the reason when it
+    /// cannot be made (``makeBackend()`` throws it instead).
     public var backend: any Backend {
-        switch kind {
-        case .cpu: CPUBackend()
-        case .openCL: wengertTensorUnsupportedDevice(self)
+        do { return try makeBackend() } catch {
+            fatalError("Wengert: no backend for device \(self): \(error)")
         }
     }
 }
 
+/// Stops: tensors cannot live on `device` yet.
 @inline(never) @usableFromInline
 func wengertTensorUnsupportedDevice(_ device: Device) -> Never {
-    fatalError("Wengert: device \(device) has no backend in this build; use Device.cpu.")
+    fatalError(
+        "Wengert: tensors on \(device) are not supported yet: the OpenCL backend runs buffer operations "
+            + "(Device.makeBackend()), but tensor storage and the tensor operations stay on the CPU in this "
+            + "build. Make the tensor on Device.cpu.")
 }

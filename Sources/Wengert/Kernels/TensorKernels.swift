@@ -335,6 +335,23 @@ enum TensorKernels {
         guard let batch = TensorShape.broadcast(batchA, batchB) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: "matmul (batch axes)")
         }
+        if rb == 2 && ra > 2 && !transposeA {
+            // [..., m, k] x [k, n] is one [(batch·m), k] x [k, n] product: one kernel call
+            // instead of one per batch element (a batch of states times a weight matrix).
+            let rows = TensorShape.count(batchA) * m
+            var out = [S](repeating: 0, count: rows * n)
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { po in
+                        guard rows > 0, n > 0, k > 0 else { return }
+                        S._gemmStridedKernel(
+                            transposeA: false, transposeB: transposeB, rows, n, k, pa.baseAddress!, lda,
+                            pb.baseAddress!, ldb, po.baseAddress!, n, accumulate: false)
+                    }
+                }
+            }
+            return Tensor(uncheckedStorage: out, shape: batchA + [m, n], device: a.placement)
+        }
         let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
         let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
         // Checked: the product of the batch and the output matrix may exceed Int.

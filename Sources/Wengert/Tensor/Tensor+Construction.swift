@@ -20,6 +20,7 @@ extension Tensor {
         if TensorShape.count(shape) != scalars.count {
             wengertTensorCountMismatch(shape: shape, count: scalars.count)
         }
+        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
         self.init(uncheckedStorage: scalars, shape: shape, device: device)
     }
 
@@ -27,6 +28,7 @@ extension Tensor {
     /// shape when a dimension is negative or the product is too large.
     /// - Complexity: O(n).
     @inlinable public init(repeating value: Scalar, shape: [Int], on device: Device = .cpu) {
+        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
         self.init(uncheckedStorage: [Scalar](repeating: value, count: TensorShape.count(shape)), shape: shape, device: device)
     }
 
@@ -96,12 +98,12 @@ extension Tensor {
         self.init(shape: shape, scalars: values)
     }
 
-    /// This tensor on `device`. Only `.cpu` exists in this build.
-    /// - Complexity: O(n) when the device changes, O(1) otherwise.
+    /// This tensor on `device`. Tensors live on the CPU in this build: moving one to an
+    /// OpenCL device stops with a message saying so.
+    /// - Complexity: O(1).
     @inlinable public func moved(to device: Device) -> Tensor {
         if device == placement { return self }
-        _ = device.backend
-        return self
+        wengertTensorUnsupportedDevice(device)
     }
 }
 

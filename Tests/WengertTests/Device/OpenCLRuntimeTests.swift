@@ -1,0 +1,145 @@
+import Testing
+@testable import Wengert
+
+/// The OpenCL loader, device list, program cache and the errors it reports.
+@Suite("OpenCL runtime")
+struct OpenCLRuntimeTests {
+    @Test func errorCodesAreReportedByName() {
+        #expect(DeviceError.openCLErrorName(-4) == "CL_MEM_OBJECT_ALLOCATION_FAILURE")
+        #expect(DeviceError.openCLErrorName(-5) == "CL_OUT_OF_RESOURCES")
+        #expect(DeviceError.openCLErrorName(-11) == "CL_BUILD_PROGRAM_FAILURE")
+        #expect(DeviceError.openCLErrorName(-54) == "CL_INVALID_WORK_GROUP_SIZE")
+        #expect(DeviceError.openCLErrorName(-1001) == "CL_PLATFORM_NOT_FOUND_KHR")
+        #expect(DeviceError.openCLErrorName(-999) == "unknown OpenCL error")
+        // Every code of the Khronos list from 0 to -72 except the gaps has a name.
+        let named = (-72...0).filter { DeviceError.openCLErrorName(Int32($0)) != "unknown OpenCL error" }
+        #expect(named.count == 20 + 43)
+        #expect(String(describing: DeviceError.openCLCall(function: "clCreateBuffer", code: -61))
+                == "clCreateBuffer failed with CL_INVALID_BUFFER_SIZE (-61).")
+        #expect(String(describing: DeviceError.doubleUnsupported(device: "openCL:1 (Mali)")).contains("does not support Double"))
+    }
+
+    @Test func noDeviceIsNilOrAThrownErrorNeverACrash() {
+        // Device index 1000 exists nowhere: with OpenCL it is "no such device", without it
+        // "unavailable"; either way a thrown error.
+        do {
+            _ = try OpenCLBackend(index: 1000)
+            Issue.record("OpenCLBackend(index: 1000) should throw")
+        } catch let error as DeviceError {
+            switch error {
+            case .noSuchDevice(let index, let count): #expect(index == 1000 && count == Device.openCLDevices.count)
+            case .openCLUnavailable(let reason): #expect(!reason.isEmpty && Device.openCL == nil)
+            default: Issue.record("unexpected \(error)")
+            }
+        } catch { Issue.record("unexpected \(error)") }
+        #expect(Device(kind: .openCL(1000)).openCLProperties == nil)
+        #expect(Device.cpu.openCLProperties == nil)
+        #expect((Device.openCL == nil) == (Device.openCLUnavailableReason != nil))
+    }
+
+    @Test(.enabled(if: openCLAvailable, openCLSkipReason))
+    func devicesAreListedWithNameKindAndMemory() throws {
+        let devices = Device.openCLDevices
+        #expect(!devices.isEmpty)
+        for (position, device) in devices.enumerated() {
+            let properties = try #require(device.openCLProperties)
+            #expect(properties.index == position && !properties.name.isEmpty && !properties.platform.isEmpty)
+            #expect(properties.globalMemory > 0 && properties.maxAllocation > 0 && properties.maxAllocation <= properties.globalMemory)
+            #expect(properties.maxWorkGroupSize >= 1 && properties.computeUnits >= 1)
+            #expect(properties.version.hasPrefix("OpenCL"))
+        }
+        // Device.openCL is the first GPU, else the first device.
+        let first = devices.first { $0.openCLProperties?.kind == .gpu } ?? devices[0]
+        #expect(Device.openCL == first)
+        let name = try #require(first.openCLProperties?.name)
+        #expect(Device.openCL(named: String(name.prefix(6)).uppercased()) != nil)
+        #expect(Device.openCL(named: "no such device name") == nil)
+        let backend = try first.makeBackend()
+        #expect(backend.device == first && backend.name == "openCL:\(devices.firstIndex(of: first)!) (\(name))")
+    }
+
+    @Test(.enabled(if: openCLAvailable, openCLSkipReason))
+    func oneContextPerDeviceAndProgramsBuiltOnce() throws {
+        let index = try #require(Device.openCL?.openCLProperties?.index)
+        let first = try OpenCLBackend(index: index), second = try OpenCLBackend(index: index)
+        #expect(first.context === second.context && first.arena === second.arena)
+        let x = try first.view([1, 2, 3] as [Float], shape: [3])
+        try first.unary(.exp, x, into: x)
+        let built = first.programBuildSeconds
+        #expect(built > 0)
+        try second.unary(.log, x, into: x)
+        #expect(try second.scalars(of: x) == [1, 2, 3].map { Float.log(Float.exp($0)) } || agree(try second.scalars(of: x), [1, 2, 3], relative: 1e-6))
+        #expect(first.programBuildSeconds == built, "a cached program was built again")
+    }
+
+    @Test(.enabled(if: openCLAvailable, openCLSkipReason))
+    func aBuildFailureThrowsTheDevicesBuildLog() throws {
+        let index = try #require(Device.openCL?.openCLProperties?.index)
+        let backend = try OpenCLBackend(index: index)
+        let broken = OpenCLSource(name: "broken-test", text: "__kernel void k(__global float *x) { x[0] = undeclared_name; }")
+        do {
+            _ = try backend.context.locked { try backend.context.program(broken, scalar: "float") }
+            Issue.record("a broken program built")
+        } catch let DeviceError.buildFailed(device, log) {
+            #expect(device == backend.name)
+            #expect(log.contains("undeclared_name"), "build log: \(log)")
+        }
+    }
+
+    @Test(.enabled(if: openCLAvailable, openCLSkipReason))
+    func outOfDeviceMemoryNamesTheSizeAndTheDevice() throws {
+        let backend = try openCLBackend()
+        let properties = try #require(backend.device.openCLProperties)
+        let count = properties.maxAllocation / 4 + 1024
+        do {
+            _ = try backend.allocate(Float.self, count: count)
+            Issue.record("allocated beyond CL_DEVICE_MAX_MEM_ALLOC_SIZE")
+        } catch let error as DeviceError {
+            #expect(error == .outOfMemory(bytes: count * 4, device: backend.name))
+            #expect(String(describing: error).contains("out of memory on \(backend.name): could not allocate \(count * 4) bytes"))
+        }
+        #expect(throws: DeviceError.tooLarge(count: 1 << 31, device: backend.name)) {
+            _ = try backend.allocate(Float.self, count: 1 << 31)
+        }
+    }
+
+    @Test(.enabled(if: openCLAvailable, openCLSkipReason))
+    func doubleFollowsTheDevicesFp64Report() throws {
+        let backend = try openCLBackend()
+        let properties = try #require(backend.device.openCLProperties)
+        if properties.supportsDouble {
+            let x = try backend.view([1.5, -2] as [Double], shape: [2])
+            try backend.unary(.square, x, into: x)
+            #expect(try backend.scalars(of: x) == [2.25, 4])
+        } else {
+            #expect(throws: DeviceError.doubleUnsupported(device: backend.name)) {
+                _ = try backend.allocate(Double.self, count: 1)
+            }
+        }
+    }
+
+    @Test(.enabled(if: openCLAvailable, openCLSkipReason))
+    func steadyStepsAllocateNoDeviceMemory() throws {
+        // Its own arena: the suites running in parallel share the device's.
+        let index = try #require(Device.openCL?.openCLProperties?.index)
+        let backend = try OpenCLBackend(index: index).withSeparateArena()
+        func step() throws -> Float {
+            let weights = try backend.empty(Float.self, shape: [64, 32])
+            let input = try backend.empty(Float.self, shape: [16, 64])
+            let output = try backend.empty(Float.self, shape: [16, 32])
+            try backend.fill(weights, with: 0.5)
+            try backend.fill(input, with: 2)
+            try backend.matmul(input, weights, into: output, accumulate: false)
+            let total = try backend.empty(Float.self, shape: [])
+            try backend.reduce(.sum, output, axes: [0, 1], into: total)
+            return try backend.scalars(of: total)[0]
+        }
+        #expect(try step() == 32768)
+        let warm = backend.arena.statistics
+        for _ in 0..<1000 { _ = try step() }
+        let after = backend.arena.statistics
+        #expect(after.systemAllocations == warm.systemAllocations,
+                "clCreateBuffer calls in 1,000 steady steps: \(after.systemAllocations - warm.systemAllocations)")
+        #expect(after.reuses == warm.reuses + 4000 && after.bytesInUse == 0)
+    }
+}
