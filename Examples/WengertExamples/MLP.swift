@@ -21,26 +21,29 @@ func mlp(steps: Int = 300, log: (String) -> Void = { print($0) }) -> [(step: Int
         labels.append(label)
     }
     let inputs = Tensor<Float>(shape: [n, 2], scalars: points)
-    let optimizer = Adam<Float>(
-        parameters: [
-            Tensor(randomNormal: [2, 16], standardDeviation: 0.5, seed: 1), Tensor(zeros: [16]),
-            Tensor(randomNormal: [16, 2], standardDeviation: 0.5, seed: 2), Tensor(zeros: [2]),
-        ], learningRate: 0.02)
+    var model = TwoLayerNetwork()
+    let optimizer = Adam<Float>(learningRate: 0.02)
     for step in 1...steps {
-        let p = optimizer.parameters
-        let hidden = tanh(matmul(inputs, p[0]) + p[1])
-        let logits = matmul(hidden, p[2]) + p[3]
+        let logits = model(inputs)
         let loss = softmaxCrossEntropy(logits: logits, labels: labels)
-        optimizer.zeroGradient()
+        model.zeroGradient()
         loss.backward()
-        optimizer.step()
+        optimizer.update(&model)
         if step % 30 == 0 {
-            let s = logits.scalars
-            let correct = (0..<n).filter { (s[2 * $0 + 1] > s[2 * $0] ? 1 : 0) == labels[$0] }.count
+            let predicted = logits.argmax(alongAxis: 1)
+            let correct = zip(predicted, labels).filter { $0 == $1 }.count
             let accuracy = Double(correct) / Double(n) * 100
             log("step \(step)  loss \(fmt(loss.scalar, 4))  accuracy \(fmt(accuracy, 1))%")
             figures.append((step, loss.scalar, accuracy))
         }
     }
     return figures
+}
+
+/// 2 → 16 (tanh) → 2 logits; PyTorch's default initialisation, seeded.
+struct TwoLayerNetwork: Layer {
+    var hidden = Linear<Float>(inputSize: 2, outputSize: 16, seed: 1)
+    var output = Linear<Float>(inputSize: 16, outputSize: 2, seed: 2)
+
+    func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> { output(tanh(hidden(x))) }
 }

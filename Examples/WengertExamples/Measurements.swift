@@ -105,19 +105,18 @@ func runMeasurements() {
     // 4. One MLP training step, 784-256-10, batch 64, Float.
     let x = Tensor<Float>(randomNormal: [64, 784], seed: 1)
     let labels = (0..<64).map { $0 % 10 }
-    let optimizer = Adam<Float>(
-        parameters: [
-            Tensor(randomNormal: [784, 256], standardDeviation: 0.05, seed: 2), Tensor(zeros: [256]),
-            Tensor(randomNormal: [256, 10], standardDeviation: 0.05, seed: 3), Tensor(zeros: [10]),
-        ])
+    var p = [
+        Tensor<Float>(randomNormal: [784, 256], standardDeviation: 0.05, seed: 2), Tensor(zeros: [256]),
+        Tensor<Float>(randomNormal: [256, 10], standardDeviation: 0.05, seed: 3), Tensor(zeros: [10]),
+    ].map { $0.requiringGradient() }
+    let optimizer = Adam<Float>()
     let step = time {
         for _ in 0..<10 {
-            let p = optimizer.parameters
             let logits = matmul(relu(matmul(x, p[0]) + p[1]), p[2]) + p[3]
             let loss = softmaxCrossEntropy(logits: logits, labels: labels)
-            optimizer.zeroGradient()
+            for t in p { t.zeroGradient() }
             loss.backward()
-            optimizer.step()
+            optimizer.update(&p)
         }
     }
     print("MLP 784-256-10 batch 64 step: \(fmt(step / 10 * 1e3, 3)) ms")

@@ -6,6 +6,7 @@ let examples: [(name: String, summary: String, run: () -> Void)] = [
     ("legendre", "the same through a CustomFunction P3(x) = 0.5 (5x^3 - 3x)", runLegendre),
     ("accumulation", "gradient accumulation, zeroing, backward(seed:), detached(), withoutGradient", runAccumulation),
     ("mlp", "a 2-layer network trained with Adam on a seeded two-class problem", runMLP),
+    ("neural-ode", "learn the spiral of torchdiffeq's ode_demo.py with odeint and the adjoint; writes neural-ode.svg", runNeuralODE),
     ("measure", "timings: recording overhead, kernel bandwidth, loop times, memory", runMeasurements),
 ]
 

@@ -25,6 +25,13 @@ enum BenchCommand {
         if let count = options.randomPrograms {
             return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
+        if let threads = options.threads { CPUKernels.threadCount = threads }
+        if options.neuralODE {
+            let (text, agreed) = NeuralODEBenchmark.report(
+                iterations: options.quick ? 5 : 40, scales: options.quick ? [1, 10] : [1, 10, 100])
+            print(text)
+            return agreed ? 0 : 1
+        }
         if !options.devices.isEmpty {
             return DeviceBench.run(devices: options.devices, quick: options.quick, budget: options.budget)
         }

@@ -25,7 +25,7 @@ struct ResultChecker {
         case .vector(let f): x = f.input; along = { f.values($0) }
         case .tensor(let f): x = f.input; along = { [f.doubleLoss($0)] }
         // Checked by the objective itself (`.trained`, `.selfChecked`): no difference.
-        case .loop, .stream: x = []; along = { _ in [] }
+        case .loop, .stream, .product: x = []; along = { _ in [] }
         }
         direction = checkDirection(count: x.count)
         let scale = x.reduce(1.0) { Swift.max($0, Swift.abs($1)) }

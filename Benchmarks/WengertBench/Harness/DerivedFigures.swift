@@ -47,6 +47,8 @@ struct DerivedFigures: Codable, Sendable {
     var bandwidth: [Bandwidth]
     /// Issue 4: the seeds' whole loops and the 784-256-10 training step, per mode.
     var wholeRuns: [WholeRun]
+    /// Issue 16: SGEMM GFLOP/s (median) per size s, on the run's kernel threads.
+    var matrixProduct: [Point] = []
 
     /// The problems whose calls are whole loops or steps, with the unit of one call.
     static let wholeRunProblems = [
@@ -85,6 +87,9 @@ struct DerivedFigures: Codable, Sendable {
                             sizeMeaning: problems.first { $0.name == r.problem }?.sizeMeaning ?? "size",
                             mode: r.mode, unit: unit == "step" ? stepUnits[r.mode] ?? "call" : unit,
                             nanoseconds: timing.median, ratioToPlain: r.ratioToPlain)
+        }
+        matrixProduct = ok.filter { $0.problem == "sgemm" }.compactMap { r in
+            r.gigaflopsPerSecond.map { Point(size: r.size, value: $0) }
         }
         let taped = ok.filter { $0.nanosecondsPerEntry != nil }
         tapeCosts = Set(taped.map(\.mode)).sorted().map { mode in

@@ -1,4 +1,5 @@
 import Foundation
+import Wengert
 
 /// The machine and build a run was made on, recorded with every figure.
 struct MachineDescription: Codable, Sendable {
@@ -8,13 +9,17 @@ struct MachineDescription: Codable, Sendable {
     var swiftVersion: String
     var buildConfiguration: String
     var date: String
+    /// Threads the tensor kernels split large work across, and their instruction set.
+    var kernelThreads: Int? = nil
+    var kernelLevel: String? = nil
 
     static func current() -> MachineDescription {
         MachineDescription(
             cpu: cpuModel(), cores: ProcessInfo.processInfo.activeProcessorCount,
             operatingSystem: operatingSystemName(), swiftVersion: compiledSwiftVersion,
             buildConfiguration: buildConfiguration,
-            date: ISO8601DateFormatter().string(from: Date()))
+            date: ISO8601DateFormatter().string(from: Date()),
+            kernelThreads: CPUKernels.threadCount, kernelLevel: CPUKernels.level.description)
     }
 
     /// "model name" from /proc/cpuinfo, or "unknown".

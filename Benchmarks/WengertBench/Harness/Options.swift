@@ -18,6 +18,10 @@ struct Options: Equatable, Sendable {
     var randomPrograms: Int? = nil
     /// The seed of the first random program.
     var firstSeed: UInt64 = 0
+    /// When set, time the neural-ode training iteration instead of the suite.
+    var neuralODE = false
+    /// Threads for the tensor kernels; nil leaves WENGERT_THREADS or the online CPUs.
+    var threads: Int? = nil
     /// When set, time the backend operations on these devices ("cpu", "opencl")
     /// instead of the problem suite.
     var devices: [String] = []
@@ -47,6 +51,14 @@ struct Options: Equatable, Sendable {
                                  mode (forward, reverse, replay, forward over reverse,
                                  finite differences); print failures shrunk, exit 1 on any.
           --first-seed S         The seed of the first random program (default 0).
+          --neural-ode           Instead of the suite: time one training iteration of the
+                                 spiral Neural ODE (adjoint and backpropagation, Float and
+                                 Double; evaluations) and peak memory at intervals 1, 10
+                                 and 100 (with --quick: 5 iterations, intervals 1 and 10).
+          --threads N            Threads the tensor kernels split large work across
+                                 (default: WENGERT_THREADS, else the online CPUs).
+                                 WENGERT_KERNEL_LEVEL=avx2 or portable forces a lower
+                                 instruction set than the CPU's.
           --device NAME[,NAME]   Instead of the suite: time the Backend operations (matmul
                                  256² to 2048², elementwise, reductions) on these devices,
                                  cpu and/or opencl (the first OpenCL GPU, else device).
@@ -103,6 +115,11 @@ struct Options: Equatable, Sendable {
                 let s = try value(for: arg)
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
+            case "--neural-ode": neuralODE = true
+            case "--threads":
+                let s = try value(for: arg)
+                guard let n = Int(s), n > 0, n <= 64 else { throw UsageError("--threads: '\(s)' is not a thread count (1 to 64)") }
+                threads = n
             case "--device", "--devices":
                 for name in list(try value(for: arg)) {
                     guard ["cpu", "opencl"].contains(name.lowercased()) else {

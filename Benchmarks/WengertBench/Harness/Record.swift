@@ -38,6 +38,10 @@ struct Record: Codable, Sendable {
     var bytesMoved: Int?
     /// bytesMoved over the median time per call, in 10⁹ bytes per second.
     var gigabytesPerSecond: Double?
+    /// Floating-point operations of one call, where the mode reports them.
+    var floatingPointOperations: Int?
+    /// floatingPointOperations over the median time per call, in 10⁹ per second.
+    var gigaflopsPerSecond: Double?
     /// Peak resident memory while this cell ran, above what was resident before it.
     var peakResidentGrowth: Int?
 }

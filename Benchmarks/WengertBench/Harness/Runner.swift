@@ -78,6 +78,10 @@ struct Runner {
                         record.bytesMoved = bytes
                         record.gigabytesPerSecond = Double(bytes) / timing.median
                     }
+                    if let operations = prepared.floatingPointOperations, timing.median > 0 {
+                        record.floatingPointOperations = operations
+                        record.gigaflopsPerSecond = Double(operations) / timing.median
+                    }
                     if let entries = prepared.tapeEntries, entries > 0 {
                         record.nanosecondsPerEntry = timing.median / Double(entries)
                         if let bytes = prepared.tapeBytes { record.bytesPerEntry = Double(bytes) / Double(entries) }

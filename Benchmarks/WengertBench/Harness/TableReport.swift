@@ -31,6 +31,7 @@ extension BenchmarkReport {
     /// otherwise the growth of peak resident memory.
     private func memory(of r: Record) -> String {
         if let rate = r.gigabytesPerSecond { return Format.significant(rate) + " GB/s" }
+        if let rate = r.gigaflopsPerSecond { return Format.significant(rate) + " GFLOP/s" }
         if let bytes = r.tapeBytes { return "tape " + Format.bytes(bytes) }
         if let growth = r.peakResidentGrowth, growth > 0 { return "+" + Format.bytes(growth) + " rss" }
         return ""
@@ -58,6 +59,10 @@ extension BenchmarkReport {
             lines.append("bandwidth n=\(point.size): a + b \(Format.significant(point.kernelGigabytesPerSecond)) GB/s, "
                 + "memcpy \(Format.significant(point.copyGigabytesPerSecond)) GB/s (kernel at "
                 + "\(String(format: "%.0f%%", 100 * point.kernelGigabytesPerSecond / point.copyGigabytesPerSecond)) of copy)")
+        }
+        if !derived.matrixProduct.isEmpty {
+            lines.append("SGEMM on \(machine.kernelThreads ?? 1) thread(s), \(machine.kernelLevel ?? "?"): "
+                + derived.matrixProduct.map { "s=\($0.size) \(Format.significant($0.value)) GFLOP/s" }.joined(separator: ", "))
         }
         for figure in derived.wholeRuns {
             var line = "\(figure.problem) \(figure.sizeMeaning)=\(figure.size) \(figure.mode): "

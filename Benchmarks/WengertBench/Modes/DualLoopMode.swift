@@ -40,7 +40,7 @@ extension Mode {
                     return rows
                 }
                 return PreparedRun(run: { sink(body(opaque(x))) }, output: { .jacobian(body(x)) })
-            case .tensor, .loop, .stream:
+            case .tensor, .loop, .stream, .product:
                 return nil
             }
         })

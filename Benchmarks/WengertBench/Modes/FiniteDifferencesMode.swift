@@ -15,7 +15,7 @@ extension Mode {
                 let x = f.input
                 let body = { (x: [Double]) in FiniteDifferences.jacobian(of: { f.values($0) }, at: x) }
                 return PreparedRun(run: { sink(body(opaque(x))) }, output: { .jacobian(body(x)) }, isExact: false)
-            case .tensor, .loop, .stream:
+            case .tensor, .loop, .stream, .product:
                 return nil
             }
         })

@@ -16,7 +16,7 @@ extension Mode {
                 let x = f.input
                 let body = { (x: [Double]) in Forward.jacobian(of: { f.values($0) }, at: x) }
                 return PreparedRun(run: { sink(body(opaque(x))) }, output: { .jacobian(body(x)) })
-            case .tensor, .loop, .stream:
+            case .tensor, .loop, .stream, .product:
                 return nil
             }
         })

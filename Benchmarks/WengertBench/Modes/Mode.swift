@@ -42,6 +42,8 @@ struct PreparedRun {
     var tapeBytes: Int? = nil
     /// Bytes read and written by one call, for a throughput figure (GB/s).
     var bytesMoved: Int? = nil
+    /// Floating-point operations of one call, for a rate (GFLOP/s).
+    var floatingPointOperations: Int? = nil
 }
 
 /// A way of computing a function or its derivatives: a name and how to prepare a run.
@@ -62,7 +64,8 @@ struct Mode: Sendable {
 
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
     static let all: [Mode] = [
-        .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .swiftAutodiff,
+        .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .batchOneThread, .batchAllThreads,
+        .swiftAutodiff,
         .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward, .trainStep, .autograd, .kernel,
     ]
 

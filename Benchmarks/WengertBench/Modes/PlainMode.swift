@@ -22,6 +22,11 @@ extension Mode {
                 return PreparedRun(
                     run: { f.copy() }, output: { f.copy(); return .selfChecked(f.checkCopy()) },
                     bytesMoved: f.bytesMoved)
+            case .product(let f):
+                let a = Tensor(shape: [f.s, f.s], scalars: f.a), b = Tensor(shape: [f.s, f.s], scalars: f.b)
+                return PreparedRun(
+                    run: { sink(matmul(opaque(a), b)) }, output: { .selfChecked(f.check(matmul(a, b))) },
+                    floatingPointOperations: f.floatingPointOperations)
             }
         })
 }

@@ -10,24 +10,24 @@ extension Mode {
             guard case .tensor(let f) = objective, f.isTrainingStep else { return nil }
             let x = f.input.map { Float($0) }
             let constants = f.constants.map { Tensor<Float>(shape: $0.shape, scalars: $0.float) }
-            func optimizer() -> SGD<Float> {
-                SGD(parameters: [Tensor<Float>(shape: f.parameterShape, scalars: x).requiringGradient()], learningRate: 1e-3)
-            }
-            let training = optimizer()
+            // The model is updated in place through `update(&parameters)`, as a training loop
+            // does; the closure owns it.
+            var parameters = Tensor<Float>(shape: f.parameterShape, scalars: x).requiringGradient()
+            let training = SGD<Float>(learningRate: 1e-3)
             return PreparedRun(
                 run: {
-                    let loss = f.loss(training.parameters[0], opaque(constants))
+                    let loss = f.loss(parameters, opaque(constants))
                     loss.backward()
-                    training.step()
-                    training.zeroGradient()
+                    training.update(&parameters)
+                    parameters.zeroGradient()
                     sink(loss.scalar)
                 },
                 output: {
                     // The gradient the step used, read before the update from fresh parameters.
-                    let fresh = optimizer()
-                    f.loss(fresh.parameters[0], constants).backward()
-                    let g = fresh.parameters[0].grad!.scalars
-                    fresh.step()
+                    var fresh = Tensor<Float>(shape: f.parameterShape, scalars: x).requiringGradient()
+                    f.loss(fresh, constants).backward()
+                    let g = fresh.grad!.scalars
+                    SGD<Float>(learningRate: 1e-3).update(&fresh)
                     return .gradient(g.map { Double($0) })
                 },
                 precision: 1e-3)

@@ -126,3 +126,13 @@ extension Problem {
                 d: d, k: GaussianMixtureObjective.components(forDimension: d), pointCount: 50))
         })
 }
+
+extension Problem {
+    /// ADBench's own GMM instance as the peers' script times it (d = 10, k = 5), sized
+    /// by the number of points.
+    static let gaussianMixtureADBench = Problem(
+        name: "gmm-d10k5",
+        summary: "ADBench Gaussian mixture d = 10, k = 5 (330 parameters), N points: the peers' GMM (size: N)",
+        sizeMeaning: "N", defaultSizes: [1000], quickSizes: [20], minimumSize: 1,
+        make: { n in .scalar(GaussianMixtureObjective(d: 10, k: 5, pointCount: n)) })
+}

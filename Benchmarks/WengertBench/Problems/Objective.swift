@@ -61,6 +61,8 @@ enum Objective: Sendable {
     case loop(any TrainingLoop)
     /// A memory-bound kernel timed against a plain copy of the same bytes.
     case stream(StreamObjective)
+    /// A dense matrix product timed for its floating-point rate.
+    case product(MatrixProductObjective)
 
     /// n, the number of inputs.
     var inputCount: Int {
@@ -70,13 +72,14 @@ enum Objective: Sendable {
         case .tensor(let f): f.input.count
         case .loop(let f): f.parameterCount
         case .stream(let f): f.a.count
+        case .product(let f): 2 * f.s * f.s
         }
     }
 
     /// m, the number of outputs (1 for a scalar objective).
     var outputCount: Int {
         switch self {
-        case .scalar, .tensor, .loop, .stream: 1
+        case .scalar, .tensor, .loop, .stream, .product: 1
         case .vector(let f): f.outputCount
         }
     }

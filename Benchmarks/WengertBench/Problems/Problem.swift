@@ -17,9 +17,9 @@ struct Problem: Sendable {
 
     /// Every problem, in display order. Adding a problem is one file and one line here.
     static let all: [Problem] = [
-        .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture,
+        .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture, .gaussianMixtureADBench,
         .narrowJacobian, .wideJacobian, .polynomialFit, .tensorOpOverhead, .tensorElementwise, .tensorReduction, .tensorMatmul,
-        .mlpStep, .mlp784, .seedLinearRegression, .seedSinCubic, .bandwidth,
+        .mlpStep, .mlp784, .seedLinearRegression, .seedSinCubic, .bandwidth, .matrixProduct,
     ]
 
     /// The problem with the given name, if any.

@@ -12,19 +12,64 @@
 extern "C" {
 #endif
 
-/// Elementwise binary operations: 0 add, 1 subtract, 2 multiply, 3 divide.
+/// Elementwise binary operations: 0 add, 1 subtract, 2 multiply, 3 divide, 4 chain
+/// (a·b, but 0 where a is 0: a cotangent times a partial that may be infinite or NaN).
 /// out[i] = a[i * inc_a] op b[i * inc_b] for i < n; inc_a and inc_b are 0 (a scalar
 /// operand) or 1. `out` may alias `a` or `b`.
 void wengert_binary_f32(int op, const float *a, long inc_a, const float *b, long inc_b, float *out, long n);
 void wengert_binary_f64(int op, const double *a, long inc_a, const double *b, long inc_b, double *out, long n);
 
+/// Elementwise functions, out[i] = f(x[i]) (`out` may alias `x`). The first group is
+/// vectorised (AVX-512, AVX2 or portable, computed in double precision for both types);
+/// the last five run libm per element. Large arrays are split across the kernel threads.
+typedef enum {
+    WENGERT_UNARY_EXP, WENGERT_UNARY_EXPM1, WENGERT_UNARY_LOG, WENGERT_UNARY_LOG1P, WENGERT_UNARY_LOG2,
+    WENGERT_UNARY_LOG10, WENGERT_UNARY_SIN, WENGERT_UNARY_COS, WENGERT_UNARY_TAN, WENGERT_UNARY_TANH,
+    WENGERT_UNARY_SIGMOID, WENGERT_UNARY_SOFTPLUS, WENGERT_UNARY_SINH, WENGERT_UNARY_COSH, WENGERT_UNARY_SQRT,
+    WENGERT_UNARY_ABS, WENGERT_UNARY_RELU, WENGERT_UNARY_NEGATE,
+    WENGERT_UNARY_ASIN, WENGERT_UNARY_ACOS, WENGERT_UNARY_ATAN, WENGERT_UNARY_CBRT, WENGERT_UNARY_ERF,
+    WENGERT_UNARY_COUNT
+} wengert_unary_op;
+void wengert_unary_f32(int op, const float *x, float *out, long n);
+void wengert_unary_f64(int op, const double *x, double *out, long n);
+
 /// The sum of x[0..<n], accumulated in double precision lanes for f32.
 double wengert_sum_f32(const float *x, long n);
 double wengert_sum_f64(const double *x, long n);
 
+/// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i]: a sum along the middle axis of a
+/// row-major [outer, size, inner] array (0 when size is 0), in the order s = 0, 1, ...
+void wengert_sum_axis_f32(const float *x, long outer, long size, long inner, float *out);
+void wengert_sum_axis_f64(const double *x, long outer, long size, long inner, double *out);
+
 /// Row-major C[m x n] (+)= A[m x k] * B[k x n]; `accumulate` 0 overwrites C.
 void wengert_gemm_f32(long m, long n, long k, const float *a, const float *b, float *c, int accumulate);
 void wengert_gemm_f64(long m, long n, long k, const double *a, const double *b, double *c, int accumulate);
+
+/// Row-major C (+)= op(A)·op(B) with C m x n (row stride ldc), op(A) m x k and op(B) k x n.
+/// op(A) is A (A(i,p) = a[i·lda + p]) when trans_a is 0, else Aᵀ (A(i,p) = a[p·lda + i]);
+/// likewise B(p,j) = b[p·ldb + j] or b[j·ldb + p]. So the backward products g·Bᵀ and
+/// Aᵀ·g read A and B in place, with no transposed copy. Packed panels, cache blocking,
+/// AVX-512 / AVX2+FMA / portable micro-kernels, split across the thread pool when large.
+void wengert_gemm_strided_f32(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,
+                              const float *b, long ldb, float *c, long ldc, int accumulate);
+void wengert_gemm_strided_f64(int trans_a, int trans_b, long m, long n, long k, const double *a, long lda,
+                              const double *b, long ldb, double *c, long ldc, int accumulate);
+
+/// The instruction set the kernels use on the calling thread: 2 AVX-512F, 1 AVX2+FMA,
+/// 0 portable. The process-wide level is the best the CPU has, or lower when the
+/// WENGERT_KERNEL_LEVEL environment variable (avx512, avx2, portable) asks for it.
+int wengert_kernel_level(void);
+/// The best level the CPU supports.
+int wengert_kernel_level_supported(void);
+/// Forces the calling thread's kernels to `level` (capped at the CPU's; -1 restores the
+/// process-wide level) and returns the previous level. For tests of every path.
+int wengert_set_thread_kernel_level(int level);
+
+/// The kernels' thread count (WENGERT_THREADS, else the online CPUs).
+int wengert_thread_count(void);
+/// Sets the kernels' thread count (<= 0: back to the default) and returns the previous one.
+int wengert_set_thread_count(int count);
 
 /// The plain memory copy used as the bandwidth reference in measurements.
 void wengert_copy_bytes(void *destination, const void *source, long count);

@@ -20,10 +20,10 @@
 /// call draws a fresh `PerturbationTag`, every binary operation merges its operands'
 /// tags, and two different tags meeting (or the closure returning a dual of the outer
 /// call) stops the program with a message about nested derivatives: a trap, never a
-/// silent wrong answer. Swift types
-/// `derivative(of: { x in x * derivative(of: { y in x + y }, at: 1) }, at: 1.0)` that way
-/// (the inner call on `Dual<Double>`), so it traps; written with `at: Dual(1.0)` the
-/// inner call runs on `Dual<Dual<Double>>` and the answer is 1.
+/// silent wrong answer.
+/// `derivative(of: { x in x * derivative(of: { (y: Dual<Double>) in x + y }, at: 1) }, at: 1.0)`
+/// is typed that way (the inner call on `Dual<Double>`), so it traps; written with
+/// `at: Dual(1.0)` the inner call runs on `Dual<Dual<Double>>` and the answer is 1.
 ///
 /// What the tags cost: 4 more bytes per dual (`Dual<Double>` is 20 bytes rather than 16)
 /// and a well-predicted integer comparison per binary operation. On an elementary-heavy

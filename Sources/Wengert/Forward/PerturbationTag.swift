@@ -80,7 +80,7 @@ func perturbationConfusion(_ a: PerturbationTag, _ b: PerturbationTag) -> Never 
         Wengert: perturbation confusion: an operation combined duals of two different \
         derivative computations (\(a), \(b)). This happens when a closure passed to an inner \
         derivative(of:at:) captures the variable of an outer one while the inner call is made \
-        at a plain number, e.g. derivative(of: { x in x * derivative(of: { y in x + y }, at: 1) }, \
+        at a plain number, e.g. derivative(of: { x in x * derivative(of: { (y: Dual<Double>) in x + y }, at: 1) }, \
         at: 1.0). Make the inner call at a value of the outer type (at: x, or at: Dual(1.0)) \
         so that the nesting is expressed by type: Dual<Dual<Double>>.
         """)

@@ -1,30 +1,33 @@
 // The tape side of anomaly detection: noting inputs, re-running a recording forward to
-// find the first non-finite value, and a sweep that watches its adjoints. Called from
-// `Tape.variable(_:)` and `Tape.sweep(_:from:)` only when the per-thread anomaly slot
-// is set, so the ordinary paths stay as they are.
+// find the first non-finite value, and a sweep that watches its adjoints. The tape
+// knows none of this: `AnomalyState` is its `TapeMonitor` (Reverse/TapeMonitor.swift),
+// installed in the monitor slot for the scope of `withAnomalyDetection`, and the
+// forward re-run is the tape's own interpreter (`Tape.evaluate`), the one replay uses.
 
-extension Tape {
-    /// Notes an input value for the forward check (anomaly mode only).
-    @usableFromInline @inline(never)
-    func noteAnomalyInput(_ value: T) {
-        guard let state = AnomalyState.current else { return }
-        let key = UnsafeMutableRawPointer(header)
-        let epoch = header.pointee.epoch
-        if let log = state.inputLogs[key] as? AnomalyInputLog<T>, log.epoch == epoch {
+extension AnomalyState: TapeMonitor {
+    /// Notes an input value for the forward check.
+    func tape<T: DifferentiableScalar>(_ tape: Tape<T>, recordedInput value: T) {
+        let key = UnsafeMutableRawPointer(tape.header)
+        let epoch = tape.header.pointee.epoch
+        if let log = inputLogs[key] as? AnomalyInputLog<T>, log.epoch == epoch {
             log.values.append(value)
         } else {
             let log = AnomalyInputLog<T>(epoch: epoch)
             log.values.append(value)
-            state.inputLogs[key] = log
+            inputLogs[key] = log
         }
     }
 
+    func tape<T: DifferentiableScalar>(_ tape: Tape<T>, sweep adj: UnsafeMutablePointer<T>, from top: UInt32) {
+        tape.anomalyCheckedSweep(adj, from: top, self)
+    }
+}
+
+extension Tape {
     /// The sweep of anomaly mode: the forward check, then the same accumulation as
-    /// `sweep(_:from:)` with every contribution checked.
-    @usableFromInline @inline(never)
-    func anomalyCheckedSweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32) {
-        guard let state = AnomalyState.current else { return }
-        let values = forwardValues(upTo: Int(top))
+    /// `plainSweep(_:from:)` with every contribution checked.
+    func anomalyCheckedSweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32, _ state: AnomalyState) {
+        let values = forwardValues(upTo: Int(top), state)
         if let values { checkForward(values, state) }
         let entries = header.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
         var i = Int(top)
@@ -62,42 +65,23 @@ extension Tape {
         }
     }
 
-    /// Every entry's value up to `top`, recomputed from the noted inputs (or taken from
-    /// the latest replay); shorter when a custom rule stops the recomputation, nil when
-    /// the inputs were not noted.
-    func forwardValues(upTo top: Int) -> [T]? {
+    /// Every entry's value up to `top`, recomputed from the noted inputs by the tape's
+    /// interpreter (or taken from the latest replay); shorter when a custom rule stops
+    /// the recomputation, nil when the inputs were not noted.
+    func forwardValues(upTo top: Int, _ state: AnomalyState) -> [T]? {
         let h = header
         if hasReplayedValues {
             return Array(UnsafeBufferPointer(start: valueStorage.unsafelyUnwrapped, count: top + 1))
         }
-        guard let log = AnomalyState.current?.inputLogs[UnsafeMutableRawPointer(h)] as? AnomalyInputLog<T>,
+        guard let log = state.inputLogs[UnsafeMutableRawPointer(h)] as? AnomalyInputLog<T>,
               log.epoch == h.pointee.epoch, log.values.count == h.pointee.inputCount else { return nil }
-        let entries = h.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
-        let opcodes = h.pointee.opcodes.unsafelyUnwrapped
-        var values: [T] = [0]
-        var nextInput = 0, nextConstant = 0
-        for i in stride(from: 1, through: top, by: 1) {
-            let op = ReverseOpcode(rawValue: opcodes[i]).unsafelyUnwrapped
-            let e = entries[i]
-            switch op {
-            case .input:
-                values.append(log.values[nextInput])
-                nextInput += 1
-            case .constant:
-                values.append(h.pointee.constants.load(nextConstant, as: T.self))
-                nextConstant += 1
-            case .custom, .null:
-                return values
-            default:
-                if op.isBinary {
-                    values.append(ReverseRule<T>.binary(op, values[Int(e.lhsSlot)], values[Int(e.rhsSlot)]).value)
-                } else {
-                    let c = e.constant(op, stream: h.pointee.constants, next: &nextConstant)
-                    values.append(ReverseRule<T>.unary(op, values[Int(e.lhsSlot)], c).value)
-                }
+        return log.values.withUnsafeBufferPointer { inputs in
+            [T](unsafeUninitializedCapacity: top + 1) { buffer, initialized in
+                let end = evaluate(inputs: inputs.baseAddress, into: buffer.baseAddress.unsafelyUnwrapped,
+                                   upTo: top + 1, updatingPartials: false, checkingGuards: false)
+                if case .customRule(let i) = end { initialized = i } else { initialized = top + 1 }
             }
         }
-        return values
     }
 
     func opcodeName(_ i: Int) -> String {

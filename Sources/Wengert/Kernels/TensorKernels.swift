@@ -1,3 +1,5 @@
+import CWengert
+
 // The Swift side of the CPU kernels: loops over contiguous row-major buffers. Same-shape
 // and tensor-with-scalar arithmetic go to the C kernels (AVX-512 where present); the
 // other loops are generic Swift, specialised for Float and Double at the call site
@@ -7,6 +9,8 @@
 @usableFromInline
 enum TensorArithmetic: Int32 {
     case add = 0, subtract = 1, multiply = 2, divide = 3
+    /// a·b, but 0 where a is 0 whatever b is: a cotangent times a partial (TensorPullbacks.chain).
+    case chain = 4
 
     @inlinable func apply<S: TensorScalar>(_ a: S, _ b: S) -> S {
         switch self {
@@ -14,6 +18,7 @@ enum TensorArithmetic: Int32 {
         case .subtract: a - b
         case .multiply: a * b
         case .divide: a / b
+        case .chain: a == 0 ? 0 : a * b
         }
     }
 }
@@ -87,6 +92,53 @@ enum TensorKernels {
         return Tensor(uncheckedStorage: out, shape: shape, device: a.placement)
     }
 
+    /// The C kernel code of an elementwise operation, where it has one.
+    @inlinable static func unaryCode(_ operation: TensorOperation) -> Int32? {
+        switch operation {
+        case .exp: Int32(WENGERT_UNARY_EXP.rawValue)
+        case .expm1: Int32(WENGERT_UNARY_EXPM1.rawValue)
+        case .log: Int32(WENGERT_UNARY_LOG.rawValue)
+        case .log1p: Int32(WENGERT_UNARY_LOG1P.rawValue)
+        case .log2: Int32(WENGERT_UNARY_LOG2.rawValue)
+        case .log10: Int32(WENGERT_UNARY_LOG10.rawValue)
+        case .sin: Int32(WENGERT_UNARY_SIN.rawValue)
+        case .cos: Int32(WENGERT_UNARY_COS.rawValue)
+        case .tan: Int32(WENGERT_UNARY_TAN.rawValue)
+        case .tanh: Int32(WENGERT_UNARY_TANH.rawValue)
+        case .sigmoid: Int32(WENGERT_UNARY_SIGMOID.rawValue)
+        case .softplus: Int32(WENGERT_UNARY_SOFTPLUS.rawValue)
+        case .sinh: Int32(WENGERT_UNARY_SINH.rawValue)
+        case .cosh: Int32(WENGERT_UNARY_COSH.rawValue)
+        case .sqrt: Int32(WENGERT_UNARY_SQRT.rawValue)
+        case .abs: Int32(WENGERT_UNARY_ABS.rawValue)
+        case .relu: Int32(WENGERT_UNARY_RELU.rawValue)
+        case .negate: Int32(WENGERT_UNARY_NEGATE.rawValue)
+        case .asin: Int32(WENGERT_UNARY_ASIN.rawValue)
+        case .acos: Int32(WENGERT_UNARY_ACOS.rawValue)
+        case .atan: Int32(WENGERT_UNARY_ATAN.rawValue)
+        case .cbrt: Int32(WENGERT_UNARY_CBRT.rawValue)
+        case .erf: Int32(WENGERT_UNARY_ERF.rawValue)
+        default: nil
+        }
+    }
+
+    /// The C kernel `code` (a `wengert_unary_op`) elementwise: vectorised, no closure per element.
+    @inlinable static func unary<S>(_ x: Tensor<S>, _ code: Int32) -> Tensor<S> {
+        requireCPU(x.placement)
+        let n = x.storage.count
+        var out =
+            n <= 4096
+            ? [S](repeating: 0, count: n)
+            : [S](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        x.storage.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                guard n > 0 else { return }
+                S._unaryKernel(code, px.baseAddress!, po.baseAddress!, n)
+            }
+        }
+        return Tensor(uncheckedStorage: out, shape: x.dimensions, device: x.placement)
+    }
+
     /// f(a, b) elementwise with broadcasting, in Swift.
     @inlinable static func zip<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString, _ f: (S, S) -> S) -> Tensor<S> {
         let shape = broadcastShape(a, b, operation: operation)
@@ -147,6 +199,22 @@ enum TensorKernels {
         return out
     }
 
+    /// One axis summed away (kept with extent 1) by the C kernel: the same order of
+    /// additions as `reduce(_:shape:axis:_:)` with `+`, so the same bits.
+    @inlinable static func sumAlong<S: TensorScalar>(_ x: [S], shape: [Int], axis: Int) -> [S] {
+        let size = shape[axis]
+        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+        let outer = TensorShape.count(Array(shape[..<axis]))
+        var out = [S](repeating: 0, count: outer * inner)
+        x.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                guard let o = po.baseAddress, let i = px.baseAddress else { return }
+                S._sumAxisKernel(i, outer: outer, size: size, inner: inner, o)
+            }
+        }
+        return out
+    }
+
     /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1.
     @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
         requireConsistent(x, operation: "sum")
@@ -156,7 +224,7 @@ enum TensorKernels {
             return Tensor(uncheckedStorage: [total], shape: [Int](repeating: 1, count: shape.count), device: x.placement)
         }
         for axis in axes {
-            values = reduce(values, shape: shape, axis: axis, +)
+            values = sumAlong(values, shape: shape, axis: axis)
             shape[axis] = 1
         }
         return Tensor(uncheckedStorage: values, shape: shape, device: x.placement)
@@ -248,32 +316,66 @@ enum TensorKernels {
         return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
     }
 
-    /// Batched matrix product [..., m, k] x [..., k, n] with broadcast batch axes.
-    @inlinable static func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
+    /// Batched matrix product op(a)·op(b) with broadcast batch axes, where op(a) is a
+    /// [..., m, k] or, when `transposeA`, the transpose of its last two axes (a is then
+    /// [..., k, m] in memory); likewise op(b). The transposes are never materialised: the
+    /// GEMM reads the operands in place (the backward products g·bᵀ and aᵀ·g).
+    @inlinable static func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false) -> Tensor<S> {
         if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: "matmul") }
         requireCPU(a.placement)
         let ra = a.rank, rb = b.rank
-        guard ra >= 2, rb >= 2, a.dimensions[ra - 1] == b.dimensions[rb - 2] else {
-            wengertTensorMatmulMismatch(a.dimensions, b.dimensions)
-        }
+        guard ra >= 2, rb >= 2 else { wengertTensorMatmulMismatch(a.dimensions, b.dimensions) }
+        let m = a.dimensions[transposeA ? ra - 1 : ra - 2], k = a.dimensions[transposeA ? ra - 2 : ra - 1]
+        let kb = b.dimensions[transposeB ? rb - 1 : rb - 2], n = b.dimensions[transposeB ? rb - 2 : rb - 1]
+        guard k == kb else { wengertTensorMatmulMismatch(a.dimensions, b.dimensions) }
+        let lda = a.dimensions[ra - 1], ldb = b.dimensions[rb - 1]
         requireConsistent(a, operation: "matmul")
         requireConsistent(b, operation: "matmul")
-        let m = a.dimensions[ra - 2], k = a.dimensions[ra - 1], n = b.dimensions[rb - 1]
         let batchA = Array(a.dimensions[..<(ra - 2)]), batchB = Array(b.dimensions[..<(rb - 2)])
         guard let batch = TensorShape.broadcast(batchA, batchB) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: "matmul (batch axes)")
         }
+        if rb == 2 && ra > 2 && !transposeA {
+            // [..., m, k] x [k, n] is one [(batch·m), k] x [k, n] product: one kernel call
+            // instead of one per batch element (a batch of states times a weight matrix).
+            let rows = TensorShape.count(batchA) * m
+            var out = [S](repeating: 0, count: rows * n)
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { po in
+                        guard rows > 0, n > 0, k > 0 else { return }
+                        S._gemmStridedKernel(
+                            transposeA: false, transposeB: transposeB, rows, n, k, pa.baseAddress!, lda,
+                            pb.baseAddress!, ldb, po.baseAddress!, n, accumulate: false)
+                    }
+                }
+            }
+            return Tensor(uncheckedStorage: out, shape: batchA + [m, n], device: a.placement)
+        }
         let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
         let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
         // Checked: the product of the batch and the output matrix may exceed Int.
-        var out = [S](repeating: 0, count: TensorShape.count(batch + [m, n]))
+        let total = TensorShape.count(batch + [m, n])
+        // k = 0 leaves zeros; otherwise the GEMM overwrites every entry.
+        var out =
+            total <= 4096 || k == 0
+            ? [S](repeating: 0, count: total)
+            : [S](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { po in
                     guard m > 0, n > 0, k > 0 else { return }
+                    if batch.isEmpty {
+                        S._gemmStridedKernel(
+                            transposeA: transposeA, transposeB: transposeB, m, n, k, pa.baseAddress!, lda,
+                            pb.baseAddress!, ldb, po.baseAddress!, n, accumulate: false)
+                        return
+                    }
                     // Walk the batch as rows of length 1 so forEachRow yields each offset pair.
                     TensorShape.forEachRow(shape: batch + [1], stridesA: sa + [0], stridesB: sb + [0]) { o, oa, ob, _, _, _ in
-                        S._gemmKernel(m, n, k, pa.baseAddress! + oa, pb.baseAddress! + ob, po.baseAddress! + o * m * n, accumulate: false)
+                        S._gemmStridedKernel(
+                            transposeA: transposeA, transposeB: transposeB, m, n, k, pa.baseAddress! + oa, lda,
+                            pb.baseAddress! + ob, ldb, po.baseAddress! + o * m * n, n, accumulate: false)
                     }
                 }
             }

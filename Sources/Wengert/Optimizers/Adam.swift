@@ -1,11 +1,25 @@
 // Adam (Kingma and Ba 2015), as in torch.optim.Adam (L2 weight decay added to the gradient).
 
-/// The Adam optimiser over a list of parameters it owns.
+/// The Adam optimiser (PyTorch's `torch.optim.Adam`).
 ///
 /// For each parameter p with gradient g at step t: m ← β₁m + (1-β₁)g,
 /// v ← β₂v + (1-β₂)g², p ← p - η·(m / (1-β₁ᵗ)) / (√(v / (1-β₂ᵗ)) + ε).
-public final class Adam<Scalar: TensorScalar> {
-    /// The parameters, leaves that require a gradient; `step()` updates them in place.
+/// Update a model in place after each backward pass:
+///
+/// ```swift
+/// let optimizer = Adam<Float>(learningRate: 0.01)
+/// for _ in 0..<100 {
+///     let loss = meanSquaredError(predicted: model(x), expected: y)
+///     model.zeroGradient(); loss.backward(); optimizer.update(&model)
+/// }
+/// ```
+///
+/// Settings are checked at every update: η and λ must be finite and >= 0, β₁ and β₂ in
+/// [0, 1), ε finite and > 0; anything else stops with a message naming the setting
+/// (each would otherwise turn every parameter into NaN).
+public final class Adam<Scalar: TensorScalar>: Optimizer {
+    /// The parameters given to the deprecated ``init(parameters:learningRate:beta1:beta2:epsilon:weightDecay:)``,
+    /// which ``step()`` updates; empty for an optimiser made with ``init(learningRate:beta1:beta2:epsilon:weightDecay:)``.
     public var parameters: [Tensor<Scalar>]
     /// η.
     public var learningRate: Scalar
@@ -20,11 +34,32 @@ public final class Adam<Scalar: TensorScalar> {
     /// The number of steps taken.
     public var stepCount: Int { steps }
     @usableFromInline var steps = 0
-    @usableFromInline var firstMoments: [Tensor<Scalar>?]
-    @usableFromInline var secondMoments: [Tensor<Scalar>?]
+    @usableFromInline var firstMoments: [Tensor<Scalar>?] = []
+    @usableFromInline var secondMoments: [Tensor<Scalar>?] = []
+    @usableFromInline var shapes = OptimizerShapes()
 
-    /// Makes the optimiser with PyTorch's defaults (η 1e-3, β 0.9 and 0.999, ε 1e-8).
-    @inlinable public init(
+    /// Makes the optimiser with PyTorch's defaults (η 1e-3, β 0.9 and 0.999, ε 1e-8); pass
+    /// the model to ``Optimizer/update(_:)-(M)`` after each backward pass. Stops with a
+    /// message naming an invalid setting (see the type's documentation).
+    public init(
+        learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8,
+        weightDecay: Scalar = 0
+    ) {
+        self.parameters = []
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        checkSettings()
+    }
+
+    /// Makes the optimiser over copies of `parameters` that it owns and ``step()`` updates.
+    @available(
+        *, deprecated,
+        message: "the tensors you pass are copied, so your own stay untrained; use init(learningRate:...) and optimizer.update(&model) (or update(&tensors)) after backward()"
+    )
+    public init(
         parameters: [Tensor<Scalar>], learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999,
         epsilon: Scalar = 1e-8, weightDecay: Scalar = 0
     ) {
@@ -34,31 +69,56 @@ public final class Adam<Scalar: TensorScalar> {
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
-        self.firstMoments = Array(repeating: nil, count: parameters.count)
-        self.secondMoments = Array(repeating: nil, count: parameters.count)
+        checkSettings()
     }
 
-    /// One update of every parameter that has a gradient.
-    /// - Complexity: O(total parameter size), unrecorded.
-    @inlinable public func step() {
-        steps += 1
-        let c1 = 1 - Scalar.pow(beta1, Scalar(steps)), c2 = 1 - Scalar.pow(beta2, Scalar(steps))
-        withoutGradient {
-            for i in parameters.indices {
-                guard var g = parameters[i].grad else { continue }
-                if weightDecay != 0 { g = g + weightDecay * parameters[i] }
-                let m = (firstMoments[i] ?? Tensor(zeros: g.shape)) * beta1 + (1 - beta1) * g
-                let v = (secondMoments[i] ?? Tensor(zeros: g.shape)) * beta2 + (1 - beta2) * g.squared()
-                firstMoments[i] = m
-                secondMoments[i] = v
-                parameters[i] -= (learningRate / c1) * m / (sqrt(v / c2) + epsilon)
-            }
+    /// Stops naming the first invalid setting (see the type's documentation).
+    public func checkSettings() {
+        OptimizerSettings.requireFinite(learningRate, atLeast: 0, "learningRate", of: "Adam")
+        OptimizerSettings.requireDecay(beta1, "beta1", of: "Adam")
+        OptimizerSettings.requireDecay(beta2, "beta2", of: "Adam")
+        OptimizerSettings.requirePositive(epsilon, "epsilon", of: "Adam")
+        OptimizerSettings.requireFinite(weightDecay, atLeast: 0, "weightDecay", of: "Adam")
+    }
+
+    /// Counts the step and checks the model's shapes against the moments' (see ``Optimizer``).
+    public func beginStep(shapes current: [[Int]]) {
+        shapes.check(current, optimizer: "Adam")
+        if firstMoments.count < current.count {
+            firstMoments += Array(repeating: nil, count: current.count - firstMoments.count)
+            secondMoments += Array(repeating: nil, count: current.count - secondMoments.count)
         }
+        steps += 1
     }
 
-    /// Sets every parameter's gradient to zero.
+    /// The Adam update of one parameter (see the type's documentation).
+    /// - Complexity: O(parameter scalars).
+    @inlinable public func updateParameter(_ parameter: inout Tensor<Scalar>, at index: Int) {
+        guard var g = parameter.grad else { return }
+        let c1 = 1 - Scalar.pow(beta1, Scalar(steps)), c2 = 1 - Scalar.pow(beta2, Scalar(steps))
+        if weightDecay != 0 { g = g + weightDecay * parameter }
+        let m = (firstMoments[index] ?? Tensor(zeros: g.shape)) * beta1 + (1 - beta1) * g
+        let v = (secondMoments[index] ?? Tensor(zeros: g.shape)) * beta2 + (1 - beta2) * g.squared()
+        firstMoments[index] = m
+        secondMoments[index] = v
+        parameter -= (learningRate / c1) * m / (sqrt(v / c2) + epsilon)
+    }
+
+    /// One update of every tensor in ``parameters`` that has a gradient.
+    /// - Complexity: O(total parameter size), unrecorded.
+    public func step() {
+        if parameters.isEmpty {
+            wengertOptimizerInvalid("Adam.step() updates the parameters given to init(parameters:); this one has none: call optimizer.update(&model).")
+        }
+        update(&parameters)
+    }
+
+    /// Sets the gradient of every tensor in ``parameters`` to zero.
     /// - Complexity: O(total parameter size).
-    @inlinable public func zeroGradient() {
+    public func zeroGradient() {
+        if parameters.isEmpty {
+            wengertOptimizerInvalid("Adam.zeroGradient() zeroes the parameters given to init(parameters:); this one has none: call model.zeroGradient().")
+        }
         for p in parameters { p.zeroGradient() }
     }
 }

@@ -77,6 +77,45 @@ public func gradient<T: DifferentiableScalar>(of f: ([Var<T>]) -> Var<T>, at x: 
     valueWithGradient(of: f, at: x).gradient
 }
 
+/// Writes ∇f(x) into `gradient` and returns f(x): the allocation-free form of
+/// `valueWithGradient(of:at:)` for loops that take many gradients (an optimiser, a
+/// sampler). The tape comes from the calling thread's pool and keeps its memory, so
+/// once `gradient` has its length and the tape has grown to f's size, a call allocates
+/// nothing (unless f itself does).
+///
+/// ```swift
+/// var g = [Double](repeating: 0, count: x.count)
+/// for _ in 0..<steps {
+///     gradient(of: f, at: x, into: &g)
+///     for i in x.indices { x[i] -= 0.01 * g[i] }
+/// }
+/// ```
+///
+/// Traps when `gradient` does not have one element per element of x.
+///
+/// - Complexity: as `valueWithGradient(of:at:)`; no allocation in steady state.
+@inlinable @discardableResult
+public func gradient<T: DifferentiableScalar>(
+    of f: ([Var<T>]) -> Var<T>, at x: [T], into gradient: inout [T]
+) -> T {
+    if gradient.count != x.count {
+        lengthMismatch("gradient(of:at:into:)", "point (x)", x.count, "gradient buffer (into)", gradient.count)
+    }
+    let tape = ReverseTapePool.take(T.self)
+    defer { ReverseTapePool.giveBack(tape) }
+    let y = f(tape.recordInputs(x))
+    tape.check(y, "function's result")
+    let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
+    if y.slot != 0 {
+        adj[Int(y.slot)] = 1
+        tape.sweep(adj, from: y.slot)
+    }
+    gradient.withUnsafeMutableBufferPointer { buffer in
+        for i in 0..<buffer.count { buffer[i] = adj[i + 1] }
+    }
+    return y.value
+}
+
 extension Reverse {
     /// The Jacobian of f: ℝⁿ → ℝᵐ at x, m rows of n: one recording, m backward sweeps.
     ///

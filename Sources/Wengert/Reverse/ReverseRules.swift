@@ -24,11 +24,14 @@ enum ReverseRule<T: DifferentiableScalar> {
         case .constantOver:
             let q = c / x
             return (q, -q / x)
+        // One rule for pow, the table's, whichever operand is constant (its conventions
+        // at x = 0 and y = 0 included); the unused partial costs one libm call.
         case .powConstant:
-            return (T.pow(x, c), c == 0 ? 0 : c * T.pow(x, c - 1))
+            let r = ElementaryRule.pow(x, c)
+            return (r.value, r.lhs)
         case .constantPow:
-            let p = T.pow(c, x)
-            return (p, c == 0 ? 0 : p * T.log(c))
+            let r = ElementaryRule.pow(c, x)
+            return (r.value, r.rhs)
         case .sin: return ElementaryRule.sin(x)
         case .cos: return ElementaryRule.cos(x)
         case .tan: return ElementaryRule.tan(x)

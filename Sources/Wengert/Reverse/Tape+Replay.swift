@@ -2,6 +2,8 @@
 // (ReverseDiff.jl's compiled tapes; CppAD's `Forward(0, x)` on a recorded `ADFun`).
 // One forward pass recomputes every entry's value and partials from its opcode,
 // its operands' new values and the constant stream, then the usual sweep applies.
+// The same pass (`evaluate`) is the tape's only interpreter: anomaly detection runs it
+// too, without touching the partials.
 //
 // Replay is valid when the function, run at the new inputs, would perform the same
 // operations: no branch on a comparison that now goes the other way (checked: every
@@ -75,51 +77,120 @@ extension Tape {
         }
         if h.pointee.customCount > 0 { customRuleReplay(h.pointee.customCount) }
         let n = Int(h.pointee.count)
+        if _slowPath(h.pointee.epochHasWrapped) { TapeHeader.validateOperands(h, T.self, upTo: n - 1) }
+        let values = valueBuffer(count: n)
+        hasReplayedValues = false
+        let end = inputs.withUnsafeBufferPointer { buffer in
+            evaluate(inputs: buffer.baseAddress, into: values, upTo: n, updatingPartials: true, checkingGuards: true)
+        }
+        switch end {
+        case .finished:
+            hasReplayedValues = true
+            return nil
+        case .guardFlipped(let k): return k
+        case .customRule: customRuleReplay(h.pointee.customCount)
+        }
+    }
+
+    /// The replay value buffer, grown to at least `count` elements (by entries, not by
+    /// the tape's capacity, so that a huge recording needs no more than it uses).
+    @inlinable
+    func valueBuffer(count n: Int) -> UnsafeMutablePointer<T> {
         if n > valueCapacity {
             valueStorage?.deallocate()
-            valueCapacity = Swift.max(n, Int(h.pointee.capacity))
+            valueCapacity = Swift.max(n, Swift.min(2 * valueCapacity, Int(header.pointee.capacity)))
             valueStorage = .allocate(capacity: valueCapacity)
         }
-        hasReplayedValues = false
-        let values = valueStorage.unsafelyUnwrapped
+        return valueStorage.unsafelyUnwrapped
+    }
+
+    /// The tape's one interpreter: recomputes the values of entries `1..<end` in
+    /// recording order from `inputs` (one per input entry, in order) and the constant
+    /// stream, into `values` (`values[0]` is set to 0). Replay uses it with
+    /// `updatingPartials` (the entries' partials become those at the new inputs) and
+    /// `checkingGuards`; anomaly detection with neither, to find the first non-finite
+    /// value without disturbing the recording.
+    ///
+    /// The loop runs in segments between branch guards, so the common stretch has no
+    /// guard test; the arithmetic opcodes are written out here, and the partials that
+    /// do not depend on the values (`+`, `-`, `x + c`, `c·x`, …) are left as recorded.
+    /// Stops at the first custom-rule entry, which it cannot recompute.
+    ///
+    /// - Complexity: O(end) evaluations; no allocation.
+    @inlinable @inline(__always)
+    func evaluate(inputs: UnsafePointer<T>?, into values: UnsafeMutablePointer<T>, upTo end: Int,
+                  updatingPartials: Bool, checkingGuards: Bool) -> ForwardPassEnd {
+        let h = header
         let entries = h.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
         let opcodes = h.pointee.opcodes.unsafelyUnwrapped
-        let constants = h.pointee.constants
+        let constants = h.pointee.constants.base?.assumingMemoryBound(to: T.self)
         let guards = h.pointee.guards
+        let guardCount = checkingGuards ? guards.count : 0
         var nextInput = 0, nextConstant = 0, nextGuard = 0
-        var guardPosition = guards.count > 0 ? Int(guards.load(0, as: BranchGuard<T>.self).position) : Int.max
         values[0] = 0
         var i = 1
         while true {
-            while i == guardPosition {
-                if !holds(guards.load(nextGuard, as: BranchGuard<T>.self), values) { return nextGuard }
-                nextGuard += 1
-                guardPosition = nextGuard < guards.count
-                    ? Int(guards.load(nextGuard, as: BranchGuard<T>.self).position) : Int.max
+            var stop = end
+            var guardDue = false
+            if nextGuard < guardCount {
+                let p = Int(guards.load(nextGuard, as: BranchGuard<T>.self).position)
+                if p <= end { stop = p; guardDue = true }
             }
-            if i >= n { break }
-            let op = ReverseOpcode(rawValue: opcodes[i]).unsafelyUnwrapped
-            if op.isBinary {
-                let r = ReverseRule<T>.binary(op, values[Int(entries[i].lhsSlot)], values[Int(entries[i].rhsSlot)])
-                values[i] = r.value
-                entries[i].lhsPartial = r.lhs
-                entries[i].rhsPartial = r.rhs
-            } else if op == .input {
-                values[i] = inputs[nextInput]
-                nextInput += 1
-            } else if op == .constant {
-                values[i] = constants.load(nextConstant, as: T.self)
-                nextConstant += 1
-            } else {
-                let c = entries[i].constant(op, stream: constants, next: &nextConstant)
-                let r = ReverseRule<T>.unary(op, values[Int(entries[i].lhsSlot)], c)
-                values[i] = r.value
-                entries[i].lhsPartial = r.partial
+            while i < stop {
+                let e = entries + i
+                // The opcodes are written only from `ReverseOpcode` values, whose raw values are
+                // their case indices: reinterpreting the byte skips a range check per entry.
+                let op = unsafeBitCast(opcodes[i], to: ReverseOpcode.self)
+                switch op {
+                case .multiply:
+                    let x = values[Int(e.pointee.lhsSlot)], y = values[Int(e.pointee.rhsSlot)]
+                    values[i] = x * y
+                    if updatingPartials { e.pointee.lhsPartial = y; e.pointee.rhsPartial = x }
+                case .add:
+                    values[i] = values[Int(e.pointee.lhsSlot)] + values[Int(e.pointee.rhsSlot)]
+                case .subtract:
+                    values[i] = values[Int(e.pointee.lhsSlot)] - values[Int(e.pointee.rhsSlot)]
+                case .multiplyConstant:
+                    values[i] = values[Int(e.pointee.lhsSlot)] * e.pointee.lhsPartial
+                case .addConstant:
+                    values[i] = values[Int(e.pointee.lhsSlot)] + constants.unsafelyUnwrapped[nextConstant]
+                    nextConstant &+= 1
+                case .subtractConstant:
+                    values[i] = values[Int(e.pointee.lhsSlot)] - constants.unsafelyUnwrapped[nextConstant]
+                    nextConstant &+= 1
+                case .constantMinus:
+                    values[i] = constants.unsafelyUnwrapped[nextConstant] - values[Int(e.pointee.lhsSlot)]
+                    nextConstant &+= 1
+                case .negate:
+                    values[i] = -values[Int(e.pointee.lhsSlot)]
+                case .input:
+                    values[i] = inputs.unsafelyUnwrapped[nextInput]
+                    nextInput &+= 1
+                case .constant:
+                    values[i] = constants.unsafelyUnwrapped[nextConstant]
+                    nextConstant &+= 1
+                case .custom:
+                    return .customRule(at: i)
+                case .null:
+                    nullEntryInRecording(i)
+                default:
+                    if op.isBinary {
+                        let r = ReverseRule<T>.binary(op, values[Int(e.pointee.lhsSlot)], values[Int(e.pointee.rhsSlot)])
+                        values[i] = r.value
+                        if updatingPartials { e.pointee.lhsPartial = r.lhs; e.pointee.rhsPartial = r.rhs }
+                    } else {
+                        let c = e.pointee.constant(op, stream: h.pointee.constants, next: &nextConstant)
+                        let r = ReverseRule<T>.unary(op, values[Int(e.pointee.lhsSlot)], c)
+                        values[i] = r.value
+                        if updatingPartials { e.pointee.lhsPartial = r.partial }
+                    }
+                }
+                i &+= 1
             }
-            i += 1
+            if !guardDue { return .finished }
+            if !holds(guards.load(nextGuard, as: BranchGuard<T>.self), values) { return .guardFlipped(nextGuard) }
+            nextGuard += 1
         }
-        hasReplayedValues = true
-        return nil
     }
 
     /// Whether a guard's comparison still gives its recorded outcome.
@@ -142,6 +213,22 @@ func branchFlipped<T: DifferentiableScalar>(_ k: Int, header: UnsafeMutablePoint
         recording no longer describes the function there. Record again at these inputs \
         (reset() the tape and call the function) instead of replaying.
         """)
+}
+
+/// How a pass of `Tape.evaluate` ended.
+@usableFromInline
+enum ForwardPassEnd: Equatable {
+    /// Every entry up to the end was recomputed and every guard held.
+    case finished
+    /// Guard k (0-based) came out differently; entries before its position are recomputed.
+    case guardFlipped(Int)
+    /// The entry at this slot is a custom rule; entries before it are recomputed.
+    case customRule(at: Int)
+}
+
+@usableFromInline @inline(never)
+func nullEntryInRecording(_ i: Int) -> Never {
+    fatalError("Wengert internal error: entry \(i) of a recording has the null opcode")
 }
 
 @usableFromInline @inline(never)

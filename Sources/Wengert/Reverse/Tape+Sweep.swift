@@ -13,10 +13,12 @@ extension Tape {
         return adj
     }
 
+    /// Sized by the recording's entries, not the tape's capacity (which may be nearly
+    /// twice as large): a 300-million-entry recording needs 300 million adjoints.
     @usableFromInline
     func growAdjoints(_ count: Int) {
         adjointStorage?.deallocate()
-        let capacity = Swift.max(count, Int(header.pointee.capacity))
+        let capacity = Swift.max(count, Swift.min(2 * adjointCapacity, Int(header.pointee.capacity)))
         adjointStorage = .allocate(capacity: capacity)
         adjointStorage.unsafelyUnwrapped.initialize(repeating: 0, count: capacity)
         adjointCapacity = capacity
@@ -28,7 +30,16 @@ extension Tape {
     /// - Complexity: O(top), two multiply-adds per entry with a non-zero adjoint.
     @inlinable
     func sweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32) {
-        if _slowPath(anomalyDetectionIsOn) { return anomalyCheckedSweep(adj, from: top) }
+        if _slowPath(header.pointee.epochHasWrapped) { TapeHeader.validateOperands(header, T.self, upTo: Int(top)) }
+        if _slowPath(tapeMonitorIsInstalled), let monitor = installedTapeMonitor() {
+            return monitor.tape(self, sweep: adj, from: top)
+        }
+        plainSweep(adj, from: top)
+    }
+
+    /// The sweep itself, without the monitor hook.
+    @inlinable
+    func plainSweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32) {
         let entries = header.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
         // A contribution to the next slot down (the commonest operand) is carried in a
         // register instead of going through memory, which would put a store-to-load

@@ -45,17 +45,29 @@ public final class Tape<T: DifferentiableScalar> {
     ///   - capacity: entries to reserve up front (the tape grows by doubling anyway).
     ///   - entryLimit: the most entries one recording may hold, at most 2³² - 1 (slots
     ///     are 32-bit). Recording past it stops with a message rather than wrapping.
+    ///   - memoryBudget: the most bytes a recording may use for its entries, their
+    ///     opcodes and the adjoints a sweep needs (`bytesPerEntry + MemoryLayout<T>.stride`
+    ///     per entry; the constant stream and branch guards are not counted), or nil for
+    ///     no budget. Recording that would pass it stops with a message naming the number
+    ///     of entries and bytes reached, instead of running the machine out of memory.
     /// - Complexity: O(capacity) to reserve.
-    public init(capacity: Int = 0, entryLimit: Int = Int(UInt32.max)) {
+    public init(capacity: Int = 0, entryLimit: Int = Int(UInt32.max), memoryBudget: Int? = nil) {
         guard _isPOD(T.self) else {
             fatalError("Wengert: Tape<\(T.self)> needs a trivially copyable scalar type (Float, Double, Dual of them).")
         }
         guard entryLimit >= 2 && entryLimit <= Int(UInt32.max) else {
             fatalError("Wengert: Tape entryLimit must be in 2...\(UInt32.max); got \(entryLimit).")
         }
+        if let memoryBudget, memoryBudget < 1024 * (Tape.bytesPerEntry + MemoryLayout<T>.stride) {
+            fatalError("""
+                Wengert: Tape memoryBudget must allow at least 1024 entries \
+                (\(1024 * (Tape.bytesPerEntry + MemoryLayout<T>.stride)) bytes); got \(memoryBudget).
+                """)
+        }
         header = TapeHeader.make(limit: UInt32(entryLimit))
+        header.pointee.byteBudget = memoryBudget ?? Int.max
         while Int(header.pointee.capacity) < Swift.min(Swift.max(capacity, 1), entryLimit) {
-            TapeHeader.grow(header, entryStride: MemoryLayout<TapeEntry<T>>.stride)
+            TapeHeader.grow(header, entryStride: MemoryLayout<TapeEntry<T>>.stride, scalarStride: MemoryLayout<T>.stride)
         }
         appendNullSlot()
     }
@@ -77,7 +89,7 @@ public final class Tape<T: DifferentiableScalar> {
     @inlinable
     public func variable(_ value: T) -> Var<T> {
         header.pointee.inputCount += 1
-        if _slowPath(anomalyDetectionIsOn) { noteAnomalyInput(value) }
+        if _slowPath(tapeMonitorIsInstalled) { installedTapeMonitor()?.tape(self, recordedInput: value) }
         return Var.append(header, value, .input, 0, 0, 0, 0)
     }
 
@@ -95,13 +107,14 @@ public final class Tape<T: DifferentiableScalar> {
     }
 
     /// Forgets the recording and keeps the memory. Every `Var` of the old recording
-    /// becomes invalid: using one afterwards stops with a message.
+    /// becomes invalid: using one afterwards stops with a message. (The 32-bit epoch
+    /// that tells recordings apart wraps after 2³² − 1 resets; from then on each sweep
+    /// and replay of this tape checks its entries' operands first: see TapeHeader.swift.)
     ///
     /// - Complexity: O(1).
     public func reset() {
         let h = header
-        h.pointee.epoch &+= 1
-        if h.pointee.epoch == 0 { h.pointee.epoch = 1 }
+        TapeHeader.advanceEpoch(h)
         h.pointee.count = 0
         h.pointee.constants.count = 0
         h.pointee.guards.count = 0
@@ -140,7 +153,7 @@ public final class Tape<T: DifferentiableScalar> {
     /// Whether `x` is a variable of this tape's current recording.
     @inlinable
     public func owns(_ x: Var<T>) -> Bool {
-        x.slot != 0 && x.header == header && x.epoch == header.pointee.epoch
+        x.slot != 0 && x.header == header && x.epoch == header.pointee.epoch && x.slot < header.pointee.count
     }
 
     /// Traps unless `x` is a constant or a current variable of this tape.

@@ -3,8 +3,16 @@
 // tape, and notice that the tape was reset or destroyed, without reference counting.
 // So it carries an unmanaged pointer to a `TapeHeader` and the header's epoch at the
 // time it was recorded. Headers are recycled through a process-wide pool and never
-// freed, so reading a stale Var's header is always safe; the epoch only grows, so a
-// stale Var never matches the recording that now owns the header.
+// freed, so reading a stale Var's header is always safe.
+//
+// The epoch is 32 bits (a Var stays 24 bytes for Double) and so wraps: after 2³² − 1
+// resets or recyclings of one header it comes back to 1 (0 is never used). A Var kept
+// across exactly a multiple of that many recordings would then pass the epoch check.
+// The header remembers that it wrapped, and from then on every sweep and replay of it
+// first checks that each entry names only earlier slots (one extra pass), so such a
+// Var can give a wrong number, as any stale value would, but never a read or write
+// outside the tape's buffers; a Var whose slot is beyond the current recording stops
+// with a message.
 
 import CWengert
 #if canImport(Glibc)
@@ -80,17 +88,31 @@ struct TapeHeader {
     @usableFromInline var customCount: Int
     /// Number of input entries (`Tape.variable`).
     @usableFromInline var inputCount: Int
+    /// Whether the epoch has wrapped past 2³² − 1 (see the top of this file).
+    @usableFromInline var epochHasWrapped: Bool
+    /// The most bytes the recording may use for its entries, opcodes and the sweep's
+    /// adjoints; `Int.max` for no budget.
+    @usableFromInline var byteBudget: Int
 }
 
 extension TapeHeader {
     /// Doubles the entry and opcode arrays; traps (instead of wrapping the 32-bit slot
     /// index) when the recording would pass `limit` entries.
+    /// Within a memory budget, grows only as far as the budget allows and then stops
+    /// with a message naming the size reached.
     @usableFromInline @inline(never)
-    static func grow(_ header: UnsafeMutablePointer<TapeHeader>, entryStride: Int) {
+    static func grow(_ header: UnsafeMutablePointer<TapeHeader>, entryStride: Int, scalarStride: Int) {
         let old = Int(header.pointee.capacity)
         let limit = Int(header.pointee.limit)
+        let budget = header.pointee.byteBudget
+        // Entry, opcode byte and one adjoint per entry.
+        let bytesPerEntry = entryStride + 1 + scalarStride
+        let affordable = budget / bytesPerEntry
         if old >= limit { tapeFull(limit: limit) }
-        let new = Swift.min(Swift.max(1024, old * 2), limit)
+        if old >= affordable {
+            memoryBudgetReached(entries: Int(header.pointee.count), bytesPerEntry: bytesPerEntry, budget: budget)
+        }
+        let new = Swift.min(Swift.max(1024, old * 2), limit, affordable)
         header.pointee.entries = realloc(header.pointee.entries, new * entryStride)
         let bytes = realloc(header.pointee.opcodes, new)
         guard header.pointee.entries != nil, let bytes else {
@@ -105,16 +127,46 @@ extension TapeHeader {
         let recycled = withHeaderPool { $0.popLast() }
         let header: UnsafeMutablePointer<TapeHeader>
         var epoch: UInt32 = 1
+        var wrapped = false
         if let recycled {
             header = recycled.pointer
-            epoch = header.pointee.epoch &+ 1
+            (epoch, wrapped) = nextEpoch(after: header.pointee.epoch)
+            wrapped = wrapped || header.pointee.epochHasWrapped
         } else {
             header = .allocate(capacity: 1)
         }
         header.initialize(to: TapeHeader(
-            epoch: epoch == 0 ? 1 : epoch, count: 0, capacity: 0, limit: limit, entries: nil, opcodes: nil,
-            constants: TapeColumn(), guards: TapeColumn(), customCount: 0, inputCount: 0))
+            epoch: epoch, count: 0, capacity: 0, limit: limit, entries: nil, opcodes: nil,
+            constants: TapeColumn(), guards: TapeColumn(), customCount: 0, inputCount: 0,
+            epochHasWrapped: wrapped, byteBudget: Int.max))
         return header
+    }
+
+    /// The epoch after `epoch`, skipping 0, and whether that wrapped.
+    @inlinable @inline(__always)
+    static func nextEpoch(after epoch: UInt32) -> (epoch: UInt32, wrapped: Bool) {
+        epoch == UInt32.max ? (1, true) : (epoch &+ 1, false)
+    }
+
+    /// Moves to the next epoch (every `Var` of the old one becomes stale), noting a wrap.
+    @inlinable
+    static func advanceEpoch(_ header: UnsafeMutablePointer<TapeHeader>) {
+        let (epoch, wrapped) = nextEpoch(after: header.pointee.epoch)
+        header.pointee.epoch = epoch
+        if wrapped { header.pointee.epochHasWrapped = true }
+    }
+
+    /// Checks that entries 1...top name only earlier slots (a unary entry may name its
+    /// own slot on the right): run before sweeping or replaying a header whose epoch
+    /// has wrapped, when a Var from 2³² − 1 recordings ago could have passed the check.
+    @usableFromInline @inline(never)
+    static func validateOperands<T>(_ header: UnsafeMutablePointer<TapeHeader>, _: T.Type, upTo top: Int) {
+        guard top >= 1, let raw = header.pointee.entries else { return }
+        let entries = raw.assumingMemoryBound(to: TapeEntry<T>.self)
+        for i in 1...top {
+            let lhs = Int(entries[i].lhsSlot), rhs = Int(entries[i].rhsSlot)
+            if lhs >= i || rhs > i { staleSlotAfterWrap(entry: i, slot: Swift.max(lhs, rhs)) }
+        }
     }
 
     /// Frees the header's arrays and returns it to the pool with a new epoch, so that
@@ -128,9 +180,27 @@ extension TapeHeader {
         header.pointee.opcodes = nil
         header.pointee.count = 0
         header.pointee.capacity = 0
-        header.pointee.epoch &+= 1
+        advanceEpoch(header)
         withHeaderPool { $0.append(PooledHeader(pointer: header)) }
     }
+}
+
+@usableFromInline @inline(never)
+func staleSlotAfterWrap(entry: Int, slot: Int) -> Never {
+    fatalError("""
+        Wengert: entry \(entry) of this recording names slot \(slot), which is not an earlier \
+        entry: a Var kept from a recording made 2^32 - 1 resets ago passed the 32-bit epoch \
+        check after it wrapped. Do not keep Vars across resets; record again.
+        """)
+}
+
+@usableFromInline @inline(never)
+func memoryBudgetReached(entries: Int, bytesPerEntry: Int, budget: Int) -> Never {
+    fatalError("""
+        Wengert: the tape reached its memory budget of \(budget) bytes at \(entries) entries \
+        (\(entries * bytesPerEntry) bytes at \(bytesPerEntry) bytes per entry for the entry, its \
+        opcode and its adjoint). Raise memoryBudget, or differentiate a smaller piece at a time.
+        """)
 }
 
 /// A header pointer that may cross threads: the pool hands each one to one tape at a time.

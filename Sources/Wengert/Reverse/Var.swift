@@ -90,7 +90,7 @@ extension Var {
         let epoch = h.pointee.epoch
         let i = h.pointee.count
         if _slowPath(i == h.pointee.capacity) {
-            TapeHeader.grow(h, entryStride: MemoryLayout<TapeEntry<T>>.stride)
+            TapeHeader.grow(h, entryStride: MemoryLayout<TapeEntry<T>>.stride, scalarStride: MemoryLayout<T>.stride)
         }
         h.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)[Int(i)] =
             TapeEntry(lhsSlot: lhs, rhsSlot: rhs, lhsPartial: lhsPartial, rhsPartial: rhsPartial)

@@ -4,6 +4,10 @@
 // on the tape, replay recomputes them from here, so every mode differentiates every
 // function by the same formula and the modes cannot drift apart.
 //
+// Each partial that a caller may want without the value (the tensor backward rules,
+// which have the forward values saved) is also given alone, as `fPartial(x)`, so no
+// libm call computes a value only to be discarded; `f(x)` is built from it.
+//
 // Conventions at kinks and singular points (ARCHITECTURE.md): abs and relu have
 // derivative 0 at 0; sqrt and cbrt +∞ at 0; pow(x, 0) has partial 0 in x and pow(0, y)
 // partial 0 in y; atan2 and hypot have partials 0 at the origin. NaN propagates through
@@ -21,8 +25,10 @@ enum ElementaryRule<T: DifferentiableScalar> {
     /// 2/√π, for erf.
     @inlinable static var twoOverRootPi: T { T(1.12837916709551257389615890312154517) }
 
-    @inlinable @inline(__always) static func sin(_ x: T) -> (value: T, partial: T) { (T.sin(x), T.cos(x)) }
-    @inlinable @inline(__always) static func cos(_ x: T) -> (value: T, partial: T) { (T.cos(x), -T.sin(x)) }
+    @inlinable @inline(__always) static func sin(_ x: T) -> (value: T, partial: T) { (T.sin(x), sinPartial(x)) }
+    @inlinable @inline(__always) static func sinPartial(_ x: T) -> T { T.cos(x) }
+    @inlinable @inline(__always) static func cos(_ x: T) -> (value: T, partial: T) { (T.cos(x), cosPartial(x)) }
+    @inlinable @inline(__always) static func cosPartial(_ x: T) -> T { -T.sin(x) }
     @inlinable @inline(__always) static func tan(_ x: T) -> (value: T, partial: T) {
         let t = T.tan(x)
         return (t, tanPartial(value: t))
@@ -30,15 +36,15 @@ enum ElementaryRule<T: DifferentiableScalar> {
     /// tan′ from the value t = tan x: 1 + t².
     @inlinable @inline(__always) static func tanPartial(value t: T) -> T { 1 + t * t }
     /// (1 - x)(1 + x) rather than 1 - x², which cancels to few correct digits near ±1.
-    @inlinable @inline(__always) static func asin(_ x: T) -> (value: T, partial: T) {
-        (T.asin(x), 1 / T.sqrt((1 - x) * (1 + x)))
-    }
-    @inlinable @inline(__always) static func acos(_ x: T) -> (value: T, partial: T) {
-        (T.acos(x), -1 / T.sqrt((1 - x) * (1 + x)))
-    }
-    @inlinable @inline(__always) static func atan(_ x: T) -> (value: T, partial: T) { (T.atan(x), 1 / (1 + x * x)) }
-    @inlinable @inline(__always) static func sinh(_ x: T) -> (value: T, partial: T) { (T.sinh(x), T.cosh(x)) }
-    @inlinable @inline(__always) static func cosh(_ x: T) -> (value: T, partial: T) { (T.cosh(x), T.sinh(x)) }
+    @inlinable @inline(__always) static func asin(_ x: T) -> (value: T, partial: T) { (T.asin(x), asinPartial(x)) }
+    @inlinable @inline(__always) static func asinPartial(_ x: T) -> T { 1 / T.sqrt((1 - x) * (1 + x)) }
+    @inlinable @inline(__always) static func acos(_ x: T) -> (value: T, partial: T) { (T.acos(x), -asinPartial(x)) }
+    @inlinable @inline(__always) static func atan(_ x: T) -> (value: T, partial: T) { (T.atan(x), atanPartial(x)) }
+    @inlinable @inline(__always) static func atanPartial(_ x: T) -> T { 1 / (1 + x * x) }
+    @inlinable @inline(__always) static func sinh(_ x: T) -> (value: T, partial: T) { (T.sinh(x), sinhPartial(x)) }
+    @inlinable @inline(__always) static func sinhPartial(_ x: T) -> T { T.cosh(x) }
+    @inlinable @inline(__always) static func cosh(_ x: T) -> (value: T, partial: T) { (T.cosh(x), coshPartial(x)) }
+    @inlinable @inline(__always) static func coshPartial(_ x: T) -> T { T.sinh(x) }
     @inlinable @inline(__always) static func tanh(_ x: T) -> (value: T, partial: T) {
         let t = T.tanh(x)
         return (t, tanhPartial(value: t))
@@ -49,11 +55,16 @@ enum ElementaryRule<T: DifferentiableScalar> {
         let e = T.exp(x)
         return (e, e)
     }
-    @inlinable @inline(__always) static func expm1(_ x: T) -> (value: T, partial: T) { (T.expm1(x), T.exp(x)) }
-    @inlinable @inline(__always) static func log(_ x: T) -> (value: T, partial: T) { (T.log(x), 1 / x) }
-    @inlinable @inline(__always) static func log1p(_ x: T) -> (value: T, partial: T) { (T.log1p(x), 1 / (1 + x)) }
-    @inlinable @inline(__always) static func log2(_ x: T) -> (value: T, partial: T) { (T.log2(x), 1 / (x * ln2)) }
-    @inlinable @inline(__always) static func log10(_ x: T) -> (value: T, partial: T) { (T.log10(x), 1 / (x * ln10)) }
+    @inlinable @inline(__always) static func expm1(_ x: T) -> (value: T, partial: T) { (T.expm1(x), expm1Partial(x)) }
+    @inlinable @inline(__always) static func expm1Partial(_ x: T) -> T { T.exp(x) }
+    @inlinable @inline(__always) static func log(_ x: T) -> (value: T, partial: T) { (T.log(x), logPartial(x)) }
+    @inlinable @inline(__always) static func logPartial(_ x: T) -> T { 1 / x }
+    @inlinable @inline(__always) static func log1p(_ x: T) -> (value: T, partial: T) { (T.log1p(x), log1pPartial(x)) }
+    @inlinable @inline(__always) static func log1pPartial(_ x: T) -> T { 1 / (1 + x) }
+    @inlinable @inline(__always) static func log2(_ x: T) -> (value: T, partial: T) { (T.log2(x), log2Partial(x)) }
+    @inlinable @inline(__always) static func log2Partial(_ x: T) -> T { 1 / (x * ln2) }
+    @inlinable @inline(__always) static func log10(_ x: T) -> (value: T, partial: T) { (T.log10(x), log10Partial(x)) }
+    @inlinable @inline(__always) static func log10Partial(_ x: T) -> T { 1 / (x * ln10) }
     @inlinable @inline(__always) static func sqrt(_ x: T) -> (value: T, partial: T) {
         let s = T.sqrt(x)
         return (s, sqrtPartial(value: s))
@@ -66,9 +77,8 @@ enum ElementaryRule<T: DifferentiableScalar> {
     }
     /// cbrt′ from the value c = ∛x: 1/(3c²), +∞ at 0.
     @inlinable @inline(__always) static func cbrtPartial(value c: T) -> T { 1 / (3 * c * c) }
-    @inlinable @inline(__always) static func erf(_ x: T) -> (value: T, partial: T) {
-        (T.erf(x), twoOverRootPi * T.exp(-x * x))
-    }
+    @inlinable @inline(__always) static func erf(_ x: T) -> (value: T, partial: T) { (T.erf(x), erfPartial(x)) }
+    @inlinable @inline(__always) static func erfPartial(_ x: T) -> T { twoOverRootPi * T.exp(-x * x) }
     /// σ(x) and σ(x)(1 - σ(x)), the latter as e/(1 + e)² with e = e^-|x|, which keeps its
     /// relative accuracy in both tails (1 - σ(x) rounds to 0 for x > 37). The value is
     /// computed exactly as `DifferentiableScalar.sigmoid` does, so every mode returns the
@@ -80,8 +90,10 @@ enum ElementaryRule<T: DifferentiableScalar> {
         return (x >= 0 ? r : e / (1 + e), e * r * r)
     }
     @inlinable @inline(__always) static func softplus(_ x: T) -> (value: T, partial: T) {
-        (T.softplus(x), sigmoid(x).value)
+        (T.softplus(x), softplusPartial(x))
     }
+    /// softplus′ = σ, from `sigmoid`'s exp(-|x|) alone (no softplus value needed).
+    @inlinable @inline(__always) static func softplusPartial(_ x: T) -> T { sigmoid(x).value }
     /// sign(x), 0 at 0.
     @inlinable @inline(__always) static func abs(_ x: T) -> (value: T, partial: T) {
         (T.abs(x), x > 0 ? 1 : (x < 0 ? -1 : 0))
@@ -121,9 +133,14 @@ enum ElementaryRule<T: DifferentiableScalar> {
     }
     /// atan2(y, x) with partials x/r² in y and -y/r² in x; both 0 at the origin.
     @inlinable @inline(__always) static func atan2(_ y: T, _ x: T) -> (value: T, lhs: T, rhs: T) {
+        let p = atan2Partials(y, x)
+        return (T.atan2(y, x), p.lhs, p.rhs)
+    }
+    /// atan2's partials alone (x/r², -y/r²; both 0 at the origin).
+    @inlinable @inline(__always) static func atan2Partials(_ y: T, _ x: T) -> (lhs: T, rhs: T) {
         let r2 = x * x + y * y
-        if r2 == 0 { return (T.atan2(y, x), 0, 0) }
-        return (T.atan2(y, x), x / r2, -y / r2)
+        if r2 == 0 { return (0, 0) }
+        return (x / r2, -y / r2)
     }
     /// √(x² + y²) with partials x/h and y/h; both 0 at the origin.
     @inlinable @inline(__always) static func hypot(_ x: T, _ y: T) -> (value: T, lhs: T, rhs: T) {

@@ -1,3 +1,5 @@
+import CWengert
+
 // Elementwise arithmetic with NumPy broadcasting, between tensors and with scalars.
 // Each operator computes through the C kernels and records one entry. The mixed
 // tensor-scalar operators are @_disfavoredOverload, as Dual's and Var's are: without it,
@@ -29,7 +31,7 @@ extension Tensor {
     /// -a elementwise.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static prefix func - (a: Tensor) -> Tensor {
-        recorded(TensorKernels.map(a) { -$0 }, .negate, a)
+        recorded(TensorKernels.unary(a, Int32(WENGERT_UNARY_NEGATE.rawValue)), .negate, a)
     }
 
     /// The tensor + a scalar (a 0-d constant, broadcast).

@@ -6,7 +6,8 @@
 
 extension Tensor {
     @inlinable static func unary(_ x: Tensor, _ operation: TensorOperation, savingOutput: Bool, _ f: (Scalar) -> Scalar) -> Tensor {
-        let out = TensorKernels.map(x, f)
+        // The C kernel where the operation has one; the closure is the reference path.
+        let out = TensorKernels.unaryCode(operation).map { TensorKernels.unary(x, $0) } ?? TensorKernels.map(x, f)
         return recorded(out, operation, x, saving: x, savingOutput ? out : nil)
     }
     @inlinable static func binary(_ x: Tensor, _ y: Tensor, _ operation: TensorOperation, _ name: StaticString, _ f: (Scalar, Scalar) -> Scalar) -> Tensor {

@@ -16,7 +16,7 @@ enum TensorPullbacks {
     /// and `Var`, so that every mode agrees at singular points. One fused pass.
     @inlinable
     static func chain<S: TensorScalar>(_ g: Tensor<S>, _ partial: Tensor<S>) -> Tensor<S> {
-        TensorKernels.zip(g, partial, operation: "backward") { g, p in chain(g, p) }
+        TensorKernels.arithmetic(.chain, g, partial, operation: "backward")
     }
 
     /// The scalar chain rule with the convention above.
@@ -84,7 +84,10 @@ enum TensorPullbacks {
             let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.pow($0, $1) }
             return [da, db]
         case .atan2:
-            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.atan2($0, $1) }
+            let (da, db) = binary(g, saved[0], saved[1]) { y, x in
+                let p = ElementaryRule.atan2Partials(y, x)
+                return (0, p.lhs, p.rhs)
+            }
             return [da, db]
         case .hypot:
             let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.hypot($0, $1) }
@@ -95,29 +98,29 @@ enum TensorPullbacks {
         case .maximum:
             let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.max($0, $1) }
             return [da, db]
-        case .sin: return [unary(g, x!) { ElementaryRule.sin($0).partial }]
-        case .cos: return [unary(g, x!) { ElementaryRule.cos($0).partial }]
+        case .sin: return [unary(g, x!) { ElementaryRule.sinPartial($0) }]
+        case .cos: return [unary(g, x!) { ElementaryRule.cosPartial($0) }]
         // tan, tanh, exp, sqrt and cbrt have partials in terms of their value, which the
         // forward pass saved: the table gives them from the value too.
         case .tan: return [unary(g, y!) { ElementaryRule.tanPartial(value: $0) }]
-        case .asin: return [unary(g, x!) { ElementaryRule.asin($0).partial }]
-        case .acos: return [unary(g, x!) { ElementaryRule.acos($0).partial }]
-        case .atan: return [unary(g, x!) { ElementaryRule.atan($0).partial }]
-        case .sinh: return [unary(g, x!) { ElementaryRule.sinh($0).partial }]
-        case .cosh: return [unary(g, x!) { ElementaryRule.cosh($0).partial }]
+        case .asin: return [unary(g, x!) { ElementaryRule.asinPartial($0) }]
+        case .acos: return [unary(g, x!) { -ElementaryRule.asinPartial($0) }]
+        case .atan: return [unary(g, x!) { ElementaryRule.atanPartial($0) }]
+        case .sinh: return [unary(g, x!) { ElementaryRule.sinhPartial($0) }]
+        case .cosh: return [unary(g, x!) { ElementaryRule.coshPartial($0) }]
         case .tanh: return [unary(g, y!) { ElementaryRule.tanhPartial(value: $0) }]
         case .exp: return [unary(g, y!) { $0 }]
-        case .expm1: return [unary(g, x!) { ElementaryRule.expm1($0).partial }]
-        case .log: return [unary(g, x!) { ElementaryRule.log($0).partial }]
-        case .log1p: return [unary(g, x!) { ElementaryRule.log1p($0).partial }]
-        case .log2: return [unary(g, x!) { ElementaryRule.log2($0).partial }]
-        case .log10: return [unary(g, x!) { ElementaryRule.log10($0).partial }]
+        case .expm1: return [unary(g, x!) { ElementaryRule.expm1Partial($0) }]
+        case .log: return [unary(g, x!) { ElementaryRule.logPartial($0) }]
+        case .log1p: return [unary(g, x!) { ElementaryRule.log1pPartial($0) }]
+        case .log2: return [unary(g, x!) { ElementaryRule.log2Partial($0) }]
+        case .log10: return [unary(g, x!) { ElementaryRule.log10Partial($0) }]
         case .sqrt: return [unary(g, y!) { ElementaryRule.sqrtPartial(value: $0) }]
         case .cbrt: return [unary(g, y!) { ElementaryRule.cbrtPartial(value: $0) }]
         case .abs: return [unary(g, x!) { ElementaryRule.abs($0).partial }]
-        case .erf: return [unary(g, x!) { ElementaryRule.erf($0).partial }]
+        case .erf: return [unary(g, x!) { ElementaryRule.erfPartial($0) }]
         case .sigmoid: return [unary(g, x!) { ElementaryRule.sigmoid($0).partial }]
-        case .softplus: return [unary(g, x!) { ElementaryRule.softplus($0).partial }]
+        case .softplus: return [unary(g, x!) { ElementaryRule.softplusPartial($0) }]
         case .relu: return [unary(g, x!) { ElementaryRule.relu($0).partial }]
         case .sum:
             let shape = operandShapes[0]
@@ -178,7 +181,18 @@ enum TensorPullbacks {
             return [needs[0] ? g * (1 - mask) : nil, needs[1] ? g * mask : nil]
         case .matmul:
             let (a, b) = (saved[0], saved[1])
-            return [needs[0] ? matmul(g, b.transposed()) : nil, needs[1] ? matmul(a.transposed(), g) : nil]
+            if needs[1] && b.rank == 2 && a.rank > 2 {
+                // A batch times one matrix: the matrix's cotangent is one [k, rows] x [rows, n]
+                // product over the batch folded into rows, not a batch of products summed.
+                let k = a.shape[a.rank - 1], n = b.shape[1]
+                let gb = TensorKernels.matmul(a.reshaped(to: [-1, k]), g.reshaped(to: [-1, n]), transposeA: true)
+                return [needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil, gb]
+            }
+            // The GEMM reads b and a transposed in place: no transposed copy of either.
+            return [
+                needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil,
+                needs[1] ? TensorKernels.matmul(a, g, transposeA: true) : nil,
+            ]
         case .custom:
             // A user's rule: its result must have the input's shape exactly (the sweep
             // would otherwise sum a broadcast shape away, or index a short buffer).

@@ -55,14 +55,64 @@ extension TensorRecording {
                 "backward through a recording that an earlier backward() already freed; "
                     + "pass retainingGraph: true to the first backward to keep it.")
         }
-        let snapshot = Snapshot(live)
+        // Optional so that it is released before the freeing writes to the arrays it
+        // shares, which would otherwise copy them.
+        var snapshot: Snapshot? = Snapshot(live)
         live.unlock()
-        let reached = snapshot.sweep(from: start, seed: seed)
-        if retainingGraph { return }
-        // Entry k of `live` may have moved by a join meanwhile: free it where it is now.
-        let (target, offset) = lockedResolved(live, 0)
-        for k in reached { target.freeEntry(k + offset) }
+        var unused: [Tensor<Scalar>?] = []
+        let reached = snapshot!.sweep(from: start, seed: seed, captured: &unused)
+        snapshot = nil
+        if !retainingGraph { free(reached, of: live) }
+    }
+
+    /// Frees `entries` of `recording` (unlocked), wherever a join has moved them since.
+    @inlinable
+    static func free(_ entries: [Int], of recording: TensorRecording) {
+        let empty = Tensor<Scalar>(uncheckedStorage: [], shape: [0])
+        let (target, offset) = lockedResolved(recording, 0)
+        for k in entries { target.freeEntry(k + offset, placeholder: empty) }
         target.unlock()
+    }
+
+    /// The cotangents that `seed` at entry `index` of `recording` gives each of
+    /// `inputs` (nil where the output does not depend on it), touching no `grad`; then
+    /// frees the entries reached unless `retainingGraph`.
+    @inlinable
+    static func gradients(
+        from recording: TensorRecording, _ index: Int, seed: Tensor<Scalar>, inputs: [Tensor<Scalar>],
+        retainingGraph: Bool
+    ) -> [Tensor<Scalar>?] {
+        let (live, start) = lockedResolved(recording, index)
+        if live.entries[start].isFreed && live.entries[start].operation != .leaf {
+            live.unlock()
+            wengertTensorInvalid(
+                "gradients(of:withRespectTo:) through a recording that an earlier backward() already freed; "
+                    + "pass retainingGraph: true to the first backward to keep it.")
+        }
+        // Where each input sits in this recording: an interior input at its entry, a
+        // leaf at every entry of its box (a join can leave a leaf two).
+        var capture: [Int: Int] = [:]
+        for (k, input) in inputs.enumerated() {
+            switch input.tracking {
+            case .interior(let r, let i)?:
+                let (final, j) = resolved(r, i)
+                if final === live { capture[j] = k }
+            case .leaf(let box)?:
+                for (j, entry) in live.entries.enumerated()
+                where entry.operation == .leaf && live.leaves[live.arguments[Int(entry.argumentStart)]] === box {
+                    capture[j] = k
+                }
+            case nil: break
+            }
+        }
+        var snapshot: Snapshot? = Snapshot(live)
+        live.unlock()
+        var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
+        let reached = snapshot!.sweep(
+            from: start, seed: seed, capture: capture, captured: &captured, accumulating: false)
+        snapshot = nil
+        if !retainingGraph { free(reached, of: live) }
+        return captured
     }
 }
 
@@ -70,8 +120,15 @@ extension TensorRecording.Snapshot {
     /// The reverse sweep: entries from `start` down to 0, each one's rule turning its
     /// output's cotangent into its operands'. Operands always precede their users, so one
     /// pass suffices. Returns the entries reached.
+    ///
+    /// With `capture`, the cotangent reaching entry i is also added to
+    /// `captured[capture[i]]`; with `accumulating` false, leaves' and retained
+    /// gradients are left alone (the functional `gradients(of:withRespectTo:)`).
     @inlinable
-    func sweep(from start: Int, seed: Tensor<Scalar>) -> [Int] {
+    func sweep(
+        from start: Int, seed: Tensor<Scalar>, capture: [Int: Int] = [:], captured: inout [Tensor<Scalar>?],
+        accumulating: Bool = true
+    ) -> [Int] {
         var cotangents = [Tensor<Scalar>?](repeating: nil, count: start + 1)
         cotangents[start] = seed
         var reached: [Int] = []
@@ -81,11 +138,12 @@ extension TensorRecording.Snapshot {
                 guard let g = cotangents[index] else { continue }
                 cotangents[index] = nil
                 reached.append(index)
-                if !retainedGradients.isEmpty, let box = retainedGradients[index] { box.accumulate(g) }
+                if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
+                if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] { box.accumulate(g) }
                 let entry = entries[index]
                 let args = arguments[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)]
                 if entry.operation == .leaf {
-                    leaves[args.first!].accumulate(g)
+                    if accumulating { leaves[args.first!].accumulate(g) }
                     continue
                 }
                 if entry.isFreed {

@@ -221,15 +221,12 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// Frees entry `index` (locked): drops its saved tensors, the bulk of the memory. The
     /// entry itself (28 bytes) stays so that tensors can still name their operation.
-    @inlinable func freeEntry(_ index: Int) {
+    @inlinable func freeEntry(_ index: Int, placeholder: Tensor<Scalar>) {
         if entries[index].isFreed { return }
         entries[index].isFreed = true
         freedCount += 1
         let start = Int(entries[index].savedStart), count = Int(entries[index].savedCount)
-        if count > 0 {
-            let empty = Tensor<Scalar>(uncheckedStorage: [], shape: [0])
-            for k in start..<(start + count) { saved[k] = empty }
-        }
+        for k in start..<(start + count) { saved[k] = placeholder }
     }
 
     /// Empties the recording for reuse, keeping its buffers. Only for a recording that

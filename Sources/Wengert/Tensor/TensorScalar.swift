@@ -6,7 +6,8 @@ import CWengert
 /// (AVX-512, AVX2 or portable, chosen at run time). The underscored requirements are
 /// implementation hooks, not API.
 public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendable {
-    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide),
+    /// out[i] = a[i·incA] op b[i·incB] (op: 0 add, 1 subtract, 2 multiply, 3 divide,
+    /// 4 chain: a·b but 0 where a is 0),
     /// where each increment is 1 (a run of n scalars) or 0 (one scalar, read n times):
     /// the C kernels read any increment other than 1 as 0, so callers pass only these.
     /// The caller guarantees n readable scalars behind each pointer of increment 1.
@@ -14,14 +15,30 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     static func _binaryKernel(
         _ op: Int32, _ a: UnsafePointer<Self>, _ incA: Int, _ b: UnsafePointer<Self>, _ incB: Int,
         _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// out[i] = f(x[i]) for i < n, f the `wengert_unary_op` `op` (vectorised for the
+    /// elementary functions, within a few ulps of libm; see CWengertKernels.h).
+    /// - Complexity: O(n), vectorised, split across the kernel threads when large.
+    static func _unaryKernel(_ op: Int32, _ x: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
     /// Σ x[i] for i < n, with eight partial sums (double precision for `Float`).
     /// - Complexity: O(n).
     static func _sumKernel(_ x: UnsafePointer<Self>, _ n: Int) -> Self
+    /// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i] for a row-major [outer, size,
+    /// inner] array: one axis summed away, in order, vectorised over `inner`.
+    /// - Complexity: O(outer·size·inner).
+    static func _sumAxisKernel(_ x: UnsafePointer<Self>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Self>)
     /// Row-major C (+)= A·B with A m×k and B k×n.
     /// - Complexity: O(m·n·k), register-blocked AVX-512 where available.
     static func _gemmKernel(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
         _ c: UnsafeMutablePointer<Self>, accumulate: Bool)
+    /// Row-major C (+)= op(A)·op(B), C m×n with row stride ldc; op(A) is A (row stride
+    /// lda) or, when `transposeA`, the transpose of a k×m A; likewise op(B). Reads the
+    /// operands in place: the backward products g·Bᵀ and Aᵀ·g copy no transpose.
+    /// - Complexity: O(m·n·k): packed panels, cache blocking, AVX-512 / AVX2 micro-kernels,
+    ///   split across the kernel threads when large.
+    static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Self>, _ lda: Int,
+        _ b: UnsafePointer<Self>, _ ldb: Int, _ c: UnsafeMutablePointer<Self>, _ ldc: Int, accumulate: Bool)
 }
 
 extension Float: TensorScalar {
@@ -30,6 +47,14 @@ extension Float: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Float>, _ incA: Int, _ b: UnsafePointer<Float>, _ incB: Int,
         _ out: UnsafeMutablePointer<Float>, _ n: Int
     ) { wengert_binary_f32(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_sum_axis_f32`.
+    @inlinable public static func _sumAxisKernel(
+        _ x: UnsafePointer<Float>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Float>
+    ) { wengert_sum_axis_f32(x, outer, size, inner, out) }
+    /// Calls `wengert_unary_f32`.
+    @inlinable public static func _unaryKernel(
+        _ op: Int32, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
+    ) { wengert_unary_f32(op, x, out, n) }
     /// Calls `wengert_sum_f32`.
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         Float(wengert_sum_f32(x, n))
@@ -39,6 +64,13 @@ extension Float: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         _ c: UnsafeMutablePointer<Float>, accumulate: Bool
     ) { wengert_gemm_f32(m, n, k, a, b, c, accumulate ? 1 : 0) }
+    /// Calls `wengert_gemm_strided_f32`.
+    @inlinable public static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
+        _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool
+    ) {
+        wengert_gemm_strided_f32(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0)
+    }
 }
 
 extension Double: TensorScalar {
@@ -47,6 +79,14 @@ extension Double: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Double>, _ incA: Int, _ b: UnsafePointer<Double>, _ incB: Int,
         _ out: UnsafeMutablePointer<Double>, _ n: Int
     ) { wengert_binary_f64(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_sum_axis_f64`.
+    @inlinable public static func _sumAxisKernel(
+        _ x: UnsafePointer<Double>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Double>
+    ) { wengert_sum_axis_f64(x, outer, size, inner, out) }
+    /// Calls `wengert_unary_f64`.
+    @inlinable public static func _unaryKernel(
+        _ op: Int32, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) { wengert_unary_f64(op, x, out, n) }
     /// Calls `wengert_sum_f64`.
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
         wengert_sum_f64(x, n)
@@ -56,4 +96,11 @@ extension Double: TensorScalar {
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
         _ c: UnsafeMutablePointer<Double>, accumulate: Bool
     ) { wengert_gemm_f64(m, n, k, a, b, c, accumulate ? 1 : 0) }
+    /// Calls `wengert_gemm_strided_f64`.
+    @inlinable public static func _gemmStridedKernel(
+        transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ lda: Int,
+        _ b: UnsafePointer<Double>, _ ldb: Int, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, accumulate: Bool
+    ) {
+        wengert_gemm_strided_f64(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0)
+    }
 }

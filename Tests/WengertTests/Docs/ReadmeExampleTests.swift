@@ -1,5 +1,6 @@
+import Foundation
 import Testing
-import Wengert
+@testable import Wengert
 
 // The README's snippets, run as written, so the front page cannot drift from the code.
 
@@ -75,4 +76,128 @@ struct ReadmeExampleTests {
                                            backward: { x, upstream in upstream * 2 * x * x })
         #expect(!gradientCheck(of: { x in wrong(x).sum() }, at: Tensor<Double>([0.5, -1.5])).passed)
     }
+
+    /// README, "Training": the complete loop, as written.
+    @Test func trainingSection() throws {
+        struct Classifier: Layer {
+            var hidden = Linear<Float>(inputSize: 2, outputSize: 16, seed: 1)   // PyTorch's default init, seeded
+            var output = Linear<Float>(inputSize: 16, outputSize: 2, seed: 2)
+
+            func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> {
+                output(relu(hidden(x)))
+            }
+        }
+
+        // Two noisy clusters: class 0 around (-1, -1), class 1 around (1, 1).
+        let labels = (0..<200).map { $0 % 2 }
+        let centres = Tensor<Float>(shape: [200, 2], scalars: labels.flatMap { $0 == 0 ? [-1, -1] : [1, 1] })
+        let inputs = centres + Tensor(randomNormal: [200, 2], standardDeviation: 0.5, seed: 3)
+
+        var model = Classifier()
+        let optimizer = Adam<Float>(learningRate: 0.01)
+        let loader = DataLoader(inputs: inputs, labels: labels, batchSize: 32, seed: 4)   // reshuffled each epoch
+
+        let before = model.parameters
+        for epoch in 0..<20 {
+            for batch in loader.batches(epoch: epoch) {
+                let loss = softmaxCrossEntropy(logits: model(batch.inputs), labels: batch.labels)
+                model.zeroGradient()
+                loss.backward()
+                optimizer.update(&model)
+            }
+        }
+        #expect(model.parameters != before)
+
+        // Evaluation, unrecorded.
+        let predicted = withoutGradient { model(inputs).argmax(alongAxis: 1) }
+        let accuracy = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)   // 1.0
+        #expect(accuracy == 1, "accuracy \(accuracy), README says 1.0")
+
+        // Saving and loading, one call each; a bad file throws and leaves the model as it was.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("classifier-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try model.saveParameters(to: file)
+        var restored = Classifier()
+        try restored.loadParameters(from: file)                 // restored.parameters == model.parameters
+        #expect(restored.parameters == model.parameters)
+        #expect(model.parameterNames == ["hidden.weight", "hidden.bias", "output.weight", "output.bias"])
+        #expect(Tensor<Float>.recordedEntryCount == 0)
+    }
+
+    /// README, "Constants in generic code": the fixed pendulum, differentiated in forward
+    /// mode, against central differences of the plain function.
+    @Test func constantsInGenericCode() {
+        let d = derivative(of: { pendulum(length: $0, tEnd: 1, steps: 100) }, at: 2.0)
+        let h = 1e-6
+        let numeric = (pendulum(length: 2 + h, tEnd: 1, steps: 100) - pendulum(length: 2 - h, tEnd: 1, steps: 100)) / (2 * h)
+        #expect(Swift.abs(d - numeric) < 1e-6 && d != 0)
+        let r = gradient(of: { (v: [Var<Double>]) in pendulum(length: v[0], tEnd: 1, steps: 100) }, at: [2.0])
+        #expect(Swift.abs(r[0] - d) < 1e-12)
+    }
+
+    /// README, "Constants in generic code": one function value in every mode.
+    @Test func functionWrittenOnceAsAValue() {
+        struct Rosenbrock: DifferentiableFunction {
+            func callAsFunction<T: DifferentiableScalar>(_ x: [T]) -> T {
+                var s: T = 0
+                for i in 0..<(x.count - 1) {
+                    let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+                    s += 100 * a * a + b * b
+                }
+                return s
+            }
+        }
+        let f = Rosenbrock(), x: [Double] = [0.5, 0.6, 0.7]
+        #expect(gradient(of: f, at: x) == Forward.gradient(of: f, at: x))
+        #expect(gradientCheck(of: f, at: x).passed)
+        #expect(gradient(of: f, at: x) == gradient(of: rosenbrock, at: x))
+        #expect(hessian(of: f, at: x) == hessian(of: rosenbrock, at: x))
+        #expect(hessianVectorProduct(of: f, at: x, along: [1, 0, 0]) == hessian(of: f, at: x).map { $0[0] })
+        #expect(hessianCheck(of: f, at: x).passed)
+        #expect(FiniteDifferences.gradient(of: f, at: x) == FiniteDifferences.gradient(of: rosenbrock, at: x))
+        #expect(valueWithGradient(of: f, at: x).value == rosenbrock(x))
+        // A heterogeneous catalogue, each entry named once.
+        let catalogue: [any DifferentiableFunction] = [Rosenbrock(), SumOfSquares()]
+        #expect(catalogue.map { gradient(of: $0, at: [1.0, 2.0]) } == [[-400, 200], [2, 4]])
+    }
+
+    /// derivative(of:at:) of a curve, pow(x, n:) at negative bases, vector function values.
+    @Test func curvesIntegerPowersAndVectorFunctions() {
+        #expect(derivative(of: { t in [cos(t), sin(t), t * t] }, at: 0.0) == [-0.0, 1, 0])
+        let (values, slopes) = valueWithDerivative(of: { t in [t * t * t, exp(t)] }, at: 2.0)
+        #expect(values == [8, Double.exp(2)] && slopes == [12, Double.exp(2)])
+        #expect(pow(-2.0, n: 3) == -8 && pow(-2.0, n: -2) == 0.25 && pow(Double.nan, n: 0) == 1)
+        #expect(derivative(of: { x in pow(x, n: 3) }, at: -2.0) == 12)
+        #expect(gradient(of: { (v: [Var<Double>]) in pow(v[0], n: 5) }, at: [-1.5])[0] == 5 * Double.pow(1.5, 4))
+        #expect(derivative(of: { x in pow(x, n: -1) }, at: -2.0) == -0.25)
+        #expect(pow(Tensor<Double>([-2, 3]), n: 3).scalars == [-8, 27])
+        struct Polar: DifferentiableVectorFunction {
+            func callAsFunction<T: DifferentiableScalar>(_ x: [T]) -> [T] { [x[0] * cos(x[1]), x[0] * sin(x[1])] }
+        }
+        let p = [2.0, 0.5]
+        #expect(Forward.jacobian(of: Polar(), at: p) == Reverse.jacobian(of: Polar(), at: p))
+        #expect(jacobianCheck(of: Polar(), at: p).passed)
+        struct Cubic: DifferentiableScalarFunction {
+            func callAsFunction<T: DifferentiableScalar>(_ x: T) -> T { x * x * x - 2 * x }
+        }
+        #expect(derivative(of: Cubic(), at: 2.0) == 10)
+        #expect(gradientCheck(of: Cubic(), at: 2.0).passed)
+    }
+}
+
+/// README, "Constants in generic code" (the fixed form).
+func pendulum<T: DifferentiableScalar>(length: T, tEnd: Double, steps: Int) -> T {
+    var theta: T = 1, omega: T = 0
+    let h = T(tEnd / Double(steps))
+    for _ in 0..<steps {
+        let k1w = -9.81 / length * sin(theta)
+        omega = omega + h / 2 * k1w
+        theta = theta + h * omega
+    }
+    return theta
+}
+
+/// Σ xᵢ², a second catalogue entry.
+struct SumOfSquares: DifferentiableFunction {
+    func callAsFunction<T: DifferentiableScalar>(_ x: [T]) -> T { x.reduce(0) { $0 + $1 * $1 } }
 }

@@ -33,11 +33,13 @@ struct NestedDerivativeTests {
 
     @Test("The classic confusion example, as Swift types it, traps with a message about nesting")
     func classicConfusionTraps() async {
-        // Swift gives the inner call T = Double (the homogeneous `x + y` on Dual<Double>
-        // is preferred), so both perturbations would share one Dual<Double>: untagged,
-        // this would return 2. The tags stop it instead.
+        // With the inner call at T = Double (the homogeneous `x + y` on Dual<Double>),
+        // both perturbations would share one Dual<Double>: untagged, this would return 2.
+        // The tags stop it instead. (Written without the annotation, the expression no
+        // longer type-checks since derivative(of:at:) also takes array-valued closures:
+        // "ambiguous use of operator '+'".)
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = derivative(of: { x in x * derivative(of: { y in x + y }, at: 1) }, at: 1.0)
+            _ = derivative(of: { x in x * derivative(of: { (y: Dual<Double>) in x + y }, at: 1) }, at: 1.0)
         }
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(message.contains("perturbation confusion: an operation combined duals of two different derivative computations"))

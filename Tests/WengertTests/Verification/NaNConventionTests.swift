@@ -66,4 +66,14 @@ struct NaNConventionTests {
         #expect(MemoryLayout<Dual<Double>>.size == 20)
         #expect(MemoryLayout<PerturbationTag>.size == 4)
     }
+
+    @Test("pow(0, y) has partial 0 in y in every mode, tensors included (the table's convention)")
+    func powOfZeroBase() {
+        for y in [-1.0, 0.5, 2] {
+            let x = Tensor<Double>([0]).requiringGradient(), e = Tensor<Double>([y]).requiringGradient()
+            pow(x, e).sum().backward()
+            #expect(e.grad?.scalars == [0], "tensor ∂/∂y at y = \(y): \(e.grad!)")
+            #expect(tapePartials(.pow, 0, y).y == 0 && dualPartials(.pow, 0, y).y == 0)
+        }
+    }
 }

@@ -1,0 +1,50 @@
+// The functional form of backward: gradients returned as tensors, no `grad` touched
+// (PyTorch's torch.autograd.grad, JAX's grad).
+
+/// The gradient of the one-scalar tensor `output` with respect to each of `inputs`
+/// (leaves or interior tensors it was computed from), returned in order; zeros of an
+/// input's shape where `output` does not depend on it. Leaves' and retained tensors'
+/// `grad` are left untouched. Afterwards frees the saved tensors of the operations it
+/// went through, as `backward()` does, unless `retainingGraph`.
+///
+/// ```swift
+/// let x = Tensor<Double>([1, 2]).requiringGradient()
+/// let y = (x * x).sum()
+/// gradients(of: y, withRespectTo: [x])[0]   // [2, 4]; x.grad is still nil
+/// ```
+///
+/// Stops with a message when `output` has more than one scalar (pass `seed:`) or does
+/// not require a gradient, or when its recording was already freed.
+/// - Complexity: one backward sweep, as `backward()`.
+@inlinable
+public func gradients<Scalar: TensorScalar>(
+    of output: Tensor<Scalar>, withRespectTo inputs: [Tensor<Scalar>], seed: Tensor<Scalar>? = nil,
+    retainingGraph: Bool = false
+) -> [Tensor<Scalar>] {
+    let seed = seed ?? {
+        if output.scalarCount != 1 { wengertTensorNotScalar(output.dimensions, operation: "gradients(of:withRespectTo:)") }
+        return Tensor(repeating: 1, shape: output.dimensions, on: output.placement)
+    }()
+    guard let broadcast = TensorShape.broadcast(output.dimensions, seed.dimensions), broadcast == output.dimensions else {
+        wengertTensorShapeMismatch(output.dimensions, seed.dimensions, operation: "gradients(of:withRespectTo:seed:)")
+    }
+    let expanded = TensorKernels.expand(seed.untracked, to: output.dimensions)
+    var found: [Tensor<Scalar>?]
+    switch output.tracking {
+    case nil:
+        wengertTensorInvalid(
+            "gradients(of:withRespectTo:) of a tensor that does not require a gradient; "
+                + "call requiringGradient() on its inputs.")
+    case .leaf(let box):
+        found = inputs.map { input in
+            if case .leaf(let other)? = input.tracking, other === box { return expanded }
+            return nil
+        }
+    case .interior(let recording, let index):
+        found = TensorRecording.gradients(
+            from: recording, index, seed: expanded, inputs: inputs, retainingGraph: retainingGraph)
+    }
+    return zip(inputs, found).map { input, gradient in
+        gradient ?? Tensor(zeros: input.dimensions, on: input.placement)
+    }
+}
