@@ -3,7 +3,12 @@ import Wengert
 // PyTorch's custom autograd.Function example: y = a + b P3(c + dx), P3 the Legendre
 // polynomial of degree 3 with its derivative written by hand.
 func runLegendre() {
-    _ = legendre()
+    let run = legendre()
+    let c = run.coefficients.map { Double($0) }
+    writePlot(fitPanels("legendre", coefficients: c, losses: run.losses.map { Double($0) }) { x in
+        let u = c[2] + c[3] * x
+        return c[0] + c[1] * 0.5 * (5 * u * u * u - 3 * u)
+    })
 }
 
 /// The Legendre polynomial P3 with its derivative written by hand.

@@ -7,15 +7,22 @@ func runLinearRegression() {
     let tun = 0.1 * tu
     var params = Tensor<Float>([1, 0]).requiringGradient()
     var lastLoss: Float = 0
+    var losses: [(x: Double, y: Double)] = []
     for epoch in 1...5000 {
         params.zeroGradient()
         let loss = (params[0] * tun + params[1] - tc).squared().mean()
         loss.backward()
         withoutGradient { params -= 1e-2 * params.grad! }
         lastLoss = loss.scalar
+        losses.append((Double(epoch), Double(lastLoss)))
         if epoch % 500 == 0 { print("Epoch \(epoch), Loss \(fmt(lastLoss, 6))") }
     }
     print("w = \(fmt(params.scalars[0], 4)), b = \(fmt(params.scalars[1], 4)), loss = \(fmt(lastLoss, 6))")
+    writePlot([
+        PlotPanel(
+            title: "linear-regression: mean squared error by epoch", xLabel: "epoch", yLabel: "loss",
+            series: [PlotSeries(name: "loss", points: losses, color: "#1f77b4")], logY: true)
+    ])
 }
 
 /// `value` with `digits` decimals, without Foundation.

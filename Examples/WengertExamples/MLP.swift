@@ -3,7 +3,12 @@ import Wengert
 // A 2-16-2 network with tanh, trained with Adam on two interleaved noisy spirals-lite
 // (two Gaussian blobs bent into crescents), seeded so every run prints the same.
 func runMLP() {
-    _ = mlp()
+    let figures = mlp()
+    writePlot([
+        PlotPanel(
+            title: "mlp: cross-entropy by step (Adam, lr 0.02)", xLabel: "step", yLabel: "loss",
+            series: [PlotSeries(name: "loss", points: figures.map { (Double($0.step), Double($0.loss)) }, color: "#1f77b4")])
+    ])
 }
 
 /// Trains for `steps` steps (300 in the example; tests run fewer), printing through `log`

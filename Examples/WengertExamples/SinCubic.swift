@@ -1,10 +1,32 @@
+import Foundation
 import Wengert
 
 // PyTorch's "Learning PyTorch with examples": y = sin(x) on 2000 points of [-pi, pi]
 // fitted by a + bx + cx^2 + dx^3 with plain gradient descent on the summed squared error.
 func runSinCubic() {
     _ = sinCubic(Float.self)
-    _ = sinCubic(Double.self)
+    let fit = sinCubic(Double.self)
+    writePlot(fitPanels("sin-cubic", coefficients: fit.byAutograd, losses: fit.lossesByAutograd.map { Double($0) }) { x in
+        let c = fit.byAutograd
+        return c[0] + c[1] * x + c[2] * x * x + c[3] * x * x * x
+    })
+}
+
+/// The loss every 100 steps, and the fitted curve against sin x on [-π, π].
+func fitPanels(_ name: String, coefficients: [Double], losses: [Double], model: (Double) -> Double) -> [PlotPanel] {
+    let grid = (0...200).map { -Double.pi + 2 * Double.pi * Double($0) / 200 }
+    return [
+        PlotPanel(
+            title: "\(name): summed squared error every 100 steps", xLabel: "step", yLabel: "loss",
+            series: [PlotSeries(name: "loss", points: losses.enumerated().map { (Double(100 * ($0.offset + 1)), $0.element) }, color: "#1f77b4")],
+            logY: true),
+        PlotPanel(
+            title: "\(name): fitted curve against the data", xLabel: "x", yLabel: "y",
+            series: [
+                PlotSeries(name: "sin x (data)", points: grid.map { ($0, Foundation.sin($0)) }, color: "#999999", dots: true),
+                PlotSeries(name: "fit", points: grid.map { ($0, model($0)) }, color: "#d62728"),
+            ]),
+    ]
 }
 
 /// The fitted coefficients (a, b, c, d) and the loss every 100 steps, by hand and by

@@ -33,15 +33,21 @@ extension Tensor {
 
     /// The arithmetic mean of all scalars, as a 0-d tensor; NaN for an empty tensor (0/0,
     /// as PyTorch and NumPy).
-    /// - Complexity: O(n) and two recorded entries.
-    @inlinable public func mean() -> Tensor { sum() / Scalar(scalarCount) }
+    /// - Complexity: O(n) and one recorded entry (`grad_fn` "MeanBackward", as in PyTorch).
+    @inlinable public func mean() -> Tensor { mean(axes: [], keepingDimensions: false) }
 
     /// The mean along the given axes; NaN where they are empty (as PyTorch and NumPy).
-    /// - Complexity: O(n) and two recorded entries.
+    /// - Complexity: O(n) and one recorded entry.
     @inlinable public func mean(alongAxes axes: Int..., keepingDimensions: Bool = false) -> Tensor {
-        let normalized = normalizedAxes(axes, operation: "mean")
-        let n = TensorShape.count(normalized.map { dimensions[$0] })
-        return sum(axes: normalized, keepingDimensions: keepingDimensions) / Scalar(n)
+        mean(axes: axes, keepingDimensions: keepingDimensions)
+    }
+
+    @inlinable func mean(axes: [Int], keepingDimensions: Bool) -> Tensor {
+        let axes = normalizedAxes(axes, operation: "mean")
+        let n = Scalar(TensorShape.count(axes.map { dimensions[$0] }))
+        var out = TensorKernels.map(TensorKernels.sum(self, axes: axes)) { $0 / n }
+        out.dimensions = reducedShape(axes, keeping: keepingDimensions)
+        return Tensor.recorded(out, .mean, self, arguments: axes)
     }
 
     @inlinable func extremum(axes: [Int], keepingDimensions: Bool, largest: Bool) -> Tensor {

@@ -4,7 +4,7 @@
 
 @inline(never) @usableFromInline
 func wengertTensorShapeMismatch(_ a: [Int], _ b: [Int], operation: StaticString) -> Never {
-    fatalError("Wengert: shapes \(a) and \(b) do not broadcast in \(operation).")
+    fatalError("Wengert: shapes \(a) and \(b) do not broadcast in \(operation)." + TensorShapeAdvice.broadcast(a, b))
 }
 
 @inline(never) @usableFromInline
@@ -43,7 +43,7 @@ func wengertTensorCountMismatch(shape: [Int], count: Int) -> Never {
 func wengertTensorMatmulMismatch(_ a: [Int], _ b: [Int]) -> Never {
     fatalError(
         "Wengert: matmul of shapes \(a) and \(b): inner dimensions \(a.last ?? 0) and "
-            + "\(b.count >= 2 ? b[b.count - 2] : 0) differ (both operands need rank >= 2).")
+            + "\(b.count >= 2 ? b[b.count - 2] : 0) differ (both operands need rank >= 2)." + TensorShapeAdvice.matmul(a, b))
 }
 
 @inline(never) @usableFromInline

@@ -123,11 +123,16 @@ enum TensorPullbacks {
         case .sigmoid: return [unary(g, x!) { ElementaryRule.sigmoid($0).partial }]
         case .softplus: return [unary(g, x!) { ElementaryRule.softplusPartial($0) }]
         case .relu: return [unary(g, x!) { ElementaryRule.relu($0).partial }]
-        case .sum:
+        case .sum, .mean:
             let shape = operandShapes[0]
             let kept = shape.enumerated().map { arguments.array.contains($0.offset) ? 1 : $0.element }
             var gk = g
             gk.dimensions = kept
+            if operation == .mean {
+                // ∂mean/∂xᵢ = 1/n, n the number of scalars each mean reduced.
+                let n = S(TensorShape.count(arguments.array.map { shape[$0] }))
+                gk = TensorKernels.map(gk) { $0 / n }
+            }
             return [TensorKernels.expand(gk, to: shape)]
         case .maximumAlongAxes, .minimumAlongAxes:
             let (input, kept) = (saved[0], saved[1])

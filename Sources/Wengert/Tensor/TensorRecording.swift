@@ -23,9 +23,12 @@ enum TensorOperation: UInt8, Sendable {
     case sqrt, cbrt, abs, erf, sigmoid, softplus, relu, squared
     case sum, maximumAlongAxes, minimumAlongAxes, reshape, transpose, slice, gather, concatenate
     case select, matmul, custom
+    case mean
 
-    /// PyTorch-style `grad_fn` name: "MultiplyBackward".
+    /// PyTorch-style `grad_fn` name: "MultiplyBackward"; `squared()` is PyTorch's `x ** 2`,
+    /// so it reads "PowBackward" as the seeds print it.
     @usableFromInline var backwardName: String {
+        if self == .squared { return "PowBackward" }
         let raw = "\(self)"
         return raw.prefix(1).uppercased() + raw.dropFirst() + "Backward"
     }

@@ -45,3 +45,66 @@ struct ExampleTests {
         #expect(figures[2].accuracy > 75, "\(figures)")
     }
 }
+
+/// The two seed loops added with issue 14, and the grad_fn names the seeds print.
+@Suite("Seed examples")
+struct SeedExampleTests {
+    @Test("per-sample: w heads to 2; the prediction at 4 goes from 4 to about 8")
+    func perSampleLoop() {
+        var lines: [String] = []
+        let run = perSample(epochs: 100, log: { lines.append($0) })
+        #expect(run.before == 4)
+        #expect(Swift.abs(run.after - 8) < 1e-3 && Swift.abs(run.w - 2) < 1e-3, "\(run)")
+        #expect(run.losses.count == 100 && run.losses[99] < run.losses[0])
+        // The first gradient: d/dw (w·1 - 2)² at w = 1 is 2·(1 - 2)·1 = -2.
+        #expect(lines[1] == "\tgrad: 1.0 2.0 -2.000000", "\(lines.prefix(3))")
+        #expect(lines.filter { $0.hasPrefix("\tgrad:") }.count == 300)
+    }
+
+    @Test("two-by-two: -0.25, accumulated to -0.5, zeroed, -0.25 again")
+    func twoByTwoAccumulation() {
+        let lines = twoByTwo()
+        let expected: [Float] = [-0.25, -0.5, 0, -0.25]
+        for (line, value) in zip(lines, expected) {
+            #expect(line.w == Array(repeating: value, count: 4) && line.b == Array(repeating: value, count: 4), "\(line)")
+        }
+    }
+
+    @Test("grad_fn names as the seeds print them: MeanBackward, PowBackward")
+    func gradientFunctionNames() {
+        let x = Tensor<Float>(ones: [2, 2]).requiringGradient()
+        #expect(x.mean().gradientFunctionName == "MeanBackward")
+        #expect(x.mean(alongAxes: 0).gradientFunctionName == "MeanBackward")
+        #expect(x.squared().gradientFunctionName == "PowBackward")
+        #expect("\(x.mean())".hasSuffix("grad_fn MeanBackward"))
+        // The mean's gradient is 1/n per scalar, along all axes or some.
+        ((x + 2) * (x + 2) * 3).mean().backward()
+        #expect(x.grad!.scalars == [4.5, 4.5, 4.5, 4.5])
+        let y = Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]).requiringGradient()
+        #expect(gradientCheck(of: { $0.mean(alongAxes: 1).squared().sum() }, at: y).passed)
+        #expect(Tensor<Float>(zeros: [0]).mean().scalar.isNaN)
+    }
+}
+
+/// `--plot FILE`'s SVG writer: a well-formed document with one polyline per line series.
+@Suite("Example plots")
+struct ExamplePlotTests {
+    @Test func svgHasTheSeriesAndLabels() {
+        let svg = svgDocument([
+            PlotPanel(
+                title: "loss", xLabel: "epoch", yLabel: "loss",
+                series: [PlotSeries(name: "loss", points: [(1, 4), (2, 1), (3, 0.25)], color: "#1f77b4")], logY: true),
+            PlotPanel(
+                title: "fit", xLabel: "x", yLabel: "y",
+                series: [
+                    PlotSeries(name: "data", points: [(0, 0), (1, 1)], color: "#999", dots: true),
+                    PlotSeries(name: "fit <a&b>", points: [(0, 0.1), (1, 0.9)], color: "#d62728"),
+                ]),
+        ])
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"640\""))
+        #expect(svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "<polyline").count == 3)
+        #expect(svg.components(separatedBy: "<circle").count == 3)
+        #expect(svg.contains("fit &lt;a&amp;b>") && svg.contains("loss (log)"))
+    }
+}
