@@ -18,7 +18,7 @@ struct SpiralConfiguration {
     var batchSize = 20
     var batchTime = 10
     var dataSize = 1000
-    var learningRate = 0.01
+    var learningRate = 0.001  // ode_demo.py's rate
     var gradient = ODEGradient.adjoint
     var printEvery = 100
     var seed: UInt64 = 0
@@ -167,7 +167,7 @@ extension Double {
     fileprivate var log10Ceil: Double { Glibc.log10(self).rounded(.up) }
 }
 
-/// `wengert-examples neural-ode [--iterations N] [--backpropagation] [--svg PATH]`.
+/// `wengert-examples neural-ode [--iterations N] [--learning-rate LR] [--backpropagation] [--svg PATH]`.
 func runNeuralODE() {
     var configuration = SpiralConfiguration()
     var path = "neural-ode.svg"
@@ -177,6 +177,9 @@ func runNeuralODE() {
         switch arguments[index] {
         case "--iterations" where index + 1 < arguments.count:
             configuration.iterations = Int(arguments[index + 1]) ?? configuration.iterations
+            index += 1
+        case "--learning-rate" where index + 1 < arguments.count:
+            configuration.learningRate = Double(arguments[index + 1]) ?? configuration.learningRate
             index += 1
         case "--svg" where index + 1 < arguments.count:
             path = arguments[index + 1]

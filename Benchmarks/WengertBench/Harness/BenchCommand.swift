@@ -25,6 +25,13 @@ enum BenchCommand {
         if let count = options.randomPrograms {
             return checkRandomPrograms(count: count, firstSeed: options.firstSeed)
         }
+        if let scale = options.neuralODEMemoryScale {
+            let (bytes, steps) = NeuralODEBenchmark.peakMemoryOfThisProcess(
+                scale: scale, gradient: options.neuralODEMemoryAdjoint ? .adjoint : .backpropagation)
+            guard let bytes else { return 3 }
+            print("\(bytes) \(steps)")
+            return 0
+        }
         if let threads = options.threads { CPUKernels.threadCount = threads }
         if options.neuralODE {
             let (text, agreed) = NeuralODEBenchmark.report(

@@ -20,6 +20,11 @@ struct Options: Equatable, Sendable {
     var firstSeed: UInt64 = 0
     /// When set, time the neural-ode training iteration instead of the suite.
     var neuralODE = false
+    /// When set (internal, used by --neural-ode): print the peak memory of three
+    /// iterations at this interval scale and gradient mode, then exit.
+    var neuralODEMemoryScale: Double? = nil
+    /// The gradient mode of `--neural-ode-memory`: adjoint (true) or backpropagation.
+    var neuralODEMemoryAdjoint = true
     /// Threads for the tensor kernels; nil leaves WENGERT_THREADS or the online CPUs.
     var threads: Int? = nil
     /// When set, time the backend operations on these devices ("cpu", "opencl")
@@ -116,6 +121,13 @@ struct Options: Equatable, Sendable {
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
             case "--neural-ode": neuralODE = true
+            case "--neural-ode-memory":
+                let scale = try value(for: arg), mode = try value(for: arg)
+                guard let s = Double(scale), s > 0, mode == "adjoint" || mode == "backpropagation" else {
+                    throw UsageError("--neural-ode-memory needs a positive scale and adjoint or backpropagation")
+                }
+                neuralODEMemoryScale = s
+                neuralODEMemoryAdjoint = mode == "adjoint"
             case "--threads":
                 let s = try value(for: arg)
                 guard let n = Int(s), n > 0, n <= 64 else { throw UsageError("--threads: '\(s)' is not a thread count (1 to 64)") }

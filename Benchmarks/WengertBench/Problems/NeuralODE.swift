@@ -94,15 +94,31 @@ struct NeuralODEBenchmark {
             totalEvaluations: last.2, loss: Double(last.0), gradientNorm: norm)
     }
 
-    /// Peak resident memory growth (bytes) of one iteration in `Double`, the scale given.
-    static func peakMemory(scale: Double, gradient: ODEGradient) -> (bytes: Int?, forwardSteps: Int) {
-        let benchmark = NeuralODEBenchmark(scale: scale)
-        let step = benchmark.iteration(Double.self, gradient: gradient)
-        let before = ResidentMemory.current()
-        ResidentMemory.resetPeak()
-        let result = step()
-        guard let before, let after = ResidentMemory.peak() else { return (nil, result.1) }
-        return (Swift.max(0, after - before), (result.1 - 2) / 6)
+    /// Peak resident memory (VmHWM, bytes) of this process after three `Double`
+    /// iterations at `scale`, and the forward steps of one. Meant for a fresh process
+    /// (`--neural-ode-memory`), so that nothing else it ran is in the figure.
+    static func peakMemoryOfThisProcess(scale: Double, gradient: ODEGradient) -> (bytes: Int?, forwardSteps: Int) {
+        let step = NeuralODEBenchmark(scale: scale).iteration(Double.self, gradient: gradient)
+        var result = step()
+        for _ in 0..<2 { result = step() }
+        return (ResidentMemory.peak(), (result.1 - 2) / 6)
+    }
+
+    /// `peakMemoryOfThisProcess` measured in a fresh process: this executable run with
+    /// `--neural-ode-memory SCALE MODE`; nil when it cannot be started or read.
+    static func peakMemoryInChild(scale: Double, gradient: ODEGradient) -> (bytes: Int, forwardSteps: Int)? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["--neural-ode-memory", "\(scale)", gradient == .adjoint ? "adjoint" : "backpropagation"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let fields = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard process.terminationStatus == 0, fields.count == 2, let bytes = Int(fields[0]), let steps = Int(fields[1])
+        else { return nil }
+        return (bytes, steps)
     }
 
     /// The whole report; `iterations` timed per row, memory at `scales`. Returns the
@@ -125,12 +141,16 @@ struct NeuralODEBenchmark {
         // The two modes differentiate the same solve: their gradients agree to the tolerance.
         let double = rows.filter { $0.precision == "Double" }
         let agreed = Swift.abs(double[0].gradientNorm - double[1].gradientNorm) <= 1e-4 * Swift.max(double[1].gradientNorm, 1e-12)
-        text += "\npeak resident memory growth of one Double iteration against the interval (times linspace(0, s·0.2252, 10)):\n\n"
-        text += "| interval scale s | forward steps | adjoint | backpropagation |\n|---|---|---|---|\n"
-        for s in scales {
-            let a = peakMemory(scale: s, gradient: .adjoint), b = peakMemory(scale: s, gradient: .backpropagation)
-            func mb(_ bytes: Int?) -> String { bytes.map { formatFixed(Double($0) / 1_048_576, 2) + " MiB" } ?? "n/a" }
-            text += "| \(formatFixed(s, 0)) | \(b.forwardSteps) | \(mb(a.bytes)) | \(mb(b.bytes)) |\n"
+        if !scales.isEmpty {
+            text += "\npeak resident memory (VmHWM) of a fresh process running three Double iterations, against the\n"
+            text += "integration interval (times linspace(0, s·0.2252, 10)):\n\n"
+            text += "| interval scale s | forward steps | adjoint | backpropagation |\n|---|---|---|---|\n"
+            for s in scales {
+                let a = peakMemoryInChild(scale: s, gradient: .adjoint)
+                let b = peakMemoryInChild(scale: s, gradient: .backpropagation)
+                func mb(_ bytes: Int?) -> String { bytes.map { formatFixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "n/a" }
+                text += "| \(formatFixed(s, 0)) | \(b.map { "\($0.forwardSteps)" } ?? "n/a") | \(mb(a?.bytes)) | \(mb(b?.bytes)) |\n"
+            }
         }
         if !agreed { text += "\nWRONG: the adjoint and backpropagation gradients differ (‖∂L/∂W1‖ \(double[0].gradientNorm) against \(double[1].gradientNorm)).\n" }
         return (text, agreed)

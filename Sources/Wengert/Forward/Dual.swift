@@ -27,8 +27,9 @@
 /// - `abs` and `relu` have derivative 0 at 0 (a subgradient);
 /// - `sqrt` and `cbrt` have derivative +∞ at 0, `asin`/`acos` ±∞ at ±1, the logarithms
 ///   +∞ at the edge of their domain (`log` at 0, `log1p` at -1);
-/// - `max`/`min` send the derivative to their first argument at a tie, and return the
-///   NaN operand when either value is NaN;
+/// - `max`/`min` return NaN when either value is NaN, and send the derivative to the
+///   operand that produced the value: the NaN one (the first when both are), the first
+///   at a tie; `relu(NaN)` is NaN with derivative 1 (ARCHITECTURE.md, NaN);
 /// - `pow(x, y)`: the partial in y is 0 where x = 0 (the limit from the right, not
 ///   0 · -∞), the partial in x is 0 where y = 0 (x⁰ is constant), and at x = 0 the partial
 ///   in x is y · 0^(y-1) (+∞ for 0 < y < 1, 1 for y = 1, 0 for y > 1);

@@ -35,7 +35,12 @@ extension Tape {
             let a = adj[i]
             if !isExactlyZero(a) {
                 let e = entries[i]
-                let l = e.lhsPartial * a, r = e.rhsPartial * a
+                var l = e.lhsPartial * a, r = e.rhsPartial * a
+                // The plain sweep's convention: a zero partial passes nothing (0 · ∞ = 0).
+                if !a.doubleValue.isFinite {
+                    if isExactlyZero(e.lhsPartial) { l = 0 }
+                    if isExactlyZero(e.rhsPartial) { r = 0 }
+                }
                 adj[Int(e.lhsSlot)] += l
                 let lhsBad = !adj[Int(e.lhsSlot)].doubleValue.isFinite
                 var rhsBad = false

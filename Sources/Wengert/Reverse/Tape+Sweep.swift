@@ -25,7 +25,8 @@ extension Tape {
     }
 
     /// Propagates the adjoints in `adj` from slot `top` down to slot 1. Entries with a
-    /// zero adjoint are skipped, so an infinite partial never turns 0 into NaN.
+    /// zero adjoint are skipped, so an infinite partial never turns 0 into NaN, and a
+    /// zero partial passes nothing even from an infinite or NaN adjoint (ARCHITECTURE.md).
     ///
     /// - Complexity: O(top), two multiply-adds per entry with a non-zero adjoint.
     @inlinable
@@ -56,13 +57,20 @@ extension Tape {
             if !isExactlyZero(a) {
                 let e = entries[i]
                 let lhs = Int(e.lhsSlot), rhs = Int(e.rhsSlot)
+                var l = e.lhsPartial * a, r = e.rhsPartial * a
+                if _slowPath(!a.doubleValue.isFinite) {
+                    // A zero partial passes nothing, even an infinite or NaN adjoint, as
+                    // forward mode's max, abs, relu and constants pass nothing: 0 · ∞ = 0.
+                    if isExactlyZero(e.lhsPartial) { l = 0 }
+                    if isExactlyZero(e.rhsPartial) { r = 0 }
+                }
                 if lhs == rhs && lhs != i &- 1 {
                     // x * x: one load and one store, not a store-to-load forward between
                     // two updates of one cell (same additions in the same order).
-                    adj[lhs] = adj[lhs] + e.lhsPartial * a + e.rhsPartial * a
+                    adj[lhs] = adj[lhs] + l + r
                 } else {
-                    if lhs == i &- 1 { carry += e.lhsPartial * a } else { adj[lhs] += e.lhsPartial * a }
-                    if rhs == i &- 1 { carry += e.rhsPartial * a } else { adj[rhs] += e.rhsPartial * a }
+                    if lhs == i &- 1 { carry += l } else { adj[lhs] += l }
+                    if rhs == i &- 1 { carry += r } else { adj[rhs] += r }
                 }
             }
             i &-= 1

@@ -12,8 +12,9 @@
 @usableFromInline
 enum TensorPullbacks {
     /// `g · partial`, except that a zero cotangent gives zero even where the partial is
-    /// infinite or NaN (sqrt at 0, log at 0, exp past overflow): the convention of `Dual`
-    /// and `Var`, so that every mode agrees at singular points. One fused pass.
+    /// infinite or NaN (sqrt at 0, log at 0, exp past overflow), and a zero partial gives
+    /// zero even from an infinite or NaN cotangent: the convention of `Dual` and `Var`
+    /// (ARCHITECTURE.md), so that every mode agrees at singular points. One fused pass.
     @inlinable
     static func chain<S: TensorScalar>(_ g: Tensor<S>, _ partial: Tensor<S>) -> Tensor<S> {
         TensorKernels.arithmetic(.chain, g, partial, operation: "backward")
@@ -21,7 +22,7 @@ enum TensorPullbacks {
 
     /// The scalar chain rule with the convention above.
     @inlinable @inline(__always)
-    static func chain<S: TensorScalar>(_ g: S, _ p: S) -> S { g == 0 ? 0 : g * p }
+    static func chain<S: TensorScalar>(_ g: S, _ p: S) -> S { g == 0 || p == 0 ? 0 : g * p }
 
     /// g · f′(x) elementwise, f′ from the scalar table, in one pass (`x` has g's shape).
     @inlinable

@@ -9,10 +9,15 @@ struct NeuralODEBenchTests {
     @Test func theReportRunsBothModesAndTheyAgree() throws {
         let options = try Options(arguments: ["--neural-ode", "--quick"])
         #expect(options.neuralODE && options.quick)
-        let (text, agreed) = NeuralODEBenchmark.report(iterations: 1, scales: [1])
+        // The memory table runs this executable in child processes: not from a test.
+        let (text, agreed) = NeuralODEBenchmark.report(iterations: 1, scales: [])
         #expect(agreed, "\(text)")
         #expect(text.contains("| adjoint | Float |") && text.contains("| backpropagation | Double |"))
-        #expect(text.contains("| interval scale s | forward steps | adjoint | backpropagation |"))
+        let memory = try Options(arguments: ["--neural-ode-memory", "10", "backpropagation"])
+        #expect(memory.neuralODEMemoryScale == 10 && !memory.neuralODEMemoryAdjoint)
+        #expect(throws: UsageError.self) { try Options(arguments: ["--neural-ode-memory", "0", "adjoint"]) }
+        let (bytes, steps) = NeuralODEBenchmark.peakMemoryOfThisProcess(scale: 1, gradient: .adjoint)
+        #expect((bytes ?? 1) > 0 && steps >= 1)
     }
 
     @Test func evaluationCountsOfTheTwoModes() {

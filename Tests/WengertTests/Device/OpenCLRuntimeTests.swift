@@ -90,13 +90,15 @@ struct OpenCLRuntimeTests {
     func outOfDeviceMemoryNamesTheSizeAndTheDevice() throws {
         let backend = try openCLBackend()
         let properties = try #require(backend.device.openCLProperties)
-        let count = properties.maxAllocation / 4 + 1024
+        // One byte past the largest buffer the device allows (PoCL derives it from the
+        // free memory, so it can be beyond 32-bit indexing: ask the arena directly).
+        let bytes = properties.maxAllocation + 1
         do {
-            _ = try backend.allocate(Float.self, count: count)
+            _ = try backend.arena.allocate(bytes)
             Issue.record("allocated beyond CL_DEVICE_MAX_MEM_ALLOC_SIZE")
         } catch let error as DeviceError {
-            #expect(error == .outOfMemory(bytes: count * 4, device: backend.name))
-            #expect(String(describing: error).contains("out of memory on \(backend.name): could not allocate \(count * 4) bytes"))
+            #expect(error == .outOfMemory(bytes: bytes, device: backend.name))
+            #expect(String(describing: error).contains("out of memory on \(backend.name): could not allocate \(bytes) bytes"))
         }
         #expect(throws: DeviceError.tooLarge(count: 1 << 31, device: backend.name)) {
             _ = try backend.allocate(Float.self, count: 1 << 31)
@@ -114,6 +116,32 @@ struct OpenCLRuntimeTests {
         } else {
             #expect(throws: DeviceError.doubleUnsupported(device: backend.name)) {
                 _ = try backend.allocate(Double.self, count: 1)
+            }
+        }
+    }
+
+    @Test(.enabled(if: openCLAvailable, openCLSkipReason), arguments: [OpenCLMatmulKernel.tiled, .rows])
+    func bothMatmulKernelsAgreeWithTheCPU(_ variant: OpenCLMatmulKernel) throws {
+        // Each device runs one kernel by default (PoCL the rows kernel, GPUs the tiled
+        // one); both are checked here, on odd sizes, a transposed operand and accumulation.
+        let index = try #require(Device.openCL?.openCLProperties?.index)
+        let device = try OpenCLBackend(index: index).with(matmulKernel: variant)
+        let cpu = CPUBackend()
+        for (m, n, k) in [(1, 1, 1), (9, 13, 5), (65, 33, 129), (130, 70, 1), (0, 3, 4), (3, 4, 0)] {
+            let a: [Float] = testScalars(Swift.max(m * k, 1), seed: 20)
+            let b: [Float] = testScalars(Swift.max(k * n, 1), seed: 21)
+            let c: [Float] = testScalars(Swift.max(m * n, 1), seed: 22)
+            for (transposed, accumulate) in [(false, false), (true, true)] {
+                func run(_ backend: any Backend) throws -> [Float] {
+                    let layoutA = transposed ? StridedLayout.contiguous([k, m]).permuted([1, 0]) : .contiguous([m, k])
+                    let out = BufferView<Float>(try backend.upload(c), .contiguous([m, n]))
+                    try backend.matmul(BufferView(try backend.upload(a), layoutA), BufferView(try backend.upload(b), .contiguous([k, n])),
+                                       into: out, accumulate: accumulate)
+                    return try backend.scalars(of: out)
+                }
+                let expected = try run(cpu), got = try run(device)
+                let same = agree(expected, got, relative: 1e-5, absolute: 1e-5)
+                #expect(same, "\(variant) \(m)x\(n)x\(k) transposed \(transposed): \(firstDisagreement(expected, got, relative: 1e-5, absolute: 1e-5))")
             }
         }
     }

@@ -11,6 +11,7 @@ struct NeuralODEExampleTests {
         var configuration = SpiralConfiguration()
         configuration.iterations = 40
         configuration.batchSize = 8
+        configuration.learningRate = 0.01  // a short run needs a larger step to show progress
         configuration.printEvery = 40
         configuration.gradient = gradient
         let result = trainSpiral(configuration)

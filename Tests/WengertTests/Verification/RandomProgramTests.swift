@@ -163,3 +163,50 @@ struct RandomProgramJacobianTests {
         }
     }
 }
+
+@Suite("Random programs at NaN and zero inputs", .tags(.verification))
+struct RandomProgramEdgeInputTests {
+    /// Equal as IEEE values, NaN equal to NaN.
+    static func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
+
+    @Test("a NaN input: plain, Dual, the tape and replay give the same value, NaN wherever it reaches")
+    func nanInputs() {
+        for seed in 1...500 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            var inputs = p.inputs
+            inputs[Int(seed) % inputs.count] = .nan
+            let plain = p.evaluate(inputs)
+            let dual = p.evaluate(inputs.map { Dual($0) }).value
+            let reverse = valueWithGradient(of: { p.evaluate($0) }, at: inputs)
+            let tape = Tape<Double>()
+            let vars = tape.variables(p.inputs)
+            let y = p.evaluate(vars)
+            tape.replay(at: inputs)
+            #expect(Self.same(plain, dual) && Self.same(plain, reverse.value) && Self.same(plain, tape.value(of: y)),
+                    "seed \(seed): plain \(plain), Dual \(dual), Var \(reverse.value), replay \(tape.value(of: y))\n\(p)")
+            // Every operation propagates NaN (max, min and relu included), so a NaN input
+            // that the output depends on makes it NaN, whatever the NaN's position.
+            var dependsOnNaN = [Bool](repeating: false, count: inputs.count + p.instructions.count)
+            dependsOnNaN[Int(seed) % inputs.count] = true
+            for (k, instruction) in p.instructions.enumerated() {
+                dependsOnNaN[inputs.count + k] =
+                    dependsOnNaN[instruction.first] || (instruction.operation.arity == 2 && dependsOnNaN[instruction.second])
+            }
+            let exempt = p.instructions.contains { $0.operation == .pow || $0.operation == .powerByConstant || $0.operation == .hypot }
+            if dependsOnNaN.last! && !exempt { #expect(plain.isNaN, "seed \(seed): \(plain)\n\(p)") }
+        }
+    }
+
+    @Test("zero inputs: plain, Dual, the tape and replay give the same value")
+    func zeroInputs() {
+        for seed in 1...500 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            let inputs = p.inputs.map { _ in 0.0 }
+            let plain = p.evaluate(inputs)
+            let dual = p.evaluate(inputs.map { Dual($0) }).value
+            let reverse = valueWithGradient(of: { p.evaluate($0) }, at: inputs)
+            #expect(Self.same(plain, dual) && Self.same(plain, reverse.value),
+                    "seed \(seed): plain \(plain), Dual \(dual), Var \(reverse.value)\n\(p)")
+        }
+    }
+}

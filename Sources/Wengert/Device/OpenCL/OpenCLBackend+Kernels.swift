@@ -201,8 +201,12 @@ extension OpenCLBackend {
         let (m, n, k) = wengertCheckMatmul(a.layout, b.layout, out.layout)
         try check(S.self, count: Swift.max(a.layout.extent, b.layout.extent, out.layout.extent))
         if m == 0 || n == 0 { return }
-        let groups = [(n + 63) / 64 * 16, (m + 63) / 64 * 16]
-        try launch("matmul", S.self, global: groups, local: [16, 16]) { kernel in
+        // GPUs get the tiled kernel (local memory, 4x4 register blocks); CPU runtimes
+        // the barrier-free one they can vectorise across work items.
+        let tiled = matmulKernel == .tiled || (matmulKernel == nil && context.properties.kind != .cpu)
+        let name = tiled ? "matmul" : "matmul_rows"
+        let global = tiled ? [(n + 63) / 64 * 16, (m + 63) / 64 * 16] : [n, (m + 7) / 8]
+        try launch(name, S.self, global: global, local: tiled ? [16, 16] : nil) { kernel in
             try argument(kernel, 0, Int32(m))
             try argument(kernel, 1, Int32(n))
             try argument(kernel, 2, Int32(k))

@@ -10,6 +10,8 @@ public struct OpenCLBackend: Backend {
     /// The device's `cl_mem` arena (shared by every backend of the device unless made
     /// by ``withSeparateArena()``).
     public let arena: BufferArena
+    /// The matrix-product kernel; nil chooses by device kind (tests force each).
+    var matmulKernel: OpenCLMatmulKernel? = nil
 
     /// The backend of OpenCL device `index` (a ``Device/openCLDevices`` position).
     /// - Throws: ``DeviceError/openCLUnavailable(reason:)`` without a loader or platform,
@@ -23,6 +25,13 @@ public struct OpenCLBackend: Backend {
     private init(context: OpenCLContext, arena: BufferArena) {
         self.context = context
         self.arena = arena
+    }
+
+    /// This backend with the matrix-product kernel fixed (for tests of both kernels).
+    func with(matmulKernel: OpenCLMatmulKernel) -> OpenCLBackend {
+        var copy = self
+        copy.matmulKernel = matmulKernel
+        return copy
     }
 
     /// This backend with an arena of its own on the same context and queue (for
@@ -101,6 +110,14 @@ public struct OpenCLBackend: Backend {
     public func synchronize() throws {
         try context.locked { try context.check(context.api.pointee.Finish!(context.queue), "clFinish") }
     }
+}
+
+/// The two OpenCL matrix-product kernels.
+enum OpenCLMatmulKernel: Sendable {
+    /// 64x64 tiles through local memory, 4x4 per work item (GPUs).
+    case tiled
+    /// 8 rows of one column per work item, no local memory (CPU runtimes).
+    case rows
 }
 
 extension Device {

@@ -277,5 +277,35 @@ void matmul(int m, int n, int k,
         }
     }
 }
+
+/* C[m, n] (+)= A[m, k] B[k, n] for CPU devices (PoCL): no local memory and no barriers,
+   which a CPU runtime turns into loops that spill the work items' registers. Work item
+   (col, r) computes rows 8r .. 8r + 7 of one column; PoCL vectorises across neighbouring
+   columns, so B is read as contiguous vectors once per 8 rows and A is broadcast. Rows
+   past m repeat row m - 1 (so the loop has no branch) and are not written. */
+__kernel void matmul_rows(int m, int n, int k,
+                          __global const T *a, int aoff, int ars, int acs,
+                          __global const T *b, int boff, int brs, int bcs,
+                          __global T *c, int coff, int accumulate) {
+    int col = get_global_id(0), row0 = get_global_id(1) * 8;
+    if (col >= n || row0 >= m) return;
+    const __global T *pa[8];
+    for (int i = 0; i < 8; ++i) pa[i] = a + aoff + min(row0 + i, m - 1) * ars;
+    const __global T *pb = b + boff + col * bcs;
+    T acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0, acc5 = 0, acc6 = 0, acc7 = 0;
+    for (int p = 0; p < k; ++p) {
+        T bv = pb[p * brs];
+        int q = p * acs;
+        acc0 = mad(pa[0][q], bv, acc0); acc1 = mad(pa[1][q], bv, acc1);
+        acc2 = mad(pa[2][q], bv, acc2); acc3 = mad(pa[3][q], bv, acc3);
+        acc4 = mad(pa[4][q], bv, acc4); acc5 = mad(pa[5][q], bv, acc5);
+        acc6 = mad(pa[6][q], bv, acc6); acc7 = mad(pa[7][q], bv, acc7);
+    }
+    T acc[8] = {acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7};
+    for (int i = 0; i < 8 && row0 + i < m; ++i) {
+        int at = coff + (row0 + i) * n + col;
+        c[at] = accumulate ? c[at] + acc[i] : acc[i];
+    }
+}
 """#)
 }
