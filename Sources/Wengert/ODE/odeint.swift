@@ -1,4 +1,4 @@
-// The public entry points: `odeint` (API.md section 8) and `solveODE`, its throwing
+// The public entry points: `odeint` (torchdiffeq's and JAX's spelling) and `solveODE`, its throwing
 // twin. Both check the call, solve forward, and either record every step
 // (`.backpropagation`) or record one adjoint operation (`.adjoint`, Adjoint.swift).
 

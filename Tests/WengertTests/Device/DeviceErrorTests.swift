@@ -23,8 +23,8 @@ struct DeviceErrorTests {
         #expect(Tensor<Float>([1, 2]).moved(to: .cpu) == Tensor<Float>([1, 2]))
     }
 
-    /// API.md section 5's snippet compiles as written; until tensors live on devices it
-    /// stops at `moved(to:)` with the message above.
+    /// The public API's devices snippet compiles as written; until tensors live on
+    /// devices it stops at `moved(to:)` with the message above.
     @Test(.enabled(if: openCLAvailable, openCLSkipReason))
     func apiSnippetStopsUntilTensorsLiveOnDevices() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

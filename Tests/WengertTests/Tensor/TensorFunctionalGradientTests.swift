@@ -1,7 +1,7 @@
 import Testing
 import Wengert
 
-/// `gradients(of:withRespectTo:)`, the functional backward (API.md section 9).
+/// `gradients(of:withRespectTo:)`, the functional backward (PyTorch's torch.autograd.grad).
 @Suite("Tensor functional gradients", .tags(.tensor))
 struct TensorFunctionalGradientTests {
     @Test func matchesBackwardAndLeavesGradUntouched() {
