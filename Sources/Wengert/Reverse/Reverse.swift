@@ -30,6 +30,19 @@ extension Tape {
         return inputs
     }
 
+    /// Checks that `y` belongs to this recording, seeds its adjoint with 1 and sweeps back:
+    /// the adjoints of every slot, valid until the tape is reset or given back.
+    @inlinable
+    func sweptAdjoints(of y: Var<T>) -> UnsafeMutablePointer<T> {
+        check(y, "function's result")
+        let adj = zeroedAdjoints(count: Int(header.pointee.count))
+        if y.slot != 0 {
+            adj[Int(y.slot)] = 1
+            sweep(adj, from: y.slot)
+        }
+        return adj
+    }
+
     /// Copies the adjoints of the n inputs (slots 1...n) out of `adj`.
     @inlinable
     func inputAdjoints(_ adj: UnsafeMutablePointer<T>, count n: Int) -> [T] {
@@ -56,12 +69,7 @@ public func valueWithGradient<T: DifferentiableScalar>(
     let tape = ReverseTapePool.take(T.self)
     defer { ReverseTapePool.giveBack(tape) }
     let y = f(tape.recordInputs(x))
-    tape.check(y, "function's result")
-    let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
-    if y.slot != 0 {
-        adj[Int(y.slot)] = 1
-        tape.sweep(adj, from: y.slot)
-    }
+    let adj = tape.sweptAdjoints(of: y)
     return (y.value, tape.inputAdjoints(adj, count: x.count))
 }
 
@@ -106,12 +114,7 @@ public func gradient<T: DifferentiableScalar>(
     let tape = ReverseTapePool.take(T.self)
     defer { ReverseTapePool.giveBack(tape) }
     let y = f(tape.recordInputs(x))
-    tape.check(y, "function's result")
-    let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
-    if y.slot != 0 {
-        adj[Int(y.slot)] = 1
-        tape.sweep(adj, from: y.slot)
-    }
+    let adj = tape.sweptAdjoints(of: y)
     gradient.withUnsafeMutableBufferPointer { buffer in
         for i in 0..<buffer.count { buffer[i] = adj[i + 1] }
     }
