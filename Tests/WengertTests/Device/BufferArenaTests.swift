@@ -19,22 +19,10 @@ struct BufferArenaTests {
 
     @Test func releasedBlocksAreReusedWithoutSystemAllocations() throws {
         let backend = CPUBackend(arena: CPUBackend.makeHostArena())
-        // One "step": the buffers a small training step would ask for, all released at its end.
-        func step() throws {
-            let weights = try backend.empty(Float.self, shape: [64, 32])
-            let input = try backend.empty(Float.self, shape: [16, 64])
-            let output = try backend.empty(Float.self, shape: [16, 32])
-            try backend.fill(weights, with: 0.5)
-            try backend.fill(input, with: 2)
-            try backend.matmul(input, weights, into: output, accumulate: false)
-            let total = try backend.empty(Float.self, shape: [])
-            try backend.reduce(.sum, output, axes: [0, 1], into: total)
-            #expect(try backend.scalars(of: total) == [16 * 32 * 64])
-        }
-        try step()
+        #expect(try arenaTrainingStep(on: backend) == 16 * 32 * 64)
         let warm = backend.arena.statistics
         #expect(warm.systemAllocations == 4 && warm.bytesInUse == 0)
-        for _ in 0..<1000 { try step() }
+        for _ in 0..<1000 { #expect(try arenaTrainingStep(on: backend) == 16 * 32 * 64) }
         let after = backend.arena.statistics
         #expect(after.systemAllocations == warm.systemAllocations, "allocations in 1,000 steady steps: \(after.systemAllocations - warm.systemAllocations)")
         #expect(after.reuses == warm.reuses + 4000)
@@ -70,4 +58,18 @@ struct BufferArenaTests {
         #expect(big.byteCount == 4096)
         #expect(arena.statistics.systemFrees == 1 && arena.statistics.systemAllocations == 2)
     }
+}
+
+/// One step of the arena tests: the buffers a small training step asks for (a 16×64 by
+/// 64×32 product and its sum), all released at its end; returns the sum (32768).
+func arenaTrainingStep(on backend: some Backend) throws -> Float {
+    let weights = try backend.empty(Float.self, shape: [64, 32])
+    let input = try backend.empty(Float.self, shape: [16, 64])
+    let output = try backend.empty(Float.self, shape: [16, 32])
+    try backend.fill(weights, with: 0.5)
+    try backend.fill(input, with: 2)
+    try backend.matmul(input, weights, into: output, accumulate: false)
+    let total = try backend.empty(Float.self, shape: [])
+    try backend.reduce(.sum, output, axes: [0, 1], into: total)
+    return try backend.scalars(of: total)[0]
 }

@@ -151,20 +151,9 @@ struct OpenCLRuntimeTests {
         // Its own arena: the suites running in parallel share the device's.
         let index = try #require(Device.openCL?.openCLProperties?.index)
         let backend = try OpenCLBackend(index: index).withSeparateArena()
-        func step() throws -> Float {
-            let weights = try backend.empty(Float.self, shape: [64, 32])
-            let input = try backend.empty(Float.self, shape: [16, 64])
-            let output = try backend.empty(Float.self, shape: [16, 32])
-            try backend.fill(weights, with: 0.5)
-            try backend.fill(input, with: 2)
-            try backend.matmul(input, weights, into: output, accumulate: false)
-            let total = try backend.empty(Float.self, shape: [])
-            try backend.reduce(.sum, output, axes: [0, 1], into: total)
-            return try backend.scalars(of: total)[0]
-        }
-        #expect(try step() == 32768)
+        #expect(try arenaTrainingStep(on: backend) == 32768)
         let warm = backend.arena.statistics
-        for _ in 0..<1000 { _ = try step() }
+        for _ in 0..<1000 { _ = try arenaTrainingStep(on: backend) }
         let after = backend.arena.statistics
         #expect(after.systemAllocations == warm.systemAllocations,
                 "clCreateBuffer calls in 1,000 steady steps: \(after.systemAllocations - warm.systemAllocations)")
