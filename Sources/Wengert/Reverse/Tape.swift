@@ -82,7 +82,7 @@ public final class Tape<T: DifferentiableScalar> {
 
     /// Entry 0: the operand of nothing, which inputs and constant entries name.
     private func appendNullSlot() {
-        _ = Var<T>.append(header, 0, .null, 0, 0, 0, 0)
+        _ = Var<T>.appendLeaf(header, 0, .null)
     }
 
     /// A new input variable with the given value.
@@ -92,7 +92,7 @@ public final class Tape<T: DifferentiableScalar> {
     public func variable(_ value: T) -> Var<T> {
         header.pointee.inputCount += 1
         if _slowPath(tapeMonitorIsInstalled) { installedTapeMonitor()?.tape(self, recordedInput: value) }
-        return Var.append(header, value, .input, 0, 0, 0, 0)
+        return Var.appendLeaf(header, value, .input)
     }
 
     /// New input variables, one per value, in order.

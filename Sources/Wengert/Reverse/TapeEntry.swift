@@ -6,8 +6,8 @@
 /// One recorded operation: `result = op(lhs, rhs)` reduced to its local partials.
 ///
 /// A unary operation puts its own slot with partial 0 on the right (see
-/// `Var.appendUnary`); an input names the null slot 0 twice. The backward sweep only
-/// needs these four fields.
+/// `Var.appendUnary`); an input or a constant names its own slot twice, with partials 0
+/// (`Var.appendLeaf`). The backward sweep only needs these four fields.
 @frozen @usableFromInline
 struct TapeEntry<T> {
     @usableFromInline var lhsSlot: UInt32

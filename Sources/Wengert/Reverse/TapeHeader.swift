@@ -156,8 +156,8 @@ extension TapeHeader {
         if wrapped { header.pointee.epochHasWrapped = true }
     }
 
-    /// Checks that entries 1...top name only earlier slots (a unary entry may name its
-    /// own slot on the right): run before sweeping or replaying a header whose epoch
+    /// Checks that entries 1...top name only earlier slots or their own (inputs and
+    /// constants name their own slot, a unary entry on its right): run before sweeping or replaying a header whose epoch
     /// has wrapped, when a Var from 2³² − 1 recordings ago could have passed the check.
     @usableFromInline @inline(never)
     static func validateOperands<T>(_ header: UnsafeMutablePointer<TapeHeader>, _: T.Type, upTo top: Int) {
@@ -165,7 +165,7 @@ extension TapeHeader {
         let entries = raw.assumingMemoryBound(to: TapeEntry<T>.self)
         for i in 1...top {
             let lhs = Int(entries[i].lhsSlot), rhs = Int(entries[i].rhsSlot)
-            if lhs >= i || rhs > i { staleSlotAfterWrap(entry: i, slot: Swift.max(lhs, rhs)) }
+            if lhs > i || rhs > i { staleSlotAfterWrap(entry: i, slot: Swift.max(lhs, rhs)) }
         }
     }
 
