@@ -50,6 +50,20 @@ struct DerivedFigures: Codable, Sendable {
     /// Issue 16: SGEMM GFLOP/s (median) per size s, on the run's kernel threads.
     var matrixProduct: [Point] = []
 
+    /// One figure for one problem at one size.
+    struct Cell: Codable, Sendable {
+        var problem: String
+        var size: Int
+        var value: Double
+    }
+
+    /// Issue 17: `replay` over `reverse` (replay and sweep against recording and sweep),
+    /// medians, per problem and size.
+    var replayOverReverse: [Cell] = []
+    /// Issue 17: `batch` over `batch-threads` (the speed-up of the same gradients or
+    /// Jacobian rows on every core), medians, per problem and size.
+    var threadSpeedUp: [Cell] = []
+
     /// The problems whose calls are whole loops or steps, with the unit of one call.
     static let wholeRunProblems = [
         "seed-linear-regression": "loop", "seed-sin-cubic": "loop", "mlp-784-256-10": "step",
@@ -91,6 +105,16 @@ struct DerivedFigures: Codable, Sendable {
         matrixProduct = ok.filter { $0.problem == "sgemm" }.compactMap { r in
             r.gigaflopsPerSecond.map { Point(size: r.size, value: $0) }
         }
+        func quotient(_ numerator: String, _ denominator: String) -> [Cell] {
+            ok.filter { $0.mode == numerator }.compactMap { top in
+                guard let bottom = ok.first(where: {
+                    $0.problem == top.problem && $0.size == top.size && $0.mode == denominator
+                }), let t = top.timing?.median, let b = bottom.timing?.median, b > 0 else { return nil }
+                return Cell(problem: top.problem, size: top.size, value: t / b)
+            }
+        }
+        replayOverReverse = quotient("replay", "reverse")
+        threadSpeedUp = quotient("batch", "batch-threads")
         let taped = ok.filter { $0.nanosecondsPerEntry != nil }
         tapeCosts = Set(taped.map(\.mode)).sorted().map { mode in
             let cells = taped.filter { $0.mode == mode }

@@ -55,6 +55,15 @@ extension BenchmarkReport {
             if let bytes = cost.bytesPerEntry { line += ", \(Format.significant(bytes)) bytes per entry" }
             lines.append(line + " (median over \(cost.cells) cells)")
         }
+        func cells(_ list: [DerivedFigures.Cell]) -> String {
+            list.map { "\($0.problem) \($0.size) \(Format.ratio($0.value))" }.joined(separator: ", ")
+        }
+        if !derived.replayOverReverse.isEmpty {
+            lines.append("replay/reverse (replay + sweep over record + sweep): " + cells(derived.replayOverReverse))
+        }
+        if !derived.threadSpeedUp.isEmpty {
+            lines.append("batch/batch-threads (speed-up on \(machine.cores) cores): " + cells(derived.threadSpeedUp))
+        }
         for point in derived.bandwidth {
             lines.append("bandwidth n=\(point.size): a + b \(Format.significant(point.kernelGigabytesPerSecond)) GB/s, "
                 + "memcpy \(Format.significant(point.copyGigabytesPerSecond)) GB/s (kernel at "
