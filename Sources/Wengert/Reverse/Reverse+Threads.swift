@@ -26,17 +26,18 @@ extension Reverse {
     /// not share mutable state (hence `@Sendable`).
     ///
     /// - Parameter threads: threads to use, at least 1; nil for one per core (at most
-    ///   one per point).
+    ///   one per point), or the calling thread alone when the whole batch would take
+    ///   less than about 50 µs (judged from the first point's time), too little to pay
+    ///   for waking another thread.
     /// - Complexity: the sum of the gradients' costs, divided among the threads.
     @inlinable
     public static func gradients<T: DifferentiableScalar>(
         of f: @Sendable ([Var<T>]) -> Var<T>, atEach points: [[T]], threads: Int? = nil
     ) -> [[T]] {
         var results = [[T]](repeating: [], count: points.count)
-        let blocks = threadBlocks(points.count, threads: threads)
         results.withUnsafeMutableBufferPointer { out in
             let out = out
-            runBlocks(blocks, count: points.count) { range in
+            runSplit(points.count, threads: threads) { range in
                 for k in range { out[k] = gradient(of: f, at: points[k]) }
             }
         }
@@ -52,7 +53,8 @@ extension Reverse {
     /// that the anomaly check sees every sweep.
     ///
     /// - Parameter threads: threads to use, at least 1; nil for one per core (at most
-    ///   one per row).
+    ///   one per row), or the calling thread alone when all the rows would take less
+    ///   than about 50 µs (judged from the first row's time).
     /// - Complexity: one recording of f and m sweeps, each O(entries), the sweeps
     ///   divided among the threads; each thread allocates one adjoint buffer.
     @inlinable
@@ -66,10 +68,9 @@ extension Reverse {
         let count = Int(tape.header.pointee.count)
         let watched = tapeMonitorIsInstalled
         var rows = [[T]](repeating: [], count: ys.count)
-        let blocks = watched ? 1 : threadBlocks(ys.count, threads: threads)
         rows.withUnsafeMutableBufferPointer { out in
             let out = out
-            runBlocks(blocks, count: ys.count) { range in
+            runSplit(ys.count, threads: watched ? 1 : threads) { range in
                 let adj = UnsafeMutablePointer<T>.allocate(capacity: count)
                 defer { adj.deallocate() }
                 for r in range {
@@ -96,6 +97,33 @@ func threadBlocks(_ count: Int, threads: Int?) -> Int {
     }
     let cores = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     return Swift.max(1, Swift.min(threads ?? cores, count))
+}
+
+/// Work below which `threads: nil` stays on the calling thread: waking a second thread
+/// through Dispatch cost about 15 to 20 µs here (harness: `batch-threads` at Rosenbrock
+/// n = 10 took 25.7 µs where one thread took 19.1), so splitting pays only above about
+/// twice that.
+@usableFromInline let smallBatchNanoseconds: UInt64 = 50_000
+
+/// Runs `body` over `0..<count` split into `threadBlocks(count, threads:)` contiguous
+/// ranges, one per thread. With `threads` nil it first runs item 0 alone on the calling
+/// thread and times it; if `count` items at that pace would take less than
+/// `smallBatchNanoseconds`, the rest stays on the calling thread too. Each item is
+/// computed by the same code either way, so the results do not depend on the split.
+@inlinable
+func runSplit(_ count: Int, threads: Int?, _ body: (Range<Int>) -> Void) {
+    var blocks = threadBlocks(count, threads: threads)
+    var done = 0
+    if threads == nil && blocks > 1 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body(0..<1)
+        done = 1
+        if (DispatchTime.now().uptimeNanoseconds &- start) &* UInt64(count) < smallBatchNanoseconds { blocks = 1 }
+    }
+    runBlocks(blocks, count: count) { range in
+        let rest = range.clamped(to: done..<count)
+        if !rest.isEmpty { body(rest) }
+    }
 }
 
 /// Runs `body` on `blocks` contiguous, near-equal ranges covering `0..<count`, one per

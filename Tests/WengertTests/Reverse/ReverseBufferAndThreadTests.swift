@@ -51,6 +51,18 @@ struct ReverseBufferAndThreadTests {
         #expect(Reverse.gradients(of: elementaryHeavy, atEach: [[Double]](), threads: threads).isEmpty)
     }
 
+    /// `threads: nil` times the first point on the calling thread and splits the rest
+    /// only when the batch is large enough (about 50 µs); either way, the same numbers.
+    /// 2000 inputs make each gradient take well over 50 µs / 6, so the split happens.
+    @Test func anAutomaticSplitAfterTheTimedFirstPointEqualsOneThread() {
+        let points = (0..<6).map { k in (0..<2000).map { i in sin(Double(i + k)) } }
+        let alone = points.map { gradient(of: elementaryHeavy, at: $0) }
+        #expect(Reverse.gradients(of: elementaryHeavy, atEach: points) == alone)
+        #expect(Reverse.gradients(of: elementaryHeavy, atEach: [points[0]]) == [alone[0]])
+        let wide = { (v: [Var<Double>]) in (0..<4).map { r in elementaryHeavy(v) * Var(Double(r + 1)) } }
+        #expect(Reverse.jacobian(of: wide, at: points[1], threads: nil) == Reverse.jacobian(of: wide, at: points[1]))
+    }
+
     @Test(arguments: [1, 2, 5])
     func jacobianRowsOnThreadsEqualOneThreadsBitForBit(threads: Int) {
         func f<T: DifferentiableScalar>(_ v: [T]) -> [T] {
