@@ -90,6 +90,8 @@ extension Dual: DualNumber {
     @inlinable @inline(__always) public static func tangentDifference(_ a: T, _ b: T) -> T { a - b }
     /// -a.
     @inlinable @inline(__always) public static func tangentNegation(_ a: T) -> T { -a }
+    /// a · s.
+    @inlinable @inline(__always) public static func tangentScaled(_ a: T, by s: T) -> T { a * s }
 
     /// `partial · tangent`, except that a zero tangent gives zero even when the partial
     /// is infinite or NaN: a constant stays a constant at a singular point.

@@ -50,7 +50,7 @@ extension DualNumber {
     @inlinable @inline(__always)
     static func product(_ lhs: Self, _ rhs: Self) -> Self {
         Self(lhs.value * rhs.value,
-             tangent: tangentSum(chain(rhs.value, lhs.tangent), chain(lhs.value, rhs.tangent)),
+             tangent: tangentSum(tangentScaled(lhs.tangent, by: rhs.value), tangentScaled(rhs.tangent, by: lhs.value)),
              tag: .merge(lhs.tag, rhs.tag))
     }
 
@@ -59,7 +59,7 @@ extension DualNumber {
     static func quotient(_ lhs: Self, _ rhs: Self) -> Self {
         let q = lhs.value / rhs.value
         let r = 1 / rhs.value
-        return Self(q, tangent: tangentDifference(chain(r, lhs.tangent), chain(q * r, rhs.tangent)),
+        return Self(q, tangent: tangentScaled(tangentDifference(lhs.tangent, tangentScaled(rhs.tangent, by: q)), by: r),
                     tag: .merge(lhs.tag, rhs.tag))
     }
 }

@@ -40,6 +40,8 @@ public protocol DualNumber: DifferentiableScalar {
     static func tangentDifference(_ a: Tangent, _ b: Tangent) -> Tangent
     /// -a.
     static func tangentNegation(_ a: Tangent) -> Tangent
+    /// a · s, IEEE arithmetic in every lane.
+    static func tangentScaled(_ a: Tangent, by s: Primal) -> Tangent
     /// `partial · tangent`, where a zero tangent (a lane of one) stays zero even when the
     /// partial is infinite or NaN: the chain rule's 0 · ∞ = 0 (ARCHITECTURE.md, "0 · ∞").
     static func chain(_ partial: Primal, _ tangent: Tangent) -> Tangent

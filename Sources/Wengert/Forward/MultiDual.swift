@@ -75,6 +75,8 @@ extension MultiDual: DualNumber {
     @inlinable @inline(__always) public static func tangentDifference(_ a: Lanes, _ b: Lanes) -> Lanes { a - b }
     /// -a, lane by lane.
     @inlinable @inline(__always) public static func tangentNegation(_ a: Lanes) -> Lanes { -a }
+    /// a · s, lane by lane.
+    @inlinable @inline(__always) public static func tangentScaled(_ a: Lanes, by s: Scalar) -> Lanes { a * s }
 
     /// `partials · factor`, except that zero lanes stay zero where the factor is infinite
     /// or NaN: a lane that does not depend on an input stays independent of it at a
