@@ -22,6 +22,7 @@
 /// - Complexity: one recorded evaluation of f, one recorded backward pass and one
 ///   backward pass over that recording: about two to three gradients
 ///   (`wengert-bench --hvp` measures the ratio).
+@inlinable
 public func hessianVectorProduct<Scalar: TensorScalar>(
     of f: (Tensor<Scalar>) -> Tensor<Scalar>, at x: Tensor<Scalar>, along v: Tensor<Scalar>
 ) -> Tensor<Scalar> {
@@ -45,6 +46,7 @@ public func hessianVectorProduct<Scalar: TensorScalar>(
 /// f and of its backward pass is made once and swept n times.
 /// - Complexity: one recorded evaluation and backward pass of f, then n backward passes
 ///   over that recording for n = x.scalarCount; memory O(n²) for the result.
+@inlinable
 public func hessian<Scalar: TensorScalar>(
     of f: (Tensor<Scalar>) -> Tensor<Scalar>, at x: Tensor<Scalar>
 ) -> Tensor<Scalar> {
@@ -54,6 +56,9 @@ public func hessian<Scalar: TensorScalar>(
 }
 
 /// A detached copy of x that requires a gradient, and ∇f there as a recorded tensor.
+/// (Inlinable, as everything on this path: called from unspecialised code, the tensor
+/// machinery runs unspecialised too, several times slower.)
+@inlinable
 func recordedGradient<Scalar: TensorScalar>(
     of f: (Tensor<Scalar>) -> Tensor<Scalar>, at x: Tensor<Scalar>, operation: String
 ) -> (leaf: Tensor<Scalar>, gradient: Tensor<Scalar>) {
@@ -70,7 +75,7 @@ extension Tensor {
     /// The Jacobian of `output` with respect to `input`, shape output.shape +
     /// input.shape, one backward pass per scalar of `output` (rows by reverse mode),
     /// over one recording kept until the last row.
-    init(rowsOf output: Tensor, withRespectTo input: Tensor) {
+    @inlinable init(rowsOf output: Tensor, withRespectTo input: Tensor) {
         let m = output.scalarCount, n = input.scalarCount
         var scalars = [Scalar]()
         scalars.reserveCapacity(m * n)
@@ -103,7 +108,7 @@ extension Reverse {
     /// Zeros where f(x) does not depend on x.
     /// - Complexity: one recorded evaluation of f and m = f(x).scalarCount backward
     ///   passes; memory O(m·n) for the result.
-    public static func jacobian<Scalar: TensorScalar>(
+    @inlinable public static func jacobian<Scalar: TensorScalar>(
         of f: (Tensor<Scalar>) -> Tensor<Scalar>, at x: Tensor<Scalar>
     ) -> Tensor<Scalar> {
         let leaf = x.detached().requiringGradient()
