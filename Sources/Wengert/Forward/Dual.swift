@@ -67,7 +67,32 @@ public struct Dual<T: DifferentiableScalar> {
     }
 }
 
-extension Dual {
+// Dual's part of `DualNumber`: a tangent of the primal type. Everything else (the rules,
+// the elementary functions, the conventions) comes from the protocol's extensions.
+extension Dual: DualNumber {
+    /// The derivative, under the name `DualNumber` gives it.
+    @inlinable public var tangent: T {
+        @inline(__always) get { derivative }
+        @inline(__always) set { derivative = newValue }
+    }
+
+    /// A dual with the given value, derivative and tag.
+    @inlinable @inline(__always)
+    public init(_ value: T, tangent: T, tag: PerturbationTag) {
+        self.init(value, derivative: tangent, tag: tag)
+    }
+
+    /// 0.
+    @inlinable public static var zeroTangent: T { @inline(__always) get { 0 } }
+    /// a + b.
+    @inlinable @inline(__always) public static func tangentSum(_ a: T, _ b: T) -> T { a + b }
+    /// a - b.
+    @inlinable @inline(__always) public static func tangentDifference(_ a: T, _ b: T) -> T { a - b }
+    /// -a.
+    @inlinable @inline(__always) public static func tangentNegation(_ a: T) -> T { -a }
+    /// a · s.
+    @inlinable @inline(__always) public static func tangentScaled(_ a: T, by s: T) -> T { a * s }
+
     /// `partial · tangent`, except that a zero tangent gives zero even when the partial
     /// is infinite or NaN: a constant stays a constant at a singular point.
     ///
@@ -75,26 +100,80 @@ extension Dual {
     /// only: for a nested tangent (a `Dual<Double>` such as 0 + 2ε) it would also drop
     /// the higher-order part, so it is consulted only where the product would be NaN.
     @inlinable @inline(__always)
-    static func chain(_ partial: T, _ tangent: T) -> T {
+    public static func chain(_ partial: T, _ tangent: T) -> T {
         if partial.doubleValue.isFinite { return partial * tangent }
         return tangent == 0 ? 0 : partial * tangent
     }
 }
 
-extension Dual: Equatable {
-    /// Equality of values; derivatives and tags are not compared.
-    @inlinable public static func == (lhs: Dual, rhs: Dual) -> Bool { lhs.value == rhs.value }
+extension Dual: Hashable where T: Hashable {}
+
+// The operators are declared on the type itself, not in `DualNumber`'s extension: the
+// type checker resolves a long literal expression such as `3 * x * x - 2 * x + 7` in
+// milliseconds against concrete operators and gives up against generic ones.
+extension Dual {
+    /// (a + a′ε) + (b + b′ε) = (a + b) + (a′ + b′)ε.
+    @inlinable @inline(__always) public static func + (lhs: Dual, rhs: Dual) -> Dual { sum(lhs, rhs) }
+    /// (a + a′ε) - (b + b′ε) = (a - b) + (a′ - b′)ε.
+    @inlinable @inline(__always) public static func - (lhs: Dual, rhs: Dual) -> Dual { difference(lhs, rhs) }
+    /// -(a + a′ε) = -a - a′ε.
+    @inlinable @inline(__always) public static prefix func - (operand: Dual) -> Dual { negation(operand) }
+    /// (a + a′ε)(b + b′ε) = ab + (a′b + ab′)ε.
+    @inlinable @inline(__always) public static func * (lhs: Dual, rhs: Dual) -> Dual { product(lhs, rhs) }
+    /// (a + a′ε) / (b + b′ε) = a/b + (a′ - (a/b)·b′)/b · ε.
+    @inlinable @inline(__always) public static func / (lhs: Dual, rhs: Dual) -> Dual { quotient(lhs, rhs) }
+    /// Adds in place.
+    @inlinable @inline(__always) public static func += (lhs: inout Dual, rhs: Dual) { lhs = sum(lhs, rhs) }
+    /// Subtracts in place.
+    @inlinable @inline(__always) public static func -= (lhs: inout Dual, rhs: Dual) { lhs = difference(lhs, rhs) }
+    /// Multiplies in place.
+    @inlinable @inline(__always) public static func *= (lhs: inout Dual, rhs: Dual) { lhs = product(lhs, rhs) }
+    /// Divides in place.
+    @inlinable @inline(__always) public static func /= (lhs: inout Dual, rhs: Dual) { lhs = quotient(lhs, rhs) }
+
+    // Mixed arithmetic with a plain value, which carries no derivative. Disfavoured so
+    // that a literal operand becomes a `Dual` (one candidate, fast type checking) while a
+    // variable of type `T` still finds these.
+    /// Adds a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func + (lhs: Dual, rhs: T) -> Dual { sum(lhs, rhs) }
+    /// Adds to a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func + (lhs: T, rhs: Dual) -> Dual { sum(lhs, rhs) }
+    /// Subtracts a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func - (lhs: Dual, rhs: T) -> Dual { difference(lhs, rhs) }
+    /// Subtracts from a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func - (lhs: T, rhs: Dual) -> Dual { difference(lhs, rhs) }
+    /// Scales by a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func * (lhs: Dual, rhs: T) -> Dual { product(lhs, rhs) }
+    /// Scales a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func * (lhs: T, rhs: Dual) -> Dual { product(lhs, rhs) }
+    /// Divides by a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func / (lhs: Dual, rhs: T) -> Dual { quotient(lhs, rhs) }
+    /// Divides a constant: c / (b + b′ε) = c/b - (c/b)·b′/b · ε.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func / (lhs: T, rhs: Dual) -> Dual { quotient(lhs, rhs) }
+    /// Adds a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func += (lhs: inout Dual, rhs: T) { lhs = sum(lhs, rhs) }
+    /// Subtracts a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func -= (lhs: inout Dual, rhs: T) { lhs = difference(lhs, rhs) }
+    /// Scales by a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func *= (lhs: inout Dual, rhs: T) { lhs = product(lhs, rhs) }
+    /// Divides by a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func /= (lhs: inout Dual, rhs: T) { lhs = quotient(lhs, rhs) }
 }
 
-extension Dual: Hashable where T: Hashable {
-    /// Hashes the value only, consistent with `==`.
-    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(value) }
-}
-
-extension Dual: Comparable {
-    /// Orders by value.
-    @inlinable public static func < (lhs: Dual, rhs: Dual) -> Bool { lhs.value < rhs.value }
-}
+extension Dual: Equatable, Comparable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    AdditiveArithmetic, Numeric, SignedNumeric {}
 
 extension Dual: Sendable where T: Sendable {}
 

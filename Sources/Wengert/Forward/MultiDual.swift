@@ -52,32 +52,109 @@ where Lanes.Scalar: DifferentiableScalar & BinaryFloatingPoint {
     }
 }
 
-extension MultiDual {
+// MultiDual's part of `DualNumber`: a SIMD vector of partials, updated lane by lane with
+// vector instructions. Everything else comes from the protocol's extensions.
+extension MultiDual: DualNumber {
+    /// The partials, under the name `DualNumber` gives them.
+    @inlinable public var tangent: Lanes {
+        @inline(__always) get { partials }
+        @inline(__always) set { partials = newValue }
+    }
+
+    /// A number with the given value, partials and tag.
+    @inlinable @inline(__always)
+    public init(_ value: Scalar, tangent: Lanes, tag: PerturbationTag) {
+        self.init(value, partials: tangent, tag: tag)
+    }
+
+    /// Every lane 0.
+    @inlinable public static var zeroTangent: Lanes { @inline(__always) get { Lanes() } }
+    /// a + b, lane by lane.
+    @inlinable @inline(__always) public static func tangentSum(_ a: Lanes, _ b: Lanes) -> Lanes { a + b }
+    /// a - b, lane by lane.
+    @inlinable @inline(__always) public static func tangentDifference(_ a: Lanes, _ b: Lanes) -> Lanes { a - b }
+    /// -a, lane by lane.
+    @inlinable @inline(__always) public static func tangentNegation(_ a: Lanes) -> Lanes { -a }
+    /// a · s, lane by lane.
+    @inlinable @inline(__always) public static func tangentScaled(_ a: Lanes, by s: Scalar) -> Lanes { a * s }
+
     /// `partials · factor`, except that zero lanes stay zero where the factor is infinite
     /// or NaN: a lane that does not depend on an input stays independent of it at a
-    /// singular point (the convention of `Dual`).
+    /// singular point.
     @inlinable @inline(__always)
-    static func chain(_ factor: Scalar, _ partials: Lanes) -> Lanes {
+    public static func chain(_ factor: Scalar, _ partials: Lanes) -> Lanes {
         let p = partials * factor
         if factor.isFinite { return p }
         return p.replacing(with: 0, where: partials .== Lanes())
     }
 }
 
-extension MultiDual: Equatable {
-    /// Equality of values; partials and tags are not compared.
-    @inlinable public static func == (lhs: MultiDual, rhs: MultiDual) -> Bool { lhs.value == rhs.value }
+// The operators are declared on the type itself, not in `DualNumber`'s extension: the
+// type checker resolves a long literal expression such as `3 * x * x - 2 * x + 7` in
+// milliseconds against concrete operators and gives up against generic ones.
+extension MultiDual {
+    /// (a + a′ε) + (b + b′ε) = (a + b) + (a′ + b′)ε.
+    @inlinable @inline(__always) public static func + (lhs: MultiDual, rhs: MultiDual) -> MultiDual { sum(lhs, rhs) }
+    /// (a + a′ε) - (b + b′ε) = (a - b) + (a′ - b′)ε.
+    @inlinable @inline(__always) public static func - (lhs: MultiDual, rhs: MultiDual) -> MultiDual { difference(lhs, rhs) }
+    /// -(a + a′ε) = -a - a′ε.
+    @inlinable @inline(__always) public static prefix func - (operand: MultiDual) -> MultiDual { negation(operand) }
+    /// (a + a′ε)(b + b′ε) = ab + (a′b + ab′)ε.
+    @inlinable @inline(__always) public static func * (lhs: MultiDual, rhs: MultiDual) -> MultiDual { product(lhs, rhs) }
+    /// (a + a′ε) / (b + b′ε) = a/b + (a′ - (a/b)·b′)/b · ε.
+    @inlinable @inline(__always) public static func / (lhs: MultiDual, rhs: MultiDual) -> MultiDual { quotient(lhs, rhs) }
+    /// Adds in place.
+    @inlinable @inline(__always) public static func += (lhs: inout MultiDual, rhs: MultiDual) { lhs = sum(lhs, rhs) }
+    /// Subtracts in place.
+    @inlinable @inline(__always) public static func -= (lhs: inout MultiDual, rhs: MultiDual) { lhs = difference(lhs, rhs) }
+    /// Multiplies in place.
+    @inlinable @inline(__always) public static func *= (lhs: inout MultiDual, rhs: MultiDual) { lhs = product(lhs, rhs) }
+    /// Divides in place.
+    @inlinable @inline(__always) public static func /= (lhs: inout MultiDual, rhs: MultiDual) { lhs = quotient(lhs, rhs) }
+
+    // Mixed arithmetic with a plain value, which carries no derivative. Disfavoured so
+    // that a literal operand becomes a `MultiDual` (one candidate, fast type checking) while a
+    // variable of type `Scalar` still finds these.
+    /// Adds a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func + (lhs: MultiDual, rhs: Scalar) -> MultiDual { sum(lhs, rhs) }
+    /// Adds to a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func + (lhs: Scalar, rhs: MultiDual) -> MultiDual { sum(lhs, rhs) }
+    /// Subtracts a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func - (lhs: MultiDual, rhs: Scalar) -> MultiDual { difference(lhs, rhs) }
+    /// Subtracts from a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func - (lhs: Scalar, rhs: MultiDual) -> MultiDual { difference(lhs, rhs) }
+    /// Scales by a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func * (lhs: MultiDual, rhs: Scalar) -> MultiDual { product(lhs, rhs) }
+    /// Scales a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func * (lhs: Scalar, rhs: MultiDual) -> MultiDual { product(lhs, rhs) }
+    /// Divides by a constant.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func / (lhs: MultiDual, rhs: Scalar) -> MultiDual { quotient(lhs, rhs) }
+    /// Divides a constant: c / (b + b′ε) = c/b - (c/b)·b′/b · ε.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func / (lhs: Scalar, rhs: MultiDual) -> MultiDual { quotient(lhs, rhs) }
+    /// Adds a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func += (lhs: inout MultiDual, rhs: Scalar) { lhs = sum(lhs, rhs) }
+    /// Subtracts a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func -= (lhs: inout MultiDual, rhs: Scalar) { lhs = difference(lhs, rhs) }
+    /// Scales by a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func *= (lhs: inout MultiDual, rhs: Scalar) { lhs = product(lhs, rhs) }
+    /// Divides by a constant in place.
+    @inlinable @inline(__always) @_disfavoredOverload
+    public static func /= (lhs: inout MultiDual, rhs: Scalar) { lhs = quotient(lhs, rhs) }
 }
 
-extension MultiDual: Hashable {
-    /// Hashes the value only, consistent with `==`.
-    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(value) }
-}
-
-extension MultiDual: Comparable {
-    /// Orders by value.
-    @inlinable public static func < (lhs: MultiDual, rhs: MultiDual) -> Bool { lhs.value < rhs.value }
-}
+extension MultiDual: Equatable, Hashable, Comparable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    AdditiveArithmetic, Numeric, SignedNumeric {}
 
 extension MultiDual: Sendable where Lanes: Sendable, Lanes.Scalar: Sendable {}
 

@@ -14,8 +14,13 @@
 /// ```
 ///
 /// - Parameters:
+///   - f: the function, written on forward-over-reverse variables.
+///   - x: the point, of length n.
 ///   - directions: the vectors v, each of length n; by default the basis vectors for
 ///     n ≤ 16 (the whole Hessian) and 16 seeded random directions beyond.
+///   - epsilon: the relative step of the central differences.
+///   - absoluteTolerance: the error allowed where an entry is near zero.
+///   - relativeTolerance: the error allowed relative to the entry elsewhere.
 /// - Returns: entry k·n + i compares (H vₖ)ᵢ.
 /// - Complexity: per direction one recording and sweep on dual numbers and two (eight
 ///   with extrapolation) reverse-mode gradients. Traps when a direction's length is not n

@@ -20,14 +20,19 @@
 /// captures that requires a gradient stops the call, since it would get none).
 ///
 /// - Parameters:
+///   - y0: the state at `times[0]`.
+///   - times: where the solution is wanted, strictly increasing or decreasing.
+///   - parameters: the tensors `dynamics` may depend on that get gradients.
 ///   - method: `.dopri5` (adaptive, default), `.rungeKutta4(step:)` or `.euler(step:)`.
-///   - relativeTolerance, absoluteTolerance: the error per step of `.dopri5` is kept
-///     below atol + rtol·|y| in the root-mean-square norm (also for the adjoint's solve).
+///   - relativeTolerance: rtol: the error per step of `.dopri5` is kept below
+///     atol + rtol·|y| in the root-mean-square norm (also for the adjoint's solve).
+///   - absoluteTolerance: atol in that bound.
 ///   - gradient: `.adjoint` (memory independent of the number of steps) or
 ///     `.backpropagation` (every step recorded: the discrete solver's exact gradient).
 ///   - maximumSteps: step attempts allowed per solve (forward, and backward separately).
 ///   - statistics: filled with the evaluation and step counts (forward when this
 ///     returns, adjoint when the backward pass has run).
+///   - dynamics: f(y, t, parameters), the state's derivative in time.
 /// - Complexity: `.dopri5` evaluates `dynamics` 6 times per step attempt plus 2;
 ///   `.adjoint`'s backward solve evaluates it and its vector-Jacobian product about as
 ///   often again. `.backpropagation` records every step (memory linear in steps).

@@ -25,8 +25,11 @@ extension Reverse {
     /// per-thread pool, so f is called from several threads at the same time: it must
     /// not share mutable state (hence `@Sendable`).
     ///
-    /// - Parameter threads: threads to use, at least 1; nil for one per core (at most
-    ///   one per point).
+    /// - Parameters:
+    ///   - f: the function; called concurrently, once per point.
+    ///   - points: the points, each of the length f takes.
+    ///   - threads: threads to use, at least 1; nil for one per core (at most one per
+    ///     point).
     /// - Complexity: the sum of the gradients' costs, divided among the threads.
     @inlinable
     public static func gradients<T: DifferentiableScalar>(
@@ -51,8 +54,11 @@ extension Reverse {
     /// Inside `withAnomalyDetection` the rows are swept on the calling thread only, so
     /// that the anomaly check sees every sweep.
     ///
-    /// - Parameter threads: threads to use, at least 1; nil for one per core (at most
-    ///   one per row).
+    /// - Parameters:
+    ///   - f: the function ℝⁿ → ℝᵐ; called once, on the calling thread.
+    ///   - x: the point.
+    ///   - threads: threads to use, at least 1; nil for one per core (at most one per
+    ///     row).
     /// - Complexity: one recording of f and m sweeps, each O(entries), the sweeps
     ///   divided among the threads; each thread allocates one adjoint buffer.
     @inlinable

@@ -82,7 +82,9 @@ extension Tape {
     /// `output` must be a variable of this tape's current recording (or a constant, whose
     /// adjoints are all zero). After `replay(at:)` the sweep uses the replayed partials.
     ///
-    /// - Parameter seed: the adjoint of `output` (1 for a gradient); must be finite.
+    /// - Parameters:
+    ///   - output: the variable to differentiate.
+    ///   - seed: the adjoint of `output` (1 for a gradient); must be finite.
     /// - Complexity: O(entries up to `output`); allocates the returned adjoints.
     @inlinable
     public func gradient(of output: Var<T>, seed: T = 1) -> Adjoints<T> {

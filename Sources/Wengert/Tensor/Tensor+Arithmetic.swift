@@ -77,7 +77,8 @@ extension Tensor {
         }
     }
 
-    /// lhs = lhs + rhs (see ``update`` rules for leaves).
+    /// lhs = lhs + rhs: on a leaf that requires a gradient only inside `withoutGradient { }`
+    /// (the optimiser step), where the leaf keeps its identity and its `grad`.
     @inlinable public static func += (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 + rhs }, operation: "+=") }
     /// lhs = lhs - rhs.
     @inlinable public static func -= (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 - rhs }, operation: "-=") }
