@@ -20,8 +20,13 @@
 /// `differentiableBackward: true`; one without stops with a message naming it.
 ///
 /// - Parameters:
+///   - f: the tensor function, applied to tracked and to plain tensors.
+///   - x: the point; it is not modified and its `grad` is untouched.
 ///   - directions: the vectors v, each of x's shape; by default the basis vectors for
 ///     x of at most 16 scalars (the whole Hessian) and 16 seeded random directions beyond.
+///   - epsilon: the relative step of the central differences.
+///   - absoluteTolerance: the error allowed where an entry is near zero.
+///   - relativeTolerance: the error allowed relative to the entry elsewhere.
 /// - Returns: entry k·n + i compares (H vₖ)ᵢ, i the flat index into x.
 /// - Complexity: per direction one Hessian-vector product and two (eight with
 ///   extrapolation) gradients. Traps when a direction's shape is not x's, or an argument

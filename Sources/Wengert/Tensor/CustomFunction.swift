@@ -42,6 +42,10 @@ public struct CustomFunction<Scalar: TensorScalar>: Sendable {
     ///     that may be recorded, so that second derivatives can pass through it; when
     ///     false (the default) a second derivative that reaches the function stops with
     ///     a message naming it.
+    ///   - forward: the value, computed on untracked tensors.
+    ///   - backward: (input, upstream cotangent) -> input cotangent, of the input's shape.
+    ///   - fileID: where the function is made, for the default name (leave the default).
+    ///   - line: the line where the function is made, for the default name.
     public init(
         name: String? = nil, differentiableBackward: Bool = false,
         forward: @escaping @Sendable (Tensor<Scalar>) -> Tensor<Scalar>,
