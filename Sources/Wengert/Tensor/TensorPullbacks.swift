@@ -86,12 +86,14 @@ enum TensorPullbacks {
     /// the saved tensors untracked (a first-order backward, run with recording off) it
     /// computes with the raw kernels; with them tracked (`creatingGraph`, recording on)
     /// its result is a recorded function of its inputs. Only the elementwise partials
-    /// have two forms, the fused scalar one and a recorded one (`unary`).
+    /// have two forms, the fused scalar one and a recorded one (`unary`), chosen by
+    /// `creatingGraph` (asking each saved tensor whether it is tracked would cost a
+    /// retain and release per tensor on the first-order path).
     @inlinable
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: ArraySlice<Tensor<S>>,
         arguments argumentSlice: ArraySlice<Int>, operandShapes shapeSlice: ArraySlice<[Int]>,
-        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all
+        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false
     ) -> [Tensor<S>?] {
         // Slices of the recording's flat arrays, read in place (no copy per entry); the
         // rules index them from 0.
@@ -103,7 +105,6 @@ enum TensorPullbacks {
         // chain [g, p].
         let x = saved.first
         let y = saved.count > 1 ? saved[1] : nil
-        let tracked = g.tracking != nil || savedSlice.contains { $0.tracking != nil }
         switch operation {
         case .leaf: return []
         case .add: return [g, g]

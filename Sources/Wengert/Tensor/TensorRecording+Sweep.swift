@@ -177,10 +177,14 @@ extension TensorRecording.Snapshot {
                     needs.bits |= 1 << UInt64(k)
                 }
                 let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
+                // An if rather than `live.map { … }`: a closure over self would copy the
+                // snapshot's arrays (a retain and release each) for every entry.
+                let savedForRule: ArraySlice<Tensor<Scalar>>
+                if let live { savedForRule = savedTracked(savedRange, in: live) } else { savedForRule = saved[savedRange] }
                 let grads = TensorPullbacks.pullback(
-                    entry.operation, g, saved: live.map { savedTracked(savedRange, in: $0) } ?? saved[savedRange],
-                    arguments: args,
-                    operandShapes: operandShapes[operandRange], customFunctions: customFunctions, needs: needs)
+                    entry.operation, g, saved: savedForRule, arguments: args,
+                    operandShapes: operandShapes[operandRange], customFunctions: customFunctions, needs: needs,
+                    creatingGraph: creatingGraph)
                 if let observer {
                     observer.backwardRuleDidRun(
                         entry.operation.backwardName, index: index, saved: saved[savedRange],

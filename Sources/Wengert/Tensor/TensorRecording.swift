@@ -204,10 +204,11 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
     /// Saves `s` untracked, remembering the entry that made it (-1 for a constant).
     @inlinable func appendSaved(_ s: Tensor<Scalar>) {
         saved.append(s.untracked)
-        if let tracking = s.tracking {
-            savedEntries.append(tensorRecordingIndex(entry(for: tracking)))
-        } else {
-            savedEntries.append(-1)
+        switch s.tracking {
+        case .interior(let recording, let index) where recording === self:
+            savedEntries.append(tensorRecordingIndex(index))  // the common case: no lookup
+        case nil: savedEntries.append(-1)
+        case let tracking?: savedEntries.append(tensorRecordingIndex(entry(for: tracking)))
         }
     }
 
