@@ -39,6 +39,11 @@ enum BenchCommand {
             print(text)
             return agreed ? 0 : 1
         }
+        if options.hessianVectorProduct {
+            let (text, agreed) = HessianVectorProductBench.report(iterations: options.quick ? 5 : 40)
+            print(text)
+            return agreed ? 0 : 1
+        }
         if !options.devices.isEmpty {
             return DeviceBench.run(devices: options.devices, quick: options.quick, budget: options.budget)
         }

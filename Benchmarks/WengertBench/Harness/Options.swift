@@ -20,6 +20,8 @@ struct Options: Equatable, Sendable {
     var firstSeed: UInt64 = 0
     /// When set, time the neural-ode training iteration instead of the suite.
     var neuralODE = false
+    /// When set, time a tensor Hessian-vector product against a gradient instead.
+    var hessianVectorProduct = false
     /// When set (internal, used by --neural-ode): print the peak memory of three
     /// iterations at this interval scale and gradient mode, then exit.
     var neuralODEMemoryScale: Double? = nil
@@ -60,6 +62,9 @@ struct Options: Equatable, Sendable {
                                  spiral Neural ODE (adjoint and backpropagation, Float and
                                  Double; evaluations) and peak memory at intervals 1, 10
                                  and 100 (with --quick: 5 iterations, intervals 1 and 10).
+          --hvp                  Instead of the suite: time a tensor Hessian-vector product
+                                 (reverse over reverse) against a gradient on the
+                                 mlp-784-256-10 loss, alternately; print both and the ratio.
           --threads N            Threads the tensor kernels split large work across
                                  (default: WENGERT_THREADS, else the online CPUs).
                                  WENGERT_KERNEL_LEVEL=avx2 or portable forces a lower
@@ -121,6 +126,7 @@ struct Options: Equatable, Sendable {
                 guard let seed = UInt64(s) else { throw UsageError("--first-seed: '\(s)' is not a seed (0 to 2^64 - 1)") }
                 firstSeed = seed
             case "--neural-ode": neuralODE = true
+            case "--hvp": hessianVectorProduct = true
             case "--neural-ode-memory":
                 let scale = try value(for: arg), mode = try value(for: arg)
                 guard let s = Double(scale), s > 0, mode == "adjoint" || mode == "backpropagation" else {

@@ -38,7 +38,8 @@ enum CheckComparison {
     /// differences of the gradient along v. Entry k·n + i is (H vₖ)ᵢ.
     static func hessian(
         at x: [Double], directions: [[Double]], products: [[Double]], gradient: ([Double]) -> [Double],
-        epsilon: Double, absoluteTolerance: Double, relativeTolerance: Double
+        epsilon: Double, absoluteTolerance: Double, relativeTolerance: Double,
+        mode: GradientCheckReport.Mode = .forwardOverReverse
     ) -> GradientCheckReport {
         var comparisons: [(index: Int, mode: GradientCheckReport.Mode, analytic: Double, numeric: Double)] = []
         let scale = x.map { Swift.abs($0) }.max() ?? 1
@@ -61,7 +62,7 @@ enum CheckComparison {
                 }
             }
             for i in x.indices {
-                comparisons.append((k * x.count + i, .forwardOverReverse, products[k][i], numeric[i]))
+                comparisons.append((k * x.count + i, mode, products[k][i], numeric[i]))
             }
         }
         return GradientCheckReport(subject: "Hessian-vector product", absoluteTolerance: absoluteTolerance,

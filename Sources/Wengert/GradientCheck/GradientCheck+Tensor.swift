@@ -74,7 +74,9 @@ public func gradientCheck<Scalar: TensorScalar>(
                 defer { offset += count }
                 return Tensor<Scalar>(shape: shape, scalars: p[offset..<(offset + count)].map { Scalar($0) })
             }
-            let out = withoutGradient { f(shifted) }
+            // Recording stays on: the inputs are untracked, so nothing is recorded unless f
+            // differentiates something itself (a gradient penalty), which needs it on.
+            let out = f(shifted)
             return zip(out.scalars, u).reduce(0) { $0 + Double($1.0) * $1.1 }
         },
         epsilon: epsilon, absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance,

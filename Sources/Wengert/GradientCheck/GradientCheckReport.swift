@@ -27,6 +27,9 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
         case forwardOverReverse = "forward-over-reverse"
         /// A recorded tensor backward pass (built-in or custom rules).
         case backward
+        /// Reverse over reverse: a tensor Hessian-vector product, the backward pass of a
+        /// recorded backward pass.
+        case reverseOverReverse = "reverse-over-reverse"
     }
 
     /// One compared derivative.

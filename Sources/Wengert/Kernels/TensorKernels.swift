@@ -234,15 +234,20 @@ enum TensorKernels {
     @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: [Int]) -> Tensor<S> {
         if g.dimensions == shape { return g }
         requireConsistent(g, operation: "backward (summing a cotangent to its operand's shape)")
-        let pad = g.rank - shape.count
-        var axes = [Int]()
-        for i in 0..<g.rank where i < pad || (shape[i - pad] == 1 && g.dimensions[i] != 1) { axes.append(i) }
-        var reduced = sum(g, axes: axes)
+        var reduced = sum(g, axes: broadcastAxes(g.dimensions, shape))
         if reduced.storage.count != TensorShape.count(shape) {
             wengertTensorShapeMismatch(g.dimensions, shape, operation: "backward (a cotangent does not sum to its operand's shape)")
         }
         reduced.dimensions = shape
         return reduced
+    }
+
+    /// The axes of `broadcast` that broadcasting `shape` to it added or stretched.
+    @inlinable static func broadcastAxes(_ broadcast: [Int], _ shape: [Int]) -> [Int] {
+        let pad = broadcast.count - shape.count
+        var axes = [Int]()
+        for i in 0..<broadcast.count where i < pad || (shape[i - pad] == 1 && broadcast[i] != 1) { axes.append(i) }
+        return axes
     }
 
     /// `x` repeated along stretched axes to `shape` (the inverse of `sum(_:toShape:)`).

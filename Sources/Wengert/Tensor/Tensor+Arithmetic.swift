@@ -26,7 +26,7 @@ extension Tensor {
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = TensorKernels.arithmetic(.divide, a, b, operation: "/")
-        return recorded(out, .divide, a, b, saving: b, out)
+        return recorded(out, .divide, a, b, saving: b, out, savedOutput: 1)
     }
     /// -a elementwise.
     /// - Complexity: O(n) and one recorded entry.

@@ -101,19 +101,31 @@ extension Tensor {
     /// them stops with a message. Other computations are untouched, even ones that share
     /// its leaves or run at the same time in other tasks, and it may run in another task
     /// than the forward pass did.
+    ///
+    /// With `creatingGraph` (PyTorch's `create_graph=True`) the backward rules are
+    /// themselves recorded: each leaf's `grad` is then a tracked tensor, a function of
+    /// the inputs whose own `backward()` gives second derivatives (a gradient penalty,
+    /// Hessian-vector products). The graph is then kept, whatever `retainingGraph` says,
+    /// since the recorded gradients refer to it. As in PyTorch, a leaf's recorded `grad`
+    /// keeps the recording alive (the recording refers to the leaf) until the gradient
+    /// is replaced, for example by `zeroGradient()`.
     /// - Complexity: one sweep over the recording, each entry's rule costing about as
-    ///   much as its forward operation.
-    @inlinable public func backward(retainingGraph: Bool = false) {
+    ///   much as its forward operation; with `creatingGraph`, about as many entries
+    ///   again are recorded (two or three per operation: the rule's products).
+    @inlinable public func backward(retainingGraph: Bool = false, creatingGraph: Bool = false) {
         if scalarCount != 1 { wengertTensorNotScalar(dimensions, operation: "backward()") }
-        backward(seed: Tensor(repeating: 1, shape: dimensions, on: placement), retainingGraph: retainingGraph)
+        backward(
+            seed: Tensor(repeating: 1, shape: dimensions, on: placement), retainingGraph: retainingGraph,
+            creatingGraph: creatingGraph)
     }
 
     /// Back-propagates the cotangent `seed` (a vector-Jacobian product): each leaf's
     /// `grad` grows by seedᵀ·∂self/∂leaf. `seed` must broadcast to this tensor's shape
     /// (any one-scalar seed fits a one-scalar tensor) and be finite: a NaN or infinite
     /// seed stops with a message, as the scalar tape's does.
+    /// `creatingGraph` records the backward pass, as for ``backward(retainingGraph:creatingGraph:)``.
     /// - Complexity: one sweep over the recording.
-    @inlinable public func backward(seed: Tensor, retainingGraph: Bool = false) {
+    @inlinable public func backward(seed: Tensor, retainingGraph: Bool = false, creatingGraph: Bool = false) {
         var seed = seed.untracked
         if seed.storage.count == 1 && storage.count == 1 { seed.dimensions = dimensions }
         guard let broadcast = TensorShape.broadcast(dimensions, seed.dimensions), broadcast == dimensions else {
@@ -131,7 +143,8 @@ extension Tensor {
         case .leaf(let box):
             box.accumulate(seed)
         case .interior(let recording, let index):
-            TensorRecording.backward(from: recording, index, seed: seed, retainingGraph: retainingGraph)
+            TensorRecording.backward(
+                from: recording, index, seed: seed, retainingGraph: retainingGraph, creatingGraph: creatingGraph)
         }
     }
 }

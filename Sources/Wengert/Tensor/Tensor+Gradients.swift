@@ -13,13 +13,24 @@
 /// gradients(of: y, withRespectTo: [x])[0]   // [2, 4]; x.grad is still nil
 /// ```
 ///
+/// With `creatingGraph` the gradients are recorded functions of the inputs (tracked
+/// tensors), which can be differentiated again (PyTorch's `create_graph=True`): a
+/// gradient penalty, a Hessian-vector product. The graph is then kept whatever
+/// `retainingGraph` says.
+///
+/// ```swift
+/// let gx = gradients(of: y, withRespectTo: [x], creatingGraph: true)[0]
+/// let hv = gradients(of: gx, withRespectTo: [x], seed: v)[0]   // H·v
+/// ```
+///
 /// Stops with a message when `output` has more than one scalar (pass `seed:`) or does
 /// not require a gradient, or when its recording was already freed.
-/// - Complexity: one backward sweep, as `backward()`.
+/// - Complexity: one backward sweep, as `backward()`; with `creatingGraph` it also
+///   records two or three entries per operation swept.
 @inlinable
 public func gradients<Scalar: TensorScalar>(
     of output: Tensor<Scalar>, withRespectTo inputs: [Tensor<Scalar>], seed: Tensor<Scalar>? = nil,
-    retainingGraph: Bool = false
+    retainingGraph: Bool = false, creatingGraph: Bool = false
 ) -> [Tensor<Scalar>] {
     let seed = seed ?? {
         if output.scalarCount != 1 { wengertTensorNotScalar(output.dimensions, operation: "gradients(of:withRespectTo:)") }
@@ -42,7 +53,8 @@ public func gradients<Scalar: TensorScalar>(
         }
     case .interior(let recording, let index):
         found = TensorRecording.gradients(
-            from: recording, index, seed: expanded, inputs: inputs, retainingGraph: retainingGraph)
+            from: recording, index, seed: expanded, inputs: inputs, retainingGraph: retainingGraph,
+            creatingGraph: creatingGraph)
     }
     return zip(inputs, found).map { input, gradient in
         gradient ?? Tensor(zeros: input.dimensions, on: input.placement)

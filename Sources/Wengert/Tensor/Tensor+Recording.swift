@@ -15,16 +15,17 @@ extension Tensor {
     }
 
     /// Records `operation` with `result` as its output if gradients are enabled and an
-    /// operand is tracked; otherwise returns `result` untouched.
+    /// operand is tracked; otherwise returns `result` untouched. `savedOutput` is the
+    /// position of `result` among the saved tensors, if it is one of them.
     @inlinable static func recorded(
         _ result: Tensor, _ operation: TensorOperation, _ a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil,
-        _ s1: Tensor? = nil, _ s2: Tensor? = nil, arguments: [Int] = []
+        _ s1: Tensor? = nil, _ s2: Tensor? = nil, savedOutput: Int = -1, arguments: [Int] = []
     ) -> Tensor {
         if a.tracking == nil && b?.tracking == nil { return result }
         if !isGradientEnabled { return result }
         var output = result
         let recording = TensorRecording<Scalar>.lockedTarget(a.tracking, b?.tracking)
-        let id = recording.append(operation, a, b, saving: s0, s1, s2, arguments: arguments)
+        let id = recording.append(operation, a, b, saving: s0, s1, s2, savedOutput: savedOutput, arguments: arguments)
         recording.unlock()
         output.tracking = .interior(recording, id)
         if let observer = tensorSweepObserver {
@@ -58,6 +59,20 @@ extension Tensor {
         if let observer = tensorSweepObserver {
             observer.operationWasRecorded("custom", index: id, operands: [x], result: result)
         }
+        return result
+    }
+
+    /// Records the cotangent `out` that `function`'s plain backward gave for input `x`
+    /// and upstream `g` during a backward that creates a graph: an entry whose rule
+    /// stops with the function's name, since a second derivative through it is unknown.
+    @inlinable static func recordedCustomBackward(_ out: Tensor, _ function: CustomFunction<Scalar>, _ x: Tensor, _ g: Tensor) -> Tensor {
+        if !isGradientEnabled || (x.tracking == nil && g.tracking == nil) { return out }
+        let recording = TensorRecording<Scalar>.lockedTarget(x.tracking, g.tracking)
+        recording.customFunctions.append(function)
+        let id = recording.append(.customBackward, x, g, saving: nil, nil, nil, arguments: [recording.customFunctions.count - 1])
+        recording.unlock()
+        var result = out.untracked
+        result.tracking = .interior(recording, id)
         return result
     }
 

@@ -85,3 +85,11 @@ func wengertTensorNotScalar(_ shape: [Int], operation: StaticString) -> Never {
 func wengertTensorInvalid(_ message: String) -> Never {
     fatalError("Wengert: \(message)")
 }
+
+@inline(never) @usableFromInline
+func wengertTensorCustomSecondDerivative(_ name: String) -> Never {
+    fatalError(
+        "Wengert: a second derivative reached \(name), whose backward is not differentiable: it ran on "
+            + "plain tensors. Write its backward in tensor operations and pass differentiableBackward: true "
+            + "to the CustomFunction, or keep the function out of second-order derivatives.")
+}

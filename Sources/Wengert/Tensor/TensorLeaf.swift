@@ -39,10 +39,15 @@ final class TensorLeaf<Scalar: TensorScalar>: @unchecked Sendable {
         }
     }
 
-    /// Adds `g` to the gradient (which must not require a gradient itself).
-    @inlinable func accumulate(_ g: Tensor<Scalar>) {
+    /// Adds `g` to the gradient; with `recording` (a backward that creates a graph) the
+    /// sum is recorded, so the gradient stays a differentiable function of the inputs.
+    @inlinable func accumulate(_ g: Tensor<Scalar>, recording: Bool = false) {
         lock()
         defer { unlock() }
-        if let old = storedGradient { storedGradient = withoutGradient { old + g } } else { storedGradient = g }
+        guard let old = storedGradient else {
+            storedGradient = g
+            return
+        }
+        storedGradient = recording ? old + g : withoutGradient { old + g }
     }
 }

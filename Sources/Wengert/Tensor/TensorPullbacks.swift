@@ -24,18 +24,39 @@ enum TensorPullbacks {
     @inlinable @inline(__always)
     static func chain<S: TensorScalar>(_ g: S, _ p: S) -> S { g == 0 || p == 0 ? 0 : g * p }
 
-    /// g · f′(x) elementwise, f′ from the scalar table, in one pass (`x` has g's shape).
+    /// g · f′(x) elementwise. On untracked tensors (a first-order backward) f′ comes
+    /// from the scalar table, in one fused pass with the chain rule (`x` has g's shape).
+    /// When `tracked` (a backward that creates a graph), the partial is `differentiable`,
+    /// the same derivative written in recorded tensor operations, so that the result
+    /// can be differentiated again; both are checked against each other and against
+    /// finite differences by the operation table's tests.
     @inlinable
-    static func unary<S: TensorScalar>(_ g: Tensor<S>, _ x: Tensor<S>, _ partial: (S) -> S) -> Tensor<S> {
-        TensorKernels.zip(g, x, operation: "backward") { g, x in chain(g, partial(x)) }
+    static func unary<S: TensorScalar>(
+        _ g: Tensor<S>, _ x: Tensor<S>, tracked: Bool, _ partial: (S) -> S, _ differentiable: () -> Tensor<S>
+    ) -> Tensor<S> {
+        if tracked { return Tensor.chained(g, differentiable()) }
+        return TensorKernels.zip(g, x, operation: "backward") { g, x in chain(g, partial(x)) }
+    }
+
+    /// A partial that is constant almost everywhere (abs, relu, min, max: 0 or ±1 by
+    /// branch), as an untracked tensor: its own derivative is 0 where it exists.
+    @inlinable
+    static func piecewiseConstant<S: TensorScalar>(_ x: Tensor<S>, _ partial: (S) -> S) -> Tensor<S> {
+        TensorKernels.map(x.untracked, partial)
     }
 
     /// g · ∂f/∂a and g · ∂f/∂b elementwise for a two-operand rule of the scalar table,
     /// in one pass over the broadcast shape (the sweep sums each back to its operand).
+    /// When `tracked`, the partials are `differentiable`'s recorded tensors instead.
     @inlinable
     static func binary<S: TensorScalar>(
-        _ g: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, _ rule: (S, S) -> (value: S, lhs: S, rhs: S)
-    ) -> (Tensor<S>, Tensor<S>) {
+        _ g: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, tracked: Bool, _ rule: (S, S) -> (value: S, lhs: S, rhs: S),
+        _ differentiable: () -> (Tensor<S>, Tensor<S>)
+    ) -> [Tensor<S>?] {
+        if tracked {
+            let (pa, pb) = differentiable()
+            return [Tensor.chained(g, pa), Tensor.chained(g, pb)]
+        }
         let shape = g.dimensions
         let ea = TensorKernels.expand(a, to: shape), eb = TensorKernels.expand(b, to: shape)
         TensorKernels.requireConsistent(g, operation: "backward")
@@ -52,17 +73,27 @@ enum TensorPullbacks {
                 }
             }
         }
-        return (
+        return [
             Tensor(uncheckedStorage: da, shape: shape, device: g.placement),
-            Tensor(uncheckedStorage: db, shape: shape, device: g.placement)
-        )
+            Tensor(uncheckedStorage: db, shape: shape, device: g.placement),
+        ]
     }
 
+    /// The operand cotangents of one entry, given its output's cotangent `g`.
+    ///
+    /// Every step is a tensor operation or one of the recorded backward steps
+    /// (Tensor+BackwardOperations.swift), so one rule serves both orders: with `g` and
+    /// the saved tensors untracked (a first-order backward, run with recording off) it
+    /// computes with the raw kernels; with them tracked (`creatingGraph`, recording on)
+    /// its result is a recorded function of its inputs. Only the elementwise partials
+    /// have two forms, the fused scalar one and a recorded one (`unary`), chosen by
+    /// `creatingGraph` (asking each saved tensor whether it is tracked would cost a
+    /// retain and release per tensor on the first-order path).
     @inlinable
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: ArraySlice<Tensor<S>>,
         arguments argumentSlice: ArraySlice<Int>, operandShapes shapeSlice: ArraySlice<[Int]>,
-        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all
+        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false
     ) -> [Tensor<S>?] {
         // Slices of the recording's flat arrays, read in place (no copy per entry); the
         // rules index them from 0.
@@ -70,79 +101,104 @@ enum TensorPullbacks {
         let arguments = TensorPullbackOperands(argumentSlice)
         let operandShapes = TensorPullbackOperands(shapeSlice)
         // Saved layouts: unary [x] or [x, y]; binary math [a, b, out]; multiply [a, b];
-        // divide [b, out]; extrema [x, kept]; matmul [a, b]; select [mask]; custom [x].
+        // divide [b, out]; extrema [x, kept]; matmul [a, b]; select [mask]; custom [x];
+        // chain [g, p].
         let x = saved.first
         let y = saved.count > 1 ? saved[1] : nil
         switch operation {
         case .leaf: return []
         case .add: return [g, g]
+        case .expand: return [g]
         case .subtract: return [g, -g]
         case .multiply: return [needs[0] ? g * saved[1] : nil, needs[1] ? g * saved[0] : nil]
         case .divide: return [needs[0] ? g / saved[0] : nil, needs[1] ? -g * saved[1] / saved[0] : nil]
         case .negate: return [-g]
         case .squared: return [2 * g * x!]
+        case .chain:
+            return [needs[0] ? Tensor.chained(g, saved[1]) : nil, needs[1] ? Tensor.chained(g, saved[0]) : nil]
         case .power:
-            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.pow($0, $1) }
-            return [da, db]
+            let (a, b, out) = (saved[0], saved[1], saved[2])
+            return binary(g, a, b, tracked: tracked, { ElementaryRule.pow($0, $1) }) {
+                // y·xʸ⁻¹ (0 where y = 0) and xʸ·ln x (0 where xʸ = 0, so at x = 0).
+                (Tensor.chained(b, pow(a, b - 1)), Tensor.chained(out, log(a)))
+            }
         case .atan2:
-            let (da, db) = binary(g, saved[0], saved[1]) { y, x in
+            let (a, b) = (saved[0], saved[1])
+            return binary(g, a, b, tracked: tracked, { y, x in
                 let p = ElementaryRule.atan2Partials(y, x)
                 return (0, p.lhs, p.rhs)
+            }) {
+                let r2 = a * a + b * b
+                return (b / r2, -a / r2)
             }
-            return [da, db]
         case .hypot:
-            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.hypot($0, $1) }
-            return [da, db]
-        case .minimum:
-            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.min($0, $1) }
-            return [da, db]
-        case .maximum:
-            let (da, db) = binary(g, saved[0], saved[1]) { ElementaryRule.max($0, $1) }
-            return [da, db]
-        case .sin: return [unary(g, x!) { ElementaryRule.sinPartial($0) }]
-        case .cos: return [unary(g, x!) { ElementaryRule.cosPartial($0) }]
+            let (a, b, out) = (saved[0], saved[1], saved[2])
+            return binary(g, a, b, tracked: tracked, { ElementaryRule.hypot($0, $1) }) { (a / out, b / out) }
+        case .minimum, .maximum:
+            let rule: (S, S) -> (value: S, lhs: S, rhs: S) =
+                operation == .minimum ? { ElementaryRule.min($0, $1) } : { ElementaryRule.max($0, $1) }
+            let (a, b) = (saved[0], saved[1])
+            return binary(g, a, b, tracked: tracked, rule) {
+                let shape = TensorKernels.broadcastShape(a, b, operation: "backward")
+                let ea = TensorKernels.expand(a.untracked, to: shape), eb = TensorKernels.expand(b.untracked, to: shape)
+                return (
+                    TensorKernels.zip(ea, eb, operation: "backward") { rule($0, $1).lhs },
+                    TensorKernels.zip(ea, eb, operation: "backward") { rule($0, $1).rhs }
+                )
+            }
+        case .sin: return [unary(g, x!, tracked: tracked, { ElementaryRule.sinPartial($0) }) { cos(x!) }]
+        case .cos: return [unary(g, x!, tracked: tracked, { ElementaryRule.cosPartial($0) }) { -sin(x!) }]
         // tan, tanh, exp, sqrt and cbrt have partials in terms of their value, which the
         // forward pass saved: the table gives them from the value too.
-        case .tan: return [unary(g, y!) { ElementaryRule.tanPartial(value: $0) }]
-        case .asin: return [unary(g, x!) { ElementaryRule.asinPartial($0) }]
-        case .acos: return [unary(g, x!) { -ElementaryRule.asinPartial($0) }]
-        case .atan: return [unary(g, x!) { ElementaryRule.atanPartial($0) }]
-        case .sinh: return [unary(g, x!) { ElementaryRule.sinhPartial($0) }]
-        case .cosh: return [unary(g, x!) { ElementaryRule.coshPartial($0) }]
-        case .tanh: return [unary(g, y!) { ElementaryRule.tanhPartial(value: $0) }]
-        case .exp: return [unary(g, y!) { $0 }]
-        case .expm1: return [unary(g, x!) { ElementaryRule.expm1Partial($0) }]
-        case .log: return [unary(g, x!) { ElementaryRule.logPartial($0) }]
-        case .log1p: return [unary(g, x!) { ElementaryRule.log1pPartial($0) }]
-        case .log2: return [unary(g, x!) { ElementaryRule.log2Partial($0) }]
-        case .log10: return [unary(g, x!) { ElementaryRule.log10Partial($0) }]
-        case .sqrt: return [unary(g, y!) { ElementaryRule.sqrtPartial(value: $0) }]
-        case .cbrt: return [unary(g, y!) { ElementaryRule.cbrtPartial(value: $0) }]
-        case .abs: return [unary(g, x!) { ElementaryRule.abs($0).partial }]
-        case .erf: return [unary(g, x!) { ElementaryRule.erfPartial($0) }]
-        case .sigmoid: return [unary(g, x!) { ElementaryRule.sigmoid($0).partial }]
-        case .softplus: return [unary(g, x!) { ElementaryRule.softplusPartial($0) }]
-        case .relu: return [unary(g, x!) { ElementaryRule.relu($0).partial }]
+        case .tan: return [unary(g, y!, tracked: tracked, { ElementaryRule.tanPartial(value: $0) }) { 1 + y!.squared() }]
+        case .asin:
+            return [unary(g, x!, tracked: tracked, { ElementaryRule.asinPartial($0) }) { 1 / sqrt((1 - x!) * (1 + x!)) }]
+        case .acos:
+            return [unary(g, x!, tracked: tracked, { -ElementaryRule.asinPartial($0) }) { -1 / sqrt((1 - x!) * (1 + x!)) }]
+        case .atan: return [unary(g, x!, tracked: tracked, { ElementaryRule.atanPartial($0) }) { 1 / (1 + x!.squared()) }]
+        case .sinh: return [unary(g, x!, tracked: tracked, { ElementaryRule.sinhPartial($0) }) { cosh(x!) }]
+        case .cosh: return [unary(g, x!, tracked: tracked, { ElementaryRule.coshPartial($0) }) { sinh(x!) }]
+        case .tanh: return [unary(g, y!, tracked: tracked, { ElementaryRule.tanhPartial(value: $0) }) { 1 - y!.squared() }]
+        case .exp: return [unary(g, y!, tracked: tracked, { $0 }) { y! }]
+        case .expm1: return [unary(g, x!, tracked: tracked, { ElementaryRule.expm1Partial($0) }) { y! + 1 }]
+        case .log: return [unary(g, x!, tracked: tracked, { ElementaryRule.logPartial($0) }) { 1 / x! }]
+        case .log1p: return [unary(g, x!, tracked: tracked, { ElementaryRule.log1pPartial($0) }) { 1 / (1 + x!) }]
+        case .log2:
+            return [unary(g, x!, tracked: tracked, { ElementaryRule.log2Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln2) }]
+        case .log10:
+            return [unary(g, x!, tracked: tracked, { ElementaryRule.log10Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln10) }]
+        case .sqrt: return [unary(g, y!, tracked: tracked, { ElementaryRule.sqrtPartial(value: $0) }) { 1 / (2 * y!) }]
+        case .cbrt: return [unary(g, y!, tracked: tracked, { ElementaryRule.cbrtPartial(value: $0) }) { 1 / (3 * y!.squared()) }]
+        case .erf:
+            return [unary(g, x!, tracked: tracked, { ElementaryRule.erfPartial($0) }) {
+                ElementaryRule<S>.twoOverRootPi * exp(-x!.squared())
+            }]
+        // σ′ = σ(x)·σ(-x): both factors accurate in either tail, unlike σ(1 - σ).
+        case .sigmoid: return [unary(g, x!, tracked: tracked, { ElementaryRule.sigmoid($0).partial }) { y! * sigmoid(-x!) }]
+        case .softplus: return [unary(g, x!, tracked: tracked, { ElementaryRule.softplusPartial($0) }) { sigmoid(x!) }]
+        case .abs:
+            let p: (S) -> S = { ElementaryRule.abs($0).partial }
+            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) }]
+        case .relu:
+            let p: (S) -> S = { ElementaryRule.relu($0).partial }
+            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) }]
         case .sum, .mean:
             let shape = operandShapes[0]
             let kept = shape.enumerated().map { arguments.array.contains($0.offset) ? 1 : $0.element }
-            var gk = g
-            gk.dimensions = kept
+            var gk = g.reshapedUnchecked(to: kept)
             if operation == .mean {
                 // ∂mean/∂xᵢ = 1/n, n the number of scalars each mean reduced.
-                let n = S(TensorShape.count(arguments.array.map { shape[$0] }))
-                gk = TensorKernels.map(gk) { $0 / n }
+                gk = gk / S(TensorShape.count(arguments.array.map { shape[$0] }))
             }
-            return [TensorKernels.expand(gk, to: shape)]
+            return [gk.expanded(to: shape)]
         case .maximumAlongAxes, .minimumAlongAxes:
-            let (input, kept) = (saved[0], saved[1])
-            var gk = g
-            gk.dimensions = kept.dimensions
+            let (input, kept) = (saved[0].untracked, saved[1])
+            let gk = g.reshapedUnchecked(to: kept.dimensions)
             // NaN positions count as ties when the result is NaN, so they share the gradient.
             let mask = TensorKernels.zip(input, kept, operation: "backward") { a, m in a == m || (a != a && m != m) ? 1 : 0 }
             let ties = TensorKernels.sum(mask, axes: arguments.array)
             return [mask * (gk / ties)]
-        case .reshape: return [g.reshaped(to: operandShapes[0])]
+        case .reshape: return [g.reshapedUnchecked(to: operandShapes[0])]
         case .transpose:
             var inverse = arguments.array
             for (i, p) in arguments.array.enumerated() { inverse[p] = i }
@@ -159,22 +215,10 @@ enum TensorPullbacks {
             if after[axis] > 0 { parts.append(Tensor(zeros: after)) }
             return [Tensor(concatenating: parts, alongAxis: axis)]
         case .gather:
-            let axis = arguments[0], indices = arguments.array.dropFirst()
-            let shape = operandShapes[0]
-            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
-            let outer = TensorShape.count(Array(shape[..<axis]))
-            var out = [S](repeating: 0, count: TensorShape.count(shape))
-            g.storage.withUnsafeBufferPointer { pg in
-                var source = 0
-                for o in 0..<outer {
-                    for i in indices {
-                        let base = (o * shape[axis] + i) * inner
-                        for j in 0..<inner { out[base + j] += pg[source + j] }
-                        source += inner
-                    }
-                }
-            }
-            return [Tensor(uncheckedStorage: out, shape: shape, device: g.placement)]
+            let axis = arguments[0]
+            return [g.scattering(along: axis, size: operandShapes[0][axis], indices: Array(arguments.array.dropFirst()))]
+        case .scatter:
+            return [g.gathering(along: arguments[0], indices: Array(arguments.array.dropFirst(2)))]
         case .concatenate:
             let axis = arguments[0]
             var lower = 0
@@ -187,26 +231,42 @@ enum TensorPullbacks {
             return [needs[0] ? g * (1 - mask) : nil, needs[1] ? g * mask : nil]
         case .matmul:
             let (a, b) = (saved[0], saved[1])
-            if needs[1] && b.rank == 2 && a.rank > 2 {
+            // The forward product was op(a)·op(b), op a transpose where the flags say.
+            let ta = arguments.count > 0 && arguments[0] != 0, tb = arguments.count > 1 && arguments[1] != 0
+            if needs[1] && b.rank == 2 && a.rank > 2 && !ta && !tb {
                 // A batch times one matrix: the matrix's cotangent is one [k, rows] x [rows, n]
                 // product over the batch folded into rows, not a batch of products summed.
                 let k = a.shape[a.rank - 1], n = b.shape[1]
-                let gb = TensorKernels.matmul(a.reshaped(to: [-1, k]), g.reshaped(to: [-1, n]), transposeA: true)
-                return [needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil, gb]
+                let gb = matmul(
+                    a.reshapedUnchecked(to: [a.scalarCount / Swift.max(k, 1), k]),
+                    g.reshapedUnchecked(to: [g.scalarCount / Swift.max(n, 1), n]), transposeA: true, transposeB: false)
+                return [needs[0] ? matmul(g, b, transposeA: false, transposeB: true) : nil, gb]
             }
             // The GEMM reads b and a transposed in place: no transposed copy of either.
+            // For op(a) = aᵀ, ∂a = (g·op(b)ᵀ)ᵀ = op(b)·gᵀ; likewise for b.
             return [
-                needs[0] ? TensorKernels.matmul(g, b, transposeB: true) : nil,
-                needs[1] ? TensorKernels.matmul(a, g, transposeA: true) : nil,
+                needs[0] ? (ta ? matmul(b, g, transposeA: tb, transposeB: true) : matmul(g, b, transposeA: false, transposeB: !tb)) : nil,
+                needs[1] ? (tb ? matmul(g, a, transposeA: true, transposeB: ta) : matmul(a, g, transposeA: !ta, transposeB: false)) : nil,
             ]
         case .custom:
             // A user's rule: its result must have the input's shape exactly (the sweep
             // would otherwise sum a broadcast shape away, or index a short buffer).
-            let grad = customFunctions[arguments[0]].backward(x!, g)
+            let function = customFunctions[arguments[0]]
+            let grad: Tensor<S>
+            if tracked && !function.differentiableBackward {
+                // Its backward ran on plain tensors; record that, so a second derivative
+                // that reaches it stops with the function's name instead of missing a term.
+                let plain = withoutGradient { function.backward(x!.untracked, g.untracked) }
+                grad = Tensor.recordedCustomBackward(plain, function, x!, g)
+            } else {
+                grad = function.backward(x!, g)
+            }
             if grad.dimensions != x!.dimensions || grad.storage.count != x!.storage.count {
                 wengertTensorCustomBackwardShape(input: x!.dimensions, gradient: grad.dimensions)
             }
             return [grad]
+        case .customBackward:
+            wengertTensorCustomSecondDerivative(customFunctions[arguments[0]].name)
         }
     }
 }

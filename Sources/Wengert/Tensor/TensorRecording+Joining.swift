@@ -86,6 +86,7 @@ extension TensorRecording {
         source.operands = []
         source.operandShapes = []
         source.saved = []
+        source.savedEntries = []
         source.arguments = []
         source.leaves = []
         source.customFunctions = []
@@ -104,7 +105,7 @@ extension TensorRecording {
         var arguments = source.arguments
         for var entry in source.entries {
             if entry.operation == .leaf { arguments[Int(entry.argumentStart)] += leafBase }
-            if entry.operation == .custom { arguments[Int(entry.argumentStart)] += customBase }
+            if entry.operation == .custom || entry.operation == .customBackward { arguments[Int(entry.argumentStart)] += customBase }
             entry.operandStart = tensorRecordingIndex(Int(entry.operandStart) + operandBase)
             entry.savedStart = tensorRecordingIndex(Int(entry.savedStart) + savedBase)
             entry.argumentStart = tensorRecordingIndex(Int(entry.argumentStart) + argumentBase)
@@ -113,6 +114,7 @@ extension TensorRecording {
         for id in source.operands { operands.append(id < 0 ? -1 : tensorRecordingIndex(Int(id) + offset)) }
         operandShapes += source.operandShapes
         saved += source.saved
+        for id in source.savedEntries { savedEntries.append(id < 0 ? -1 : tensorRecordingIndex(Int(id) + offset)) }
         self.arguments += arguments
         leaves += source.leaves
         customFunctions += source.customFunctions

@@ -16,6 +16,7 @@ extension TensorRecording {
         @usableFromInline let operands: [Int32]
         @usableFromInline let operandShapes: [[Int]]
         @usableFromInline let saved: [Tensor<Scalar>]
+        @usableFromInline let savedEntries: [Int32]
         @usableFromInline let arguments: [Int]
         @usableFromInline let leaves: [TensorLeaf<Scalar>]
         @usableFromInline let customFunctions: [CustomFunction<Scalar>]
@@ -26,6 +27,7 @@ extension TensorRecording {
             operands = r.operands
             operandShapes = r.operandShapes
             saved = r.saved
+            savedEntries = r.savedEntries
             arguments = r.arguments
             leaves = r.leaves
             customFunctions = r.customFunctions
@@ -45,9 +47,12 @@ extension TensorRecording {
     }
 
     /// Back-propagates `seed` from entry `index` of `recording`, accumulating into the
-    /// leaves it reaches, then frees the entries it reached unless `retainingGraph`.
+    /// leaves it reaches, then frees the entries it reached unless `retainingGraph` or
+    /// `creatingGraph` (whose recorded gradients refer to the entries' saved tensors).
     @inlinable
-    static func backward(from recording: TensorRecording, _ index: Int, seed: Tensor<Scalar>, retainingGraph: Bool) {
+    static func backward(
+        from recording: TensorRecording, _ index: Int, seed: Tensor<Scalar>, retainingGraph: Bool, creatingGraph: Bool
+    ) {
         let (live, start) = lockedResolved(recording, index)
         if live.entries[start].isFreed && live.entries[start].operation != .leaf {
             live.unlock()
@@ -60,9 +65,10 @@ extension TensorRecording {
         var snapshot: Snapshot? = Snapshot(live)
         live.unlock()
         var unused: [Tensor<Scalar>?] = []
-        let reached = snapshot!.sweep(from: start, seed: seed, captured: &unused)
+        let reached = snapshot!.sweep(
+            from: start, seed: seed, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
         snapshot = nil
-        if !retainingGraph { free(reached, of: live) }
+        if !retainingGraph && !creatingGraph { free(reached, of: live) }
     }
 
     /// Frees `entries` of `recording` (unlocked), wherever a join has moved them since.
@@ -80,7 +86,7 @@ extension TensorRecording {
     @inlinable
     static func gradients(
         from recording: TensorRecording, _ index: Int, seed: Tensor<Scalar>, inputs: [Tensor<Scalar>],
-        retainingGraph: Bool
+        retainingGraph: Bool, creatingGraph: Bool
     ) -> [Tensor<Scalar>?] {
         let (live, start) = lockedResolved(recording, index)
         if live.entries[start].isFreed && live.entries[start].operation != .leaf {
@@ -109,9 +115,10 @@ extension TensorRecording {
         live.unlock()
         var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
         let reached = snapshot!.sweep(
-            from: start, seed: seed, capture: capture, captured: &captured, accumulating: false)
+            from: start, seed: seed, capture: capture, captured: &captured, accumulating: false,
+            creatingGraphIn: creatingGraph ? live : nil)
         snapshot = nil
-        if !retainingGraph { free(reached, of: live) }
+        if !retainingGraph && !creatingGraph { free(reached, of: live) }
         return captured
     }
 }
@@ -124,26 +131,39 @@ extension TensorRecording.Snapshot {
     /// With `capture`, the cotangent reaching entry i is also added to
     /// `captured[capture[i]]`; with `accumulating` false, leaves' and retained
     /// gradients are left alone (the functional `gradients(of:withRespectTo:)`).
+    ///
+    /// With `creatingGraphIn` (the live recording this snapshot was taken of), the
+    /// rules run with recording on, on the saved tensors with their tracking restored,
+    /// so every cotangent is a recorded function of the inputs (PyTorch's
+    /// `create_graph`); otherwise they run unrecorded on plain tensors.
     @inlinable
     func sweep(
         from start: Int, seed: Tensor<Scalar>, capture: [Int: Int] = [:], captured: inout [Tensor<Scalar>?],
-        accumulating: Bool = true
+        accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
     ) -> [Int] {
         var cotangents = [Tensor<Scalar>?](repeating: nil, count: start + 1)
         cotangents[start] = seed
         var reached: [Int] = []
         let observer = tensorSweepObserver
-        withoutGradient {
+        let creatingGraph = live != nil
+        let depth = wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH)
+        if !creatingGraph {
+            wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, UnsafeMutableRawPointer(bitPattern: Int(bitPattern: depth) + 1))
+        }
+        defer { wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, depth) }
+        do {
             for index in stride(from: start, through: 0, by: -1) {
                 guard let g = cotangents[index] else { continue }
                 cotangents[index] = nil
                 reached.append(index)
                 if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
-                if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] { box.accumulate(g) }
+                if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
+                    box.accumulate(g, recording: creatingGraph)
+                }
                 let entry = entries[index]
                 let args = arguments[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)]
                 if entry.operation == .leaf {
-                    if accumulating { leaves[args.first!].accumulate(g) }
+                    if accumulating { leaves[args.first!].accumulate(g, recording: creatingGraph) }
                     continue
                 }
                 if entry.isFreed {
@@ -157,9 +177,14 @@ extension TensorRecording.Snapshot {
                     needs.bits |= 1 << UInt64(k)
                 }
                 let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
+                // An if rather than `live.map { … }`: a closure over self would copy the
+                // snapshot's arrays (a retain and release each) for every entry.
+                let savedForRule: ArraySlice<Tensor<Scalar>>
+                if let live { savedForRule = savedTracked(savedRange, in: live) } else { savedForRule = saved[savedRange] }
                 let grads = TensorPullbacks.pullback(
-                    entry.operation, g, saved: saved[savedRange], arguments: args,
-                    operandShapes: operandShapes[operandRange], customFunctions: customFunctions, needs: needs)
+                    entry.operation, g, saved: savedForRule, arguments: args,
+                    operandShapes: operandShapes[operandRange], customFunctions: customFunctions, needs: needs,
+                    creatingGraph: creatingGraph)
                 if let observer {
                     observer.backwardRuleDidRun(
                         entry.operation.backwardName, index: index, saved: saved[savedRange],
@@ -168,11 +193,26 @@ extension TensorRecording.Snapshot {
                 for (k, slot) in operandRange.enumerated() {
                     let target = Int(operands[slot])
                     guard target >= 0, let grad = grads[k] else { continue }
-                    let fitted = TensorKernels.sum(grad, toShape: operandShapes[slot])
+                    let fitted = grad.summed(toShape: operandShapes[slot])
                     cotangents[target] = cotangents[target].map { $0 + fitted } ?? fitted
                 }
             }
         }
         return reached
+    }
+
+    /// The saved tensors in `range` with their tracking restored: the entry that made
+    /// each one, in `live` (a leaf as itself), so that rules computed from them record.
+    @inlinable
+    func savedTracked(_ range: Range<Int>, in live: TensorRecording) -> ArraySlice<Tensor<Scalar>> {
+        var tensors = Array(saved[range])
+        for (k, slot) in range.enumerated() {
+            let id = Int(savedEntries[slot])
+            if id < 0 { continue }
+            let entry = entries[id]
+            tensors[k].tracking =
+                entry.operation == .leaf ? .leaf(leaves[arguments[Int(entry.argumentStart)]]) : .interior(live, id)
+        }
+        return tensors[...]
     }
 }

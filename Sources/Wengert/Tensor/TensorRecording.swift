@@ -24,6 +24,17 @@ enum TensorOperation: UInt8, Sendable {
     case sum, maximumAlongAxes, minimumAlongAxes, reshape, transpose, slice, gather, concatenate
     case select, matmul, custom
     case mean
+    // Recorded only by backward rules run on a recording (`creatingGraph`): each is the
+    // differentiable form of a step that a first-order rule takes with a raw kernel.
+    /// `x` repeated along broadcast axes (the inverse of summing a cotangent back).
+    case expand
+    /// The gather rule: slices added into a zero tensor at indices along an axis.
+    case scatter
+    /// g · p with the chain rule's convention (0 where either is 0).
+    case chain
+    /// A custom function's cotangent, recorded so that a second derivative reaching a
+    /// custom function without a differentiable backward stops with its name.
+    case customBackward
 
     /// PyTorch-style `grad_fn` name: "MultiplyBackward"; `squared()` is PyTorch's `x ** 2`,
     /// so it reads "PowBackward" as the seeds print it.
@@ -104,8 +115,14 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var operands: [Int32] = []
     /// The shape of each operand, parallel to `operands` (for unbroadcasting gradients).
     @exclusivity(unchecked) @usableFromInline var operandShapes: [[Int]] = []
-    /// Tensors saved for backward rules, concatenated.
+    /// Tensors saved for backward rules, concatenated, without their tracking (a saved
+    /// tensor must not keep its own recording alive).
     @exclusivity(unchecked) @usableFromInline var saved: [Tensor<Scalar>] = []
+    /// Parallel to `saved`: the entry of this recording that made each saved tensor (an
+    /// operand's entry, or the saving entry itself for its output), -1 for a constant.
+    /// A backward that creates a graph gives the saved tensors their tracking back from
+    /// it, so that the rules' results are differentiable in the inputs.
+    @exclusivity(unchecked) @usableFromInline var savedEntries: [Int32] = []
     /// Integer arguments (axes, ranges, indices), concatenated.
     @exclusivity(unchecked) @usableFromInline var arguments: [Int] = []
     /// The leaf boxes referred to by `.leaf` entries.
@@ -184,20 +201,32 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
         operandShapes.append(input.dimensions)
     }
 
+    /// Saves `s` untracked, remembering the entry that made it (-1 for a constant).
+    @inlinable func appendSaved(_ s: Tensor<Scalar>) {
+        saved.append(s.untracked)
+        switch s.tracking {
+        case .interior(let recording, let index) where recording === self:
+            savedEntries.append(tensorRecordingIndex(index))  // the common case: no lookup
+        case nil: savedEntries.append(-1)
+        case let tracking?: savedEntries.append(tensorRecordingIndex(entry(for: tracking)))
+        }
+    }
+
     /// Appends one entry with up to two operands and three saved tensors (no
     /// intermediate arrays: this is the per-operation hot path) and returns its id.
-    /// The recording must be locked.
+    /// `savedOutput` is the position among s0, s1, s2 of the operation's own result (it
+    /// is untracked until this entry exists), or -1. The recording must be locked.
     @inlinable func append(
         _ operation: TensorOperation, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>?, saving s0: Tensor<Scalar>?,
-        _ s1: Tensor<Scalar>?, _ s2: Tensor<Scalar>?, arguments args: [Int]
+        _ s1: Tensor<Scalar>?, _ s2: Tensor<Scalar>?, savedOutput: Int = -1, arguments args: [Int]
     ) -> Int {
         let operandStart = operands.count
         appendOperand(a)
         if let b { appendOperand(b) }
         let savedStart = saved.count
-        if let s0 { saved.append(s0.untracked) }
-        if let s1 { saved.append(s1.untracked) }
-        if let s2 { saved.append(s2.untracked) }
+        if let s0 { appendSaved(s0) }
+        if let s1 { appendSaved(s1) }
+        if let s2 { appendSaved(s2) }
         let argumentStart = arguments.count
         if !args.isEmpty { arguments.append(contentsOf: args) }
         entries.append(
@@ -205,6 +234,7 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
                 operation: operation, operandStart: operandStart, operandCount: operands.count - operandStart,
                 savedStart: savedStart, savedCount: saved.count - savedStart, argumentStart: argumentStart,
                 argumentCount: args.count))
+        if savedOutput >= 0 { savedEntries[savedStart + savedOutput] = tensorRecordingIndex(entries.count - 1) }
         return entries.count - 1
     }
 
@@ -229,7 +259,10 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
         entries[index].isFreed = true
         freedCount += 1
         let start = Int(entries[index].savedStart), count = Int(entries[index].savedCount)
-        for k in start..<(start + count) { saved[k] = placeholder }
+        for k in start..<(start + count) {
+            saved[k] = placeholder
+            savedEntries[k] = -1
+        }
     }
 
     /// Empties the recording for reuse, keeping its buffers. Only for a recording that
@@ -239,6 +272,7 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
         operands.removeAll(keepingCapacity: true)
         operandShapes.removeAll(keepingCapacity: true)
         saved.removeAll(keepingCapacity: true)
+        savedEntries.removeAll(keepingCapacity: true)
         arguments.removeAll(keepingCapacity: true)
         leaves.removeAll(keepingCapacity: true)
         customFunctions.removeAll(keepingCapacity: true)

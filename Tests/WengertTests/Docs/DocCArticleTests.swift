@@ -92,6 +92,21 @@ struct DocCArticleTests {
         #expect(after < before / 10, "loss \(before) -> \(after)")
     }
 
+    @Test func secondDerivatives() {
+        let x = Tensor<Double>([0.5, -1, 2]).requiringGradient()
+        let y = (x * x * x).sum()
+        let g = gradients(of: y, withRespectTo: [x], creatingGraph: true)[0]   // 3x², tracked
+        let h = gradients(of: g.sum(), withRespectTo: [x])[0]                  // 6x: [3, -6, 12]
+
+        let f = { (x: Tensor<Double>) in (sin(x) * x).sum() }
+        let hv = hessianVectorProduct(of: f, at: x, along: Tensor([1, 0, 0]))  // H's first column
+        let H = hessian(of: f, at: x)                                          // shape [3, 3]
+        let J = Reverse.jacobian(of: { x in x.squared() }, at: x)             // diag(2x), by rows
+        #expect(g.requiresGradient && h.scalars == [3, -6, 12])
+        #expect(H.shape == [3, 3] && hv.scalars == [H.scalars[0], H.scalars[3], H.scalars[6]])
+        #expect(J.scalars == [1, 0, 0, 0, -2, 0, 0, 0, 4])
+    }
+
     @Test func neuralODEs() throws {
         let rate = Tensor<Double>([-0.5]).requiringGradient()
         let y0 = Tensor<Double>([2.0])
