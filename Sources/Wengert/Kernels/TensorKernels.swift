@@ -294,6 +294,25 @@ enum TensorKernels {
         return values
     }
 
+    /// The positions `runs` along `axis`, one after another, of a CPU tensor (slicing is
+    /// one run, gathering one run of one per index): a row copy per run and outer index.
+    @inlinable static func copyRuns<S>(_ x: Tensor<S>, axis: Int, runs: [Range<Int>]) -> Tensor<S> {
+        var shape = x.dimensions
+        shape[axis] = runs.reduce(0) { $0 + $1.count }
+        let inner = TensorShape.count(Array(x.dimensions[(axis + 1)...]))
+        let outer = TensorShape.count(Array(x.dimensions[..<axis]))
+        let size = x.dimensions[axis], px = x.hostBase
+        return Tensor.host(shape: shape, count: TensorShape.count(shape)) { out in
+            var position = 0
+            for o in 0..<outer {
+                for run in runs {
+                    (out + position).update(from: px + (o * size + run.lowerBound) * inner, count: run.count * inner)
+                    position += run.count * inner
+                }
+            }
+        }
+    }
+
     /// The gradient `g` of a broadcast result summed back to `shape` (NumPy unbroadcast).
     @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: [Int]) -> Tensor<S> {
         if g.dimensions == shape { return g }

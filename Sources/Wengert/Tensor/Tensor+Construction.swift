@@ -9,7 +9,7 @@ extension Tensor {
 
     /// A 0-d tensor holding `value`.
     @inlinable public init(_ value: Scalar) {
-        self.init(uncheckedStorage: [value], shape: [])
+        self = Tensor.host(shape: [], count: 1) { $0.initialize(to: value) }
     }
 
     /// A tensor of the given shape from row-major scalars. Stops with a message naming the

@@ -1,6 +1,6 @@
 // Shape changes, slicing, gathering and concatenation. Reshapes share storage (O(1));
-// the others copy, by the device backend's strided copy, gather and concatenate kernels
-// (on the CPU too: none of them is on a hot path).
+// the others copy: runs of rows on the CPU (indexing a parameter is on the hot path of
+// small models), the backend's strided copy, gather and concatenate kernels elsewhere.
 
 extension Tensor {
     /// The same scalars with a new shape; one axis may be -1 (inferred). Stops with both
@@ -75,7 +75,7 @@ extension Tensor {
         var shape = dimensions
         shape[a] = range.count
         TensorKernels.requireConsistent(self, operation: "slice")
-        let result = TensorKernels.onDevice(placement, "slice") { backend in
+        let result = placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: [range]) : TensorKernels.onDevice(placement, "slice") { backend in
             let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
             try backend.copy(BufferView(storage, StridedLayout.contiguous(dimensions).sliced(axis: a, range)), into: out.contiguousView)
             return out
@@ -108,7 +108,7 @@ extension Tensor {
         var shape = dimensions
         shape[a] = indices.count
         TensorKernels.requireConsistent(self, operation: "gathering")
-        let result = TensorKernels.onDevice(placement, "gathering") { backend in
+        let result = placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: indices.map { $0..<($0 + 1) }) : TensorKernels.onDevice(placement, "gathering") { backend in
             let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
             try backend.gather(contiguousView, axis: a, indices: indices, into: out.contiguousView)
             return out
@@ -130,10 +130,26 @@ extension Tensor {
         var shape = first.dimensions
         shape[a] = tensors.reduce(0) { $0 + $1.dimensions[a] }
         for t in tensors { TensorKernels.requireConsistent(t, operation: "concatenating") }
-        let result = TensorKernels.onDevice(first.placement, "concatenating") { backend in
-            let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
-            try backend.concatenate(tensors.map(\.contiguousView), axis: a, into: out.contiguousView)
-            return out
+        let result: Tensor
+        if first.placement.kind == .cpu {
+            let inner = TensorShape.count(Array(first.dimensions[(a + 1)...]))
+            let outer = TensorShape.count(Array(first.dimensions[..<a]))
+            result = Tensor.host(shape: shape, count: TensorShape.count(shape)) { out in
+                var position = 0
+                for o in 0..<outer {
+                    for t in tensors {
+                        let run = t.dimensions[a] * inner
+                        (out + position).update(from: t.hostBase + o * run, count: run)
+                        position += run
+                    }
+                }
+            }
+        } else {
+            result = TensorKernels.onDevice(first.placement, "concatenating") { backend in
+                let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
+                try backend.concatenate(tensors.map(\.contiguousView), axis: a, into: out.contiguousView)
+                return out
+            }
         }
         self = Tensor.recorded(result, .concatenate, operands: tensors, arguments: [a] + tensors.map { $0.dimensions[a] })
     }

@@ -77,7 +77,7 @@ public struct Tensor<Scalar: TensorScalar> {
     /// Stops with a message naming the shape otherwise. Downloads from a device.
     @inlinable public var scalar: Scalar {
         if scalarCount != 1 { wengertTensorNotScalar(dimensions, operation: "scalar") }
-        return downloaded()[0]
+        return placement.kind == .cpu ? hostBase[0] : downloaded()[0]
     }
 }
 
