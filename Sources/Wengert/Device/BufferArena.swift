@@ -4,7 +4,7 @@ import CWengert
 // block is not returned to the system but kept in a free list of its size class, and the
 // next request of that class takes it back. A steady training loop asks for the same
 // sizes every step, so after the first step it allocates nothing from the system (or
-// from clCreateBuffer). Requests are rounded up to a size class (multiples of 512 bytes
+// from clCreateBuffer). Requests are rounded up to a size class (multiples of 64 bytes up to 512, of 512 bytes
 // up to 1 MiB, then quarter steps between powers of two, so at most 25% is wasted).
 // When the system refuses, the arena returns every cached block and tries once more
 // before it reports out of memory, as PyTorch does.
@@ -40,13 +40,24 @@ public final class BufferArena: @unchecked Sendable {
     // every tensor operation takes and returns a block, and a stored property of a class
     // pays a dynamic exclusivity check on each access (measured at a third of the cost of
     // a small operation). The lock serialises it.
-    /// Free blocks of the classes up to 1 MiB, by class index (bytes / 512 - 1): popped
+    /// Free blocks of the classes up to 1 MiB, by ``smallIndex(_:)``: popped
     /// and pushed in place, so taking a cached block allocates nothing.
     private let smallBlocks: UnsafeMutablePointer<wengert_block_stack>
     /// Free blocks of the larger classes, by size.
     private let largeBlocks: UnsafeMutablePointer<[Int: [UnsafeMutableRawPointer]]>
     private let counts: UnsafeMutablePointer<BufferArenaStatistics>
-    private static let smallClassCount = (1 << 20) / 512
+    private static let smallClassCount = 8 + (1 << 20) / 512 - 1
+
+    /// The free list of a class up to 1 MiB: eight of 64 to 512 bytes (a tensor of a few
+    /// scalars should not hold 512 bytes), then one per 512 bytes.
+    @inline(__always) private static func smallIndex(_ size: Int) -> Int {
+        size <= 512 ? size / 64 - 1 : 8 + size / 512 - 2
+    }
+
+    /// The size of the class at free-list `index` (the inverse of ``smallIndex(_:)``).
+    private static func smallSize(_ index: Int) -> Int {
+        index < 8 ? (index + 1) * 64 : (index - 8 + 2) * 512
+    }
 
     /// An arena over a system allocator that returns nil when it has no memory.
     public init(
@@ -84,7 +95,7 @@ public final class BufferArena: @unchecked Sendable {
     /// The size class a request of `bytes` is rounded up to.
     /// - Complexity: O(1).
     public static func sizeClass(_ bytes: Int) -> Int {
-        if bytes <= 512 { return 512 }
+        if bytes <= 512 { return Swift.max(64, (bytes + 63) / 64 * 64) }
         if bytes <= 1 << 20 { return (bytes + 511) / 512 * 512 }
         let top = Int.bitWidth - 1 - bytes.leadingZeroBitCount  // floor(log2(bytes))
         let quarter = 1 << (top - 2)
@@ -122,7 +133,7 @@ public final class BufferArena: @unchecked Sendable {
 
     /// A cached block of class `size`, taken from its free list in place (lock held).
     private func takeCached(_ size: Int) -> UnsafeMutableRawPointer? {
-        if size <= 1 << 20 { return wengert_block_stack_pop(smallBlocks + (size / 512 - 1)) }
+        if size <= 1 << 20 { return wengert_block_stack_pop(smallBlocks + BufferArena.smallIndex(size)) }
         if largeBlocks.pointee[size]?.isEmpty ?? true { return nil }
         return largeBlocks.pointee[size]!.popLast()
     }
@@ -131,7 +142,7 @@ public final class BufferArena: @unchecked Sendable {
     func release(_ block: UnsafeMutableRawPointer, sizeClass: Int) {
         wengert_spin_lock(lock)
         if sizeClass <= 1 << 20 {
-            if wengert_block_stack_push(smallBlocks + (sizeClass / 512 - 1), block) == 0 {
+            if wengert_block_stack_push(smallBlocks + BufferArena.smallIndex(sizeClass), block) == 0 {
                 // The stack could not grow: give the block back rather than lose it.
                 counts.pointee.bytesInUse -= sizeClass
                 counts.pointee.systemFrees += 1
@@ -156,7 +167,7 @@ public final class BufferArena: @unchecked Sendable {
         for index in 0..<BufferArena.smallClassCount where smallBlocks[index].count > 0 {
             var list: [UnsafeMutableRawPointer] = []
             while let block = wengert_block_stack_pop(smallBlocks + index) { list.append(block) }
-            blocks[(index + 1) * 512] = list
+            blocks[BufferArena.smallSize(index)] = list
         }
         var freed = 0
         for (size, list) in blocks {
