@@ -12,7 +12,8 @@ import CWengert
 @usableFromInline
 enum TensorArithmetic: Int32 {
     case add = 0, subtract = 1, multiply = 2, divide = 3
-    /// a·b, but 0 where a is 0 whatever b is: a cotangent times a partial (TensorPullbacks.chain).
+    /// a·b, but 0 where either is 0 whatever the other is: a cotangent times a partial,
+    /// with the chain rule's convention (TensorPullbacks.chain).
     case chain = 4
 
     @inlinable func apply<S: TensorScalar>(_ a: S, _ b: S) -> S {
@@ -21,7 +22,7 @@ enum TensorArithmetic: Int32 {
         case .subtract: a - b
         case .multiply: a * b
         case .divide: a / b
-        case .chain: a == 0 ? 0 : a * b
+        case .chain: a == 0 || b == 0 ? 0 : a * b
         }
     }
 
