@@ -146,6 +146,10 @@ extension Tape {
                     let x = values[Int(e.pointee.lhsSlot)], y = values[Int(e.pointee.rhsSlot)]
                     values[i] = x * y
                     if updatingPartials { e.pointee.lhsPartial = y; e.pointee.rhsPartial = x }
+                case .multiplyAdd:
+                    let x = values[Int(e.pointee.lhsSlot)], y = values[Int(e.pointee.rhsSlot)]
+                    values[i] = x * y + values[i &- 1]
+                    if updatingPartials { e.pointee.lhsPartial = y; e.pointee.rhsPartial = x }
                 case .add:
                     values[i] = values[Int(e.pointee.lhsSlot)] + values[Int(e.pointee.rhsSlot)]
                 case .subtract:

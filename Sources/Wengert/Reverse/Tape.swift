@@ -121,6 +121,7 @@ public final class Tape<T: DifferentiableScalar> {
         h.pointee.constants.count = 0
         h.pointee.guards.count = 0
         h.pointee.customCount = 0
+        h.pointee.hasMultiplyAdd = false
         h.pointee.inputCount = 0
         hasReplayedValues = false
         appendNullSlot()
