@@ -1,13 +1,13 @@
 // GEMM for Tensor<Float> and Tensor<Double> (see CWengertKernels.h): the Goto/BLIS
 // scheme. C is walked in column blocks of NC and the inner dimension in blocks of at most
-// KC (equal blocks: k = 784 is four blocks of 196, not three of 256 and one of 16). Each
-// (KC x NC) block of B is copied once into contiguous panels of NR columns (padded with
-// zeros), so the micro-kernel reads it with unit stride whatever the transposition flag,
-// and the panel it sweeps stays in L1. A is copied into panels of MR rows, MC rows at a
-// time (they stay in L2), except when C has at most two column panels: then each element
-// of A would be copied to be read once or twice, and the micro-kernel broadcasts it from
-// where it lies instead (broadcasts need no unit stride). That is the skinny product of
-// a small layer (n = 10) and of the backward products with few columns.
+// KC, all of equal size (k = 784 with KC 384 is three blocks of 262, not 384 + 384 + 16).
+// Each (KC x NC) block of B is copied once into contiguous panels of NR columns (padded
+// with zeros), so the micro-kernel reads it with unit stride whatever the transposition
+// flag, and the panel it sweeps stays in L1. A is copied into panels of MR rows, MC rows
+// at a time (they stay in L2), except when C has at most two column panels: each element
+// of A would then be copied to be read once or twice, so the micro-kernel broadcasts it
+// from where it lies (a broadcast needs no unit stride). Those are the skinny products of
+// a small layer (n = 10) and its backward products: 2x faster than packing them.
 //
 // The micro-kernel keeps an MR x NR tile of C in registers across the KC loop: per step
 // NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
@@ -15,13 +15,15 @@
 // 6 x 8 (12 ymm accumulators of 16). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 //
-// Threads (ThreadPool.c): per (NC, KC) block, the B block is packed once by all threads
-// together, then the rows of C are cut into parts (at least two per thread, whole
-// micro-tiles, at most MC rows each) that each pack their own A rows and sweep the shared
-// B. When C has too few rows for that (the batch-64 layers), the parts are column ranges
-// instead, sharing one packed A. Parts are claimed dynamically, so a worker the system
-// does not schedule in time costs only its share. No split changes any element's
-// arithmetic (same KC blocks, same order), so every thread count gives the same bits.
+// Threads (ThreadPool.c). Rows split: per (NC, KC) block, B is packed once by all
+// threads together, then the rows of C are cut into parts (at least two per thread, whole
+// micro-tiles, at most MC rows each) that pack their own A rows and sweep the shared B;
+// nothing is packed twice. Columns split, when C has at most MC rows (a layer's batch):
+// each part is a product of its own over a range of columns, packing its own B, with A
+// (in L2) read in place by every thread, so the parts need no common step at all. Parts
+// are claimed dynamically, so a worker the system does not schedule in time costs only
+// its share. No split changes any element's arithmetic (same KC blocks, same order), so
+// every thread count gives the same bits.
 //
 // The element type enters only through the packing routine and the micro-kernels; the
 // driver below handles both through a table (gemm_kernels) and byte offsets.
