@@ -1,9 +1,13 @@
 // GEMM for Tensor<Float> and Tensor<Double> (see CWengertKernels.h): the Goto/BLIS
-// scheme. C is walked in column blocks of NC, the inner dimension in blocks of KC, and
-// rows in blocks of MC; each (KC x NC) block of B and (MC x KC) block of A is copied once
-// into contiguous panels of NR columns / MR rows (padded with zeros), so the micro-kernel
-// reads both operands with unit stride whatever the transposition flags, and the B panel
-// it sweeps stays in L1 while the A block stays in L2.
+// scheme. C is walked in column blocks of NC and the inner dimension in blocks of at most
+// KC, all of equal size (k = 784 with KC 384 is three blocks of 262, not 384 + 384 + 16).
+// Each (KC x NC) block of B is copied once into contiguous panels of NR columns (padded
+// with zeros), so the micro-kernel reads it with unit stride whatever the transposition
+// flag, and the panel it sweeps stays in L1. A is copied into panels of MR rows, MC rows
+// at a time (they stay in L2), except when C has at most two column panels: each element
+// of A would then be copied to be read once or twice, so the micro-kernel broadcasts it
+// from where it lies (a broadcast needs no unit stride). Those are the skinny products of
+// a small layer (n = 10) and its backward products: 2x faster than packing them.
 //
 // The micro-kernel keeps an MR x NR tile of C in registers across the KC loop: per step
 // NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
@@ -11,8 +15,18 @@
 // 6 x 8 (12 ymm accumulators of 16). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 //
-// Large products are split across the thread pool (ThreadPool.c) by rows or columns of C,
-// each part an independent GEMM with its own per-thread packing buffers.
+// Threads (ThreadPool.c). Rows split: per (NC, KC) block, B is packed once by all
+// threads together, then the rows of C are cut into parts (at least two per thread, whole
+// micro-tiles, at most MC rows each) that pack their own A rows and sweep the shared B;
+// nothing is packed twice. Columns split, when C has at most MC rows (a layer's batch):
+// each part is a product of its own over a range of columns, packing its own B, with A
+// (in L2) read in place by every thread, so the parts need no common step at all. Parts
+// are claimed dynamically, so a worker the system does not schedule in time costs only
+// its share. No split changes any element's arithmetic (same KC blocks, same order), so
+// every thread count gives the same bits.
+//
+// The element type enters only through the packing routine and the micro-kernels; the
+// driver below handles both through a table (gemm_kernels) and byte offsets.
 
 #include "CWengertKernels.h"
 #include "WengertInternal.h"
@@ -22,69 +36,80 @@
 #include <immintrin.h>
 #endif
 
-// Blocking. KC·NR·sizeof(T) is the B micro-panel the micro-kernel sweeps per tile
-// (256·32·4 = 32 KiB: L1 is 48 KiB here), MC·KC·sizeof(T) the packed A block (L2).
-#define KC_F32 256
-#define KC_F64 256
+// Blocking. KC·NR·sizeof(T) is the B micro-panel the micro-kernel sweeps per tile and
+// keeps in L1, MC·KC·sizeof(T) the packed A block in L2. AVX2 Float: 384·16·4 = 24 KiB
+// of a 32 KiB L1 and 120·384·4 = 180 KiB of a 512 KiB L2 (against KC 256 / MC 192:
+// 1-2.5 % faster at 512² to 2048² on the AMD EPYC with AVX2 where it was tuned). AVX-512
+// Float keeps 256 (its 32-wide panel at KC 384 would be 48 KiB).
+#define KC_F32_AVX2 384
+#define MC_F32_AVX2 120
+#define KC_ALL 256
 #define MC_F32 192
 #define MC_F64 96
 #define NC_ALL 3072
 
+// c[r·ldc + j] (+)= Σ_p A(r, p)·bp[p·NR + j] for r < mr, j < nr, where A(r, p) is
+// a[r·rsa + p·csa]: rsa = 1, csa = MR for a packed panel, or A's own strides in place.
+typedef void (*gemm_ukr)(long kc, const void *a, long rsa, long csa, const void *bp, void *c, long ldc, int beta,
+                         long mr, long nr);
+// Packs X(i0 + i, p0 + p) for i < len, p < kc into panels of w rows, zero beyond len:
+// dst[(i/w)·w·kc + p·w + r] = X(i0 + i + r, p0 + p), with X(i, p) = x[i·ld + p] when
+// trans is 0, else x[p·ld + i]. B packs as X = Bᵀ (so its transposition flag flips).
+typedef void (*gemm_pack)(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w, void *dst);
+
 typedef struct {
-    int level, trans_a, trans_b, accumulate;
-    long m, n, k, lda, ldb, ldc;
-    const void *a, *b;
-    void *c;
-    long parts, split_rows, step; // the split: `parts` blocks of `step` rows or columns
-} gemm_job;
+    size_t size; // bytes per element
+    long mr, nr, kc, mc;
+    gemm_pack pack;
+    gemm_ukr packed, strided; // over a packed A panel; over A where it lies
+} gemm_kernels;
 
 // ---------------------------------------------------------------------------------------
-// Packing, generic over the element type and the tile shape.
+// Packing. The panel width is a constant in each specialisation so the copies unroll.
 
 #define DEFINE_PACK(T, SUFFIX)                                                                         \
-    /* ap[(i/mr)·mr·kc + p·mr + r] = A(i0 + i, p0 + p), zero beyond m. */                              \
-    static void pack_a_##SUFFIX(int trans, const T *a, long lda, long i0, long mc, long p0, long kc,  \
-                                long mr, T *ap) {                                                      \
-        for (long i = 0; i < mc; i += mr) {                                                            \
-            long rows = mc - i < mr ? mc - i : mr;                                                     \
-            T *dst = ap + i * kc;                                                                      \
-            if (!trans) {                                                                              \
-                for (long r = 0; r < rows; r++) {                                                      \
-                    const T *src = a + (i0 + i + r) * lda + p0;                                        \
-                    for (long p = 0; p < kc; p++) dst[p * mr + r] = src[p];                            \
-                }                                                                                      \
-            } else {                                                                                   \
-                for (long p = 0; p < kc; p++) {                                                        \
-                    const T *src = a + (p0 + p) * lda + i0 + i;                                        \
-                    for (long r = 0; r < rows; r++) dst[p * mr + r] = src[r];                          \
-                }                                                                                      \
+    static inline __attribute__((always_inline)) void pack_panels_##SUFFIX(                            \
+        int trans, const T *restrict x, long ld, long i0, long len, long p0, long kc, const long w,    \
+        T *restrict dst) {                                                                             \
+        long full = len / w * w;                                                                       \
+        if (trans) {                                                                                   \
+            /* Rows of X are contiguous: read each row once, left to right, into every panel. */       \
+            for (long p = 0; p < kc; p++) {                                                            \
+                const T *s = x + (p0 + p) * ld + i0;                                                   \
+                for (long i = 0; i < full; i += w) memcpy(dst + i * kc + p * w, s + i, (size_t)w * sizeof(T)); \
             }                                                                                          \
-            if (rows < mr)                                                                             \
+        } else {                                                                                       \
+            /* A transposition: w rows read in step, written interleaved. */                           \
+            for (long i = 0; i < full; i += w) {                                                       \
+                const T *s[w];                                                                         \
+                for (long r = 0; r < w; r++) s[r] = x + (i0 + i + r) * ld + p0;                        \
                 for (long p = 0; p < kc; p++)                                                          \
-                    for (long r = rows; r < mr; r++) dst[p * mr + r] = 0;                              \
-        }                                                                                              \
-    }                                                                                                  \
-    /* bp[(j/nr)·nr·kc + p·nr + c] = B(p0 + p, j0 + j), zero beyond n. */                              \
-    static void pack_b_##SUFFIX(int trans, const T *b, long ldb, long p0, long kc, long j0, long nc,  \
-                                long nr, T *bp) {                                                      \
-        for (long j = 0; j < nc; j += nr) {                                                            \
-            long cols = nc - j < nr ? nc - j : nr;                                                     \
-            T *dst = bp + j * kc;                                                                      \
-            if (!trans) {                                                                              \
-                for (long p = 0; p < kc; p++) {                                                        \
-                    const T *src = b + (p0 + p) * ldb + j0 + j;                                        \
-                    long c = 0;                                                                        \
-                    for (; c < cols; c++) dst[p * nr + c] = src[c];                                    \
-                    for (; c < nr; c++) dst[p * nr + c] = 0;                                           \
-                }                                                                                      \
-            } else {                                                                                   \
-                for (long c = 0; c < cols; c++) {                                                      \
-                    const T *src = b + (j0 + j + c) * ldb + p0;                                        \
-                    for (long p = 0; p < kc; p++) dst[p * nr + c] = src[p];                            \
-                }                                                                                      \
-                for (long c = cols; c < nr; c++)                                                       \
-                    for (long p = 0; p < kc; p++) dst[p * nr + c] = 0;                                 \
+                    for (long r = 0; r < w; r++) dst[i * kc + p * w + r] = s[r][p];                    \
             }                                                                                          \
+        }                                                                                              \
+        if (full == len) return;                                                                       \
+        T *d = dst + full * kc;                                                                        \
+        long rows = len - full;                                                                        \
+        memset(d, 0, (size_t)(kc * w) * sizeof(T));                                                    \
+        if (trans)                                                                                     \
+            for (long p = 0; p < kc; p++)                                                              \
+                for (long r = 0; r < rows; r++) d[p * w + r] = x[(p0 + p) * ld + i0 + full + r];       \
+        else                                                                                           \
+            for (long r = 0; r < rows; r++)                                                            \
+                for (long p = 0; p < kc; p++) d[p * w + r] = x[(i0 + full + r) * ld + p0 + p];         \
+    }                                                                                                  \
+    static void pack_##SUFFIX(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w, \
+                              void *dst) {                                                             \
+        const T *s = (const T *)x;                                                                     \
+        T *d = (T *)dst;                                                                               \
+        switch (w) {                                                                                   \
+        case 4: pack_panels_##SUFFIX(trans, s, ld, i0, len, p0, kc, 4, d); break;                      \
+        case 6: pack_panels_##SUFFIX(trans, s, ld, i0, len, p0, kc, 6, d); break;                      \
+        case 8: pack_panels_##SUFFIX(trans, s, ld, i0, len, p0, kc, 8, d); break;                      \
+        case 12: pack_panels_##SUFFIX(trans, s, ld, i0, len, p0, kc, 12, d); break;                    \
+        case 16: pack_panels_##SUFFIX(trans, s, ld, i0, len, p0, kc, 16, d); break;                    \
+        case 32: pack_panels_##SUFFIX(trans, s, ld, i0, len, p0, kc, 32, d); break;                    \
+        default: abort();                                                                              \
         }                                                                                              \
     }
 
@@ -92,19 +117,21 @@ DEFINE_PACK(float, f32)
 DEFINE_PACK(double, f64)
 
 // ---------------------------------------------------------------------------------------
-// Micro-kernels: c[r·ldc + j] (+)= Σ_p ap[p·MR + r]·bp[p·NR + j] for r < mr, j < nr.
-// A full tile is stored straight to C; an edge tile goes through a local buffer.
+// Micro-kernels. Rows of A past mr are read from row mr - 1 (A in place has nothing
+// beyond row m; a packed panel is zero-padded, so it needs no clamp). A full tile is
+// stored straight to C; an edge tile goes through a local buffer.
 
 #define DEFINE_PORTABLE_UKR(T, SUFFIX)                                                                 \
-    enum { MR_PORT_##SUFFIX = 4, NR_PORT_##SUFFIX = 8 };                                              \
-    static void ukr_portable_##SUFFIX(long kc, const T *ap, const T *bp, T *c, long ldc, int beta,    \
-                                      long mr, long nr) {                                              \
-        T acc[4][8];                                                                                   \
+    static void ukr_portable_##SUFFIX(long kc, const void *av, long rsa, long csa, const void *bv, void *cv, \
+                                      long ldc, int beta, long mr, long nr) {                          \
+        const T *b = (const T *)bv, *ar[4];                                                            \
+        T *c = (T *)cv, acc[4][8];                                                                     \
+        for (int r = 0; r < 4; r++) ar[r] = (const T *)av + (r < mr ? r : mr - 1) * rsa;               \
         for (int r = 0; r < 4; r++)                                                                    \
             for (int j = 0; j < 8; j++) acc[r][j] = 0;                                                 \
         for (long p = 0; p < kc; p++)                                                                  \
             for (int r = 0; r < 4; r++)                                                                \
-                for (int j = 0; j < 8; j++) acc[r][j] += ap[p * 4 + r] * bp[p * 8 + j];                \
+                for (int j = 0; j < 8; j++) acc[r][j] += ar[r][p * csa] * b[p * 8 + j];                \
         for (long r = 0; r < mr; r++)                                                                  \
             for (long j = 0; j < nr; j++) c[r * ldc + j] = beta ? c[r * ldc + j] + acc[r][j] : acc[r][j]; \
     }
@@ -117,10 +144,17 @@ DEFINE_PORTABLE_UKR(double, f64)
 #define TARGET_AVX512 __attribute__((target("avx512f,fma"), min_vector_width(512)))
 
 // MR rows by NV vectors of LANES: MR·NV accumulators, NV loads and MR broadcasts per step.
+// The body is inlined twice: with the packed panel's constant strides (the hot loop gets
+// immediate offsets, and the panel is fetched 512 bytes ahead: about 1 % at 512² to
+// 1024²) and with A's own strides (no fetch ahead: along a transposed A it cost 25 %).
+// Unrolling the k loop by 4 gained nothing on squares and cost 12 % on 256 x 10 x 64 (aT).
 #define UNROLL _Pragma("clang loop unroll(full)")
 #define DEFINE_SIMD_UKR(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)         \
-    TARGET static void NAME(long kc, const T *restrict ap, const T *restrict bp, T *restrict c, long ldc, \
-                            int beta, long mr, long nr) {                                              \
+    TARGET static inline __attribute__((always_inline)) void NAME##_body(                              \
+        long kc, const T *restrict a, long rsa, long csa, long rows, int ahead, const T *restrict bp,  \
+        T *restrict c, long ldc, int beta, long mr, long nr) {                                         \
+        const T *ar[MR];                                                                               \
+        UNROLL for (int r = 0; r < MR; r++) ar[r] = a + (r < rows ? r : rows - 1) * rsa;               \
         VEC acc[MR][NV];                                                                               \
         /* C rows are far apart (and past L2 for large C): fetch them during the k loop. */           \
         UNROLL for (int r = 0; r < MR; r++) {                                                          \
@@ -128,18 +162,19 @@ DEFINE_PORTABLE_UKR(double, f64)
             __builtin_prefetch((const char *)(c + r * ldc) + 64, 1, 3);                                \
         }                                                                                              \
         UNROLL for (int r = 0; r < MR; r++)                                                            \
-            UNROLL for (int v = 0; v < NV; v++) acc[r][v] = ZERO();                                           \
+            UNROLL for (int v = 0; v < NV; v++) acc[r][v] = ZERO();                                    \
         for (long p = 0; p < kc; p++) {                                                                \
+            if (ahead) __builtin_prefetch((const char *)(ar[0] + p * csa) + 512, 0, 3);                \
             VEC bv[NV];                                                                                \
-            UNROLL for (int v = 0; v < NV; v++) bv[v] = LOAD(bp + p * (NV * LANES) + v * LANES);              \
-            UNROLL for (int r = 0; r < MR; r++) {                                                           \
-                VEC ar = SET1(ap[p * MR + r]);                                                         \
-                UNROLL for (int v = 0; v < NV; v++) acc[r][v] = FMA(ar, bv[v], acc[r][v]);                    \
+            UNROLL for (int v = 0; v < NV; v++) bv[v] = LOAD(bp + p * (NV * LANES) + v * LANES);       \
+            UNROLL for (int r = 0; r < MR; r++) {                                                      \
+                VEC x = SET1(ar[r][p * csa]);                                                          \
+                UNROLL for (int v = 0; v < NV; v++) acc[r][v] = FMA(x, bv[v], acc[r][v]);              \
             }                                                                                          \
         }                                                                                              \
         if (mr == MR && nr == NV * LANES) {                                                            \
             UNROLL for (int r = 0; r < MR; r++)                                                        \
-                UNROLL for (int v = 0; v < NV; v++) {                                                       \
+                UNROLL for (int v = 0; v < NV; v++) {                                                  \
                     T *dst = c + r * ldc + v * LANES;                                                  \
                     STORE(dst, beta ? ADD(LOAD(dst), acc[r][v]) : acc[r][v]);                          \
                 }                                                                                      \
@@ -147,10 +182,19 @@ DEFINE_PORTABLE_UKR(double, f64)
         }                                                                                              \
         T tile[MR * NV * LANES] __attribute__((aligned(64)));                                          \
         UNROLL for (int r = 0; r < MR; r++)                                                            \
-            UNROLL for (int v = 0; v < NV; v++) STORE(tile + r * NV * LANES + v * LANES, acc[r][v]);          \
+            UNROLL for (int v = 0; v < NV; v++) STORE(tile + r * NV * LANES + v * LANES, acc[r][v]);   \
         for (long r = 0; r < mr; r++)                                                                  \
             for (long j = 0; j < nr; j++)                                                              \
                 c[r * ldc + j] = beta ? c[r * ldc + j] + tile[r * NV * LANES + j] : tile[r * NV * LANES + j]; \
+    }                                                                                                  \
+    TARGET static void NAME(long kc, const void *a, long rsa, long csa, const void *bp, void *c, long ldc, \
+                            int beta, long mr, long nr) {                                              \
+        (void)rsa, (void)csa;                                                                          \
+        NAME##_body(kc, (const T *)a, 1, MR, MR, 1, (const T *)bp, (T *)c, ldc, beta, mr, nr);         \
+    }                                                                                                  \
+    TARGET static void NAME##_strided(long kc, const void *a, long rsa, long csa, const void *bp, void *c, \
+                                      long ldc, int beta, long mr, long nr) {                          \
+        NAME##_body(kc, (const T *)a, rsa, csa, mr, 0, (const T *)bp, (T *)c, ldc, beta, mr, nr);      \
     }
 
 DEFINE_SIMD_UKR(ukr_avx512_f32, TARGET_AVX512, float, __m512, 16, 12, 2, _mm512_loadu_ps, _mm512_storeu_ps,
@@ -163,98 +207,186 @@ DEFINE_SIMD_UKR(ukr_avx2_f64, TARGET_AVX2, double, __m256d, 4, 6, 2, _mm256_load
                 _mm256_set1_pd, _mm256_setzero_pd, _mm256_fmadd_pd, _mm256_add_pd)
 #endif
 
-// ---------------------------------------------------------------------------------------
-// The blocked driver for one part of C, and the split across threads.
-
-#define DEFINE_DRIVER(T, SUFFIX, KC, MC)                                                               \
-    typedef void (*ukr_##SUFFIX##_fn)(long, const T *, const T *, T *, long, int, long, long);         \
-    static void gemm_serial_##SUFFIX(int level, int ta, int tb, long m, long n, long k, const T *a,   \
-                                     long lda, const T *b, long ldb, T *c, long ldc, int accumulate) { \
-        long mr = 4, nr = 8;                                                                           \
-        ukr_##SUFFIX##_fn ukr = ukr_portable_##SUFFIX;                                                 \
-        WENGERT_GEMM_SELECT_##SUFFIX                                                                   \
-        if (m <= 0 || n <= 0) return;                                                                  \
-        if (k <= 0) {                                                                                  \
-            if (!accumulate)                                                                           \
-                for (long i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(T));           \
-            return;                                                                                    \
-        }                                                                                              \
-        long mc_max = (MC / mr) * mr, nc_max = (NC_ALL / nr) * nr;                                     \
-        long kc_max = k < KC ? k : KC;                                                                 \
-        long mcap = m < mc_max ? ((m + mr - 1) / mr) * mr : mc_max;                                    \
-        long ncap = n < nc_max ? ((n + nr - 1) / nr) * nr : nc_max;                                    \
-        T *ap = (T *)wengert_scratch(0, (size_t)(mcap * kc_max) * sizeof(T));                          \
-        T *bp = (T *)wengert_scratch(1, (size_t)(ncap * kc_max) * sizeof(T));                          \
-        for (long jc = 0; jc < n; jc += nc_max) {                                                      \
-            long nc = n - jc < nc_max ? n - jc : nc_max;                                               \
-            for (long pc = 0; pc < k; pc += kc_max) {                                                  \
-                long kc = k - pc < kc_max ? k - pc : kc_max;                                           \
-                int beta = accumulate || pc > 0;                                                       \
-                pack_b_##SUFFIX(tb, b, ldb, pc, kc, jc, nc, nr, bp);                                   \
-                for (long ic = 0; ic < m; ic += mc_max) {                                              \
-                    long mc = m - ic < mc_max ? m - ic : mc_max;                                       \
-                    pack_a_##SUFFIX(ta, a, lda, ic, mc, pc, kc, mr, ap);                               \
-                    for (long jr = 0; jr < nc; jr += nr) {                                             \
-                        long nrr = nc - jr < nr ? nc - jr : nr;                                        \
-                        for (long ir = 0; ir < mc; ir += mr) {                                         \
-                            long mrr = mc - ir < mr ? mc - ir : mr;                                    \
-                            ukr(kc, ap + ir * kc, bp + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, beta, mrr, nrr); \
-                        }                                                                              \
-                    }                                                                                  \
-                }                                                                                      \
-            }                                                                                          \
-        }                                                                                              \
-    }                                                                                                  \
-    static void gemm_part_##SUFFIX(void *context, long part) {                                         \
-        const gemm_job *j = (const gemm_job *)context;                                                 \
-        const T *a = (const T *)j->a, *b = (const T *)j->b;                                            \
-        T *c = (T *)j->c;                                                                              \
-        long lo = part * j->step;                                                                      \
-        if (j->split_rows) {                                                                           \
-            long hi = lo + j->step < j->m ? lo + j->step : j->m;                                       \
-            const T *a0 = j->trans_a ? a + lo : a + lo * j->lda;                                       \
-            gemm_serial_##SUFFIX(j->level, j->trans_a, j->trans_b, hi - lo, j->n, j->k, a0, j->lda, b, \
-                                 j->ldb, c + lo * j->ldc, j->ldc, j->accumulate);                      \
-        } else {                                                                                       \
-            long hi = lo + j->step < j->n ? lo + j->step : j->n;                                       \
-            const T *b0 = j->trans_b ? b + lo * j->ldb : b + lo;                                       \
-            gemm_serial_##SUFFIX(j->level, j->trans_a, j->trans_b, j->m, hi - lo, j->k, a, j->lda, b0, \
-                                 j->ldb, c + lo, j->ldc, j->accumulate);                               \
-        }                                                                                              \
-    }                                                                                                  \
-    void wengert_gemm_strided_##SUFFIX(int trans_a, int trans_b, long m, long n, long k, const T *a,   \
-                                       long lda, const T *b, long ldb, T *c, long ldc, int accumulate) { \
-        int level = wengert_kernel_level();                                                            \
-        long threads = wengert_parallel_threads((double)m * (double)n * (double)k, 1 << 18);           \
-        gemm_job job = {level, trans_a, trans_b, accumulate, m, n, k, lda, ldb, ldc, a, b, c, 1, 1, m};  \
-        if (threads > 1) {                                                                             \
-            /* Split the longer side of C in equal parts, whole micro-tiles each. */                   \
-            long unit = 32;                                                                            \
-            job.split_rows = m >= n;                                                                   \
-            long side = job.split_rows ? m : n;                                                        \
-            long step = (side + threads - 1) / threads;                                                \
-            step = ((step + unit - 1) / unit) * unit;                                                  \
-            job.step = step;                                                                           \
-            job.parts = (side + step - 1) / step;                                                      \
-        }                                                                                              \
-        if (job.parts > 1) wengert_parallel_run(job.parts, gemm_part_##SUFFIX, &job);                  \
-        else gemm_serial_##SUFFIX(level, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);  \
-    }                                                                                                  \
-    void wengert_gemm_##SUFFIX(long m, long n, long k, const T *a, const T *b, T *c, int accumulate) {  \
-        wengert_gemm_strided_##SUFFIX(0, 0, m, n, k, a, k, b, n, c, n, accumulate);                    \
-    }
-
+static gemm_kernels kernels_f32(int level) {
 #if defined(__x86_64__)
-#define WENGERT_GEMM_SELECT_f32                                                                        \
-    if (level == 2) { mr = 12; nr = 32; ukr = ukr_avx512_f32; }                                        \
-    else if (level == 1) { mr = 6; nr = 16; ukr = ukr_avx2_f32; }
-#define WENGERT_GEMM_SELECT_f64                                                                        \
-    if (level == 2) { mr = 12; nr = 16; ukr = ukr_avx512_f64; }                                        \
-    else if (level == 1) { mr = 6; nr = 8; ukr = ukr_avx2_f64; }
-#else
-#define WENGERT_GEMM_SELECT_f32 (void)level;
-#define WENGERT_GEMM_SELECT_f64 (void)level;
+    if (level == 2) return (gemm_kernels){sizeof(float), 12, 32, KC_ALL, MC_F32, pack_f32, ukr_avx512_f32, ukr_avx512_f32_strided};
+    if (level == 1)
+        return (gemm_kernels){sizeof(float), 6, 16, KC_F32_AVX2, MC_F32_AVX2, pack_f32, ukr_avx2_f32, ukr_avx2_f32_strided};
 #endif
+    (void)level;
+    return (gemm_kernels){sizeof(float), 4, 8, KC_ALL, MC_F32, pack_f32, ukr_portable_f32, ukr_portable_f32};
+}
 
-DEFINE_DRIVER(float, f32, KC_F32, MC_F32)
-DEFINE_DRIVER(double, f64, KC_F64, MC_F64)
+static gemm_kernels kernels_f64(int level) {
+#if defined(__x86_64__)
+    if (level == 2) return (gemm_kernels){sizeof(double), 12, 16, KC_ALL, MC_F64, pack_f64, ukr_avx512_f64, ukr_avx512_f64_strided};
+    if (level == 1) return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided};
+#endif
+    (void)level;
+    return (gemm_kernels){sizeof(double), 4, 8, KC_ALL, MC_F64, pack_f64, ukr_portable_f64, ukr_portable_f64};
+}
+
+// ---------------------------------------------------------------------------------------
+// The driver, over bytes.
+
+typedef struct {
+    gemm_kernels kern;
+    int trans_a, trans_b, accumulate;
+    long m, n, k, lda, ldb, ldc;
+    const char *a, *b;
+    char *c;
+    int a_in_place; // broadcast A from where it lies instead of packing it
+    long kc_max, nc_max, parts, pack_parts;
+    // The current (NC, KC) block and its packed B.
+    long jc, nc, pc, kc;
+    int beta;
+    char *bp;
+} gemm_plan;
+
+// Tiles [part·tiles/parts, (part+1)·tiles/parts): equal shares of whole micro-tiles.
+static long share(long tiles, long parts, long part) { return tiles * part / parts; }
+
+// Runs the micro-kernel over rows [i0, i1) of C (A packed from row i0 at `ap`, or in
+// place) and columns [j0, j1) of the current block.
+static void sweep(const gemm_plan *g, const char *ap, long i0, long i1, long j0, long j1) {
+    const gemm_kernels *q = &g->kern;
+    size_t es = q->size;
+    long rsa = g->a_in_place ? (g->trans_a ? 1 : g->lda) : 1, csa = g->a_in_place ? (g->trans_a ? g->lda : 1) : q->mr;
+    for (long jr = j0; jr < j1; jr += q->nr) {
+        long nr = j1 - jr < q->nr ? j1 - jr : q->nr;
+        const char *b = g->bp + (size_t)(jr * g->kc) * es;
+        gemm_ukr ukr = g->a_in_place ? q->strided : q->packed;
+        char *c = g->c + (size_t)(i0 * g->ldc + g->jc + jr) * es;
+        for (long ir = i0; ir < i1; ir += q->mr, c += (size_t)(q->mr * g->ldc) * es) {
+            long mr = i1 - ir < q->mr ? i1 - ir : q->mr;
+            const char *a = g->a_in_place ? g->a + (size_t)(ir * rsa + g->pc * csa) * es : ap + (size_t)((ir - i0) * g->kc) * es;
+            ukr(g->kc, a, rsa, csa, b, c, g->ldc, g->beta, mr, nr);
+        }
+    }
+}
+
+// Packs columns [j0, j1) of the current block at their place in `bp`. (Reading B in
+// place instead was slower even for 64 rows: rows 1 KiB apart fall in 4 of L1's 64 sets.)
+static void pack_b(const gemm_plan *g, long j0, long j1, char *bp) {
+    const gemm_kernels *q = &g->kern;
+    if (j1 <= j0) return;
+    q->pack(!g->trans_b, g->b, g->ldb, g->jc + j0, j1 - j0, g->pc, g->kc, q->nr, bp + (size_t)(j0 * g->kc) * q->size);
+}
+
+// Row split, step 1: a share of the current block's column panels of B.
+static void pack_b_part(void *context, long part) {
+    const gemm_plan *g = (const gemm_plan *)context;
+    long tiles = (g->nc + g->kern.nr - 1) / g->kern.nr;
+    long j0 = share(tiles, g->pack_parts, part) * g->kern.nr, j1 = share(tiles, g->pack_parts, part + 1) * g->kern.nr;
+    if (j1 > g->nc) j1 = g->nc;
+    pack_b(g, j0, j1, g->bp);
+}
+
+// Row split, step 2: a share of C's rows over the whole block, packing its own A.
+static void row_part(void *context, long part) {
+    const gemm_plan *g = (const gemm_plan *)context;
+    const gemm_kernels *q = &g->kern;
+    long tiles = (g->m + q->mr - 1) / q->mr;
+    long i0 = share(tiles, g->parts, part) * q->mr, i1 = share(tiles, g->parts, part + 1) * q->mr;
+    if (i1 > g->m) i1 = g->m;
+    if (i1 <= i0) return;
+    char *ap = NULL;
+    if (!g->a_in_place) {
+        long rows = ((i1 - i0 + q->mr - 1) / q->mr) * q->mr;
+        ap = (char *)wengert_scratch(0, (size_t)(rows * g->kc) * q->size);
+        q->pack(g->trans_a, g->a, g->lda, i0, i1 - i0, g->pc, g->kc, q->mr, ap);
+    }
+    sweep(g, ap, i0, i1, 0, g->nc);
+}
+
+// Column split (few rows, A in place): a share of C's columns as a product of its own,
+// packing its own B, every block.
+static void column_part(void *context, long part) {
+    gemm_plan g = *(const gemm_plan *)context;
+    long nr = g.kern.nr, tiles = (g.n + nr - 1) / nr;
+    long j0 = share(tiles, g.parts, part) * nr, j1 = share(tiles, g.parts, part + 1) * nr;
+    if (j1 > g.n) j1 = g.n;
+    long width = ((j1 - j0 + nr - 1) / nr) * nr;
+    g.bp = (char *)wengert_scratch(1, (size_t)((width < g.nc_max ? width : g.nc_max) * g.kc_max) * g.kern.size);
+    for (g.jc = j0; g.jc < j1; g.jc += g.nc_max) {
+        g.nc = j1 - g.jc < g.nc_max ? j1 - g.jc : g.nc_max;
+        for (g.pc = 0; g.pc < g.k; g.pc += g.kc_max) {
+            g.kc = g.k - g.pc < g.kc_max ? g.k - g.pc : g.kc_max;
+            g.beta = g.accumulate || g.pc > 0;
+            pack_b(&g, 0, g.nc, g.bp);
+            sweep(&g, NULL, 0, g.m, 0, g.nc);
+        }
+    }
+}
+
+static void run_parts(long parts, long threads, void (*task)(void *, long), gemm_plan *g) {
+    if (threads > 1 && parts > 1) wengert_parallel_run(parts, task, g);
+    else
+        for (long part = 0; part < parts; part++) task(g, part);
+}
+
+static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, long k, const void *a, long lda,
+                 const void *b, long ldb, void *c, long ldc, int accumulate) {
+    size_t es = kern.size;
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        if (!accumulate)
+            for (long i = 0; i < m; i++) memset((char *)c + (size_t)(i * ldc) * es, 0, (size_t)n * es);
+        return;
+    }
+    gemm_plan g = {.kern = kern, .trans_a = trans_a, .trans_b = trans_b, .accumulate = accumulate, .m = m, .n = n,
+                   .k = k, .lda = lda, .ldb = ldb, .ldc = ldc, .a = a, .b = b, .c = c};
+    long mr = kern.mr, nr = kern.nr;
+    long threads = wengert_parallel_threads((double)m * (double)n * (double)k, 1 << 18);
+    long k_blocks = (k + kern.kc - 1) / kern.kc;
+    g.kc_max = (k + k_blocks - 1) / k_blocks;
+    g.nc_max = (NC_ALL / nr) * nr;
+    long tiles_m = (m + mr - 1) / mr, tiles_n = (n + nr - 1) / nr;
+    g.a_in_place = n <= 2 * nr;
+    if (threads > 1 && m <= kern.mc && tiles_n >= 2 * threads) {
+        // At most MC rows (the batch of a layer): each thread takes columns, A (in
+        // L2) is read in place by all of them, and the parts need no common step.
+        g.a_in_place = 1;
+        g.parts = 2 * threads < tiles_n ? 2 * threads : tiles_n;
+        run_parts(g.parts, threads, column_part, &g);
+        return;
+    }
+    // Rows: enough parts that none exceeds MC rows, and with threads at least two per
+    // thread (a rounded multiple of them), so a late worker leaves little to the caller.
+    long parts = (m + kern.mc - 1) / kern.mc;
+    if (threads > 1) {
+        if (parts < 2 * threads) parts = 2 * threads;
+        parts = ((parts + threads - 1) / threads) * threads;
+    }
+    g.parts = parts < tiles_m ? parts : tiles_m;
+    long nc_tiles = tiles_n < g.nc_max / nr ? tiles_n : g.nc_max / nr;
+    g.pack_parts = threads > 1 ? (2 * threads < nc_tiles ? 2 * threads : nc_tiles) : 1;
+    g.bp = (char *)wengert_scratch(1, (size_t)(nc_tiles * nr * g.kc_max) * es);
+    for (g.jc = 0; g.jc < n; g.jc += g.nc_max) {
+        g.nc = n - g.jc < g.nc_max ? n - g.jc : g.nc_max;
+        for (g.pc = 0; g.pc < k; g.pc += g.kc_max) {
+            g.kc = k - g.pc < g.kc_max ? k - g.pc : g.kc_max;
+            g.beta = accumulate || g.pc > 0;
+            run_parts(g.pack_parts, threads, pack_b_part, &g);
+            run_parts(g.parts, threads, row_part, &g);
+        }
+    }
+}
+
+void wengert_gemm_strided_f32(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,
+                              const float *b, long ldb, float *c, long ldc, int accumulate) {
+    gemm(kernels_f32(wengert_kernel_level()), trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+
+void wengert_gemm_strided_f64(int trans_a, int trans_b, long m, long n, long k, const double *a, long lda,
+                              const double *b, long ldb, double *c, long ldc, int accumulate) {
+    gemm(kernels_f64(wengert_kernel_level()), trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+
+void wengert_gemm_f32(long m, long n, long k, const float *a, const float *b, float *c, int accumulate) {
+    wengert_gemm_strided_f32(0, 0, m, n, k, a, k, b, n, c, n, accumulate);
+}
+
+void wengert_gemm_f64(long m, long n, long k, const double *a, const double *b, double *c, int accumulate) {
+    wengert_gemm_strided_f64(0, 0, m, n, k, a, k, b, n, c, n, accumulate);
+}

@@ -49,6 +49,9 @@ struct DerivedFigures: Codable, Sendable {
     var wholeRuns: [WholeRun]
     /// Issue 16: SGEMM GFLOP/s (median) per size s, on the run's kernel threads.
     var matrixProduct: [Point] = []
+    /// The same over the fastest call: what the kernel reaches when the machine leaves it
+    /// alone (the peers' script prints both, so a loaded sitting can still be compared).
+    var matrixProductBest: [Point] = []
 
     /// One figure for one problem at one size.
     struct Cell: Codable, Sendable {
@@ -104,6 +107,10 @@ struct DerivedFigures: Codable, Sendable {
         }
         matrixProduct = ok.filter { $0.problem == "sgemm" }.compactMap { r in
             r.gigaflopsPerSecond.map { Point(size: r.size, value: $0) }
+        }
+        matrixProductBest = ok.filter { $0.problem == "sgemm" }.compactMap { r in
+            guard let operations = r.floatingPointOperations, let fastest = r.timing?.min, fastest > 0 else { return nil }
+            return Point(size: r.size, value: Double(operations) / fastest)
         }
         func quotient(_ numerator: String, _ denominator: String) -> [Cell] {
             ok.filter { $0.mode == numerator }.compactMap { top in

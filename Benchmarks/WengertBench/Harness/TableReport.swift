@@ -71,7 +71,10 @@ extension BenchmarkReport {
         }
         if !derived.matrixProduct.isEmpty {
             lines.append("SGEMM on \(machine.kernelThreads ?? 1) thread(s), \(machine.kernelLevel ?? "?"): "
-                + derived.matrixProduct.map { "s=\($0.size) \(Format.significant($0.value)) GFLOP/s" }.joined(separator: ", "))
+                + derived.matrixProduct.map { point in
+                    let best = derived.matrixProductBest.first { $0.size == point.size }.map { " (best \(Format.significant($0.value)))" }
+                    return "s=\(point.size) \(Format.significant(point.value)) GFLOP/s" + (best ?? "")
+                }.joined(separator: ", "))
         }
         for figure in derived.wholeRuns {
             var line = "\(figure.problem) \(figure.sizeMeaning)=\(figure.size) \(figure.mode): "

@@ -52,6 +52,12 @@ struct HarnessTests {
             #expect(whole.contains { $0["problem"] as? String == problem && $0["mode"] as? String == mode },
                     "no whole-run figure for \(problem) × \(mode)")
         }
+        // Issue 16's SGEMM rates, over the median call and over the fastest one.
+        for key in ["matrixProduct", "matrixProductBest"] {
+            let points = try #require(derived[key] as? [[String: Any]], "derived.\(key) missing")
+            #expect(points.first?["size"] as? Int == 2)
+            #expect((points.first?["value"] as? Double ?? 0) > 0, "derived.\(key) holds no rate")
+        }
         // The same bytes decode back into the report type.
         let decoded = try JSONDecoder().decode(BenchmarkReport.self, from: data)
         #expect(decoded.records.count == records.count)
@@ -67,6 +73,8 @@ struct HarnessTests {
             #expect(svg.contains(">\(problem.name)<"))
         }
         #expect(!table.contains("WRONG"))
+        let summary = report.summary()
+        #expect(summary.contains("SGEMM on ") && summary.contains("s=2 ") && summary.contains(" GFLOP/s (best "))
     }
 
     @Test("a wrong mode is caught before it is timed")

@@ -46,7 +46,13 @@ struct GemmKernelTests {
         return c
     }
 
-    static let shapes = [(1, 1, 1), (12, 32, 5), (13, 33, 7), (7, 5, 300), (100, 47, 513), (37, 130, 64), (0, 5, 3), (4, 0, 3), (3, 4, 0)]
+    /// Tile and block edges, k cut into equal blocks (784 = 4 x 196, 513 = 3 x 171), and
+    /// the skinny products whose A is read in place (n at most two column panels: 10, 32,
+    /// 33 with AVX2; row counts off the micro-tile).
+    static let shapes = [
+        (1, 1, 1), (12, 32, 5), (13, 33, 7), (7, 5, 300), (100, 47, 513), (37, 130, 64), (0, 5, 3), (4, 0, 3), (3, 4, 0),
+        (13, 10, 784), (64, 32, 257), (65, 33, 10), (203, 16, 64), (5, 70, 40),
+    ]
 
     @Test(arguments: shapes)
     func everyLevelAndTranspositionMatchesTheReference(_ shape: (Int, Int, Int)) {
@@ -112,6 +118,37 @@ struct GemmKernelTests {
         for level in Self.levels {
             let c = CPUKernels.withLevel(level) { Self.run(Double.self, false, false, m, n, k, a, b) }
             #expect(zip(c, portable).allSatisfy { abs($0 - $1) <= 1e-12 * Swift.max(1, abs($1)) * 16 }, "\(level) differs from portable")
+        }
+    }
+
+    /// Products split by rows (shared packed B), by columns (few rows: A read in place by
+    /// every thread) and skinny ones, at every level and transposition: 2 and 3 threads
+    /// give the bits of 1.
+    @Test(arguments: [(300, 200, 260), (40, 600, 300), (64, 256, 784), (784, 10, 64), (7, 1000, 100)])
+    func threadSplitsAreBitwiseEqualToOneThread(_ shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = Tensor<Double>(randomNormal: [m * k], seed: 21).scalars
+        let b = Tensor<Double>(randomNormal: [k * n], seed: 22).scalars
+        let previous = CPUKernels.threadCount
+        defer { CPUKernels.threadCount = previous }
+        for level in Self.levels {
+            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+                func run(threads: Int) -> ([Float], [Double]) {
+                    CPUKernels.threadCount = threads
+                    return CPUKernels.withLevel(level) {
+                        (Self.run(Float.self, ta, tb, m, n, k, a, b), Self.run(Double.self, ta, tb, m, n, k, a, b))
+                    }
+                }
+                let one = run(threads: 1)
+                for threads in [2, 3] {
+                    let split = run(threads: threads)
+                    #expect(split.0 == one.0 && split.1 == one.1, "\(level) ta \(ta) tb \(tb) \(shape): \(threads) threads differ from 1")
+                }
+                let expected = Self.reference(ta, tb, m, n, k, a, b)
+                var worst = 0.0
+                for i in 0..<m { for j in 0..<n { worst = max(worst, abs(one.1[i * (n + 3) + j] - expected[i * n + j])) } }
+                #expect(worst < 1e-12 * Double(k + 1), "\(level) ta \(ta) tb \(tb) \(shape): Double error \(worst)")
+            }
         }
     }
 
