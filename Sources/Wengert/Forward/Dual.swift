@@ -93,16 +93,28 @@ extension Dual: DualNumber {
     /// a · s.
     @inlinable @inline(__always) public static func tangentScaled(_ a: T, by s: T) -> T { a * s }
 
-    /// `partial · tangent`, except that a zero tangent gives zero even when the partial
-    /// is infinite or NaN: a constant stays a constant at a singular point.
+    /// Over `Double` or `Float`, whether the tangent is a number: an IEEE product differs
+    /// from the convention only where it made NaN of 0 · ∞ or 0 · NaN, so one compare on
+    /// the result replaces tests of the factors. Over a nested dual, whether the factor
+    /// is regular (each level's own arithmetic keeps the convention for its part).
+    @inlinable @inline(__always)
+    public static func isExact(_ tangent: T, factor: T) -> Bool {
+        if T.self == Double.self || T.self == Float.self { return tangent == tangent }
+        return isRegular(factor)
+    }
+
+    /// `partial · tangent`, except that a zero partial or a zero tangent gives zero even
+    /// when the other is infinite or NaN: a constant stays a constant at a singular point,
+    /// and a factor of 0 passes nothing.
     ///
-    /// The finite case is tested first because `tangent == 0` compares primal values
-    /// only: for a nested tangent (a `Dual<Double>` such as 0 + 2ε) it would also drop
-    /// the higher-order part, so it is consulted only where the product would be NaN.
+    /// Zero means every component zero: `==` compares primal values only, and a nested
+    /// partial or tangent such as 0 + 2ε carries a higher-order part that must not be
+    /// dropped.
     @inlinable @inline(__always)
     public static func chain(_ partial: T, _ tangent: T) -> T {
-        if partial.doubleValue.isFinite { return partial * tangent }
-        return tangent == 0 ? 0 : partial * tangent
+        let t = partial * tangent
+        if _fastPath(isExact(t, factor: partial)) { return t }
+        return Wengert.isExactlyZero(partial) || Wengert.isExactlyZero(tangent) ? 0 : t
     }
 }
 
