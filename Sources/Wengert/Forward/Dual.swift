@@ -34,8 +34,10 @@
 ///   0 · -∞), the partial in x is 0 where y = 0 (x⁰ is constant), and at x = 0 the partial
 ///   in x is y · 0^(y-1) (+∞ for 0 < y < 1, 1 for y = 1, 0 for y > 1);
 /// - `atan2` and `hypot` have partials 0 at the origin;
-/// - a zero tangent propagates as zero even through an infinite partial (the derivative
-///   of `sqrt(x)` at x = 0 along 0 is 0, not NaN), so a constant stays a constant.
+/// - in the chain rule 0 · ∞ = 0 · NaN = 0, as in reverse mode: a zero tangent stays zero
+///   through an infinite partial (the derivative of `sqrt(x)` at x = 0 along 0 is 0, not
+///   NaN), and a zero factor passes nothing from an infinite tangent (`sqrt(x) * 0` at 0
+///   has derivative 0), so a constant stays a constant (ARCHITECTURE.md, "0 · ∞").
 ///
 /// - Complexity: every operation costs one evaluation of the value plus O(1) for the
 ///   derivative, and stores nothing.
