@@ -11,9 +11,11 @@ func runMLP() {
     ])
 }
 
-/// Trains for `steps` steps (300 in the example; tests run fewer), printing through `log`
-/// every 30 steps; returns (step, loss, accuracy in %) at each of those steps.
-func mlp(steps: Int = 300, log: (String) -> Void = { print($0) }) -> [(step: Int, loss: Float, accuracy: Double)] {
+/// Trains for `steps` steps (300 in the example; tests run fewer) on `device`, printing
+/// through `log` every 30 steps; returns (step, loss, accuracy in %) at each of those steps.
+func mlp(
+    steps: Int = 300, on device: Device = .cpu, log: (String) -> Void = { print($0) }
+) -> [(step: Int, loss: Float, accuracy: Double)] {
     var figures: [(step: Int, loss: Float, accuracy: Double)] = []
     let n = 256
     let noise = Tensor<Float>(randomNormal: [n, 2], standardDeviation: 0.15, seed: 7).scalars
@@ -25,8 +27,8 @@ func mlp(steps: Int = 300, log: (String) -> Void = { print($0) }) -> [(step: Int
         points += [px + noise[2 * i], py + noise[2 * i + 1]]
         labels.append(label)
     }
-    let inputs = Tensor<Float>(shape: [n, 2], scalars: points)
-    var model = TwoLayerNetwork()
+    let inputs = Tensor<Float>(shape: [n, 2], scalars: points, on: device)
+    var model = TwoLayerNetwork().moved(to: device)
     let optimizer = Adam<Float>(learningRate: 0.02)
     for step in 1...steps {
         let logits = model(inputs)

@@ -1,8 +1,8 @@
 import Foundation
 import Wengert
 
-/// `wengert-bench --device cpu,opencl`: the Backend operations timed on each device, side
-/// by side. Every sample is one operation followed by `synchronize()`, so an OpenCL row
+/// `wengert-bench --device cpu,opencl`: the Backend operations, and whole tensor programs
+/// (an mlp training step, the seed loops), timed on each device, side by side. Every sample is one operation followed by `synchronize()`, so an OpenCL row
 /// includes the enqueue and the wait (the cost a caller that reads the result pays);
 /// uploads and the first run (program build, arena warm-up) are outside the timing.
 enum DeviceBench {
@@ -39,7 +39,7 @@ enum DeviceBench {
             }
             do {
                 var times: [String: Double] = [:]
-                for row in try rows(backend, quick: quick) {
+                for row in try rows(backend, quick: quick) + programs(on: backend.device, quick: quick) {
                     let key = "\(row.name) \(row.size)"
                     if !rowOrder.contains(where: { $0.key == key }) { rowOrder.append((key, row.work, row.isFlops)) }
                     try row.run()  // warm-up: program build, arena
@@ -67,7 +67,8 @@ enum DeviceBench {
             for (_, times) in columns {
                 guard let t = times[row.key] else { cells += ["-", "-"]; continue }
                 let rate = row.work / t
-                cells += [Format.duration(nanoseconds: t * 1e9), row.isFlops ? String(format: "%.1f GFLOP/s", rate / 1e9) : String(format: "%.1f GB/s", rate / 1e9)]
+                let rateCell = row.work == 0 ? "-" : row.isFlops ? String(format: "%.1f GFLOP/s", rate / 1e9) : String(format: "%.1f GB/s", rate / 1e9)
+                cells += [Format.duration(nanoseconds: t * 1e9), rateCell]
             }
             table.append(cells)
         }
@@ -118,6 +119,64 @@ enum DeviceBench {
             try backend.reduce(.sum, wide, axes: [0], into: perColumn)
         })
         return rows
+    }
+
+    /// Whole tensor programs on `device`, recorded and differentiated there: one training
+    /// step of the mlp-784-256-10 (batch 64, plain gradient descent, the loss read back
+    /// each step) and the seed loops (the loss read back each epoch, as the seeds print
+    /// it). The rate of the mlp row counts the three GEMMs of each layer.
+    static func programs(on device: Device, quick: Bool) -> [Row] {
+        let batch = 64, (inputs, hidden, outputs) = (784, 256, 10)
+        let x = Tensor<Float>(randomNormal: [batch, inputs], seed: 1).moved(to: device)
+        let labels = (0..<batch).map { $0 % outputs }
+        var w1 = Tensor<Float>(randomNormal: [inputs, hidden], standardDeviation: 0.036, seed: 2).moved(to: device).requiringGradient()
+        var b1 = Tensor<Float>(zeros: [hidden], on: device).requiringGradient()
+        var w2 = Tensor<Float>(randomNormal: [hidden, outputs], standardDeviation: 0.06, seed: 3).moved(to: device).requiringGradient()
+        var b2 = Tensor<Float>(zeros: [outputs], on: device).requiringGradient()
+        let flops = 3 * 2 * Double(batch * (inputs * hidden + hidden * outputs))
+        let mlp = Row(name: "mlp-784-256-10 train step", size: "batch \(batch)", work: flops, isFlops: true) {
+            let loss = softmaxCrossEntropy(logits: matmul(tanh(matmul(x, w1) + b1), w2) + b2, labels: labels)
+            for p in [w1, b1, w2, b2] { p.zeroGradient() }
+            loss.backward()
+            withoutGradient {
+                w1 -= 0.01 * w1.grad!
+                b1 -= 0.01 * b1.grad!
+                w2 -= 0.01 * w2.grad!
+                b2 -= 0.01 * b2.grad!
+            }
+            _ = loss.scalar
+        }
+        let epochs = quick ? 20 : 500
+        let tc = Tensor<Float>(shape: [11], scalars: [0.5, 14, 15, 28, 11, 8, 3, -4, 6, 13, 21], on: device)
+        let tun = 0.1 * Tensor<Float>(shape: [11], scalars: [35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4], on: device)
+        let linear = Row(name: "seed linear regression", size: "\(epochs) epochs", work: 0, isFlops: false) {
+            var params = Tensor<Float>(shape: [2], scalars: [1, 0], on: device).requiringGradient()
+            for _ in 0..<epochs {
+                params.zeroGradient()
+                let loss = (params[0] * tun + params[1] - tc).squared().mean()
+                loss.backward()
+                withoutGradient { params -= 1e-2 * params.grad! }
+                _ = loss.scalar
+            }
+        }
+        let steps = quick ? 10 : 200
+        let points = Tensor<Float>(linspace: -Float.pi, Float.pi, count: 2000).moved(to: device)
+        let target = sin(points)
+        let cubic = Row(name: "seed sin cubic fit", size: "\(steps) steps × 2000", work: 0, isFlops: false) {
+            var p = (0..<4).map { Tensor<Float>(shape: [], scalars: [0.1 * Float($0)], on: device).requiringGradient() }
+            for _ in 0..<steps {
+                let loss = (p[0] + p[1] * points + p[2] * points * points + p[3] * points * points * points - target).squared().sum()
+                loss.backward()
+                withoutGradient {
+                    for i in 0..<4 {
+                        p[i] -= 1e-6 * p[i].grad!
+                        p[i].zeroGradient()
+                    }
+                }
+                _ = loss.scalar
+            }
+        }
+        return [mlp, linear, cubic]
     }
 
     static func data(_ count: Int, seed: UInt64) -> [Float] {

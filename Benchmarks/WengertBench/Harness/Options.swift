@@ -70,8 +70,10 @@ struct Options: Equatable, Sendable {
                                  WENGERT_KERNEL_LEVEL=avx2 or portable forces a lower
                                  instruction set than the CPU's.
           --device NAME[,NAME]   Instead of the suite: time the Backend operations (matmul
-                                 256² to 2048², elementwise, reductions) on these devices,
-                                 cpu and/or opencl (the first OpenCL GPU, else device).
+                                 256² to 2048², elementwise, reductions) and whole tensor
+                                 programs (mlp-784-256-10 step, seed loops) on these
+                                 devices, cpu and/or opencl (the first OpenCL GPU, else
+                                 device).
           --help                 Show this text.
         """
 

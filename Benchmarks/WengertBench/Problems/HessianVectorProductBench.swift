@@ -51,7 +51,7 @@ enum HessianVectorProductBench {
 
     /// H·v in Double against (∇f(w + hv) - ∇f(w - hv)) / 2h.
     static func check(_ f: MLP784Objective) -> (error: Double, agreed: Bool) {
-        let constants = f.constants.map { Tensor<Double>(shape: $0.shape, scalars: $0.double) }
+        let constants = f.constants.map(\.doubleTensor)
         let loss = { (p: Tensor<Double>) in f.loss(p, constants) }
         let w = Tensor<Double>(shape: f.parameterShape, scalars: f.input)
         let v = Tensor<Double>(randomNormal: f.parameterShape, seed: 64)

@@ -10,7 +10,7 @@ struct MLP784Objective: TensorObjective {
     static let parameterCount = inputs * hidden + hidden + hidden * outputs + outputs
     let batch: Int
     let input: [Double]
-    let constants: [(float: [Float], double: [Double], shape: [Int])]
+    let constants: [TensorConstant]
     var parameterShape: [Int] { [Self.parameterCount] }
     var isTrainingStep: Bool { true }
 

@@ -7,7 +7,7 @@ import Wengert
 struct MLPStepObjective: TensorObjective {
     let h: Int
     let input: [Double]
-    let constants: [(float: [Float], double: [Double], shape: [Int])]
+    let constants: [TensorConstant]
     var parameterShape: [Int] { [h * h + h * 10] }
 
     init(h: Int) {

@@ -6,7 +6,7 @@ import Wengert
 /// a recorded tensor operation rather than kernel speed.
 struct PolynomialFitObjective: TensorObjective {
     let input: [Double] = [0.1, -0.2, 0.05, 0.01]
-    let constants: [(float: [Float], double: [Double], shape: [Int])]
+    let constants: [TensorConstant]
     var parameterShape: [Int] { [4] }
 
     init(points: Int) {
@@ -14,7 +14,7 @@ struct PolynomialFitObjective: TensorObjective {
             Double(Float(-Double.pi + 2 * Double.pi * Double(i) / Double(Swift.max(points - 1, 1))))
         }
         let ys = xs.map { Double(Float(sin($0))) }
-        constants = [(xs.map { Float($0) }, xs, [points]), (ys.map { Float($0) }, ys, [points])]
+        constants = [TensorConstant(xs.map { Float($0) }, xs, [points]), TensorConstant(ys.map { Float($0) }, ys, [points])]
     }
 
     func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S> {

@@ -4,7 +4,7 @@ import Wengert
 struct ElementwiseTensorObjective: TensorObjective {
     let input: [Double]
     var parameterShape: [Int] { [input.count] }
-    var constants: [(float: [Float], double: [Double], shape: [Int])] { [] }
+    var constants: [TensorConstant] { [] }
 
     func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S> {
         (sin(w) * w + exp(w * 0.5)).sum()
@@ -15,7 +15,7 @@ struct ElementwiseTensorObjective: TensorObjective {
 struct ReductionTensorObjective: TensorObjective {
     let input: [Double]
     var parameterShape: [Int] { [input.count / 64, 64] }
-    var constants: [(float: [Float], double: [Double], shape: [Int])] { [] }
+    var constants: [TensorConstant] { [] }
 
     func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S> {
         w.logSumExp(alongAxes: 1).sum()
@@ -25,7 +25,7 @@ struct ReductionTensorObjective: TensorObjective {
 /// mean((A·W)²) for s × s matrices: one matrix product forward, two backward.
 struct MatmulTensorObjective: TensorObjective {
     let input: [Double]
-    let constants: [(float: [Float], double: [Double], shape: [Int])]
+    let constants: [TensorConstant]
     let s: Int
     var parameterShape: [Int] { [s, s] }
 

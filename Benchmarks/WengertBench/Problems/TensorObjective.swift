@@ -12,8 +12,8 @@ protocol TensorObjective: Sendable {
     var input: [Double] { get }
     /// The parameter tensor's shape.
     var parameterShape: [Int] { get }
-    /// The constant tensors, in `Float` and in `Double`, with their shapes.
-    var constants: [(float: [Float], double: [Double], shape: [Int])] { get }
+    /// The constant tensors, in `Float` and in `Double`.
+    var constants: [TensorConstant] { get }
 
     /// The loss.
     func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S>
@@ -40,30 +40,46 @@ extension TensorObjective {
     func plainLoss(_ parameters: [Float]) -> Float {
         withoutGradient {
             loss(Tensor(shape: parameterShape, scalars: parameters),
-                 constants.map { Tensor(shape: $0.shape, scalars: $0.float) }).scalar
+                 constants.map(\.floatTensor)).scalar
         }
     }
 
     func lossGradient(_ parameters: [Float]) -> [Float] {
         let w = Tensor(shape: parameterShape, scalars: parameters).requiringGradient()
-        loss(w, constants.map { Tensor(shape: $0.shape, scalars: $0.float) }).backward()
+        loss(w, constants.map(\.floatTensor)).backward()
         return w.grad!.scalars
     }
 
     func doubleLoss(_ parameters: [Double]) -> Double {
         withoutGradient {
             loss(Tensor(shape: parameterShape, scalars: parameters),
-                 constants.map { Tensor(shape: $0.shape, scalars: $0.double) }).scalar
+                 constants.map(\.doubleTensor)).scalar
         }
     }
 }
 
+/// A constant of a tensor workload in both precisions, as arrays and as tensors made once
+/// (data a training loop builds once, outside its steps, as the peers' scripts do).
+struct TensorConstant: @unchecked Sendable {
+    let float: [Float]
+    let double: [Double]
+    let shape: [Int]
+    let floatTensor: Tensor<Float>
+    let doubleTensor: Tensor<Double>
+
+    init(_ float: [Float], _ double: [Double], _ shape: [Int]) {
+        self.float = float
+        self.double = double
+        self.shape = shape
+        floatTensor = Tensor(shape: shape, scalars: float)
+        doubleTensor = Tensor(shape: shape, scalars: double)
+    }
+}
+
 /// A constant tensor's scalars in both precisions, from a seeded generator.
-func tensorConstant(shape: [Int], lower: Double = -1, upper: Double = 1, seed: UInt64)
-    -> (float: [Float], double: [Double], shape: [Int])
-{
+func tensorConstant(shape: [Int], lower: Double = -1, upper: Double = 1, seed: UInt64) -> TensorConstant {
     // Round through Float first so both precisions hold the same numbers.
     let d = deterministicInput(count: shape.reduce(1, *), lower: lower, upper: upper, seed: seed)
         .map { Double(Float($0)) }
-    return (d.map { Float($0) }, d, shape)
+    return TensorConstant(d.map { Float($0) }, d, shape)
 }

@@ -10,7 +10,7 @@ struct TensorOpOverheadObjective: TensorObjective {
     static let recordedOperations = 65
 
     let input: [Double]
-    let constants: [(float: [Float], double: [Double], shape: [Int])]
+    let constants: [TensorConstant]
     var parameterShape: [Int] { [input.count] }
     var recordedOperations: Int? { Self.recordedOperations }
 

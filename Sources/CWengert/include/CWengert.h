@@ -61,6 +61,21 @@ int wengert_cpu_has_avx512f(void);
 /// 1 when the running CPU has AVX2 and FMA, else 0.
 int wengert_cpu_has_avx2_fma(void);
 
+/// A stack of cached blocks of one size class (Device/BufferArena.swift): push and pop
+/// without allocating once it has grown. Not synchronised; the arena's lock guards it.
+typedef struct wengert_block_stack {
+    void **items;
+    long count;
+    long capacity;
+} wengert_block_stack;
+static inline void *wengert_block_stack_pop(wengert_block_stack *stack) {
+    return stack->count > 0 ? stack->items[--stack->count] : 0;
+}
+/// Pushes `block`; 0 when the stack could not grow (the caller frees the block instead).
+int wengert_block_stack_push(wengert_block_stack *stack, void *block);
+/// Frees the stack's own array (not the blocks in it) and empties it.
+void wengert_block_stack_release(wengert_block_stack *stack);
+
 /// The lock around the pool of recycled tape headers (Reverse/TapeHeader.swift).
 void wengert_header_pool_lock(void);
 void wengert_header_pool_unlock(void);

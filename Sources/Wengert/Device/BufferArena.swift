@@ -4,7 +4,7 @@ import CWengert
 // block is not returned to the system but kept in a free list of its size class, and the
 // next request of that class takes it back. A steady training loop asks for the same
 // sizes every step, so after the first step it allocates nothing from the system (or
-// from clCreateBuffer). Requests are rounded up to a size class (multiples of 512 bytes
+// from clCreateBuffer). Requests are rounded up to a size class (multiples of 64 bytes up to 512, of 512 bytes
 // up to 1 MiB, then quarter steps between powers of two, so at most 25% is wasted).
 // When the system refuses, the arena returns every cached block and tries once more
 // before it reports out of memory, as PyTorch does.
@@ -27,16 +27,37 @@ public struct BufferArenaStatistics: Sendable, Equatable {
 
 /// A per-device cache of memory blocks sorted by size class.
 ///
-/// Thread-safe (one pthread mutex). The block type is opaque: a host pointer for the
+/// Thread-safe (one spin lock around a few loads and stores). The block type is opaque: a host pointer for the
 /// CPU, a `cl_mem` for OpenCL.
 public final class BufferArena: @unchecked Sendable {
     /// The device name used in out-of-memory errors.
     public let deviceName: String
     @usableFromInline let systemAllocate: @Sendable (Int) -> UnsafeMutableRawPointer?
     @usableFromInline let systemFree: @Sendable (UnsafeMutableRawPointer) -> Void
-    private let lock = wengert_lock_create()!
-    private var freeBlocks: [Int: [UnsafeMutableRawPointer]] = [:]
-    private var counts = BufferArenaStatistics()
+    /// The spin lock's word (0 free, 1 held): held only to push or pop a free list.
+    private let lock: UnsafeMutablePointer<Int32>
+    // The mutable state sits behind pointers allocated once, not in stored properties:
+    // every tensor operation takes and returns a block, and a stored property of a class
+    // pays a dynamic exclusivity check on each access (measured at a third of the cost of
+    // a small operation). The lock serialises it.
+    /// Free blocks of the classes up to 1 MiB, by ``smallIndex(_:)``: popped
+    /// and pushed in place, so taking a cached block allocates nothing.
+    private let smallBlocks: UnsafeMutablePointer<wengert_block_stack>
+    /// Free blocks of the larger classes, by size.
+    private let largeBlocks: UnsafeMutablePointer<[Int: [UnsafeMutableRawPointer]]>
+    private let counts: UnsafeMutablePointer<BufferArenaStatistics>
+    private static let smallClassCount = 8 + (1 << 20) / 512 - 1
+
+    /// The free list of a class up to 1 MiB: eight of 64 to 512 bytes (a tensor of a few
+    /// scalars should not hold 512 bytes), then one per 512 bytes.
+    @inline(__always) private static func smallIndex(_ size: Int) -> Int {
+        size <= 512 ? size / 64 - 1 : 8 + size / 512 - 2
+    }
+
+    /// The size of the class at free-list `index` (the inverse of ``smallIndex(_:)``).
+    private static func smallSize(_ index: Int) -> Int {
+        index < 8 ? (index + 1) * 64 : (index - 8 + 2) * 512
+    }
 
     /// An arena over a system allocator that returns nil when it has no memory.
     public init(
@@ -46,17 +67,35 @@ public final class BufferArena: @unchecked Sendable {
         self.deviceName = deviceName
         self.systemAllocate = allocate
         self.systemFree = free
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: 0)
+        smallBlocks = .allocate(capacity: BufferArena.smallClassCount)
+        smallBlocks.initialize(repeating: wengert_block_stack(), count: BufferArena.smallClassCount)
+        largeBlocks = .allocate(capacity: 1)
+        largeBlocks.initialize(to: [:])
+        counts = .allocate(capacity: 1)
+        counts.initialize(to: BufferArenaStatistics())
     }
 
     deinit {
-        for (_, blocks) in freeBlocks { for block in blocks { systemFree(block) } }
-        wengert_lock_destroy(lock)
+        for index in 0..<BufferArena.smallClassCount {
+            while let block = wengert_block_stack_pop(smallBlocks + index) { systemFree(block) }
+            wengert_block_stack_release(smallBlocks + index)
+        }
+        for (_, blocks) in largeBlocks.pointee { for block in blocks { systemFree(block) } }
+        smallBlocks.deinitialize(count: BufferArena.smallClassCount)
+        smallBlocks.deallocate()
+        largeBlocks.deinitialize(count: 1)
+        largeBlocks.deallocate()
+        counts.deinitialize(count: 1)
+        counts.deallocate()
+        lock.deallocate()
     }
 
     /// The size class a request of `bytes` is rounded up to.
     /// - Complexity: O(1).
     public static func sizeClass(_ bytes: Int) -> Int {
-        if bytes <= 512 { return 512 }
+        if bytes <= 512 { return Swift.max(64, (bytes + 63) / 64 * 64) }
         if bytes <= 1 << 20 { return (bytes + 511) / 512 * 512 }
         let top = Int.bitWidth - 1 - bytes.leadingZeroBitCount  // floor(log2(bytes))
         let quarter = 1 << (top - 2)
@@ -69,60 +108,82 @@ public final class BufferArena: @unchecked Sendable {
     /// - Complexity: O(1) amortised; a system allocation when the class is empty.
     public func allocate(_ bytes: Int) throws -> DeviceBuffer {
         let size = BufferArena.sizeClass(bytes)
-        wengert_lock_acquire(lock)
-        if var list = freeBlocks[size], let block = list.popLast() {
-            freeBlocks[size] = list
-            counts.reuses += 1
-            counts.bytesCached -= size
-            counts.bytesInUse += size
-            wengert_lock_release(lock)
+        wengert_spin_lock(lock)
+        if let block = takeCached(size) {
+            counts.pointee.reuses += 1
+            counts.pointee.bytesCached -= size
+            counts.pointee.bytesInUse += size
+            wengert_spin_unlock(lock)
             return DeviceBuffer(block: block, byteCount: bytes, sizeClass: size, arena: self)
         }
-        wengert_lock_release(lock)
+        wengert_spin_unlock(lock)
         var block = systemAllocate(size)
         if block == nil {
             emptyCache()
             block = systemAllocate(size)
         }
         guard let block else { throw DeviceError.outOfMemory(bytes: bytes, device: deviceName) }
-        wengert_lock_acquire(lock)
-        counts.systemAllocations += 1
-        counts.bytesInUse += size
-        counts.peakBytesReserved = Swift.max(counts.peakBytesReserved, counts.bytesInUse + counts.bytesCached)
-        wengert_lock_release(lock)
+        wengert_spin_lock(lock)
+        counts.pointee.systemAllocations += 1
+        counts.pointee.bytesInUse += size
+        counts.pointee.peakBytesReserved = Swift.max(counts.pointee.peakBytesReserved, counts.pointee.bytesInUse + counts.pointee.bytesCached)
+        wengert_spin_unlock(lock)
         return DeviceBuffer(block: block, byteCount: bytes, sizeClass: size, arena: self)
+    }
+
+    /// A cached block of class `size`, taken from its free list in place (lock held).
+    private func takeCached(_ size: Int) -> UnsafeMutableRawPointer? {
+        if size <= 1 << 20 { return wengert_block_stack_pop(smallBlocks + BufferArena.smallIndex(size)) }
+        if largeBlocks.pointee[size]?.isEmpty ?? true { return nil }
+        return largeBlocks.pointee[size]!.popLast()
     }
 
     /// Takes a block back into its free list (called when a ``DeviceBuffer`` dies).
     func release(_ block: UnsafeMutableRawPointer, sizeClass: Int) {
-        wengert_lock_acquire(lock)
-        freeBlocks[sizeClass, default: []].append(block)
-        counts.bytesInUse -= sizeClass
-        counts.bytesCached += sizeClass
-        wengert_lock_release(lock)
+        wengert_spin_lock(lock)
+        if sizeClass <= 1 << 20 {
+            if wengert_block_stack_push(smallBlocks + BufferArena.smallIndex(sizeClass), block) == 0 {
+                // The stack could not grow: give the block back rather than lose it.
+                counts.pointee.bytesInUse -= sizeClass
+                counts.pointee.systemFrees += 1
+                wengert_spin_unlock(lock)
+                systemFree(block)
+                return
+            }
+        } else {
+            largeBlocks.pointee[sizeClass, default: []].append(block)
+        }
+        counts.pointee.bytesInUse -= sizeClass
+        counts.pointee.bytesCached += sizeClass
+        wengert_spin_unlock(lock)
     }
 
     /// Returns every cached block to the system (PyTorch's `empty_cache`).
     /// - Complexity: O(cached blocks).
     public func emptyCache() {
-        wengert_lock_acquire(lock)
-        let blocks = freeBlocks
-        freeBlocks = [:]
+        wengert_spin_lock(lock)
+        var blocks = largeBlocks.pointee
+        largeBlocks.pointee = [:]
+        for index in 0..<BufferArena.smallClassCount where smallBlocks[index].count > 0 {
+            var list: [UnsafeMutableRawPointer] = []
+            while let block = wengert_block_stack_pop(smallBlocks + index) { list.append(block) }
+            blocks[BufferArena.smallSize(index)] = list
+        }
         var freed = 0
         for (size, list) in blocks {
             freed += list.count
-            counts.bytesCached -= size * list.count
+            counts.pointee.bytesCached -= size * list.count
         }
-        counts.systemFrees += freed
-        wengert_lock_release(lock)
+        counts.pointee.systemFrees += freed
+        wengert_spin_unlock(lock)
         for (_, list) in blocks { for block in list { systemFree(block) } }
     }
 
     /// What the arena has done so far.
     public var statistics: BufferArenaStatistics {
-        wengert_lock_acquire(lock)
-        defer { wengert_lock_release(lock) }
-        return counts
+        wengert_spin_lock(lock)
+        defer { wengert_spin_unlock(lock) }
+        return counts.pointee
     }
 }
 

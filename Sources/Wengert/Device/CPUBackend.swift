@@ -25,7 +25,7 @@ public struct CPUBackend: Backend {
     public var device: Device { .cpu }
 
     /// One arena for all host buffers, created on first use.
-    static let hostArena = makeHostArena()
+    @usableFromInline static let hostArena = makeHostArena()
 
     /// `memcpy`.
     public func copyBytes(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, count: Int) {

@@ -1,9 +1,12 @@
 import CWengert
 
-// The Swift side of the CPU kernels: loops over contiguous row-major buffers. Same-shape
-// and tensor-with-scalar arithmetic go to the C kernels (AVX-512 where present); the
-// other loops are generic Swift, specialised for Float and Double at the call site
-// because everything here is @inlinable.
+// The one layer between tensor operations and devices. CPU tensors run here on host
+// pointers into their arena buffers: same-shape and tensor-with-scalar arithmetic, the
+// elementary functions and the GEMM in the C kernels (AVX-512 or AVX2 where present), the
+// other loops in generic Swift, specialised for Float and Double at the call site because
+// everything here is @inlinable. Tensors on another device run the same operations
+// through that device's `Backend` (TensorKernels+Device.swift), on strided views of their
+// buffers, with no host round trip.
 
 /// Elementwise arithmetic codes shared with the C kernels.
 @usableFromInline
@@ -21,17 +24,24 @@ enum TensorArithmetic: Int32 {
         case .chain: a == 0 ? 0 : a * b
         }
     }
+
+    /// The same operation as a backend's code.
+    @inlinable var backendOperation: BinaryOperation {
+        switch self {
+        case .add: .add
+        case .subtract: .subtract
+        case .multiply: .multiply
+        case .divide: .divide
+        case .chain: .chain
+        }
+    }
 }
 
-//
-// This is the one place that knows where scalars live: every kernel entry point checks
-// the device, and a new backend (OpenCL) adds its branch here, below the tensor
-// operations and the autograd code that call them.
 @usableFromInline
 enum TensorKernels {
-    /// Stops unless `device` is the CPU, the only device with kernels in this build.
+    /// Stops unless `device` is the CPU: for the loops below that read host memory.
     @inlinable @inline(__always) static func requireCPU(_ device: Device) {
-        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
+        if device.kind != .cpu { wengertTensorHostAccess(device) }
     }
 
     /// Stops unless `x` holds exactly as many scalars as its shape says: every loop that
@@ -39,57 +49,64 @@ enum TensorKernels {
     /// write past the end of a buffer. Cheap (a product over the axes); called on every
     /// path that indexes by shape rather than by count.
     @inlinable @inline(__always) static func requireConsistent<S>(_ x: Tensor<S>, operation: StaticString) {
-        if _slowPath(x.storage.count != TensorShape.count(x.dimensions)) {
-            wengertTensorInconsistent(x.dimensions, count: x.storage.count, operation: operation)
+        if _slowPath(x.scalarCount != TensorShape.count(x.dimensions)) {
+            wengertTensorInconsistent(x.dimensions, count: x.scalarCount, operation: operation)
         }
     }
 
     /// The broadcast shape of two operands; stops naming both shapes (or devices) and
-    /// the operation when they do not agree.
+    /// the operation when they do not agree. As in PyTorch, an untracked 0-d CPU tensor
+    /// (the scalar of `x * 2`) goes with a tensor on any device.
     @inlinable static func broadcastShape<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> [Int] {
-        if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: operation) }
-        requireCPU(a.placement)
+        if a.placement != b.placement && !isScalarConstant(a) && !isScalarConstant(b) {
+            wengertTensorDeviceMismatch(a.placement, b.placement, operation: operation)
+        }
         guard let shape = TensorShape.broadcast(a.dimensions, b.dimensions) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: operation)
         }
         return shape
     }
 
+    /// Whether `x` is an untracked 0-d CPU tensor, which an operation uploads to its other
+    /// operand's device.
+    @inlinable static func isScalarConstant<S>(_ x: Tensor<S>) -> Bool {
+        x.placement.kind == .cpu && x.dimensions.isEmpty && x.tracking == nil
+    }
+
+    /// The device an operation on `a` and `b` runs on: the one that is not the CPU, if any.
+    @inlinable static func device<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> Device {
+        a.placement.kind == .cpu ? b.placement : a.placement
+    }
+
     /// a op b with broadcasting, through the C kernels.
     @inlinable static func arithmetic<S>(_ op: TensorArithmetic, _ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> Tensor<S> {
         let shape = broadcastShape(a, b, operation: operation)
+        if a.placement.kind != .cpu || b.placement.kind != .cpu {
+            return onDevice(binary: op.backendOperation, a, b, shape: shape, operation)
+        }
         let n = TensorShape.count(shape)
-        let na = a.storage.count, nb = b.storage.count
-        // Small outputs take the zero-filled initialiser: its storage type is resolved
-        // once per specialisation, while the uninitialised one looks up generic metadata
-        // on every call (measured at ~20 ns, a tenth of the cost of a recorded op).
-        var out =
-            n <= 4096
-            ? [S](repeating: 0, count: n)
-            : [S](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { po in
-                    guard let base = po.baseAddress, n > 0 else { return }
-                    if na == n && nb == n {
-                        S._binaryKernel(op.rawValue, pa.baseAddress!, 1, pb.baseAddress!, 1, base, n)
-                    } else if nb == 1 && na == n {
-                        S._binaryKernel(op.rawValue, pa.baseAddress!, 1, pb.baseAddress!, 0, base, n)
-                    } else if na == 1 && nb == n {
-                        S._binaryKernel(op.rawValue, pa.baseAddress!, 0, pb.baseAddress!, 1, base, n)
-                    } else {
-                        requireConsistent(a, operation: operation)
-                        requireConsistent(b, operation: operation)
-                        let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
-                        let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
-                        TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
-                            S._binaryKernel(op.rawValue, pa.baseAddress! + oa, ia, pb.baseAddress! + ob, ib, base + o, count)
-                        }
-                    }
+        let na = a.scalarCount, nb = b.scalarCount
+        let pa = a.hostBase, pb = b.hostBase
+        if !(na == n && (nb == n || nb == 1)) && !(na == 1 && nb == n) {
+            requireConsistent(a, operation: operation)
+            requireConsistent(b, operation: operation)
+        }
+        return Tensor.host(shape: shape, count: n) { base in
+            guard n > 0 else { return }
+            if na == n && nb == n {
+                S._binaryKernel(op.rawValue, pa, 1, pb, 1, base, n)
+            } else if nb == 1 && na == n {
+                S._binaryKernel(op.rawValue, pa, 1, pb, 0, base, n)
+            } else if na == 1 && nb == n {
+                S._binaryKernel(op.rawValue, pa, 0, pb, 1, base, n)
+            } else {
+                let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
+                let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
+                TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
+                    S._binaryKernel(op.rawValue, pa + oa, ia, pb + ob, ib, base + o, count)
                 }
             }
         }
-        return Tensor(uncheckedStorage: out, shape: shape, device: a.placement)
     }
 
     /// The C kernel code of an elementwise operation, where it has one.
@@ -122,112 +139,178 @@ enum TensorKernels {
         }
     }
 
+    /// The backend code of an elementwise operation, where it has one.
+    @inlinable static func backendOperation(_ operation: TensorOperation) -> UnaryOperation? {
+        switch operation {
+        case .negate: .negate
+        case .abs: .abs
+        case .exp: .exp
+        case .expm1: .expm1
+        case .log: .log
+        case .log1p: .log1p
+        case .log2: .log2
+        case .log10: .log10
+        case .sqrt: .sqrt
+        case .cbrt: .cbrt
+        case .sin: .sin
+        case .cos: .cos
+        case .tan: .tan
+        case .asin: .asin
+        case .acos: .acos
+        case .atan: .atan
+        case .sinh: .sinh
+        case .cosh: .cosh
+        case .tanh: .tanh
+        case .erf: .erf
+        case .sigmoid: .sigmoid
+        case .softplus: .softplus
+        case .relu: .relu
+        case .squared: .square
+        default: nil
+        }
+    }
+
+    /// The backend code of a two-operand elementary function, where it has one.
+    @inlinable static func backendOperation(binary operation: TensorOperation) -> BinaryOperation? {
+        switch operation {
+        case .power: .power
+        case .atan2: .atan2
+        case .hypot: .hypot
+        case .minimum: .minimum
+        case .maximum: .maximum
+        default: nil
+        }
+    }
+
+    /// The elementary function `operation` (whose scalar form is `f`) elementwise: the
+    /// vectorised C kernel where it has one, else `f` per element; a backend code on
+    /// other devices.
+    @inlinable static func elementwise<S>(_ x: Tensor<S>, _ operation: TensorOperation, _ f: (S) -> S) -> Tensor<S> {
+        if x.placement.kind != .cpu {
+            guard let code = backendOperation(operation) else { wengertTensorNoDeviceKernel(x.placement, "\(operation)") }
+            return onDevice(unary: code, x)
+        }
+        if let code = unaryCode(operation) { return unary(x, code) }
+        return map(x, f)
+    }
+
     /// The C kernel `code` (a `wengert_unary_op`) elementwise: vectorised, no closure per element.
     @inlinable static func unary<S>(_ x: Tensor<S>, _ code: Int32) -> Tensor<S> {
         requireCPU(x.placement)
-        let n = x.storage.count
-        var out =
-            n <= 4096
-            ? [S](repeating: 0, count: n)
-            : [S](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
-        x.storage.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                guard n > 0 else { return }
-                S._unaryKernel(code, px.baseAddress!, po.baseAddress!, n)
-            }
+        let n = x.scalarCount, px = x.hostBase
+        return Tensor.host(shape: x.dimensions, count: n) { po in
+            if n > 0 { S._unaryKernel(code, px, po, n) }
         }
-        return Tensor(uncheckedStorage: out, shape: x.dimensions, device: x.placement)
     }
 
-    /// f(a, b) elementwise with broadcasting, in Swift.
-    @inlinable static func zip<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString, _ f: (S, S) -> S) -> Tensor<S> {
+    /// f(a, b) elementwise with broadcasting, in Swift on the CPU. On another device the
+    /// operation runs as the backend's `code`; an operation without one stops, naming it.
+    @inlinable static func zip<S>(
+        _ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString, code: TensorBackendCode? = nil, _ f: (S, S) -> S
+    ) -> Tensor<S> {
         let shape = broadcastShape(a, b, operation: operation)
+        if a.placement.kind != .cpu || b.placement.kind != .cpu { return onDevice(code, a, b, shape: shape, operation) }
         let n = TensorShape.count(shape)
-        var out = [S](repeating: 0, count: n)
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { po in
-                    if a.storage.count == n && b.storage.count == n {
-                        for i in 0..<n { po[i] = f(pa[i], pb[i]) }
-                        return
-                    }
-                    requireConsistent(a, operation: operation)
-                    requireConsistent(b, operation: operation)
-                    let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
-                    let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
-                    TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
-                        for j in 0..<count { po[o + j] = f(pa[oa + j * ia], pb[ob + j * ib]) }
-                    }
-                }
+        let pa = a.hostBase, pb = b.hostBase
+        if a.scalarCount == n && b.scalarCount == n {
+            return Tensor.host(shape: shape, count: n) { po in
+                for i in 0..<n { po[i] = f(pa[i], pb[i]) }
             }
         }
-        return Tensor(uncheckedStorage: out, shape: shape, device: a.placement)
-    }
-
-    /// f(x) elementwise.
-    @inlinable static func map<S>(_ x: Tensor<S>, _ f: (S) -> S) -> Tensor<S> {
-        requireCPU(x.placement)
-        let n = x.storage.count
-        var out = [S](repeating: 0, count: n)
-        x.storage.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                for i in 0..<n { po[i] = f(px[i]) }
+        requireConsistent(a, operation: operation)
+        requireConsistent(b, operation: operation)
+        let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
+        let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
+        return Tensor.host(shape: shape, count: n) { po in
+            TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
+                for j in 0..<count { po[o + j] = f(pa[oa + j * ia], pb[ob + j * ib]) }
             }
         }
-        return Tensor(uncheckedStorage: out, shape: x.dimensions, device: x.placement)
     }
 
-    /// Folds one axis (kept with extent 1) with `combine`, starting from the first element.
-    @inlinable static func reduce<S: TensorScalar>(_ x: [S], shape: [Int], axis: Int, _ combine: (S, S) -> S) -> [S] {
-        let size = shape[axis]
-        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
-        let outer = TensorShape.count(Array(shape[..<axis]))
-        if size == 0 { return [S](repeating: 0, count: outer * inner) }
-        var out = [S](repeating: 0, count: outer * inner)
-        x.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
+    /// f(x) elementwise in Swift on the CPU; the backend's `code` on another device (an
+    /// operation without one stops, naming it).
+    @inlinable static func map<S>(_ x: Tensor<S>, code: UnaryOperation? = nil, _ f: (S) -> S) -> Tensor<S> {
+        if x.placement.kind != .cpu {
+            guard let code else { wengertTensorNoDeviceKernel(x.placement, "a Swift closure") }
+            return onDevice(unary: code, x)
+        }
+        let n = x.scalarCount, px = x.hostBase
+        return Tensor.host(shape: x.dimensions, count: n) { po in
+            for i in 0..<n { po[i] = f(px[i]) }
+        }
+    }
+
+    /// `x` reduced by `op` over `axes` (sorted, distinct, in range), which are kept with
+    /// extent 1. Sums take the vectorised C kernels; the other reductions fold each
+    /// axis in turn starting from its first element. An empty axis gives op's identity.
+    @inlinable static func reduce<S>(_ op: ReductionOperation, _ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
+        requireConsistent(x, operation: "reduction")
+        if x.placement.kind != .cpu { return onDevice(reduce: op, x, axes: axes) }
+        if op == .sum { return sum(x, axes: axes) }
+        var values = x, shape = x.dimensions
+        for axis in axes {
+            let size = shape[axis]
+            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+            let outer = TensorShape.count(Array(shape[..<axis]))
+            shape[axis] = 1
+            let px = values.hostBase
+            values = Tensor.host(shape: shape, count: outer * inner) { po in
                 for o in 0..<outer {
                     let base = o * size * inner
-                    for i in 0..<inner { po[o * inner + i] = px[base + i] }
+                    for i in 0..<inner { po[o * inner + i] = size == 0 ? op.identity(S.self) : px[base + i] }
                     for s in 1..<Swift.max(size, 1) {
                         let row = base + s * inner
-                        for i in 0..<inner { po[o * inner + i] = combine(po[o * inner + i], px[row + i]) }
+                        for i in 0..<inner { po[o * inner + i] = op.combine(po[o * inner + i], px[row + i]) }
                     }
                 }
             }
         }
-        return out
+        return values
     }
 
-    /// One axis summed away (kept with extent 1) by the C kernel: the same order of
-    /// additions as `reduce(_:shape:axis:_:)` with `+`, so the same bits.
-    @inlinable static func sumAlong<S: TensorScalar>(_ x: [S], shape: [Int], axis: Int) -> [S] {
-        let size = shape[axis]
-        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
-        let outer = TensorShape.count(Array(shape[..<axis]))
-        var out = [S](repeating: 0, count: outer * inner)
-        x.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                guard let o = po.baseAddress, let i = px.baseAddress else { return }
-                S._sumAxisKernel(i, outer: outer, size: size, inner: inner, o)
-            }
-        }
-        return out
-    }
-
-    /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1.
+    /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1, by the
+    /// C kernels (one axis at a time, in the reference order of additions).
     @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
         requireConsistent(x, operation: "sum")
-        var values = x.storage, shape = x.dimensions
-        if axes.count == shape.count && !values.isEmpty {
-            let total = values.withUnsafeBufferPointer { S._sumKernel($0.baseAddress!, $0.count) }
-            return Tensor(uncheckedStorage: [total], shape: [Int](repeating: 1, count: shape.count), device: x.placement)
+        if x.placement.kind != .cpu { return onDevice(reduce: .sum, x, axes: axes) }
+        var values = x, shape = x.dimensions
+        if axes.count == shape.count && x.scalarCount > 0 {
+            let total = S._sumKernel(x.hostBase, x.scalarCount)
+            return Tensor.host(shape: [Int](repeating: 1, count: shape.count), count: 1) { $0.initialize(to: total) }
         }
         for axis in axes {
-            values = sumAlong(values, shape: shape, axis: axis)
+            let size = shape[axis]
+            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+            let outer = TensorShape.count(Array(shape[..<axis]))
             shape[axis] = 1
+            let px = values.hostBase
+            values = Tensor.host(shape: shape, count: outer * inner) { po in
+                if outer * inner == 0 { return }
+                if size == 0 { po.initialize(repeating: 0, count: outer * inner); return }
+                S._sumAxisKernel(px, outer: outer, size: size, inner: inner, po)
+            }
         }
-        return Tensor(uncheckedStorage: values, shape: shape, device: x.placement)
+        return values
+    }
+
+    /// The positions `runs` along `axis`, one after another, of a CPU tensor (slicing is
+    /// one run, gathering one run of one per index): a row copy per run and outer index.
+    @inlinable static func copyRuns<S>(_ x: Tensor<S>, axis: Int, runs: [Range<Int>]) -> Tensor<S> {
+        var shape = x.dimensions
+        shape[axis] = runs.reduce(0) { $0 + $1.count }
+        let inner = TensorShape.count(Array(x.dimensions[(axis + 1)...]))
+        let outer = TensorShape.count(Array(x.dimensions[..<axis]))
+        let size = x.dimensions[axis], px = x.hostBase
+        return Tensor.host(shape: shape, count: TensorShape.count(shape)) { out in
+            var position = 0
+            for o in 0..<outer {
+                for run in runs {
+                    (out + position).update(from: px + (o * size + run.lowerBound) * inner, count: run.count * inner)
+                    position += run.count * inner
+                }
+            }
+        }
     }
 
     /// The gradient `g` of a broadcast result summed back to `shape` (NumPy unbroadcast).
@@ -235,7 +318,7 @@ enum TensorKernels {
         if g.dimensions == shape { return g }
         requireConsistent(g, operation: "backward (summing a cotangent to its operand's shape)")
         var reduced = sum(g, axes: broadcastAxes(g.dimensions, shape))
-        if reduced.storage.count != TensorShape.count(shape) {
+        if reduced.scalarCount != TensorShape.count(shape) {
             wengertTensorShapeMismatch(g.dimensions, shape, operation: "backward (a cotangent does not sum to its operand's shape)")
         }
         reduced.dimensions = shape
@@ -254,40 +337,40 @@ enum TensorKernels {
     @inlinable static func expand<S>(_ x: Tensor<S>, to shape: [Int]) -> Tensor<S> {
         if x.dimensions == shape { return x }
         requireConsistent(x, operation: "expand")
+        if x.placement.kind != .cpu {
+            return onDevice(copy: BufferView(x.storage, StridedLayout.contiguous(x.dimensions).expanded(to: shape)), x.placement)
+        }
         let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
         let sb = [Int](repeating: 0, count: shape.count)
-        var out = [S](repeating: 0, count: TensorShape.count(shape))
-        x.storage.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, _, count, ia, _ in
-                    for j in 0..<count { po[o + j] = px[oa + j * ia] }
-                }
+        let px = x.hostBase
+        return Tensor.host(shape: shape, count: TensorShape.count(shape)) { po in
+            TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, _, count, ia, _ in
+                for j in 0..<count { po[o + j] = px[oa + j * ia] }
             }
         }
-        return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
     }
 
     /// The axes of `x` permuted: result axis i is input axis `permutation[i]`.
     @inlinable static func permute<S>(_ x: Tensor<S>, _ permutation: [Int]) -> Tensor<S> {
+        requireConsistent(x, operation: "transposed")
+        if x.placement.kind != .cpu {
+            return onDevice(copy: BufferView(x.storage, StridedLayout.contiguous(x.dimensions).permuted(permutation)), x.placement)
+        }
         let rank = x.rank
         if rank >= 2, permutation[rank - 2] == rank - 1, permutation[rank - 1] == rank - 2,
             permutation[..<(rank - 2)].elementsEqual(0..<(rank - 2))
         {
             return transposeLastTwo(x)
         }
-        requireConsistent(x, operation: "transposed")
         let shape = permutation.map { x.dimensions[$0] }
         let inStrides = TensorShape.strides(x.dimensions)
         let strides = permutation.map { inStrides[$0] }
-        var out = [S](repeating: 0, count: x.storage.count)
-        x.storage.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                TensorShape.forEachRow(shape: shape, stridesA: strides, stridesB: strides) { o, oa, _, count, ia, _ in
-                    for j in 0..<count { po[o + j] = px[oa + j * ia] }
-                }
+        let px = x.hostBase
+        return Tensor.host(shape: shape, count: x.scalarCount) { po in
+            TensorShape.forEachRow(shape: shape, stridesA: strides, stridesB: strides) { o, oa, _, count, ia, _ in
+                for j in 0..<count { po[o + j] = px[oa + j * ia] }
             }
         }
-        return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
     }
 
     /// The last two axes swapped, in 32 x 32 tiles so both the reads and the writes
@@ -299,26 +382,23 @@ enum TensorKernels {
         let rows = x.dimensions[rank - 2], cols = x.dimensions[rank - 1]
         var shape = x.dimensions
         shape.swapAt(rank - 1, rank - 2)
-        let plane = rows * cols
-        var out = [S](repeating: 0, count: x.storage.count)
-        if plane == 0 { return Tensor(uncheckedStorage: out, shape: shape, device: x.placement) }
+        let plane = rows * cols, total = x.scalarCount
         let tile = 32
-        x.storage.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                for base in stride(from: 0, to: px.count, by: plane) {
-                    for i0 in stride(from: 0, to: rows, by: tile) {
-                        for j0 in stride(from: 0, to: cols, by: tile) {
-                            for i in i0..<Swift.min(i0 + tile, rows) {
-                                for j in j0..<Swift.min(j0 + tile, cols) {
-                                    po[base + j * rows + i] = px[base + i * cols + j]
-                                }
+        let px = x.hostBase
+        return Tensor.host(shape: shape, count: total) { po in
+            if plane == 0 { return }
+            for base in stride(from: 0, to: total, by: plane) {
+                for i0 in stride(from: 0, to: rows, by: tile) {
+                    for j0 in stride(from: 0, to: cols, by: tile) {
+                        for i in i0..<Swift.min(i0 + tile, rows) {
+                            for j in j0..<Swift.min(j0 + tile, cols) {
+                                po[base + j * rows + i] = px[base + i * cols + j]
                             }
                         }
                     }
                 }
             }
         }
-        return Tensor(uncheckedStorage: out, shape: shape, device: x.placement)
     }
 
     /// Batched matrix product op(a)·op(b) with broadcast batch axes, where op(a) is a
@@ -327,7 +407,6 @@ enum TensorKernels {
     /// GEMM reads the operands in place (the backward products g·bᵀ and aᵀ·g).
     @inlinable static func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false) -> Tensor<S> {
         if a.placement != b.placement { wengertTensorDeviceMismatch(a.placement, b.placement, operation: "matmul") }
-        requireCPU(a.placement)
         let ra = a.rank, rb = b.rank
         guard ra >= 2, rb >= 2 else { wengertTensorMatmulMismatch(a.dimensions, b.dimensions) }
         let m = a.dimensions[transposeA ? ra - 1 : ra - 2], k = a.dimensions[transposeA ? ra - 2 : ra - 1]
@@ -340,51 +419,50 @@ enum TensorKernels {
         guard let batch = TensorShape.broadcast(batchA, batchB) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: "matmul (batch axes)")
         }
+        if a.placement.kind != .cpu {
+            return onDevice(matmul: a, b, transposeA: transposeA, transposeB: transposeB, batch: batch, m: m, n: n, k: k)
+        }
+        let pa = a.hostBase, pb = b.hostBase
         if rb == 2 && ra > 2 && !transposeA {
             // [..., m, k] x [k, n] is one [(batch·m), k] x [k, n] product: one kernel call
             // instead of one per batch element (a batch of states times a weight matrix).
             let rows = TensorShape.count(batchA) * m
-            var out = [S](repeating: 0, count: rows * n)
-            a.storage.withUnsafeBufferPointer { pa in
-                b.storage.withUnsafeBufferPointer { pb in
-                    out.withUnsafeMutableBufferPointer { po in
-                        guard rows > 0, n > 0, k > 0 else { return }
-                        S._gemmStridedKernel(
-                            transposeA: false, transposeB: transposeB, rows, n, k, pa.baseAddress!, lda,
-                            pb.baseAddress!, ldb, po.baseAddress!, n, accumulate: false)
-                    }
-                }
+            return Tensor.host(shape: batchA + [m, n], count: rows * n) { po in
+                guard rows > 0, n > 0 else { return }
+                guard k > 0 else { po.initialize(repeating: 0, count: rows * n); return }
+                S._gemmStridedKernel(
+                    transposeA: false, transposeB: transposeB, rows, n, k, pa, lda, pb, ldb, po, n, accumulate: false)
             }
-            return Tensor(uncheckedStorage: out, shape: batchA + [m, n], device: a.placement)
         }
         let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
         let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
         // Checked: the product of the batch and the output matrix may exceed Int.
         let total = TensorShape.count(batch + [m, n])
-        // k = 0 leaves zeros; otherwise the GEMM overwrites every entry.
-        var out =
-            total <= 4096 || k == 0
-            ? [S](repeating: 0, count: total)
-            : [S](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { po in
-                    guard m > 0, n > 0, k > 0 else { return }
-                    if batch.isEmpty {
-                        S._gemmStridedKernel(
-                            transposeA: transposeA, transposeB: transposeB, m, n, k, pa.baseAddress!, lda,
-                            pb.baseAddress!, ldb, po.baseAddress!, n, accumulate: false)
-                        return
-                    }
-                    // Walk the batch as rows of length 1 so forEachRow yields each offset pair.
-                    TensorShape.forEachRow(shape: batch + [1], stridesA: sa + [0], stridesB: sb + [0]) { o, oa, ob, _, _, _ in
-                        S._gemmStridedKernel(
-                            transposeA: transposeA, transposeB: transposeB, m, n, k, pa.baseAddress! + oa, lda,
-                            pb.baseAddress! + ob, ldb, po.baseAddress! + o * m * n, n, accumulate: false)
-                    }
-                }
+        return Tensor.host(shape: batch + [m, n], count: total) { po in
+            guard m > 0, n > 0 else { return }
+            // k = 0 leaves zeros; otherwise the GEMM overwrites every entry.
+            guard k > 0 else { po.initialize(repeating: 0, count: total); return }
+            if batch.isEmpty {
+                S._gemmStridedKernel(
+                    transposeA: transposeA, transposeB: transposeB, m, n, k, pa, lda, pb, ldb, po, n, accumulate: false)
+                return
+            }
+            // Walk the batch as rows of length 1 so forEachRow yields each offset pair.
+            TensorShape.forEachRow(shape: batch + [1], stridesA: sa + [0], stridesB: sb + [0]) { o, oa, ob, _, _, _ in
+                S._gemmStridedKernel(
+                    transposeA: transposeA, transposeB: transposeB, m, n, k, pa + oa, lda,
+                    pb + ob, ldb, po + o * m * n, n, accumulate: false)
             }
         }
-        return Tensor(uncheckedStorage: out, shape: batch + [m, n], device: a.placement)
+    }
+}
+
+extension Tensor {
+    /// The first scalar of a CPU tensor's buffer, for the kernels above. Valid while the
+    /// tensor is alive: the kernels read only their own parameters, which their caller
+    /// keeps alive for the call.
+    @inlinable var hostBase: UnsafeMutablePointer<Scalar> {
+        TensorKernels.requireCPU(placement)
+        return storage.block.assumingMemoryBound(to: Scalar.self)
     }
 }

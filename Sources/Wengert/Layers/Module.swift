@@ -111,4 +111,19 @@ extension Module {
     public func zeroGradient() {
         for p in parameters { p.zeroGradient() }
     }
+
+    /// This model with every parameter copied to `device` (PyTorch's `model.to(device)`):
+    /// a parameter that requires a gradient becomes a new leaf there, whose `grad` the
+    /// backward passes of the model's outputs fill on that device. Make an optimizer for
+    /// the moved model (its moments live beside the parameters).
+    /// - Complexity: one transfer per parameter; stops with the device's error if one fails.
+    public func moved(to device: Device) -> Self {
+        var copy = self
+        for path in parameterPaths {
+            let parameter = copy[parameter: path]
+            let moved = parameter.untracked.moved(to: device)
+            copy[parameter: path] = parameter.requiresGradient ? moved.requiringGradient() : moved
+        }
+        return copy
+    }
 }

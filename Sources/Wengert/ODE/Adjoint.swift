@@ -47,7 +47,7 @@ final class ODEAdjointContext<Scalar: TensorScalar>: @unchecked Sendable {
         self.finalState = states[states.count - 1]
         var flat = [Scalar]()
         flat.reserveCapacity(states.count * states[0].scalarCount)
-        for s in states { flat.append(contentsOf: s.storage) }
+        for s in states { flat.append(contentsOf: s.scalars) }
         self.solution = Tensor(uncheckedStorage: flat, shape: [flat.count], device: states[0].placement)
     }
 
@@ -55,7 +55,7 @@ final class ODEAdjointContext<Scalar: TensorScalar>: @unchecked Sendable {
     @inlinable func backward(_ upstream: Tensor<Scalar>) -> Tensor<Scalar> {
         let n = finalState.scalarCount
         let parameterCount = parameters.reduce(0) { $0 + $1.scalarCount }
-        let g = upstream.storage
+        let g = upstream.scalars
         let recording = TensorRecording<Scalar>()
         let shape = stateShape, parameters = self.parameters, dynamics = self.dynamics
         let placement = finalState.placement
@@ -63,19 +63,19 @@ final class ODEAdjointContext<Scalar: TensorScalar>: @unchecked Sendable {
             method: method, relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance,
             maximumSteps: maximumSteps
         ) { z, t in
-            let y = Tensor(uncheckedStorage: Array(z.storage[0..<n]), shape: shape, device: placement)
-            let a = Tensor(uncheckedStorage: Array(z.storage[n..<(2 * n)]), shape: shape, device: placement)
+            let y = Tensor(uncheckedStorage: Array(z.scalars[0..<n]), shape: shape, device: placement)
+            let a = Tensor(uncheckedStorage: Array(z.scalars[n..<(2 * n)]), shape: shape, device: placement)
             let (f, vy, vp) = recording.odeVectorJacobianProduct(y, parameters, cotangent: a) { y, p in dynamics(y, t, p) }
             var out = [Scalar]()
             out.reserveCapacity(z.scalarCount)
-            out.append(contentsOf: f.storage)
-            if let vy { out.append(contentsOf: vy.storage.lazy.map { -$0 }) } else { out.append(contentsOf: repeatElement(0, count: n)) }
+            out.append(contentsOf: f.scalars)
+            if let vy { out.append(contentsOf: vy.scalars.lazy.map { -$0 }) } else { out.append(contentsOf: repeatElement(0, count: n)) }
             for (k, v) in vp.enumerated() {
-                if let v { out.append(contentsOf: v.storage.lazy.map { -$0 }) } else { out.append(contentsOf: repeatElement(0, count: parameters[k].scalarCount)) }
+                if let v { out.append(contentsOf: v.scalars.lazy.map { -$0 }) } else { out.append(contentsOf: repeatElement(0, count: parameters[k].scalarCount)) }
             }
             return Tensor(uncheckedStorage: out, shape: [out.count], device: placement)
         }
-        var y = finalState.storage
+        var y = finalState.scalars
         let last = times.count - 1
         var a = Array(g[(last * n)..<((last + 1) * n)])
         var gp = [Scalar](repeating: 0, count: parameterCount)
@@ -87,7 +87,7 @@ final class ODEAdjointContext<Scalar: TensorScalar>: @unchecked Sendable {
             } catch {
                 wengertODEInvalid("the adjoint's backward solve failed: \(error)")
             }
-            let s = end.storage
+            let s = end.scalars
             y = Array(s[0..<n])
             a = Array(s[n..<(2 * n)])
             gp = Array(s[(2 * n)...])

@@ -167,7 +167,7 @@ extension ODEIntegrator {
         throws(ODEError) -> Scalar
     {
         let y = y0.untracked, f = f0.untracked
-        let scale = y.storage.map { absoluteTolerance + Swift.abs($0) * relativeTolerance }
+        let scale = y.scalars.map { absoluteTolerance + Swift.abs($0) * relativeTolerance }
         let d0 = Self.scaledNorm(y, scale), d1 = Self.scaledNorm(f, scale)
         let h0: Scalar = (d0 < 1e-5 || d1 < 1e-5) ? Scalar(1e-6) : Scalar(0.01) * d0 / d1
         let y1 = Tensor.odeCombination([(Scalar(1), y), (direction * h0, f)])

@@ -64,7 +64,7 @@ struct ODEIntegrator<Scalar: TensorScalar> {
     }
 
     @inlinable static func isFinite(_ x: Tensor<Scalar>) -> Bool {
-        x.storage.withUnsafeBufferPointer { xs in
+        x.withHostScalars { xs in
             var ok = true
             for v in xs where !v.isFinite { ok = false }
             return ok
@@ -74,12 +74,12 @@ struct ODEIntegrator<Scalar: TensorScalar> {
     /// The root-mean-square of error / (atol + rtol·max(|y0|, |y1|)), torchdiffeq's and
     /// Hairer's mixed norm; NaN inputs give NaN (the step is then rejected).
     @inlinable func errorRatio(_ error: Tensor<Scalar>, _ y0: Tensor<Scalar>, _ y1: Tensor<Scalar>) -> Scalar {
-        let n = error.storage.count
+        let n = error.scalarCount
         if n == 0 { return 0 }
         var total: Scalar = 0
-        error.storage.withUnsafeBufferPointer { e in
-            y0.storage.withUnsafeBufferPointer { a in
-                y1.storage.withUnsafeBufferPointer { b in
+        error.withHostScalars { e in
+            y0.withHostScalars { a in
+                y1.withHostScalars { b in
                     for i in 0..<n {
                         let scale = absoluteTolerance + relativeTolerance * Swift.max(Swift.abs(a[i]), Swift.abs(b[i]))
                         let r = e[i] / scale
@@ -96,7 +96,7 @@ struct ODEIntegrator<Scalar: TensorScalar> {
         let n = scale.count
         if n == 0 { return 0 }
         var total: Scalar = 0
-        x.storage.withUnsafeBufferPointer { xs in
+        x.withHostScalars { xs in
             for i in 0..<n {
                 let r = xs[i] / scale[i]
                 total += r * r

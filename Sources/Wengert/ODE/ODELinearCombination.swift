@@ -18,11 +18,11 @@ extension Tensor {
             }
             return total ?? Tensor(zeros: first.dimensions, on: first.placement)
         }
-        let n = first.storage.count
+        let n = first.scalarCount
         var out = [Scalar](repeating: 0, count: n)
         out.withUnsafeMutableBufferPointer { o in
             for (c, x) in terms where c != 0 {
-                x.storage.withUnsafeBufferPointer { xs in
+                x.withHostScalars { xs in
                     for i in 0..<n { o[i] += c * xs[i] }
                 }
             }

@@ -99,8 +99,8 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
         guard var g = parameter.grad else { return }
         let c1 = 1 - Scalar.pow(beta1, Scalar(steps)), c2 = 1 - Scalar.pow(beta2, Scalar(steps))
         if weightDecay != 0 { g = g + weightDecay * parameter }
-        let m = (firstMoments[index] ?? Tensor(zeros: g.shape)) * beta1 + (1 - beta1) * g
-        let v = (secondMoments[index] ?? Tensor(zeros: g.shape)) * beta2 + (1 - beta2) * g.squared()
+        let m = (firstMoments[index] ?? Tensor(zeros: g.shape, on: g.device)) * beta1 + (1 - beta1) * g
+        let v = (secondMoments[index] ?? Tensor(zeros: g.shape, on: g.device)) * beta2 + (1 - beta2) * g.squared()
         firstMoments[index] = m
         secondMoments[index] = v
         parameter -= (learningRate / c1) * m / (sqrt(v / c2) + epsilon)

@@ -31,7 +31,7 @@ extension Tensor {
     /// -a elementwise.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static prefix func - (a: Tensor) -> Tensor {
-        recorded(TensorKernels.unary(a, Int32(WENGERT_UNARY_NEGATE.rawValue)), .negate, a)
+        recorded(TensorKernels.elementwise(a, .negate) { -$0 }, .negate, a)
     }
 
     /// The tensor + a scalar (a 0-d constant, broadcast).
@@ -54,7 +54,7 @@ extension Tensor {
     /// x² elementwise (one entry rather than x * x's).
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public func squared() -> Tensor {
-        Tensor.recorded(TensorKernels.map(self) { $0 * $0 }, .squared, self, saving: self)
+        Tensor.recorded(TensorKernels.map(self, code: .square) { $0 * $0 }, .squared, self, saving: self)
     }
 
     /// Replaces `lhs` with `lhs op rhs`. On a leaf that requires a gradient this is only

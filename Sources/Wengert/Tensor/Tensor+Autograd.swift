@@ -127,12 +127,12 @@ extension Tensor {
     /// - Complexity: one sweep over the recording.
     @inlinable public func backward(seed: Tensor, retainingGraph: Bool = false, creatingGraph: Bool = false) {
         var seed = seed.untracked
-        if seed.storage.count == 1 && storage.count == 1 { seed.dimensions = dimensions }
+        if seed.scalarCount == 1 && scalarCount == 1 { seed.dimensions = dimensions }
         guard let broadcast = TensorShape.broadcast(dimensions, seed.dimensions), broadcast == dimensions else {
             wengertTensorInvalid(
                 "backward(seed:): a seed of shape \(seed.dimensions) does not broadcast to the output's shape \(dimensions).")
         }
-        if let bad = seed.storage.first(where: { !$0.isFinite }) {
+        if let bad = seed.scalars.first(where: { !$0.isFinite }) {
             wengertTensorInvalid(
                 "backward(seed:): the seed must be finite; it holds \(bad). Check the seed for NaN or infinity.")
         }

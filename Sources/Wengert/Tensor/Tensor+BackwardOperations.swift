@@ -48,18 +48,30 @@ extension Tensor {
         let inner = TensorShape.count(Array(shape[(axis + 1)...]))
         let outer = TensorShape.count(Array(shape[..<axis]))
         TensorKernels.requireConsistent(self, operation: "backward of gathering")
-        var out = [Scalar](repeating: 0, count: TensorShape.count(shape))
-        storage.withUnsafeBufferPointer { pg in
-            var source = 0
-            for o in 0..<outer {
-                for i in indices {
-                    let base = (o * size + i) * inner
-                    for j in 0..<inner { out[base + j] += pg[source + j] }
-                    source += inner
+        var result: Tensor
+        if placement.kind == .cpu {
+            let total = TensorShape.count(shape), pg = hostBase
+            result = Tensor.host(shape: shape, count: total) { out in
+                out.initialize(repeating: 0, count: total)
+                var source = 0
+                for o in 0..<outer {
+                    for i in indices {
+                        let base = (o * size + i) * inner
+                        for j in 0..<inner { out[base + j] += pg[source + j] }
+                        source += inner
+                    }
                 }
             }
+        } else {
+            // A device has no scatter-add kernel; the scatter is the product with the
+            // [size, count] one-hot matrix of the indices, batched over the outer axes.
+            var selector = [Scalar](repeating: 0, count: size * indices.count)
+            for (s, i) in indices.enumerated() { selector[i * indices.count + s] = 1 }
+            result = TensorKernels.matmul(
+                Tensor(uncheckedStorage: selector, shape: [size, indices.count], device: placement),
+                Tensor(buffer: storage, shape: [outer, indices.count, inner], device: placement))
+            result.dimensions = shape
         }
-        let result = Tensor(uncheckedStorage: out, shape: shape, device: placement)
         return Tensor.recorded(result, .scatter, self, arguments: [axis, size] + indices)
     }
 
@@ -68,7 +80,7 @@ extension Tensor {
     /// (ARCHITECTURE.md). A backward rule's cotangent times its partial, recorded.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable static func chained(_ g: Tensor, _ p: Tensor) -> Tensor {
-        let out = TensorKernels.zip(g, p, operation: "backward") { TensorPullbacks.chain($0, $1) }
+        let out = TensorKernels.zip(g, p, operation: "backward", code: .binary(.chain)) { TensorPullbacks.chain($0, $1) }
         return recorded(out, .chain, g, p, saving: g, p)
     }
 }

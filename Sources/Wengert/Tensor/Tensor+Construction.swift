@@ -9,18 +9,18 @@ extension Tensor {
 
     /// A 0-d tensor holding `value`.
     @inlinable public init(_ value: Scalar) {
-        self.init(uncheckedStorage: [value], shape: [])
+        self = Tensor.host(shape: [], count: 1) { $0.initialize(to: value) }
     }
 
     /// A tensor of the given shape from row-major scalars. Stops with a message naming the
     /// shape and the count when `scalars.count` is not the product of `shape`, and
     /// naming the shape when a dimension is negative or the product is too large.
-    /// - Complexity: O(1) beyond the array it is given.
+    /// On a device other than the CPU the scalars are uploaded.
+    /// - Complexity: O(n): one copy into the device's arena.
     @inlinable public init(shape: [Int], scalars: [Scalar], on device: Device = .cpu) {
         if TensorShape.count(shape) != scalars.count {
             wengertTensorCountMismatch(shape: shape, count: scalars.count)
         }
-        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
         self.init(uncheckedStorage: scalars, shape: shape, device: device)
     }
 
@@ -28,8 +28,16 @@ extension Tensor {
     /// shape when a dimension is negative or the product is too large.
     /// - Complexity: O(n).
     @inlinable public init(repeating value: Scalar, shape: [Int], on device: Device = .cpu) {
-        if device.kind != .cpu { wengertTensorUnsupportedDevice(device) }
-        self.init(uncheckedStorage: [Scalar](repeating: value, count: TensorShape.count(shape)), shape: shape, device: device)
+        let count = TensorShape.count(shape)
+        if device.kind == .cpu {
+            self = Tensor.host(shape: shape, count: count) { $0.initialize(repeating: value, count: count) }
+        } else {
+            self = TensorKernels.onDevice(device, "fill") { backend in
+                let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
+                try backend.fill(out.contiguousView, with: value)
+                return out
+            }
+        }
     }
 
     /// Zeros of the given shape.
@@ -98,17 +106,21 @@ extension Tensor {
         self.init(shape: shape, scalars: values)
     }
 
-    /// This tensor on `device`. Tensors live on the CPU in this build: moving one to an
-    /// OpenCL device stops with a message saying so.
-    /// - Complexity: O(1).
+    /// This tensor's scalars copied to `device` (an upload, a download, or both between
+    /// two OpenCL devices); the same tensor when it is already there. Operations on the
+    /// result run on `device`, and so does their backward pass.
+    ///
+    /// Move a tensor before it requires a gradient (`x.moved(to: gpu).requiringGradient()`):
+    /// the copy is not a recorded operation, so moving a tracked tensor stops with a
+    /// message saying so rather than cut its gradient off.
+    /// - Complexity: O(n) and one transfer; stops with the device's error if it fails.
     @inlinable public func moved(to device: Device) -> Tensor {
         if device == placement { return self }
-        wengertTensorUnsupportedDevice(device)
+        if tracking != nil { wengertTensorMovedTracked(placement, device) }
+        return Tensor(uncheckedStorage: scalars, shape: dimensions, device: device)
     }
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): tiny, seedable, good enough for initialising
-/// weights and synthetic data; not for cryptography.
 @usableFromInline
 struct TensorRandom {
     @usableFromInline var state: UInt64

@@ -6,12 +6,11 @@
 
 extension Tensor {
     @inlinable static func unary(_ x: Tensor, _ operation: TensorOperation, savingOutput: Bool, _ f: (Scalar) -> Scalar) -> Tensor {
-        // The C kernel where the operation has one; the closure is the reference path.
-        let out = TensorKernels.unaryCode(operation).map { TensorKernels.unary(x, $0) } ?? TensorKernels.map(x, f)
+        let out = TensorKernels.elementwise(x, operation, f)
         return recorded(out, operation, x, saving: x, savingOutput ? out : nil, savedOutput: savingOutput ? 1 : -1)
     }
     @inlinable static func binary(_ x: Tensor, _ y: Tensor, _ operation: TensorOperation, _ name: StaticString, _ f: (Scalar, Scalar) -> Scalar) -> Tensor {
-        let out = TensorKernels.zip(x, y, operation: name, f)
+        let out = TensorKernels.zip(x, y, operation: name, code: TensorKernels.backendOperation(binary: operation).map { .binary($0) }, f)
         return recorded(out, operation, x, y, saving: x, y, out, savedOutput: 2)
     }
 }

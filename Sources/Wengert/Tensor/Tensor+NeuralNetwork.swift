@@ -2,21 +2,23 @@
 
 extension Tensor {
     /// 1 where the comparison holds, else 0; broadcasting; never tracked.
-    @inlinable static func compare(_ a: Tensor, _ b: Tensor, _ name: StaticString, _ test: (Scalar, Scalar) -> Bool) -> Tensor {
-        TensorKernels.zip(a, b, operation: name) { test($0, $1) ? 1 : 0 }
+    @inlinable static func compare(
+        _ a: Tensor, _ b: Tensor, _ name: StaticString, _ code: ComparisonOperation, _ test: (Scalar, Scalar) -> Bool
+    ) -> Tensor {
+        TensorKernels.zip(a, b, operation: name, code: .compare(code)) { test($0, $1) ? 1 : 0 }
     }
     /// 1 where a < b, else 0 (a constant mask). - Complexity: O(n).
-    @inlinable public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<") { $0 < $1 } }
+    @inlinable public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<", .less) { $0 < $1 } }
     /// 1 where a <= b, else 0. - Complexity: O(n).
-    @inlinable public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<=") { $0 <= $1 } }
+    @inlinable public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<=", .lessOrEqual) { $0 <= $1 } }
     /// 1 where a > b, else 0. - Complexity: O(n).
-    @inlinable public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>") { $0 > $1 } }
+    @inlinable public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>", .greater) { $0 > $1 } }
     /// 1 where a >= b, else 0. - Complexity: O(n).
-    @inlinable public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>=") { $0 >= $1 } }
+    @inlinable public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>=", .greaterOrEqual) { $0 >= $1 } }
     /// 1 where a == b, else 0. - Complexity: O(n).
-    @inlinable public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".==") { $0 == $1 } }
+    @inlinable public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".==", .equal) { $0 == $1 } }
     /// 1 where a != b, else 0. - Complexity: O(n).
-    @inlinable public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".!=") { $0 != $1 } }
+    @inlinable public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".!=", .notEqual) { $0 != $1 } }
 
     /// `other` where `mask` is non-zero, else `self` (NumPy's `where(mask, other, self)`),
     /// broadcasting all three. The gradient flows to whichever side was chosen.
@@ -28,9 +30,11 @@ extension Tensor {
         }
         let m = TensorKernels.expand(mask.untracked, to: full)
         let a = TensorKernels.expand(untracked, to: full), b = TensorKernels.expand(other.untracked, to: full)
-        var out = a.storage
-        for i in 0..<out.count where m.storage[i] != 0 { out[i] = b.storage[i] }
-        let result = Tensor(uncheckedStorage: out, shape: full, device: placement)
+        let result = TensorKernels.onDevice(placement, "replacing(with:where:)") { backend in
+            let out: Tensor = try TensorKernels.deviceOutput(backend, full)
+            try backend.select(m.contiguousView, b.contiguousView, a.contiguousView, into: out.contiguousView)
+            return out
+        }
         return Tensor.recorded(result, .select, self, other, saving: m)
     }
 }

@@ -45,7 +45,8 @@ extension Tensor {
     @inlinable func mean(axes: [Int], keepingDimensions: Bool) -> Tensor {
         let axes = normalizedAxes(axes, operation: "mean")
         let n = Scalar(TensorShape.count(axes.map { dimensions[$0] }))
-        var out = TensorKernels.map(TensorKernels.sum(self, axes: axes)) { $0 / n }
+        var out = TensorKernels.arithmetic(
+            .divide, TensorKernels.sum(self, axes: axes), Tensor(repeating: n, shape: [], on: placement), operation: "mean")
         out.dimensions = reducedShape(axes, keeping: keepingDimensions)
         return Tensor.recorded(out, .mean, self, arguments: axes)
     }
@@ -59,16 +60,9 @@ extension Tensor {
                 "\(largest ? "max" : "min") along axis \(axis) of shape \(dimensions): the axis is empty, "
                     + "so there is no \(largest ? "largest" : "smallest") scalar.")
         }
-        var values = storage, shape = dimensions
-        for axis in axes {
-            // NaN wins wherever it is (IEEE maximum, PyTorch, NumPy): `Swift.max` would
-            // keep or drop it by position.
-            values = TensorKernels.reduce(
-                values, shape: shape, axis: axis,
-                largest ? { ElementaryRule.max($0, $1).value } : { ElementaryRule.min($0, $1).value })
-            shape[axis] = 1
-        }
-        let kept = Tensor(uncheckedStorage: values, shape: shape, device: placement)
+        // NaN wins wherever it is (IEEE maximum, PyTorch, NumPy; the reduction's combine):
+        // `Swift.max` would keep or drop it by position.
+        let kept = TensorKernels.reduce(largest ? .maximum : .minimum, self, axes: axes)
         var out = kept
         out.dimensions = reducedShape(axes, keeping: keepingDimensions)
         return Tensor.recorded(out, largest ? .maximumAlongAxes : .minimumAlongAxes, self, saving: self, kept, arguments: axes)

@@ -6,7 +6,7 @@ extension Tensor {
     /// - Complexity: O(n).
     public func argmax() -> Int {
         if scalarCount == 0 { wengertTensorInvalid("argmax of an empty tensor of shape \(shape).") }
-        return Tensor.argExtremum(storage[...], largest: true)
+        return Tensor.argExtremum(scalars[...], largest: true)
     }
 
     /// The index of the largest scalar along `axis` for each position of the other axes,

@@ -1,5 +1,6 @@
 // Shape changes, slicing, gathering and concatenation. Reshapes share storage (O(1));
-// the others copy.
+// the others copy: runs of rows on the CPU (indexing a parameter is on the hot path of
+// small models), the backend's strided copy, gather and concatenate kernels elsewhere.
 
 extension Tensor {
     /// The same scalars with a new shape; one axis may be -1 (inferred). Stops with both
@@ -71,17 +72,14 @@ extension Tensor {
         if range.lowerBound < 0 || range.upperBound > dimensions[a] {
             wengertTensorRangeOutOfBounds(range, axis: a, size: dimensions[a])
         }
-        let inner = TensorShape.count(Array(dimensions[(a + 1)...]))
-        let outer = TensorShape.count(Array(dimensions[..<a]))
         var shape = dimensions
         shape[a] = range.count
-        var out = [Scalar]()
-        out.reserveCapacity(outer * range.count * inner)
-        for o in 0..<outer {
-            let base = (o * dimensions[a] + range.lowerBound) * inner
-            out.append(contentsOf: storage[base..<(base + range.count * inner)])
+        TensorKernels.requireConsistent(self, operation: "slice")
+        let result = placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: [range]) : TensorKernels.onDevice(placement, "slice") { backend in
+            let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
+            try backend.copy(BufferView(storage, StridedLayout.contiguous(dimensions).sliced(axis: a, range)), into: out.contiguousView)
+            return out
         }
-        let result = Tensor(uncheckedStorage: out, shape: shape, device: placement)
         return Tensor.recorded(result, .slice, self, arguments: [a, range.lowerBound, range.upperBound])
     }
 
@@ -107,19 +105,14 @@ extension Tensor {
         let a = TensorShape.normalize(axis: axis, rank: rank, operation: "gathering")
         let size = dimensions[a]
         for i in indices where i < 0 || i >= size { wengertTensorIndexOutOfRange(i, axis: a, size: size) }
-        let inner = TensorShape.count(Array(dimensions[(a + 1)...]))
-        let outer = TensorShape.count(Array(dimensions[..<a]))
         var shape = dimensions
         shape[a] = indices.count
-        var out = [Scalar]()
-        out.reserveCapacity(outer * indices.count * inner)
-        for o in 0..<outer {
-            for i in indices {
-                let base = (o * size + i) * inner
-                out.append(contentsOf: storage[base..<(base + inner)])
-            }
+        TensorKernels.requireConsistent(self, operation: "gathering")
+        let result = placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: indices.map { $0..<($0 + 1) }) : TensorKernels.onDevice(placement, "gathering") { backend in
+            let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
+            try backend.gather(contiguousView, axis: a, indices: indices, into: out.contiguousView)
+            return out
         }
-        let result = Tensor(uncheckedStorage: out, shape: shape, device: placement)
         return Tensor.recorded(result, .gather, self, arguments: [a] + indices)
     }
 
@@ -134,19 +127,30 @@ extension Tensor {
             if x != y { wengertTensorShapeMismatch(first.dimensions, t.dimensions, operation: "concatenating") }
             if t.placement != first.placement { wengertTensorDeviceMismatch(first.placement, t.placement, operation: "concatenating") }
         }
-        let inner = TensorShape.count(Array(first.dimensions[(a + 1)...]))
-        let outer = TensorShape.count(Array(first.dimensions[..<a]))
         var shape = first.dimensions
         shape[a] = tensors.reduce(0) { $0 + $1.dimensions[a] }
-        var out = [Scalar]()
-        out.reserveCapacity(TensorShape.count(shape))
-        for o in 0..<outer {
-            for t in tensors {
-                let run = t.dimensions[a] * inner
-                out.append(contentsOf: t.storage[(o * run)..<((o + 1) * run)])
+        for t in tensors { TensorKernels.requireConsistent(t, operation: "concatenating") }
+        let result: Tensor
+        if first.placement.kind == .cpu {
+            let inner = TensorShape.count(Array(first.dimensions[(a + 1)...]))
+            let outer = TensorShape.count(Array(first.dimensions[..<a]))
+            result = Tensor.host(shape: shape, count: TensorShape.count(shape)) { out in
+                var position = 0
+                for o in 0..<outer {
+                    for t in tensors {
+                        let run = t.dimensions[a] * inner
+                        (out + position).update(from: t.hostBase + o * run, count: run)
+                        position += run
+                    }
+                }
+            }
+        } else {
+            result = TensorKernels.onDevice(first.placement, "concatenating") { backend in
+                let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
+                try backend.concatenate(tensors.map(\.contiguousView), axis: a, into: out.contiguousView)
+                return out
             }
         }
-        let result = Tensor(uncheckedStorage: out, shape: shape, device: first.placement)
         self = Tensor.recorded(result, .concatenate, operands: tensors, arguments: [a] + tensors.map { $0.dimensions[a] })
     }
 }

@@ -1,9 +1,9 @@
 // Tensor<Scalar>: a value type with copy-on-write storage, a shape and a device, whose
 // operations are recorded for reverse mode in a flat recording that belongs to the
 // computation (TensorRecording.swift) and differentiated by one table of rules
-// (TensorPullbacks.swift), after tinygrad's gradient.py. The Swift array that holds the
-// scalars provides copy on write; a tensor that requires a gradient also carries its
-// place in the recording.
+// (TensorPullbacks.swift), after tinygrad's gradient.py. The scalars live in a buffer
+// from the device's caching arena (TensorStorage.swift); a tensor that requires a
+// gradient also carries its place in the recording.
 
 /// An n-dimensional array of `Float` or `Double` with PyTorch's autograd semantics.
 ///
@@ -40,8 +40,9 @@
 /// See <doc:TensorsAndTraining>.
 @frozen
 public struct Tensor<Scalar: TensorScalar> {
-    /// The scalars in row-major order; `Array` gives copy on write.
-    @usableFromInline var storage: [Scalar]
+    /// The scalars in row-major order, in a buffer of the tensor's device that no
+    /// operation writes after it is filled, so values can share it (TensorStorage.swift).
+    @usableFromInline var storage: DeviceBuffer
     /// The extent of each axis.
     @usableFromInline var dimensions: [Int]
     /// Where the scalars live.
@@ -49,10 +50,11 @@ public struct Tensor<Scalar: TensorScalar> {
     /// The tensor's place in a recording, or nil when it is a constant.
     @usableFromInline var tracking: TensorTracking<Scalar>?
 
-    /// Makes an untracked tensor from parts already checked to agree.
+    /// Makes an untracked tensor over `buffer`, already filled and checked to agree
+    /// with `shape` and to belong to `device`.
     @inlinable
-    init(uncheckedStorage storage: [Scalar], shape: [Int], device: Device = .cpu) {
-        self.storage = storage
+    init(buffer: DeviceBuffer, shape: [Int], device: Device) {
+        self.storage = buffer
         self.dimensions = shape
         self.placement = device
         self.tracking = nil
@@ -63,18 +65,19 @@ public struct Tensor<Scalar: TensorScalar> {
     /// The number of axes.
     @inlinable public var rank: Int { dimensions.count }
     /// The number of scalars (the product of the shape).
-    @inlinable public var scalarCount: Int { storage.count }
+    @inlinable public var scalarCount: Int { storage.byteCount / MemoryLayout<Scalar>.stride }
     /// The device that holds the scalars.
     @inlinable public var device: Device { placement }
-    /// All scalars in row-major order.
-    /// - Complexity: O(1); the array shares the tensor's storage until either is mutated.
-    @inlinable public var scalars: [Scalar] { storage }
+    /// All scalars in row-major order, copied to the host: for a tensor on an OpenCL
+    /// device this is the explicit download (it waits for the device's queue).
+    /// - Complexity: O(n); stops with the device's error if the download fails.
+    @inlinable public var scalars: [Scalar] { downloaded() }
 
     /// The single scalar of a tensor with one element (a 0-d tensor, `[1]`, `[1, 1]`...).
-    /// Stops with a message naming the shape otherwise.
+    /// Stops with a message naming the shape otherwise. Downloads from a device.
     @inlinable public var scalar: Scalar {
-        if storage.count != 1 { wengertTensorNotScalar(dimensions, operation: "scalar") }
-        return storage[0]
+        if scalarCount != 1 { wengertTensorNotScalar(dimensions, operation: "scalar") }
+        return placement.kind == .cpu ? hostBase[0] : downloaded()[0]
     }
 }
 
@@ -86,6 +89,7 @@ extension Tensor: CustomStringConvertible {
     /// The scalars (nested by axis up to rank 2; the first and last three when there
     /// are more than 64), the shape, and for an interior tensor the operation that made it: `[[1.0, 2.0], [3.0, 4.0]] shape [2, 2] grad_fn MultiplyBackward`.
     public var description: String {
+        let storage = scalars
         var text: String
         switch dimensions.count {
         case 0: text = "\(storage[0])"
@@ -116,6 +120,6 @@ extension Tensor: Equatable {
     /// Whether either requires a gradient does not matter.
     /// - Complexity: O(n).
     @inlinable public static func == (a: Tensor, b: Tensor) -> Bool {
-        a.dimensions == b.dimensions && a.placement == b.placement && a.storage == b.storage
+        a.dimensions == b.dimensions && a.placement == b.placement && (a.storage === b.storage || a.scalars == b.scalars)
     }
 }

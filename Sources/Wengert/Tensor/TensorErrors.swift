@@ -93,3 +93,29 @@ func wengertTensorCustomSecondDerivative(_ name: String) -> Never {
             + "plain tensors. Write its backward in tensor operations and pass differentiableBackward: true "
             + "to the CustomFunction, or keep the function out of second-order derivatives.")
 }
+
+@inline(never) @usableFromInline
+func wengertTensorHostAccess(_ device: Device) -> Never {
+    fatalError(
+        "Wengert: a tensor on \(device) was read in place on the host; its scalars live on the device. "
+            + "Read them with .scalars (a download) or move the tensor with moved(to: .cpu).")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorNoDeviceKernel(_ device: Device, _ operation: String) -> Never {
+    fatalError(
+        "Wengert: \(operation) has no kernel on \(device) (it is a Swift closure, which cannot run there). "
+            + "Move the tensor with moved(to: .cpu) for this operation.")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorDeviceFailure(_ device: Device, _ operation: String, _ error: any Error) -> Never {
+    fatalError("Wengert: \(operation) failed on \(device): \(error)")
+}
+
+@inline(never) @usableFromInline
+func wengertTensorMovedTracked(_ from: Device, _ to: Device) -> Never {
+    fatalError(
+        "Wengert: moved(to: \(to)) of a tensor on \(from) that requires a gradient: the copy is not recorded, "
+            + "so its gradient would not reach the original. Move the tensor first, then call requiringGradient().")
+}

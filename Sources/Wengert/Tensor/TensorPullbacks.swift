@@ -34,15 +34,29 @@ enum TensorPullbacks {
     static func unary<S: TensorScalar>(
         _ g: Tensor<S>, _ x: Tensor<S>, tracked: Bool, _ partial: (S) -> S, _ differentiable: () -> Tensor<S>
     ) -> Tensor<S> {
-        if tracked { return Tensor.chained(g, differentiable()) }
+        // A device cannot run the scalar table's closures: it takes the recorded form,
+        // which is plain tensor operations (recording is off in a first-order backward).
+        if tracked || g.placement.kind != .cpu { return Tensor.chained(g, differentiable()) }
         return TensorKernels.zip(g, x, operation: "backward") { g, x in chain(g, partial(x)) }
     }
 
     /// A partial that is constant almost everywhere (abs, relu, min, max: 0 or ±1 by
     /// branch), as an untracked tensor: its own derivative is 0 where it exists.
+    /// On a device, where closures cannot run, `onDevice` gives the same partial from
+    /// comparisons.
     @inlinable
-    static func piecewiseConstant<S: TensorScalar>(_ x: Tensor<S>, _ partial: (S) -> S) -> Tensor<S> {
-        TensorKernels.map(x.untracked, partial)
+    static func piecewiseConstant<S: TensorScalar>(
+        _ x: Tensor<S>, _ partial: (S) -> S, onDevice: (Tensor<S>) -> Tensor<S>
+    ) -> Tensor<S> {
+        if x.placement.kind != .cpu { return onDevice(x.untracked) }
+        return TensorKernels.map(x.untracked, partial)
+    }
+
+    /// 1 where `max(x, y)` (or `min`) takes y, else 0, from comparisons a device runs:
+    /// y beyond x, or y NaN and x not (ElementaryRule.maxTakesSecond).
+    @inlinable
+    static func takesSecond<S: TensorScalar>(_ x: Tensor<S>, _ y: Tensor<S>, largest: Bool) -> Tensor<S> {
+        (largest ? y .> x : y .< x) + (y .!= y) * (x .== x)
     }
 
     /// g · ∂f/∂a and g · ∂f/∂b elementwise for a two-operand rule of the scalar table,
@@ -53,30 +67,25 @@ enum TensorPullbacks {
         _ g: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, tracked: Bool, _ rule: (S, S) -> (value: S, lhs: S, rhs: S),
         _ differentiable: () -> (Tensor<S>, Tensor<S>)
     ) -> [Tensor<S>?] {
-        if tracked {
+        if tracked || g.placement.kind != .cpu {
             let (pa, pb) = differentiable()
             return [Tensor.chained(g, pa), Tensor.chained(g, pb)]
         }
         let shape = g.dimensions
         let ea = TensorKernels.expand(a, to: shape), eb = TensorKernels.expand(b, to: shape)
         TensorKernels.requireConsistent(g, operation: "backward")
-        let n = g.storage.count
-        var da = [S](repeating: 0, count: n), db = [S](repeating: 0, count: n)
-        g.storage.withUnsafeBufferPointer { pg in
-            ea.storage.withUnsafeBufferPointer { pa in
-                eb.storage.withUnsafeBufferPointer { pb in
-                    for i in 0..<n {
-                        let r = rule(pa[i], pb[i])
-                        da[i] = chain(pg[i], r.lhs)
-                        db[i] = chain(pg[i], r.rhs)
-                    }
-                }
+        let n = g.scalarCount
+        let pg = g.hostBase, pa = ea.hostBase, pb = eb.hostBase
+        let db = Tensor<S>.host(shape: shape, count: n) { _ in }
+        let pdb = db.hostBase
+        let da = Tensor<S>.host(shape: shape, count: n) { pda in
+            for i in 0..<n {
+                let r = rule(pa[i], pb[i])
+                pda[i] = chain(pg[i], r.lhs)
+                pdb[i] = chain(pg[i], r.rhs)
             }
         }
-        return [
-            Tensor(uncheckedStorage: da, shape: shape, device: g.placement),
-            Tensor(uncheckedStorage: db, shape: shape, device: g.placement),
-        ]
+        return [da, db]
     }
 
     /// The operand cotangents of one entry, given its output's cotangent `g`.
@@ -141,6 +150,10 @@ enum TensorPullbacks {
             return binary(g, a, b, tracked: tracked, rule) {
                 let shape = TensorKernels.broadcastShape(a, b, operation: "backward")
                 let ea = TensorKernels.expand(a.untracked, to: shape), eb = TensorKernels.expand(b.untracked, to: shape)
+                if ea.placement.kind != .cpu {
+                    let second = takesSecond(ea, eb, largest: operation == .maximum)
+                    return (1 - second, second)
+                }
                 return (
                     TensorKernels.zip(ea, eb, operation: "backward") { rule($0, $1).lhs },
                     TensorKernels.zip(ea, eb, operation: "backward") { rule($0, $1).rhs }
@@ -178,10 +191,10 @@ enum TensorPullbacks {
         case .softplus: return [unary(g, x!, tracked: tracked, { ElementaryRule.softplusPartial($0) }) { sigmoid(x!) }]
         case .abs:
             let p: (S) -> S = { ElementaryRule.abs($0).partial }
-            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) }]
+            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) { ($0 .> Tensor(0)) - ($0 .< Tensor(0)) } }]
         case .relu:
             let p: (S) -> S = { ElementaryRule.relu($0).partial }
-            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) }]
+            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) { 1 - ($0 .<= Tensor(0)) } }]
         case .sum, .mean:
             let shape = operandShapes[0]
             let kept = shape.enumerated().map { arguments.array.contains($0.offset) ? 1 : $0.element }
@@ -195,7 +208,10 @@ enum TensorPullbacks {
             let (input, kept) = (saved[0].untracked, saved[1])
             let gk = g.reshapedUnchecked(to: kept.dimensions)
             // NaN positions count as ties when the result is NaN, so they share the gradient.
-            let mask = TensorKernels.zip(input, kept, operation: "backward") { a, m in a == m || (a != a && m != m) ? 1 : 0 }
+            let mask =
+                input.placement.kind == .cpu
+                ? TensorKernels.zip(input, kept, operation: "backward") { a, m in a == m || (a != a && m != m) ? 1 : 0 }
+                : (input .== kept) + (input .!= input) * (kept .!= kept)
             let ties = TensorKernels.sum(mask, axes: arguments.array)
             return [mask * (gk / ties)]
         case .reshape: return [g.reshapedUnchecked(to: operandShapes[0])]
@@ -210,9 +226,9 @@ enum TensorPullbacks {
             var before = shape, after = shape
             before[axis] = lower
             after[axis] = shape[axis] - upper
-            if lower > 0 { parts.append(Tensor(zeros: before)) }
+            if lower > 0 { parts.append(Tensor(zeros: before, on: g.placement)) }
             parts.append(g)
-            if after[axis] > 0 { parts.append(Tensor(zeros: after)) }
+            if after[axis] > 0 { parts.append(Tensor(zeros: after, on: g.placement)) }
             return [Tensor(concatenating: parts, alongAxis: axis)]
         case .gather:
             let axis = arguments[0]
@@ -261,7 +277,7 @@ enum TensorPullbacks {
             } else {
                 grad = function.backward(x!, g)
             }
-            if grad.dimensions != x!.dimensions || grad.storage.count != x!.storage.count {
+            if grad.dimensions != x!.dimensions || grad.scalarCount != x!.scalarCount {
                 wengertTensorCustomBackwardShape(input: x!.dimensions, gradient: grad.dimensions)
             }
             return [grad]

@@ -5,8 +5,10 @@ import Wengert
 @Suite("Buffer arena")
 struct BufferArenaTests {
     @Test func sizeClassesRoundUpWithBoundedWaste() {
-        #expect(BufferArena.sizeClass(0) == 512)
-        #expect(BufferArena.sizeClass(1) == 512)
+        #expect(BufferArena.sizeClass(0) == 64)
+        #expect(BufferArena.sizeClass(1) == 64)
+        #expect(BufferArena.sizeClass(65) == 128)
+        #expect(BufferArena.sizeClass(512) == 512)
         #expect(BufferArena.sizeClass(513) == 1024)
         #expect(BufferArena.sizeClass(1 << 20) == 1 << 20)
         #expect(BufferArena.sizeClass((1 << 20) + 1) == (1 << 20) + (1 << 18))

@@ -96,8 +96,8 @@ struct APIContractTests {
     }
 
     @Test func devicesAndChecks() {
-        // Section 5 (devices) is DeviceErrorTests.apiSnippetStopsUntilTensorsLiveOnDevices:
-        // tensors cannot live on an OpenCL device yet, so its snippet stops at moved(to:).
+        // Section 5 (devices) runs on an OpenCL device in
+        // TensorOnDeviceTests.apiSnippetRunsOnTheDeviceAndMatchesTheCPU.
         #expect(Tensor<Float>(randomNormal: [4], seed: 1).moved(to: .cpu).device == .cpu)
         let report = gradientCheck(of: rosenbrock, at: [0.5, 0.6, 0.7])
         // Reverse mode against central differences: agreement to difference precision.

@@ -123,10 +123,17 @@ struct DocCArticleTests {
     @Test func devices() {
         let x = Tensor<Float>([1, 2, 3])
         let here = x.device                          // Device.cpu
-        let status = Device.openCL.map { "OpenCL device: \($0)" }
-            ?? "no OpenCL device: \(Device.openCLUnavailableReason ?? "unknown")"
+        let gpu = Device.openCL ?? .cpu              // the CPU where there is no OpenCL device
+        let w = Tensor<Float>(randomNormal: [3, 3], seed: 1).moved(to: gpu).requiringGradient()
+        let loss = matmul(x.reshaped(to: [1, 3]).moved(to: gpu), w).squared().sum()
+        loss.backward()                              // runs on gpu; w.grad lives there too
+        let value = loss.scalar                      // reading a value downloads it
+
         #expect(here == .cpu)
-        #expect(status.hasPrefix("OpenCL device: openCL:") || status.hasPrefix("no OpenCL device: "), "\(status)")
+        if gpu == .cpu { print("Devices article: ran on the CPU: \(Device.openCLUnavailableReason ?? "no OpenCL device")") }
+        #expect(w.grad?.device == gpu && loss.device == gpu)
+        let cpu = matmul(x.reshaped(to: [1, 3]), Tensor<Float>(randomNormal: [3, 3], seed: 1)).squared().sum().scalar
+        #expect(Swift.abs(value - cpu) <= 1e-4 * Swift.abs(cpu))
     }
 
     @Test func gradientChecks() throws {

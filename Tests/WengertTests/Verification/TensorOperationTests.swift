@@ -19,7 +19,7 @@ func tensorApply(_ op: ScalarOperation, _ x: Tensor<Double>, _ y: Tensor<Double>
     case .subtractFromConstant: return 1.5 - x
     case .multiplyByConstant: return -2.5 * x
     case .divideConstant: return 1.25 / x
-    case .powerOfConstant: return pow(Tensor(repeating: 1.7, shape: x.shape), x)
+    case .powerOfConstant: return pow(Tensor(repeating: 1.7, shape: x.shape, on: x.device), x)
     case .powerByConstant: return pow(x, 3)
     case .sin: return sin(x)
     case .cos: return cos(x)
@@ -50,10 +50,13 @@ func tensorApply(_ op: ScalarOperation, _ x: Tensor<Double>, _ y: Tensor<Double>
     }
 }
 
-/// Elementwise partials of the tensor form at the given points: one backward pass of the sum.
-func tensorPartials(_ op: ScalarOperation, _ points: [(x: Double, y: Double)]) -> (x: [Double], y: [Double], value: [Double]) {
-    let x = Tensor<Double>(points.map(\.x)).requiringGradient()
-    let y = Tensor<Double>(points.map(\.y)).requiringGradient()
+/// Elementwise partials of the tensor form at the given points: one backward pass of the
+/// sum, on `device`.
+func tensorPartials(
+    _ op: ScalarOperation, _ points: [(x: Double, y: Double)], on device: Device = .cpu
+) -> (x: [Double], y: [Double], value: [Double]) {
+    let x = Tensor<Double>(points.map(\.x)).moved(to: device).requiringGradient()
+    let y = Tensor<Double>(points.map(\.y)).moved(to: device).requiringGradient()
     let out = tensorApply(op, x, y)
     out.sum().backward()
     let zeros = [Double](repeating: 0, count: points.count)

@@ -1,0 +1,78 @@
+// Where a tensor's scalars live: a DeviceBuffer from its device's caching arena
+// (Device/BufferArena.swift), host memory for the CPU and a cl_mem for OpenCL. A steady
+// training loop asks for the same sizes every step, so after the first step the arena
+// hands back cached blocks and neither the system allocator nor clCreateBuffer is called.
+//
+// Value semantics need no copy-on-write check here: an operation never writes into a
+// buffer it did not just take from the arena, so a buffer, once filled, is immutable and
+// any number of tensor values may share it (reshapes, copies, saved tensors). Reading
+// scalars on the host is an explicit download for a device that is not the CPU.
+
+extension Tensor {
+    /// A CPU tensor over a new host buffer of `count` scalars, which `initialize` must
+    /// fill completely (the memory starts uninitialised).
+    @inlinable
+    static func host(shape: [Int], count: Int, _ initialize: (UnsafeMutablePointer<Scalar>) -> Void) -> Tensor {
+        let buffer = TensorStorage.hostBuffer(Scalar.self, count: count)
+        initialize(buffer.block.assumingMemoryBound(to: Scalar.self))
+        return Tensor(buffer: buffer, shape: shape, device: .cpu)
+    }
+
+    /// A CPU tensor of zeros (for kernels that accumulate into their output).
+    @inlinable
+    static func hostZeros(shape: [Int], count: Int) -> Tensor {
+        host(shape: shape, count: count) { $0.initialize(repeating: 0, count: count) }
+    }
+
+    /// An untracked tensor holding `scalars` on `device` (an upload for a device other
+    /// than the CPU). The caller has checked that `scalars` fills `shape`.
+    @inlinable
+    init(uncheckedStorage scalars: [Scalar], shape: [Int], device: Device = .cpu) {
+        if device.kind == .cpu {
+            self = Tensor.host(shape: shape, count: scalars.count) { out in
+                scalars.withUnsafeBufferPointer { source in
+                    if let base = source.baseAddress { out.update(from: base, count: source.count) }
+                }
+            }
+        } else {
+            let buffer = TensorKernels.onDevice(device, "upload") { try $0.upload(scalars) }
+            self.init(buffer: buffer, shape: shape, device: device)
+        }
+    }
+
+    /// Runs `body` over the scalars in place. Only for CPU tensors: the kernels of other
+    /// devices go through `Backend`, and reading their values is `scalars`' download.
+    @inlinable
+    func withHostScalars<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        TensorKernels.requireCPU(placement)
+        return try withExtendedLifetime(storage) {
+            try body(UnsafeBufferPointer(start: storage.block.assumingMemoryBound(to: Scalar.self), count: scalarCount))
+        }
+    }
+
+    /// The scalars copied to a host array: a memory copy on the CPU, a download (which
+    /// waits for the device's queue) elsewhere.
+    @inlinable
+    func downloaded() -> [Scalar] {
+        if placement.kind == .cpu { return withHostScalars { Array($0) } }
+        let count = scalarCount
+        return TensorKernels.onDevice(placement, "download") { try $0.download(storage, count: count) }
+    }
+
+    /// The tensor's buffer as a contiguous view for a backend operation.
+    @inlinable var contiguousView: BufferView<Scalar> { BufferView(storage, .contiguous(dimensions)) }
+}
+
+/// Host buffers for CPU tensors, from the CPU backend's arena.
+@usableFromInline
+enum TensorStorage {
+    /// An uninitialised host buffer of `count` scalars, bound to `S`.
+    @inlinable
+    static func hostBuffer<S: TensorScalar>(_: S.Type, count: Int) -> DeviceBuffer {
+        let bytes = count * MemoryLayout<S>.stride
+        let buffer: DeviceBuffer
+        do { buffer = try CPUBackend.hostArena.allocate(bytes) } catch { wengertTensorDeviceFailure(.cpu, "allocate", error) }
+        buffer.block.bindMemory(to: S.self, capacity: count)
+        return buffer
+    }
+}
