@@ -126,6 +126,8 @@ struct ZeroTimesInfinityTests {
         #expect(derivative(of: { x in sqrt(x) * 0 }, at: 0.0) == 0)
         #expect(derivative(of: { x in log(x) * 0 }, at: 0.0) == 0)
         #expect(derivative(of: { x in 0 * sqrt(x) }, at: 0.0) == 0)
+        #expect(derivative(of: { x in sqrt(x) * 0 }, at: Float(0)) == 0)
+        #expect((sqrt(MultiDual<SIMD4<Float>>(0, partials: [1, 0, 0, 0])) * 0).partials == [0, 0, 0, 0])
         #expect(gradient(of: { x in sqrt(x[0]) * 0 }, at: [0.0]) == [0])
         #expect(Forward.gradient(of: { x in sqrt(x[0]) * 0 + log(x[1]) * 0 }, at: [0.0, 0.0]) == [0, 0])
         // Scaling by a constant: an infinite tangent times 0, and a zero tangent times ∞.
