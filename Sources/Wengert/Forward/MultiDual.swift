@@ -167,6 +167,13 @@ extension MultiDual {
     public static func /= (lhs: inout MultiDual, rhs: Scalar) { lhs = quotient(lhs, rhs) }
 }
 
+// `==` compares values only, so the 0 · ∞ convention asks this instead: a
+// `Dual<MultiDual<…>>` factor 0 + (1, 0)ε is not zero, and its lanes carry second-order
+// terms (the tape's sweep asks the same of a `Var<MultiDual<…>>` adjoint).
+extension MultiDual: ExactZeroTestable {
+    @usableFromInline var isExactlyZero: Bool { value == 0 && partials == Lanes() }
+}
+
 extension MultiDual: Equatable, Hashable, Comparable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     AdditiveArithmetic, Numeric, SignedNumeric {}
 

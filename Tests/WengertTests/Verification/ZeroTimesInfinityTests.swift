@@ -165,6 +165,13 @@ struct ZeroTimesInfinityTests {
         #expect(derivative(of: { x in derivative(of: { y in log(y) * 0 }, at: x) }, at: 0.0) == 0)
         #expect(hessian(of: { x in sqrt(x[0]) * 0 }, at: [0.0]) == [[0]])
         #expect(hessianVectorProduct(of: { x in log(x[0]) * 0 + x[1] * x[1] }, at: [0.0, 0.0], along: [1, 1]) == [0, 2])
+        // The same over MultiDual lanes: d/dt (x·x) along t at x = 0 + (1, 0)ε is 2x, whose
+        // lanes hold the second derivatives (2, 0).
+        let m = Dual(MultiDual<SIMD2<Double>>(0, partials: [1, 0]), derivative: MultiDual(1))
+        let square = m * m
+        #expect(square.derivative.value == 0 && square.derivative.partials == [2, 0], "\(square)")
+        let root = sqrt(Dual(MultiDual<SIMD2<Double>>(0, partials: [1, 0]), derivative: MultiDual(1))) * 0
+        #expect(root.derivative.value == 0 && root.derivative.partials == [0, 0], "\(root)")
         // A nested factor 0 + 0ε is zero, and passes nothing from an infinite tangent.
         let inner = Dual(Dual(0.0, derivative: 1), derivative: Dual(1.0))
         let product = sqrt(inner) * Dual(Dual(0.0))
