@@ -29,7 +29,7 @@ void wengert_copy_bytes(void *destination, const void *source, long count) {
         case 1: for (long i = 0; i < n; i++) out[i] = a[i] - b[i]; break;                \
         case 2: for (long i = 0; i < n; i++) out[i] = a[i] * b[i]; break;                \
         case 3: for (long i = 0; i < n; i++) out[i] = a[i] / b[i]; break;                  \
-        default: for (long i = 0; i < n; i++) out[i] = a[i] == 0 ? 0 : a[i] * b[i]; break; \
+        default: for (long i = 0; i < n; i++) out[i] = a[i] == 0 || b[i] == 0 ? 0 : a[i] * b[i]; break; \
         }                                                                                \
     } else if (inc_a == 1) {                                                             \
         const T s = b[0];                                                                \
@@ -38,7 +38,7 @@ void wengert_copy_bytes(void *destination, const void *source, long count) {
         case 1: for (long i = 0; i < n; i++) out[i] = a[i] - s; break;                   \
         case 2: for (long i = 0; i < n; i++) out[i] = a[i] * s; break;                   \
         case 3: for (long i = 0; i < n; i++) out[i] = a[i] / s; break;                     \
-        default: for (long i = 0; i < n; i++) out[i] = a[i] == 0 ? 0 : a[i] * s; break;    \
+        default: for (long i = 0; i < n; i++) out[i] = a[i] == 0 || s == 0 ? 0 : a[i] * s; break; \
         }                                                                                \
     } else if (inc_b == 1) {                                                             \
         const T s = a[0];                                                                \
@@ -47,7 +47,7 @@ void wengert_copy_bytes(void *destination, const void *source, long count) {
         case 1: for (long i = 0; i < n; i++) out[i] = s - b[i]; break;                   \
         case 2: for (long i = 0; i < n; i++) out[i] = s * b[i]; break;                   \
         case 3: for (long i = 0; i < n; i++) out[i] = s / b[i]; break;                     \
-        default: for (long i = 0; i < n; i++) out[i] = s == 0 ? 0 : s * b[i]; break;       \
+        default: for (long i = 0; i < n; i++) out[i] = s == 0 || b[i] == 0 ? 0 : s * b[i]; break; \
         }                                                                                \
     } else {                                                                             \
         T r;                                                                             \
@@ -56,7 +56,7 @@ void wengert_copy_bytes(void *destination, const void *source, long count) {
         case 1: r = a[0] - b[0]; break;                                                  \
         case 2: r = a[0] * b[0]; break;                                                  \
         case 3: r = a[0] / b[0]; break;                                                    \
-        default: r = a[0] == 0 ? 0 : a[0] * b[0]; break;                                   \
+        default: r = a[0] == 0 || b[0] == 0 ? 0 : a[0] * b[0]; break;                      \
         }                                                                                \
         for (long i = 0; i < n; i++) out[i] = r;                                         \
     }

@@ -28,6 +28,9 @@ struct GaussianMixtureObjective: ScalarObjective {
     let wishartM = 0
     /// Terms that do not depend on the parameters, so the value matches ADBench's.
     let constant: Double
+    /// Where L[row, col] (row > col) sits in a component's strictly lower triangle,
+    /// stored column by column: `lowerOffset[row * d + col]`.
+    let lowerOffset: [Int]
 
     /// N, the number of data points.
     var pointCount: Int { points.count / d }
@@ -44,6 +47,15 @@ struct GaussianMixtureObjective: ScalarObjective {
         for _ in 0..<(k * d) { params.append(rng.nextUnit() * 2 - 1) }   // μ
         for _ in 0..<(k * icfSize) { params.append(rng.nextUnit() * 0.2 - 0.1) } // q, L
         input = params
+        var offsets = [Int](repeating: 0, count: d * d)
+        var l = 0
+        for col in 0..<d {
+            for row in (col + 1)..<d {
+                offsets[row * d + col] = l
+                l += 1
+            }
+        }
+        lowerOffset = offsets
         let n = Double(d + wishartM + 1), p = Double(d)
         var logGammaD = 0.25 * p * (p - 1) * log(Double.pi)
         for j in 1...d { logGammaD += lgamma(0.5 * n + 0.5 * Double(1 - j)) }
@@ -68,25 +80,30 @@ struct GaussianMixtureObjective: ScalarObjective {
             }
             sumQ.append(s)
         }
-        let data = points.map { T($0) }
+        // αₖ + Σ qₖ once per component rather than once per point.
+        var offset: [T] = []
+        offset.reserveCapacity(k)
+        for c in 0..<k { offset.append(x[alphaStart + c] + sumQ[c]) }
         var centred = [T](repeating: 0, count: d)
         var transformed = [T](repeating: 0, count: d)
         var mainTerm = [T](repeating: 0, count: k)
         var total: T = 0
         for i in 0..<pointCount {
             for c in 0..<k {
-                for j in 0..<d { centred[j] = data[i * d + j] - x[meanStart + c * d + j] }
-                for j in 0..<d { transformed[j] = qDiag[c * d + j] * centred[j] }
-                var l = icfStart + c * icfSize + d
-                for col in 0..<d {
-                    for row in (col + 1)..<d {
-                        transformed[row] += x[l] * centred[col]
-                        l += 1
-                    }
+                for j in 0..<d { centred[j] = T(points[i * d + j]) - x[meanStart + c * d + j] }
+                // Q(x - μ) row by row, each row a running sum of products, and then its
+                // squared norm the same way: `multiplyAdd` records one tape entry per term
+                // where `t += a * b` records two. The terms are added in ADBench's order
+                // (diagonal first, then the columns), so the value is the same.
+                let lStart = icfStart + c * icfSize + d
+                for row in 0..<d {
+                    var t = qDiag[c * d + row] * centred[row]
+                    for col in 0..<row { t = multiplyAdd(x[lStart + lowerOffset[row * d + col]], centred[col], t) }
+                    transformed[row] = t
                 }
-                var sq: T = 0
-                for j in 0..<d { sq += transformed[j] * transformed[j] }
-                mainTerm[c] = x[alphaStart + c] + sumQ[c] - 0.5 * sq
+                var sq = transformed[0] * transformed[0]
+                for j in 1..<d { sq = multiplyAdd(transformed[j], transformed[j], sq) }
+                mainTerm[c] = offset[c] - 0.5 * sq
             }
             total += Self.logSumExp(mainTerm)
         }

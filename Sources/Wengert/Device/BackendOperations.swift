@@ -75,8 +75,8 @@ public enum BinaryOperation: Int32, CaseIterable, Sendable {
     case minimum
     /// The larger operand, with the conventions of ``minimum``.
     case maximum
-    /// a·b, except 0 where a is 0 whatever b is: a cotangent times a partial, with the
-    /// chain rule's convention at 0·∞ (ARCHITECTURE.md).
+    /// a·b, except 0 where either is 0 whatever the other is: a cotangent times a
+    /// partial, with the chain rule's convention at 0·∞ (ARCHITECTURE.md).
     case chain
 
     /// The value on the CPU.
@@ -91,7 +91,7 @@ public enum BinaryOperation: Int32, CaseIterable, Sendable {
         case .hypot: S.hypot(a, b)
         case .minimum: b < a || (b.isNaN && !a.isNaN) ? b : a
         case .maximum: b > a || (b.isNaN && !a.isNaN) ? b : a
-        case .chain: a == 0 ? 0 : a * b
+        case .chain: a == 0 || b == 0 ? 0 : a * b
         }
     }
 }

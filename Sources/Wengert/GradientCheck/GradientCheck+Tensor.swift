@@ -50,13 +50,13 @@ public func gradientCheck<Scalar: TensorScalar>(
 ) -> GradientCheckReport {
     let point = inputs.flatMap { $0.scalars.map { Double($0) } }
     validateCheckArguments("gradientCheck", point, epsilon, absoluteTolerance, relativeTolerance)
-    let shapes = inputs.map(\.shape)
+    let shapes = inputs.map(\.shape), devices = inputs.map(\.device)
     let leaves = inputs.map { $0.detached().requiringGradient() }
     let y = f(leaves)
     let u = checkCotangent(count: y.scalarCount)
     var analytic = point.map { _ in 0.0 }
     if y.requiresGradient {
-        y.backward(seed: Tensor<Scalar>(shape: y.shape, scalars: u.map { Scalar($0) }))
+        y.backward(seed: Tensor<Scalar>(shape: y.shape, scalars: u.map { Scalar($0) }, on: y.device))
         var offset = 0
         for (leaf, input) in zip(leaves, inputs) {
             if let grad = leaf.grad {
@@ -69,10 +69,10 @@ public func gradientCheck<Scalar: TensorScalar>(
         subject: "tensor gradient", at: point, analytic: [(.backward, analytic)],
         value: { p in
             var offset = 0
-            let shifted = shapes.map { shape in
+            let shifted = zip(shapes, devices).map { shape, device in
                 let count = shape.reduce(1, *)
                 defer { offset += count }
-                return Tensor<Scalar>(shape: shape, scalars: p[offset..<(offset + count)].map { Scalar($0) })
+                return Tensor<Scalar>(shape: shape, scalars: p[offset..<(offset + count)].map { Scalar($0) }, on: device)
             }
             // Recording stays on: the inputs are untracked, so nothing is recorded unless f
             // differentiates something itself (a gradient penalty), which needs it on.

@@ -31,6 +31,9 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
     case subtract
     /// x · y.
     case multiply
+    /// `multiplyAdd(x, y, x * y)` = 2xy: the product is the latest entry, so a tape
+    /// records the fused entry, whose third operand is implicit.
+    case multiplyAdd
     /// x / y.
     case divide
     /// -x.
@@ -116,8 +119,8 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
     @inlinable
     package var arity: Int {
         switch self {
-        case .add, .subtract, .multiply, .divide, .addAssign, .subtractAssign, .multiplyAssign,
-             .divideAssign, .atan2, .pow, .hypot, .min, .max:
+        case .add, .subtract, .multiply, .multiplyAdd, .divide, .addAssign, .subtractAssign,
+             .multiplyAssign, .divideAssign, .atan2, .pow, .hypot, .min, .max:
             return 2
         default:
             return 1
@@ -133,6 +136,7 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
         case .add: return x + y
         case .subtract: return x - y
         case .multiply: return x * y
+        case .multiplyAdd: return T.multiplyAdd(x, y, x * y)
         case .divide: return x / y
         case .negate: return -x
         case .addAssign: var r = x; r += y; return r
@@ -200,6 +204,7 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
         case .add: return "\(a) + \(b)"
         case .subtract: return "\(a) - \(b)"
         case .multiply: return "\(a) * \(b)"
+        case .multiplyAdd: return "multiplyAdd(\(a), \(b), \(a) * \(b))"
         case .divide: return "\(a) / \(b)"
         case .negate: return "-\(a)"
         case .addAssign: return "(\(a) += \(b))"

@@ -48,6 +48,11 @@ extension Tape {
                     adj[Int(e.rhsSlot)] += r
                     rhsBad = !adj[Int(e.rhsSlot)].doubleValue.isFinite
                 }
+                if header.pointee.opcodes.unsafelyUnwrapped[i] == ReverseOpcode.multiplyAdd.rawValue {
+                    // The third operand of x · y + z: the entry before, with partial 1.
+                    adj[i - 1] += a
+                    rhsBad = rhsBad || !adj[i - 1].doubleValue.isFinite
+                }
                 if state.first == nil && a.doubleValue.isFinite && (lhsBad || rhsBad) {
                     state.record(Anomaly(
                         phase: .backward, operation: opcodeName(i), operands: operandValues(i, values),
@@ -101,6 +106,7 @@ extension Tape {
         if op == .input || op == .constant || op == .null { return [] }
         var slots = [Int(e.lhsSlot)]
         if op?.isBinary == true { slots.append(Int(e.rhsSlot)) }
+        if op == .multiplyAdd { slots.append(i - 1) }
         return slots.compactMap { $0 < values.count ? values[$0].doubleValue : nil }
     }
 }

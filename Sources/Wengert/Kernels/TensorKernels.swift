@@ -12,7 +12,8 @@ import CWengert
 @usableFromInline
 enum TensorArithmetic: Int32 {
     case add = 0, subtract = 1, multiply = 2, divide = 3
-    /// a·b, but 0 where a is 0 whatever b is: a cotangent times a partial (TensorPullbacks.chain).
+    /// a·b, but 0 where either is 0 whatever the other is: a cotangent times a partial,
+    /// with the chain rule's convention (TensorPullbacks.chain).
     case chain = 4
 
     @inlinable func apply<S: TensorScalar>(_ a: S, _ b: S) -> S {
@@ -21,7 +22,7 @@ enum TensorArithmetic: Int32 {
         case .subtract: a - b
         case .multiply: a * b
         case .divide: a / b
-        case .chain: a == 0 ? 0 : a * b
+        case .chain: a == 0 || b == 0 ? 0 : a * b
         }
     }
 
@@ -242,40 +243,14 @@ enum TensorKernels {
     }
 
     /// `x` reduced by `op` over `axes` (sorted, distinct, in range), which are kept with
-    /// extent 1. Sums take the vectorised C kernels; the other reductions fold each
-    /// axis in turn starting from its first element. An empty axis gives op's identity.
+    /// extent 1, one axis at a time. Sums take the vectorised C kernels (in the reference
+    /// order of additions); the other reductions fold the axis from its first element.
+    /// An empty axis gives op's identity.
     @inlinable static func reduce<S>(_ op: ReductionOperation, _ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
         requireConsistent(x, operation: "reduction")
         if x.placement.kind != .cpu { return onDevice(reduce: op, x, axes: axes) }
-        if op == .sum { return sum(x, axes: axes) }
         var values = x, shape = x.dimensions
-        for axis in axes {
-            let size = shape[axis]
-            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
-            let outer = TensorShape.count(Array(shape[..<axis]))
-            shape[axis] = 1
-            let px = values.hostBase
-            values = Tensor.host(shape: shape, count: outer * inner) { po in
-                for o in 0..<outer {
-                    let base = o * size * inner
-                    for i in 0..<inner { po[o * inner + i] = size == 0 ? op.identity(S.self) : px[base + i] }
-                    for s in 1..<Swift.max(size, 1) {
-                        let row = base + s * inner
-                        for i in 0..<inner { po[o * inner + i] = op.combine(po[o * inner + i], px[row + i]) }
-                    }
-                }
-            }
-        }
-        return values
-    }
-
-    /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1, by the
-    /// C kernels (one axis at a time, in the reference order of additions).
-    @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> {
-        requireConsistent(x, operation: "sum")
-        if x.placement.kind != .cpu { return onDevice(reduce: .sum, x, axes: axes) }
-        var values = x, shape = x.dimensions
-        if axes.count == shape.count && x.scalarCount > 0 {
+        if op == .sum && axes.count == shape.count && x.scalarCount > 0 {
             let total = S._sumKernel(x.hostBase, x.scalarCount)
             return Tensor.host(shape: [Int](repeating: 1, count: shape.count), count: 1) { $0.initialize(to: total) }
         }
@@ -287,12 +262,23 @@ enum TensorKernels {
             let px = values.hostBase
             values = Tensor.host(shape: shape, count: outer * inner) { po in
                 if outer * inner == 0 { return }
-                if size == 0 { po.initialize(repeating: 0, count: outer * inner); return }
-                S._sumAxisKernel(px, outer: outer, size: size, inner: inner, po)
+                if size == 0 { po.initialize(repeating: op.identity(S.self), count: outer * inner); return }
+                if op == .sum { S._sumAxisKernel(px, outer: outer, size: size, inner: inner, po); return }
+                for o in 0..<outer {
+                    let base = o * size * inner
+                    for i in 0..<inner { po[o * inner + i] = px[base + i] }
+                    for s in 1..<size {
+                        let row = base + s * inner
+                        for i in 0..<inner { po[o * inner + i] = op.combine(po[o * inner + i], px[row + i]) }
+                    }
+                }
             }
         }
         return values
     }
+
+    /// Sums over `axes` (sorted, distinct, in range), keeping them with extent 1.
+    @inlinable static func sum<S>(_ x: Tensor<S>, axes: [Int]) -> Tensor<S> { reduce(.sum, x, axes: axes) }
 
     /// The positions `runs` along `axis`, one after another, of a CPU tensor (slicing is
     /// one run, gathering one run of one per index): a row copy per run and outer index.

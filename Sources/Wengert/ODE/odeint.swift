@@ -79,6 +79,10 @@ public func solveODE<Scalar: TensorScalar>(
     odeCheckArguments(
         times: times, method: method, relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance,
         maximumSteps: maximumSteps)
+    // The solvers read states on the host (step control, the adjoint's flat state).
+    if y0.device != .cpu {
+        wengertODEInvalid("the ODE solvers run on the CPU; y0 is on \(y0.device). Move y0 and the parameters with moved(to: .cpu).")
+    }
     let recording = Tensor<Scalar>.isGradientEnabled
     let needsGradient = recording && (y0.requiresGradient || parameters.contains { $0.requiresGradient })
     if gradient == .backpropagation {

@@ -40,12 +40,7 @@ public struct CompiledGradient<T: DifferentiableScalar> {
     @inlinable
     public func valueWithGradient(at x: [T]) -> (value: T, gradient: [T]) {
         tape.replay(at: x)
-        let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
-        if output.slot != 0 {
-            adj[Int(output.slot)] = 1
-            tape.sweep(adj, from: output.slot)
-        }
-        return (tape.value(of: output), tape.inputAdjoints(adj, count: x.count))
+        return (tape.value(of: output), tape.inputGradient(of: output, count: x.count))
     }
 
     /// ∇f(x) by replay.

@@ -30,17 +30,27 @@ extension Tape {
         return inputs
     }
 
-    /// Checks that `y` belongs to this recording, seeds its adjoint with 1 and sweeps back:
-    /// the adjoints of every slot, valid until the tape is reset or given back.
+    /// Checks that `y` belongs to this recording, seeds its adjoint with 1, sweeps back
+    /// and writes the adjoints of the inputs (slots 1...out.count, recorded first by
+    /// `recordInputs`) to `out`, leaving the adjoint buffer clear (`inputSweep`).
     @inlinable
-    func sweptAdjoints(of y: Var<T>) -> UnsafeMutablePointer<T> {
+    func inputGradient(of y: Var<T>, into out: UnsafeMutableBufferPointer<T>) {
         check(y, "function's result")
-        let adj = zeroedAdjoints(count: Int(header.pointee.count))
+        let adj = clearAdjoints(count: Int(header.pointee.count))
         if y.slot != 0 {
             adj[Int(y.slot)] = 1
-            sweep(adj, from: y.slot)
+            inputSweep(adj, from: y.slot, inputs: out.count)
         }
-        return adj
+        takeInputAdjoints(adj, into: out)
+    }
+
+    /// `inputGradient(of:into:)` into a new array of the n inputs' adjoints.
+    @inlinable
+    func inputGradient(of y: Var<T>, count n: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            inputGradient(of: y, into: buffer)
+            initialized = n
+        }
     }
 
     /// Copies the adjoints of the n inputs (slots 1...n) out of `adj`.
@@ -69,8 +79,7 @@ public func valueWithGradient<T: DifferentiableScalar>(
     let tape = ReverseTapePool.take(T.self)
     defer { ReverseTapePool.giveBack(tape) }
     let y = f(tape.recordInputs(x))
-    let adj = tape.sweptAdjoints(of: y)
-    return (y.value, tape.inputAdjoints(adj, count: x.count))
+    return (y.value, tape.inputGradient(of: y, count: x.count))
 }
 
 /// The gradient ∇f(x) of f: ℝⁿ → ℝ, by reverse mode.
@@ -114,10 +123,7 @@ public func gradient<T: DifferentiableScalar>(
     let tape = ReverseTapePool.take(T.self)
     defer { ReverseTapePool.giveBack(tape) }
     let y = f(tape.recordInputs(x))
-    let adj = tape.sweptAdjoints(of: y)
-    gradient.withUnsafeMutableBufferPointer { buffer in
-        for i in 0..<buffer.count { buffer[i] = adj[i + 1] }
-    }
+    gradient.withUnsafeMutableBufferPointer { buffer in tape.inputGradient(of: y, into: buffer) }
     return y.value
 }
 
@@ -134,15 +140,7 @@ extension Reverse {
         defer { ReverseTapePool.giveBack(tape) }
         let ys = f(tape.recordInputs(x))
         for y in ys { tape.check(y, "function's result") }
-        let count = Int(tape.header.pointee.count)
-        return ys.map { y in
-            let adj = tape.zeroedAdjoints(count: count)
-            if y.slot != 0 {
-                adj[Int(y.slot)] = 1
-                tape.sweep(adj, from: y.slot)
-            }
-            return tape.inputAdjoints(adj, count: x.count)
-        }
+        return ys.map { y in tape.inputGradient(of: y, count: x.count) }
     }
 
     /// The vector-Jacobian product: f(x) and uᵀJ(x) for f: ℝⁿ → ℝᵐ and u ∈ ℝᵐ, by one
@@ -159,16 +157,22 @@ extension Reverse {
         defer { ReverseTapePool.giveBack(tape) }
         let ys = f(tape.recordInputs(x))
         if ys.count != u.count { lengthMismatch("Reverse.vjp", "outputs of f", ys.count, "along (u)", u.count) }
-        let adj = tape.zeroedAdjoints(count: Int(tape.header.pointee.count))
-        var top: UInt32 = 0
         for (y, w) in zip(ys, u) {
             tape.check(y, "function's result")
             tape.checkSeed(w)
+        }
+        let adj = tape.clearAdjoints(count: Int(tape.header.pointee.count))
+        var top: UInt32 = 0
+        for (y, w) in zip(ys, u) where y.slot != 0 {
             adj[Int(y.slot)] += w
             top = Swift.max(top, y.slot)
         }
-        tape.sweep(adj, from: top)
-        return (ys.map(\.value), tape.inputAdjoints(adj, count: x.count))
+        tape.inputSweep(adj, from: top, inputs: x.count)
+        let cotangent = [T](unsafeUninitializedCapacity: x.count) { buffer, initialized in
+            tape.takeInputAdjoints(adj, into: buffer)
+            initialized = x.count
+        }
+        return (ys.map(\.value), cotangent)
     }
 }
 

@@ -129,6 +129,7 @@ extension Tape {
         var nextInput = 0, nextConstant = 0, nextGuard = 0
         values[0] = 0
         var i = 1
+        var last: T = 0
         while true {
             var stop = end
             var guardDue = false
@@ -138,36 +139,46 @@ extension Tape {
             }
             while i < stop {
                 let e = entries + i
+                // The previous entry's value stays in a register (`last`): most operands
+                // name the entry just before, and reading it back from `values` put a
+                // store-to-load forwarding delay on every step of a dependent chain.
+                let lhs = Int(e.pointee.lhsSlot), rhs = Int(e.pointee.rhsSlot)
+                let x = lhs == i &- 1 ? last : values[lhs]
                 // The opcodes are written only from `ReverseOpcode` values, whose raw values are
                 // their case indices: reinterpreting the byte skips a range check per entry.
                 let op = unsafeBitCast(opcodes[i], to: ReverseOpcode.self)
+                let v: T
                 switch op {
                 case .multiply:
-                    let x = values[Int(e.pointee.lhsSlot)], y = values[Int(e.pointee.rhsSlot)]
-                    values[i] = x * y
+                    let y = rhs == i &- 1 ? last : values[rhs]
+                    v = x * y
+                    if updatingPartials { e.pointee.lhsPartial = y; e.pointee.rhsPartial = x }
+                case .multiplyAdd:
+                    let y = rhs == i &- 1 ? last : values[rhs]
+                    v = x * y + last
                     if updatingPartials { e.pointee.lhsPartial = y; e.pointee.rhsPartial = x }
                 case .add:
-                    values[i] = values[Int(e.pointee.lhsSlot)] + values[Int(e.pointee.rhsSlot)]
+                    v = x + (rhs == i &- 1 ? last : values[rhs])
                 case .subtract:
-                    values[i] = values[Int(e.pointee.lhsSlot)] - values[Int(e.pointee.rhsSlot)]
+                    v = x - (rhs == i &- 1 ? last : values[rhs])
                 case .multiplyConstant:
-                    values[i] = values[Int(e.pointee.lhsSlot)] * e.pointee.lhsPartial
+                    v = x * e.pointee.lhsPartial
                 case .addConstant:
-                    values[i] = values[Int(e.pointee.lhsSlot)] + constants.unsafelyUnwrapped[nextConstant]
+                    v = x + constants.unsafelyUnwrapped[nextConstant]
                     nextConstant &+= 1
                 case .subtractConstant:
-                    values[i] = values[Int(e.pointee.lhsSlot)] - constants.unsafelyUnwrapped[nextConstant]
+                    v = x - constants.unsafelyUnwrapped[nextConstant]
                     nextConstant &+= 1
                 case .constantMinus:
-                    values[i] = constants.unsafelyUnwrapped[nextConstant] - values[Int(e.pointee.lhsSlot)]
+                    v = constants.unsafelyUnwrapped[nextConstant] - x
                     nextConstant &+= 1
                 case .negate:
-                    values[i] = -values[Int(e.pointee.lhsSlot)]
+                    v = -x
                 case .input:
-                    values[i] = inputs.unsafelyUnwrapped[nextInput]
+                    v = inputs.unsafelyUnwrapped[nextInput]
                     nextInput &+= 1
                 case .constant:
-                    values[i] = constants.unsafelyUnwrapped[nextConstant]
+                    v = constants.unsafelyUnwrapped[nextConstant]
                     nextConstant &+= 1
                 case .custom:
                     return .customRule(at: i)
@@ -175,16 +186,18 @@ extension Tape {
                     nullEntryInRecording(i)
                 default:
                     if op.isBinary {
-                        let r = ReverseRule<T>.binary(op, values[Int(e.pointee.lhsSlot)], values[Int(e.pointee.rhsSlot)])
-                        values[i] = r.value
+                        let r = ReverseRule<T>.binary(op, x, rhs == i &- 1 ? last : values[rhs])
+                        v = r.value
                         if updatingPartials { e.pointee.lhsPartial = r.lhs; e.pointee.rhsPartial = r.rhs }
                     } else {
                         let c = e.pointee.constant(op, stream: h.pointee.constants, next: &nextConstant)
-                        let r = ReverseRule<T>.unary(op, values[Int(e.pointee.lhsSlot)], c)
-                        values[i] = r.value
+                        let r = ReverseRule<T>.unary(op, x, c)
+                        v = r.value
                         if updatingPartials { e.pointee.lhsPartial = r.partial }
                     }
                 }
+                values[i] = v
+                last = v
                 i &+= 1
             }
             if !guardDue { return .finished }

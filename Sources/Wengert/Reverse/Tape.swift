@@ -32,6 +32,9 @@ public final class Tape<T: DifferentiableScalar> {
     /// Adjoint buffer reused by every sweep; `adjointCapacity` elements.
     @usableFromInline var adjointStorage: UnsafeMutablePointer<T>?
     @usableFromInline var adjointCapacity: Int = 0
+    /// Leading adjoints that may be non-zero: 0 after an input sweep has cleared behind
+    /// itself (Tape+Sweep.swift), so the next one need not zero the buffer.
+    @usableFromInline var adjointDirtyCount: Int = 0
     /// Values recomputed by replay; `valueCapacity` elements.
     @usableFromInline var valueStorage: UnsafeMutablePointer<T>?
     @usableFromInline var valueCapacity: Int = 0
@@ -121,6 +124,7 @@ public final class Tape<T: DifferentiableScalar> {
         h.pointee.constants.count = 0
         h.pointee.guards.count = 0
         h.pointee.customCount = 0
+        h.pointee.hasMultiplyAdd = false
         h.pointee.inputCount = 0
         hasReplayedValues = false
         appendNullSlot()

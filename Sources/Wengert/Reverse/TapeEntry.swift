@@ -27,6 +27,10 @@ struct TapeEntry<T> {
 /// What an entry computed, so that replay can recompute its value and partials at new
 /// inputs. One byte per entry, in a column beside the entries. Operations with a
 /// constant operand (`…Constant`) read it from the constant stream in order.
+///
+/// `multiplyAdd` is the one entry with a third operand: `x · y + z` where z is the entry
+/// just before it (slot i − 1) with partial 1, which the entry does not store; the sweep
+/// reads the opcode to pass the adjoint on to it (`Var.multiplyAdd`).
 @usableFromInline
 enum ReverseOpcode: UInt8 {
     case null, input, constant, custom
@@ -36,6 +40,7 @@ enum ReverseOpcode: UInt8 {
     case sin, cos, tan, asin, acos, atan, sinh, cosh, tanh
     case exp, expm1, log, log1p, log2, log10, sqrt, cbrt, abs, erf, sigmoid, softplus, relu
     case atan2, pow, hypot, min, max
+    case multiplyAdd
 }
 
 /// A comparison made while recording, checked again at replay: if the same comparison

@@ -86,6 +86,9 @@ struct TapeHeader {
     @usableFromInline var guards: TapeColumn
     /// Entries recorded by custom rules, which replay cannot recompute.
     @usableFromInline var customCount: Int
+    /// Whether the recording has `multiplyAdd` entries, whose third operand only the
+    /// sweep that reads opcodes sees (Tape+Sweep.swift).
+    @usableFromInline var hasMultiplyAdd: Bool
     /// Number of input entries (`Tape.variable`).
     @usableFromInline var inputCount: Int
     /// Whether the epoch has wrapped past 2³² − 1 (see the top of this file).
@@ -137,7 +140,7 @@ extension TapeHeader {
         }
         header.initialize(to: TapeHeader(
             epoch: epoch, count: 0, capacity: 0, limit: limit, entries: nil, opcodes: nil,
-            constants: TapeColumn(), guards: TapeColumn(), customCount: 0, inputCount: 0,
+            constants: TapeColumn(), guards: TapeColumn(), customCount: 0, hasMultiplyAdd: false, inputCount: 0,
             epochHasWrapped: wrapped, byteBudget: Int.max))
         return header
     }

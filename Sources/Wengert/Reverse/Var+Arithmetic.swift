@@ -127,3 +127,26 @@ extension Var {
     /// Divides by a constant in place.
     @inlinable @inline(__always) @_disfavoredOverload public static func /= (lhs: inout Var, rhs: T) { lhs = lhs / rhs }
 }
+
+extension Var {
+    /// x · y + z, the step of a running sum of products (`s = multiplyAdd(a[j], b[j], s)`),
+    /// with the value `x.value * y.value + z.value` (two roundings, as plain `x * y + z`).
+    ///
+    /// When x, y and z are recorded and z is the entry recorded last, as it is in such a
+    /// loop, this records one entry instead of a product and a sum: the entry names x and
+    /// y with partials y and x, and passes its adjoint to z (slot i − 1) with partial 1
+    /// without storing it. Otherwise it records `x * y + z` as those two operations do.
+    ///
+    /// - Complexity: O(1); one entry, or two when z is not the latest entry.
+    @inlinable @inline(__always)
+    public static func multiplyAdd(_ x: Var, _ y: Var, _ z: Var) -> Var {
+        if x.slot != 0 && y.slot != 0 && z.slot != 0 {
+            let h = checkedHeader(x, y)
+            if z.slot &+ 1 == h.pointee.count && z.header == h && z.epoch == x.epoch {
+                h.pointee.hasMultiplyAdd = true
+                return append(h, x.value * y.value + z.value, .multiplyAdd, x.slot, y.value, y.slot, x.value)
+            }
+        }
+        return x * y + z
+    }
+}

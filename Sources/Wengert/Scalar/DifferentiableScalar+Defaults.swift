@@ -22,6 +22,13 @@ extension DifferentiableScalar {
     public static func relu(_ x: Self) -> Self {
         x > 0 || x != x ? x : 0
     }
+
+    /// x · y + z as a product and a sum (two roundings; no fused multiply-add, whose
+    /// single rounding would give other bits than the same code on a tape).
+    @inlinable @inline(__always)
+    public static func multiplyAdd(_ x: Self, _ y: Self, _ z: Self) -> Self {
+        x * y + z
+    }
 }
 
 extension DifferentiableScalar where Self: BinaryFloatingPoint {

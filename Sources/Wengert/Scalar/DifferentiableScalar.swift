@@ -98,4 +98,7 @@ public protocol DifferentiableScalar: SignedNumeric, Comparable, ExpressibleByFl
     static func softplus(_ x: Self) -> Self
     /// max(x, 0).
     static func relu(_ x: Self) -> Self
+    /// x · y + z, rounded as `x * y + z` (not fused). A tape records a running sum of
+    /// products written with it as one entry per term instead of two (`Var.multiplyAdd`).
+    static func multiplyAdd(_ x: Self, _ y: Self, _ z: Self) -> Self
 }

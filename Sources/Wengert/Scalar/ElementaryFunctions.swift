@@ -47,6 +47,11 @@
 @inlinable @inline(__always) public func cbrt<T: DifferentiableScalar>(_ x: T) -> T { T.cbrt(x) }
 /// √(x² + y²). Partials: x / h and y / h; 0 at the origin.
 @inlinable @inline(__always) public func hypot<T: DifferentiableScalar>(_ x: T, _ y: T) -> T { T.hypot(x, y) }
+/// x · y + z, rounded as `x * y + z`. Partials y, x and 1. On a tape, a running sum of
+/// products `s = multiplyAdd(a[j], b[j], s)` records one entry per term instead of two.
+@inlinable @inline(__always) public func multiplyAdd<T: DifferentiableScalar>(_ x: T, _ y: T, _ z: T) -> T {
+    T.multiplyAdd(x, y, z)
+}
 /// |x|. Derivative: sign(x), taken as 0 at 0 (the subgradient PyTorch and JAX use).
 @inlinable @inline(__always) public func abs<T: DifferentiableScalar>(_ x: T) -> T { T.abs(x) }
 /// The smaller of x and y. At a tie the derivative flows to x.

@@ -80,7 +80,7 @@ extension Tensor {
     /// (ARCHITECTURE.md). A backward rule's cotangent times its partial, recorded.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable static func chained(_ g: Tensor, _ p: Tensor) -> Tensor {
-        let out = TensorKernels.zip(g, p, operation: "backward", code: .binary(.chain)) { TensorPullbacks.chain($0, $1) }
+        let out = TensorKernels.arithmetic(.chain, g, p, operation: "backward")
         return recorded(out, .chain, g, p, saving: g, p)
     }
 }

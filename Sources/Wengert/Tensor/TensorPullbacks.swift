@@ -119,10 +119,14 @@ enum TensorPullbacks {
         case .add: return [g, g]
         case .expand: return [g]
         case .subtract: return [g, -g]
-        case .multiply: return [needs[0] ? g * saved[1] : nil, needs[1] ? g * saved[0] : nil]
-        case .divide: return [needs[0] ? g / saved[0] : nil, needs[1] ? -g * saved[1] / saved[0] : nil]
+        // Products with the cotangent follow the chain rule's convention (`chained`): a
+        // zero cotangent passes nothing through an infinite partial, as the tape skips
+        // an entry whose adjoint is zero.
+        case .multiply: return [needs[0] ? Tensor.chained(g, saved[1]) : nil, needs[1] ? Tensor.chained(g, saved[0]) : nil]
+        case .divide:
+            return [needs[0] ? Tensor.chained(g, 1 / saved[0]) : nil, needs[1] ? Tensor.chained(g, -(saved[1] / saved[0])) : nil]
         case .negate: return [-g]
-        case .squared: return [2 * g * x!]
+        case .squared: return [Tensor.chained(g, 2 * x!)]
         case .chain:
             return [needs[0] ? Tensor.chained(g, saved[1]) : nil, needs[1] ? Tensor.chained(g, saved[0]) : nil]
         case .power:
@@ -213,7 +217,7 @@ enum TensorPullbacks {
                 ? TensorKernels.zip(input, kept, operation: "backward") { a, m in a == m || (a != a && m != m) ? 1 : 0 }
                 : (input .== kept) + (input .!= input) * (kept .!= kept)
             let ties = TensorKernels.sum(mask, axes: arguments.array)
-            return [mask * (gk / ties)]
+            return [Tensor.chained(gk / ties, mask)]
         case .reshape: return [g.reshapedUnchecked(to: operandShapes[0])]
         case .transpose:
             var inverse = arguments.array
@@ -244,7 +248,7 @@ enum TensorPullbacks {
             }
         case .select:
             let mask = saved[0]
-            return [needs[0] ? g * (1 - mask) : nil, needs[1] ? g * mask : nil]
+            return [needs[0] ? Tensor.chained(g, 1 - mask) : nil, needs[1] ? Tensor.chained(g, mask) : nil]
         case .matmul:
             let (a, b) = (saved[0], saved[1])
             // The forward product was op(a)·op(b), op a transpose where the flags say.

@@ -108,6 +108,56 @@ struct TensorOnDeviceTests {
         #expect(agree(cubic(gpu), cubic(.cpu), relative: 1e-4, absolute: 1e-8))
     }
 
+    /// The random tensor programs of the verification suite, on the device against the
+    /// CPU: values and every leaf's gradient (shared subexpressions, NaN conventions).
+    @Test func randomTensorProgramsOnTheDeviceAgreeWithTheCPU() throws {
+        let gpu = try #require(Device.openCL)
+        guard gpu.supportsDouble else {
+            Issue.record("the OpenCL device has no fp64; the programs run in Double")
+            return
+        }
+        var failures: [String] = []
+        for seed in 1...150 as ClosedRange<UInt64> {
+            let p = RandomProgram(seed: seed)
+            func run(_ device: Device) -> (value: Double, grads: [Double]) {
+                let leaves = p.inputs.map { Tensor<Double>([$0]).moved(to: device).requiringGradient() }
+                let out = evaluateOnTensors(p, leaves)
+                out.sum().backward()
+                return (out.scalars[0], leaves.map { $0.grad?.scalars[0] ?? 0 })
+            }
+            let cpu = run(.cpu), device = run(gpu)
+            if !agree([device.value], [cpu.value], relative: 1e-12)
+                || zip(device.grads, cpu.grads).contains(where: { !matchesConvention($0, $1, tolerance: 1e-10) })
+            {
+                failures.append("seed \(seed): \(device) vs \(cpu)\n\(p)")
+                if failures.count >= 3 { break }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+    }
+
+    /// `gradientCheck` of a tensor function whose inputs live on the device: the
+    /// backward pass there against central differences evaluated there.
+    @Test func gradientCheckRunsOnTheDevice() throws {
+        let gpu = try #require(Device.openCL)
+        guard gpu.supportsDouble else {
+            Issue.record("the OpenCL device has no fp64; the check runs in Double")
+            return
+        }
+        let w = Tensor<Double>(shape: [3, 2], scalars: testScalars(6, seed: 11), on: gpu)
+        let x = Tensor<Double>(shape: [4, 3], scalars: testScalars(12, seed: 12), on: gpu)
+        let report = gradientCheck(of: { t in (tanh(matmul(t[1], t[0])) * exp(t[1].sum(alongAxes: 1, keepingDimensions: true))).mean() }, at: [w, x])
+        #expect(report.passed, "\(report)")
+    }
+
+    /// The ODE solvers read states on the host: a device state stops, saying to move it.
+    @Test func odeSolversStopOnADeviceState() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = odeint(y0: Tensor<Float>([1]).moved(to: Device.openCL!), times: [0, 1]) { y, _, _ in -y }
+        }
+        #expect(standardError(of: result).contains("the ODE solvers run on the CPU; y0 is on openCL:"))
+    }
+
     /// In a steady training loop the device's arena hands back cached buffers: after the
     /// first steps no buffer comes from clCreateBuffer (nor host memory from malloc), over
     /// 1,000 steps of the mlp example's network. Each device runs in its own process, so

@@ -8,6 +8,7 @@ func tensorApply(_ op: ScalarOperation, _ x: Tensor<Double>, _ y: Tensor<Double>
     case .add: return x + y
     case .subtract: return x - y
     case .multiply: return x * y
+    case .multiplyAdd: return x * y + x * y
     case .divide: return x / y
     case .negate: return -x
     case .addAssign: var r = x * 1; r += y; return r

@@ -82,7 +82,7 @@ T binary_op(int op, T a, T b) {
     case 6: return hypot(a, b);
     case 7: return (b < a || (isnan(b) && !isnan(a))) ? b : a;
     case 8: return (b > a || (isnan(b) && !isnan(a))) ? b : a;
-    case 9: return a == (T)0 ? (T)0 : a * b;
+    case 9: return (a == (T)0 || b == (T)0) ? (T)0 : a * b;
     }
     return a;
 }
