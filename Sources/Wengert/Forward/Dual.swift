@@ -34,8 +34,10 @@
 ///   0 · -∞), the partial in x is 0 where y = 0 (x⁰ is constant), and at x = 0 the partial
 ///   in x is y · 0^(y-1) (+∞ for 0 < y < 1, 1 for y = 1, 0 for y > 1);
 /// - `atan2` and `hypot` have partials 0 at the origin;
-/// - a zero tangent propagates as zero even through an infinite partial (the derivative
-///   of `sqrt(x)` at x = 0 along 0 is 0, not NaN), so a constant stays a constant.
+/// - in the chain rule 0 · ∞ = 0 · NaN = 0, as in reverse mode: a zero tangent stays zero
+///   through an infinite partial (the derivative of `sqrt(x)` at x = 0 along 0 is 0, not
+///   NaN), and a zero factor passes nothing from an infinite tangent (`sqrt(x) * 0` at 0
+///   has derivative 0), so a constant stays a constant (ARCHITECTURE.md, "0 · ∞").
 ///
 /// - Complexity: every operation costs one evaluation of the value plus O(1) for the
 ///   derivative, and stores nothing.
@@ -93,16 +95,28 @@ extension Dual: DualNumber {
     /// a · s.
     @inlinable @inline(__always) public static func tangentScaled(_ a: T, by s: T) -> T { a * s }
 
-    /// `partial · tangent`, except that a zero tangent gives zero even when the partial
-    /// is infinite or NaN: a constant stays a constant at a singular point.
+    /// Over `Double` or `Float`, whether the tangent is a number: an IEEE product differs
+    /// from the convention only where it made NaN of 0 · ∞ or 0 · NaN, so one compare on
+    /// the result replaces tests of the factors. Over a nested dual, whether the factor
+    /// is regular (each level's own arithmetic keeps the convention for its part).
+    @inlinable @inline(__always)
+    public static func isExact(_ tangent: T, factor: T) -> Bool {
+        if T.self == Double.self || T.self == Float.self { return tangent == tangent }
+        return isRegular(factor)
+    }
+
+    /// `partial · tangent`, except that a zero partial or a zero tangent gives zero even
+    /// when the other is infinite or NaN: a constant stays a constant at a singular point,
+    /// and a factor of 0 passes nothing.
     ///
-    /// The finite case is tested first because `tangent == 0` compares primal values
-    /// only: for a nested tangent (a `Dual<Double>` such as 0 + 2ε) it would also drop
-    /// the higher-order part, so it is consulted only where the product would be NaN.
+    /// Zero means every component zero: `==` compares primal values only, and a nested
+    /// partial or tangent such as 0 + 2ε carries a higher-order part that must not be
+    /// dropped.
     @inlinable @inline(__always)
     public static func chain(_ partial: T, _ tangent: T) -> T {
-        if partial.doubleValue.isFinite { return partial * tangent }
-        return tangent == 0 ? 0 : partial * tangent
+        let t = partial * tangent
+        if _fastPath(isExact(t, factor: partial)) { return t }
+        return Wengert.isExactlyZero(partial) || Wengert.isExactlyZero(tangent) ? 0 : t
     }
 }
 

@@ -46,21 +46,36 @@ extension DualNumber {
         Self(-operand.value, tangent: tangentNegation(operand.tangent), tag: operand.tag)
     }
 
-    /// (a + a′ε)(b + b′ε) = ab + (a′b + ab′)ε.
+    /// (a + a′ε)(b + b′ε) = ab + (a′b + ab′)ε, each term under the chain rule's
+    /// 0 · ∞ = 0: `sqrt(x) * 0` at 0 has tangent 0, as reverse mode's skipped zero adjoint.
+    ///
+    /// The IEEE form is kept where `isExact` says it follows the convention (one compare
+    /// and a predictable branch); otherwise each term takes `chain`.
     @inlinable @inline(__always)
     static func product(_ lhs: Self, _ rhs: Self) -> Self {
-        Self(lhs.value * rhs.value,
-             tangent: tangentSum(tangentScaled(lhs.tangent, by: rhs.value), tangentScaled(rhs.tangent, by: lhs.value)),
-             tag: .merge(lhs.tag, rhs.tag))
+        let v = lhs.value * rhs.value
+        var t = tangentSum(tangentScaled(lhs.tangent, by: rhs.value), tangentScaled(rhs.tangent, by: lhs.value))
+        if _slowPath(!isExact(t, factor: v)) {
+            t = tangentSum(chain(rhs.value, lhs.tangent), chain(lhs.value, rhs.tangent))
+        }
+        return Self(v, tangent: t, tag: .merge(lhs.tag, rhs.tag))
     }
 
-    /// (a + a′ε) / (b + b′ε) = a/b + (a′ - (a/b)·b′)/b · ε.
+    /// (a + a′ε) / (b + b′ε) = a/b + (a′·(1/b) - b′·(a/b)/b)ε, under the 0 · ∞ convention.
+    ///
+    /// The partials are reverse mode's, 1/b and -(a/b)/b (the second as a product, which
+    /// rounds differently from reverse mode's quotient), so that each term can take
+    /// `chain` where the IEEE form is not exact.
     @inlinable @inline(__always)
     static func quotient(_ lhs: Self, _ rhs: Self) -> Self {
         let q = lhs.value / rhs.value
         let r = 1 / rhs.value
-        return Self(q, tangent: tangentScaled(tangentDifference(lhs.tangent, tangentScaled(rhs.tangent, by: q)), by: r),
-                    tag: .merge(lhs.tag, rhs.tag))
+        let p = q * r
+        var t = tangentDifference(tangentScaled(lhs.tangent, by: r), tangentScaled(rhs.tangent, by: p))
+        if _slowPath(!isExact(t, factor: p)) {
+            t = tangentSum(chain(r, lhs.tangent), chain(-p, rhs.tangent))
+        }
+        return Self(q, tangent: t, tag: .merge(lhs.tag, rhs.tag))
     }
 }
 

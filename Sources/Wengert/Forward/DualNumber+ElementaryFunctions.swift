@@ -1,7 +1,8 @@
 // The elementary functions on dual numbers: f(a + a′ε) = f(a) + f′(a)·a′ε. The values
 // and partials come from `ElementaryRule` (Scalar/ElementaryRules.swift), the table every
-// mode shares; `chain` keeps a zero tangent zero through an infinite partial. abs, min,
-// max and relu select an operand, derivative included.
+// mode shares; `chain` keeps 0 · ∞ = 0 (a zero tangent through an infinite partial, a
+// zero partial from an infinite tangent). abs, min, max and relu select an operand,
+// derivative included.
 
 extension DualNumber {
     /// sin, with derivative cos.

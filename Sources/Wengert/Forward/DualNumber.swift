@@ -40,10 +40,20 @@ public protocol DualNumber: DifferentiableScalar {
     static func tangentDifference(_ a: Tangent, _ b: Tangent) -> Tangent
     /// -a.
     static func tangentNegation(_ a: Tangent) -> Tangent
-    /// a · s, IEEE arithmetic in every lane.
+    /// a · s, IEEE arithmetic in every lane: the rules keep its result only where
+    /// `isExact(_:factor:)` says that it follows the 0 · ∞ convention.
     static func tangentScaled(_ a: Tangent, by s: Primal) -> Tangent
-    /// `partial · tangent`, where a zero tangent (a lane of one) stays zero even when the
-    /// partial is infinite or NaN: the chain rule's 0 · ∞ = 0 (ARCHITECTURE.md, "0 · ∞").
+    /// Whether `tangent`, made of IEEE products by factors whose own product is `factor`,
+    /// already follows the 0 · ∞ convention, so that a rule may keep it. True where
+    /// `factor` is regular (finite, not zero): the convention differs from IEEE only at a
+    /// zero, infinite or NaN factor. `Dual` over `Double` or `Float` asks instead whether
+    /// the tangent is a number: only 0 · ∞ and 0 · NaN make a NaN the convention would
+    /// not, so one compare on the result decides.
+    static func isExact(_ tangent: Tangent, factor: Primal) -> Bool
+    /// `partial · tangent` under the chain rule's 0 · ∞ = 0 (ARCHITECTURE.md, "0 · ∞"):
+    /// a zero partial gives a zero tangent even when the tangent is infinite or NaN, and a
+    /// zero tangent (a lane of one) stays zero even when the partial is. "Zero" means every
+    /// component zero for a nested partial or tangent, whose `==` compares values only.
     static func chain(_ partial: Primal, _ tangent: Tangent) -> Tangent
 }
 
@@ -51,6 +61,18 @@ extension DualNumber {
     /// A constant: the value with a zero tangent, untagged (it combines with any tag).
     @inlinable @inline(__always)
     init(constant value: Primal) { self.init(value, tangent: Self.zeroTangent, tag: .untagged) }
+
+    /// Whether the innermost value of `x` is finite and not zero. A regular factor's IEEE
+    /// products already follow the 0 · ∞ convention, so the rules test it once, off the
+    /// tangents' dependency chain, and apply the convention term by term only otherwise
+    /// (underflow to 0 or overflow to ∞ takes that path too, which is exact everywhere).
+    @inlinable @inline(__always)
+    static func isRegular(_ x: Primal) -> Bool {
+        // |x| between the least subnormal and the greatest finite magnitude: shifting out
+        // the sign, a subtraction and one unsigned compare (0 wraps to the top, ∞ and NaN
+        // lie above).
+        (x.doubleValue.bitPattern &<< 1) &- 2 < 0xFFDF_FFFF_FFFF_FFFD
+    }
 
     /// Applies a rule of `ElementaryRule` (the one table of derivatives).
     @inlinable @inline(__always)

@@ -164,10 +164,102 @@ struct RandomProgramJacobianTests {
     }
 }
 
+/// The program with the same operations, each reading values no other instruction reads:
+/// a binary operation takes the newest unused value and the oldest (inputs first), a unary
+/// one the newest; an instruction with too few unused values left is dropped. Without
+/// fan-out no sum in the chain rule adds two paths' contributions, so forward and reverse
+/// mode multiply the same partials along one path, only in opposite orders.
+func withoutFanOut(_ p: RandomProgram) -> RandomProgram {
+    var unused = Array(p.inputs.indices)
+    var instructions: [RandomProgram.Instruction] = []
+    for ins in p.instructions {
+        if ins.operation.arity == 2 {
+            guard unused.count >= 2 else { continue }
+            let a = unused.removeLast(), b = unused.removeFirst()
+            instructions.append(.init(ins.operation, a, b))
+        } else {
+            guard let a = unused.popLast() else { continue }
+            instructions.append(.init(ins.operation, a, a))
+        }
+        unused.append(p.inputs.count + instructions.count - 1)
+    }
+    if instructions.isEmpty { instructions = [.init(.sqrt, 0, 0)] }
+    return RandomProgram(inputs: p.inputs, instructions: instructions)
+}
+
+/// The gradient of `p` at `inputs` in every scalar mode: Dual (one pass per input),
+/// `Forward.gradient` (MultiDual chunks), the tape, and replay of a recording made at the
+/// program's own point.
+func gradientsInScalarModes(_ p: RandomProgram, at inputs: [Double]) -> [(mode: String, gradient: [Double])] {
+    let dual = inputs.indices.map { i in
+        p.evaluate(inputs.indices.map { Dual(inputs[$0], derivative: $0 == i ? 1 : 0) }).derivative
+    }
+    let tape = Tape<Double>()
+    let vars = tape.variables(p.inputs)
+    let y = p.evaluate(vars)
+    tape.replay(at: inputs)
+    return [("Var", gradient(of: { p.evaluate($0) }, at: inputs)), ("Dual", dual),
+            ("Forward.gradient", Forward.gradient(of: { p.evaluate($0) }, at: inputs)),
+            ("replay", tape.gradient(of: y)[vars])]
+}
+
 @Suite("Random programs at NaN and zero inputs", .tags(.verification))
 struct RandomProgramEdgeInputTests {
     /// Equal as IEEE values, NaN equal to NaN.
     static func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
+
+    /// Edge points for a program: one input NaN, every input 0, one input 0 among the
+    /// program's own values.
+    static func edgePoints(_ p: RandomProgram, seed: UInt64) -> [(String, [Double])] {
+        let k = Int(seed) % p.inputs.count
+        var nan = p.inputs, zero = p.inputs
+        nan[k] = .nan
+        zero[k] = 0
+        return [("one NaN", nan), ("all zero", p.inputs.map { _ in 0 }), ("one zero", zero)]
+    }
+
+    @Test("without fan-out, every scalar mode gives the same gradient at NaN and zero inputs (NaN equal to NaN; 3 × 1500 programs)")
+    func gradientsAgreeAtEdges() {
+        var failures: [String] = []
+        var lengths = 0
+        for seed in 1...1500 as ClosedRange<UInt64> {
+            let p = withoutFanOut(RandomProgram(seed: seed))
+            lengths += p.instructions.count
+            for (kind, inputs) in Self.edgePoints(p, seed: seed) {
+                let rows = gradientsInScalarModes(p, at: inputs)
+                for row in rows.dropFirst() where !zip(row.gradient, rows[0].gradient).allSatisfy({ matchesConvention($0, $1) }) {
+                    failures.append("seed \(seed), \(kind) \(inputs): \(row.mode) \(row.gradient), Var \(rows[0].gradient)\n\(p)")
+                }
+            }
+            if failures.count >= 3 { break }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+        #expect(lengths > 1500 * 4, "the programs without fan-out are too short: \(lengths) instructions in 1500")
+    }
+
+    @Test("without fan-out, tensors give the scalar modes' gradient at NaN and zero inputs")
+    func tensorGradientsAgreeAtEdges() {
+        // Known: one program of the 4,500 (seed 693, one input 0) gets an infinite
+        // gradient of the opposite sign on tensors, a signed zero upstream of log. When
+        // tensors agree, this known issue fails as unrecorded and the wrapper goes.
+        withKnownIssue("seed 693: the tensor gradient's infinity has the opposite sign") {
+            var failures: [String] = []
+            for seed in 1...1500 as ClosedRange<UInt64> {
+                let p = withoutFanOut(RandomProgram(seed: seed))
+                for (kind, inputs) in Self.edgePoints(p, seed: seed) {
+                    let leaves = inputs.map { Tensor<Double>([$0]).requiringGradient() }
+                    evaluateOnTensors(p, leaves).sum().backward()
+                    let tensor = leaves.map { $0.grad?.scalars[0] ?? 0 }
+                    let reverse = gradient(of: { p.evaluate($0) }, at: inputs)
+                    if !zip(tensor, reverse).allSatisfy({ matchesConvention($0, $1) }) {
+                        failures.append("seed \(seed), \(kind) \(inputs): Tensor \(tensor), Var \(reverse)\n\(p)")
+                    }
+                }
+                if failures.count >= 3 { break }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+        }
+    }
 
     @Test("a NaN input: plain, Dual, the tape and replay give the same value, NaN wherever it reaches")
     func nanInputs() {
