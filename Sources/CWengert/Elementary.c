@@ -83,7 +83,8 @@ static inline double w_expm1(double x) {
     double small = s * em + (s - 1.0);
     int64_t k1 = ki >> 1, k2 = ki - k1;
     double large = ((1.0 + em) * pow2_bits(k1)) * pow2_bits(k2);
-    return ki > 56 ? large : small;
+    // The polynomial turns -0 into +0; libm keeps the sign (a blend, still vectorised).
+    return x == 0.0 ? x : (ki > 56 ? large : small);
 }
 
 // ln x: x = 2^e·m with m in [√½, √2), f = m - 1, s = f/(2 + f), ln(1 + f) = 2 atanh s
@@ -152,7 +153,8 @@ static inline double w_sin(double x) {
     int64_t q;
     sincos_core(x, &s, &c, &q);
     double v = (q & 1) ? c : s;
-    return (q & 2) ? -v : v;
+    v = (q & 2) ? -v : v;
+    return x == 0.0 ? x : v;  // sin(-0) = -0, as libm
 }
 
 static inline double w_cos(double x) {
@@ -167,7 +169,8 @@ static inline double w_tan(double x) {
     double s, c;
     int64_t q;
     sincos_core(x, &s, &c, &q);
-    return (q & 1) ? -c / s : s / c;
+    double v = (q & 1) ? -c / s : s / c;
+    return x == 0.0 ? x : v;  // tan(-0) = -0, as libm
 }
 
 static inline double w_tanh(double x) {

@@ -77,6 +77,24 @@ struct ElementaryKernelTests {
         return Swift.abs(got - want) / ulp
     }
 
+    /// Zero keeps its sign where libm keeps it (expm1(-0) = -0, sin(-0) = -0, ...): a
+    /// lost sign flips the infinity of a later 1/x or log's derivative (a random program
+    /// at a zero input found it through expm1).
+    @Test func signedZerosMatchLibmAtEveryLevel() {
+        for c in Self.cases {
+            for level in GemmKernelTests.levels {
+                let (d, f) = CPUKernels.withLevel(level) {
+                    (c.f64(Tensor([0.0, -0.0])).scalars, c.f32(Tensor<Float>([0.0, -0.0])).scalars)
+                }
+                for (i, x) in [0.0, -0.0].enumerated() {
+                    let want = c.reference(x)
+                    #expect(d[i].bitPattern == want.bitPattern, "\(c.name)(\(x)) at \(level): \(d[i]), libm \(want)")
+                    #expect(f[i].bitPattern == Float(want).bitPattern, "\(c.name)(\(x)) Float at \(level): \(f[i]), libm \(want)")
+                }
+            }
+        }
+    }
+
     @Test func everyFunctionIsWithinItsUlpBoundAtEveryLevel() {
         let xs = Self.points(6_000)
         let xf = xs.map { Float($0) }
