@@ -45,8 +45,11 @@ extension Tensor {
     @inlinable func mean(axes: [Int], keepingDimensions: Bool) -> Tensor {
         let axes = normalizedAxes(axes, operation: "mean")
         let n = Scalar(TensorShape.count(axes.map { dimensions[$0] }))
-        var out = TensorKernels.arithmetic(
-            .divide, TensorKernels.sum(self, axes: axes), Tensor(repeating: n, shape: [], on: placement), operation: "mean")
+        let sum = TensorKernels.sum(self, axes: axes)
+        // On the CPU one pass over the sums; a device divides by a 0-d constant.
+        var out =
+            placement.kind == .cpu
+            ? TensorKernels.map(sum) { $0 / n } : TensorKernels.arithmetic(.divide, sum, Tensor(n), operation: "mean")
         out.dimensions = reducedShape(axes, keeping: keepingDimensions)
         return Tensor.recorded(out, .mean, self, arguments: axes)
     }
