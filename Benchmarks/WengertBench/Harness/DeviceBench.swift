@@ -2,8 +2,9 @@ import Foundation
 import Wengert
 
 /// `wengert-bench --device cpu,opencl`: the Backend operations, and whole tensor programs
-/// (an mlp training step, the seed loops), timed on each device, side by side. Every sample is one operation followed by `synchronize()`, so an OpenCL row
-/// includes the enqueue and the wait (the cost a caller that reads the result pays);
+/// (an mlp training step, the seed loops), timed on each device, side by side. Every
+/// sample is one operation followed by `synchronize()`, so an OpenCL row includes the
+/// enqueue and the wait (the cost a caller that reads the result pays);
 /// uploads and the first run (program build, arena warm-up) are outside the timing.
 enum DeviceBench {
     /// One timed operation: what it is, its work for the rate column, and the closure.
@@ -123,8 +124,8 @@ enum DeviceBench {
 
     /// Whole tensor programs on `device`, recorded and differentiated there: one training
     /// step of the mlp-784-256-10 (batch 64, plain gradient descent, the loss read back
-    /// each step) and the seed loops (the loss read back each epoch, as the seeds print
-    /// it). The rate of the mlp row counts the three GEMMs of each layer.
+    /// each step) and the seed loops by autograd (`SeedLinearRegression`, `SeedSinCubic`,
+    /// the loss read back each epoch, as the seeds print it). The rate of the mlp row counts the three GEMMs of each layer.
     static func programs(on device: Device, quick: Bool) -> [Row] {
         let batch = 64, (inputs, hidden, outputs) = (784, 256, 10)
         let x = Tensor<Float>(randomNormal: [batch, inputs], seed: 1).moved(to: device)
@@ -146,35 +147,12 @@ enum DeviceBench {
             }
             _ = loss.scalar
         }
-        let epochs = quick ? 20 : 500
-        let tc = Tensor<Float>(shape: [11], scalars: [0.5, 14, 15, 28, 11, 8, 3, -4, 6, 13, 21], on: device)
-        let tun = 0.1 * Tensor<Float>(shape: [11], scalars: [35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4], on: device)
+        let epochs = quick ? 20 : 500, steps = quick ? 10 : 200
         let linear = Row(name: "seed linear regression", size: "\(epochs) epochs", work: 0, isFlops: false) {
-            var params = Tensor<Float>(shape: [2], scalars: [1, 0], on: device).requiringGradient()
-            for _ in 0..<epochs {
-                params.zeroGradient()
-                let loss = (params[0] * tun + params[1] - tc).squared().mean()
-                loss.backward()
-                withoutGradient { params -= 1e-2 * params.grad! }
-                _ = loss.scalar
-            }
+            _ = SeedLinearRegression(epochs: epochs, device: device).autograd()
         }
-        let steps = quick ? 10 : 200
-        let points = Tensor<Float>(linspace: -Float.pi, Float.pi, count: 2000).moved(to: device)
-        let target = sin(points)
         let cubic = Row(name: "seed sin cubic fit", size: "\(steps) steps × 2000", work: 0, isFlops: false) {
-            var p = (0..<4).map { Tensor<Float>(shape: [], scalars: [0.1 * Float($0)], on: device).requiringGradient() }
-            for _ in 0..<steps {
-                let loss = (p[0] + p[1] * points + p[2] * points * points + p[3] * points * points * points - target).squared().sum()
-                loss.backward()
-                withoutGradient {
-                    for i in 0..<4 {
-                        p[i] -= 1e-6 * p[i].grad!
-                        p[i].zeroGradient()
-                    }
-                }
-                _ = loss.scalar
-            }
+            _ = SeedSinCubic(steps: steps, device: device).autograd()
         }
         return [mlp, linear, cubic]
     }

@@ -5,6 +5,8 @@ import Wengert
 /// gradient descent with learning rate 1e-2. The size is the number of epochs.
 struct SeedLinearRegression: TrainingLoop {
     let epochs: Int
+    /// Where `autograd()` runs (`wengert-bench --device` times it on each device).
+    var device: Device = .cpu
     static let tc: [Float] = [0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0]
     static let tu: [Float] = [35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4]
     var parameterCount: Int { 2 }
@@ -13,10 +15,10 @@ struct SeedLinearRegression: TrainingLoop {
     var publishedFigures: [Double]? { epochs == 5_000 ? [5.3671, -17.3012, 2.927647] : nil }
 
     func autograd() -> [Float] {
-        let tc = Tensor<Float>(opaque(Self.tc))
-        let tu = Tensor<Float>(opaque(Self.tu))
+        let tc = Tensor<Float>(shape: [Self.tc.count], scalars: opaque(Self.tc), on: device)
+        let tu = Tensor<Float>(shape: [Self.tu.count], scalars: opaque(Self.tu), on: device)
         let tun = 0.1 * tu
-        var params = Tensor<Float>([1, 0]).requiringGradient()
+        var params = Tensor<Float>(shape: [2], scalars: [1, 0], on: device).requiringGradient()
         var lastLoss: Float = 0
         for _ in 0..<epochs {
             params.zeroGradient()

@@ -6,6 +6,8 @@ import Wengert
 /// the number of steps.
 struct SeedSinCubic: TrainingLoop {
     let steps: Int
+    /// Where `autograd()` runs (`wengert-bench --device` times it on each device).
+    var device: Device = .cpu
     static let points = 2_000
     static let learningRate: Float = 1e-6
     var parameterCount: Int { 4 }
@@ -32,10 +34,10 @@ struct SeedSinCubic: TrainingLoop {
     }
 
     func autograd() -> [Float] {
-        let x = Tensor<Float>(linspace: -Float.pi, opaque(Float.pi), count: Self.points)
+        let x = Tensor<Float>(linspace: -Float.pi, opaque(Float.pi), count: Self.points).moved(to: device)
         let y = sin(x)
         let lr = Self.learningRate, s = start
-        var p = (0..<4).map { Tensor<Float>(s[$0]).requiringGradient() }
+        var p = (0..<4).map { Tensor<Float>(shape: [], scalars: [s[$0]], on: device).requiringGradient() }
         var lastLoss: Float = 0
         for _ in 0..<steps {
             let yPred = p[0] + p[1] * x + p[2] * x * x + p[3] * x * x * x

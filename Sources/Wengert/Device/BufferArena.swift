@@ -4,8 +4,9 @@ import CWengert
 // block is not returned to the system but kept in a free list of its size class, and the
 // next request of that class takes it back. A steady training loop asks for the same
 // sizes every step, so after the first step it allocates nothing from the system (or
-// from clCreateBuffer). Requests are rounded up to a size class (multiples of 64 bytes up to 512, of 512 bytes
-// up to 1 MiB, then quarter steps between powers of two, so at most 25% is wasted).
+// from clCreateBuffer). Requests are rounded up to a size class (multiples of 64 bytes up
+// to 512, of 512 bytes up to 1 MiB, then quarter steps between powers of two, so at most
+// 25% is wasted).
 // When the system refuses, the arena returns every cached block and tries once more
 // before it reports out of memory, as PyTorch does.
 
@@ -27,8 +28,8 @@ public struct BufferArenaStatistics: Sendable, Equatable {
 
 /// A per-device cache of memory blocks sorted by size class.
 ///
-/// Thread-safe (one spin lock around a few loads and stores). The block type is opaque: a host pointer for the
-/// CPU, a `cl_mem` for OpenCL.
+/// Thread-safe (one spin lock around a few loads and stores). The block type is opaque: a
+/// host pointer for the CPU, a `cl_mem` for OpenCL.
 public final class BufferArena: @unchecked Sendable {
     /// The device name used in out-of-memory errors.
     public let deviceName: String
@@ -134,8 +135,7 @@ public final class BufferArena: @unchecked Sendable {
     /// A cached block of class `size`, taken from its free list in place (lock held).
     private func takeCached(_ size: Int) -> UnsafeMutableRawPointer? {
         if size <= 1 << 20 { return wengert_block_stack_pop(smallBlocks + BufferArena.smallIndex(size)) }
-        if largeBlocks.pointee[size]?.isEmpty ?? true { return nil }
-        return largeBlocks.pointee[size]!.popLast()
+        return largeBlocks.pointee[size]?.popLast()
     }
 
     /// Takes a block back into its free list (called when a ``DeviceBuffer`` dies).

@@ -25,12 +25,6 @@ extension TensorKernels {
         Tensor(buffer: try backend.allocate(S.self, count: TensorShape.count(shape)), shape: shape, device: backend.device)
     }
 
-    /// a op b, both broadcast to `shape`.
-    @inlinable
-    static func onDevice<S>(binary op: BinaryOperation, _ a: Tensor<S>, _ b: Tensor<S>, shape: [Int], _ operation: StaticString) -> Tensor<S> {
-        onDevice(.binary(op), a, b, shape: shape, operation)
-    }
-
     /// A two-operand closure kernel by its backend `code`; stops when it has none.
     @inlinable
     static func onDevice<S>(
@@ -91,16 +85,14 @@ extension TensorKernels {
     }
 
     /// The batched product of `TensorKernels.matmul`, one backend product per batch
-    /// element; a transposed operand is a permuted layout, read in place.
+    /// element at the batch offsets `sa` and `sb`; a transposed operand is a permuted
+    /// layout, read in place.
     @inlinable
     static func onDevice<S>(
-        matmul a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool, transposeB: Bool, batch: [Int], m: Int, n: Int, k: Int
+        matmul a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool, transposeB: Bool, batch: [Int], sa: [Int], sb: [Int],
+        m: Int, n: Int, k: Int
     ) -> Tensor<S> {
-        let ra = a.rank, rb = b.rank
-        let lda = a.dimensions[ra - 1], ldb = b.dimensions[rb - 1]
-        let batchA = Array(a.dimensions[..<(ra - 2)]), batchB = Array(b.dimensions[..<(rb - 2)])
-        let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
-        let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
+        let lda = a.dimensions[a.rank - 1], ldb = b.dimensions[b.rank - 1]
         return onDevice(a.placement, "matmul") { backend in
             let out: Tensor<S> = try deviceOutput(backend, batch + [m, n])
             var failure: (any Error)?

@@ -83,7 +83,7 @@ enum TensorKernels {
     @inlinable static func arithmetic<S>(_ op: TensorArithmetic, _ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> Tensor<S> {
         let shape = broadcastShape(a, b, operation: operation)
         if a.placement.kind != .cpu || b.placement.kind != .cpu {
-            return onDevice(binary: op.backendOperation, a, b, shape: shape, operation)
+            return onDevice(.binary(op.backendOperation), a, b, shape: shape, operation)
         }
         let n = TensorShape.count(shape)
         let na = a.scalarCount, nb = b.scalarCount
@@ -405,13 +405,10 @@ enum TensorKernels {
         guard let batch = TensorShape.broadcast(batchA, batchB) else {
             wengertTensorShapeMismatch(a.dimensions, b.dimensions, operation: "matmul (batch axes)")
         }
-        if a.placement.kind != .cpu {
-            return onDevice(matmul: a, b, transposeA: transposeA, transposeB: transposeB, batch: batch, m: m, n: n, k: k)
-        }
-        let pa = a.hostBase, pb = b.hostBase
-        if rb == 2 && ra > 2 && !transposeA {
+        if a.placement.kind == .cpu && rb == 2 && ra > 2 && !transposeA {
             // [..., m, k] x [k, n] is one [(batch·m), k] x [k, n] product: one kernel call
             // instead of one per batch element (a batch of states times a weight matrix).
+            let pa = a.hostBase, pb = b.hostBase
             let rows = TensorShape.count(batchA) * m
             return Tensor.host(shape: batchA + [m, n], count: rows * n) { po in
                 guard rows > 0, n > 0 else { return }
@@ -422,6 +419,10 @@ enum TensorKernels {
         }
         let sa = TensorShape.broadcastStrides(batchA, to: batch).map { $0 * m * k }
         let sb = TensorShape.broadcastStrides(batchB, to: batch).map { $0 * k * n }
+        if a.placement.kind != .cpu {
+            return onDevice(matmul: a, b, transposeA: transposeA, transposeB: transposeB, batch: batch, sa: sa, sb: sb, m: m, n: n, k: k)
+        }
+        let pa = a.hostBase, pb = b.hostBase
         // Checked: the product of the batch and the output matrix may exceed Int.
         let total = TensorShape.count(batch + [m, n])
         return Tensor.host(shape: batch + [m, n], count: total) { po in

@@ -2,23 +2,21 @@
 
 extension Tensor {
     /// 1 where the comparison holds, else 0; broadcasting; never tracked.
-    @inlinable static func compare(
-        _ a: Tensor, _ b: Tensor, _ name: StaticString, _ code: ComparisonOperation, _ test: (Scalar, Scalar) -> Bool
-    ) -> Tensor {
-        TensorKernels.zip(a, b, operation: name, code: .compare(code)) { test($0, $1) ? 1 : 0 }
+    @inlinable static func compare(_ a: Tensor, _ b: Tensor, _ name: StaticString, _ code: ComparisonOperation) -> Tensor {
+        TensorKernels.zip(a, b, operation: name, code: .compare(code)) { code.holds($0, $1) ? 1 : 0 }
     }
     /// 1 where a < b, else 0 (a constant mask). - Complexity: O(n).
-    @inlinable public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<", .less) { $0 < $1 } }
+    @inlinable public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<", .less) }
     /// 1 where a <= b, else 0. - Complexity: O(n).
-    @inlinable public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<=", .lessOrEqual) { $0 <= $1 } }
+    @inlinable public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".<=", .lessOrEqual) }
     /// 1 where a > b, else 0. - Complexity: O(n).
-    @inlinable public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>", .greater) { $0 > $1 } }
+    @inlinable public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>", .greater) }
     /// 1 where a >= b, else 0. - Complexity: O(n).
-    @inlinable public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>=", .greaterOrEqual) { $0 >= $1 } }
+    @inlinable public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".>=", .greaterOrEqual) }
     /// 1 where a == b, else 0. - Complexity: O(n).
-    @inlinable public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".==", .equal) { $0 == $1 } }
+    @inlinable public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".==", .equal) }
     /// 1 where a != b, else 0. - Complexity: O(n).
-    @inlinable public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".!=", .notEqual) { $0 != $1 } }
+    @inlinable public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, ".!=", .notEqual) }
 
     /// `other` where `mask` is non-zero, else `self` (NumPy's `where(mask, other, self)`),
     /// broadcasting all three. The gradient flows to whichever side was chosen.

@@ -18,12 +18,6 @@ extension Tensor {
         return Tensor(buffer: buffer, shape: shape, device: .cpu)
     }
 
-    /// A CPU tensor of zeros (for kernels that accumulate into their output).
-    @inlinable
-    static func hostZeros(shape: [Int], count: Int) -> Tensor {
-        host(shape: shape, count: count) { $0.initialize(repeating: 0, count: count) }
-    }
-
     /// An untracked tensor holding `scalars` on `device` (an upload for a device other
     /// than the CPU). The caller has checked that `scalars` fills `shape`.
     @inlinable

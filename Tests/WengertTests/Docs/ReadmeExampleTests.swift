@@ -77,7 +77,7 @@ struct ReadmeExampleTests {
         #expect(!gradientCheck(of: { x in wrong(x).sum() }, at: Tensor<Double>([0.5, -1.5])).passed)
     }
 
-    /// README, "Training": the complete loop, as written.
+    /// README, "Training" and "Devices": the complete loop, as written, then on a device.
     @Test func trainingSection() throws {
         struct Classifier: Layer {
             var hidden = Linear<Float>(inputSize: 2, outputSize: 16, seed: 1)   // PyTorch's default init, seeded
@@ -122,40 +122,30 @@ struct ReadmeExampleTests {
         #expect(restored.parameters == model.parameters)
         #expect(model.parameterNames == ["hidden.weight", "hidden.bias", "output.weight", "output.bias"])
         #expect(Tensor<Float>.recordedEntryCount == 0)
+
+        // README, "Devices": the same loop on a device, full batch (its own scope, since it
+        // names its model and optimiser as that section does).
+        do {
+            let device = Device.openCL ?? .cpu                      // the first OpenCL GPU or device; the CPU without one
+            var model = Classifier().moved(to: device)              // PyTorch's model.to(device): parameters become leaves there
+            let optimizer = Adam<Float>(learningRate: 0.01)         // its moments live beside the parameters
+            let x = inputs.moved(to: device)
+            for _ in 0..<20 {
+                let loss = softmaxCrossEntropy(logits: model(x), labels: labels)
+                model.zeroGradient()
+                loss.backward()                                     // on the device
+                optimizer.update(&model)
+            }
+            let onDevice = model.parameters.allSatisfy { $0.device == device }   // true
+
+            #expect(onDevice)
+            let accuracy = withoutGradient { zip(model(x).argmax(alongAxis: 1), labels).filter { $0 == $1 }.count }
+            #expect(accuracy > 180, "\(accuracy) of 200 after 20 full-batch steps on \(device)")
+        }
     }
 
     /// README, "Constants in generic code": the fixed pendulum, differentiated in forward
     /// mode, against central differences of the plain function.
-    @Test func devicesSection() {
-        struct Classifier: Layer {
-            var hidden = Linear<Float>(inputSize: 2, outputSize: 16, seed: 1)   // PyTorch's default init, seeded
-            var output = Linear<Float>(inputSize: 16, outputSize: 2, seed: 2)
-
-            func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> {
-                output(relu(hidden(x)))
-            }
-        }
-        let labels = (0..<200).map { $0 % 2 }
-        let centres = Tensor<Float>(shape: [200, 2], scalars: labels.flatMap { $0 == 0 ? [-1, -1] : [1, 1] })
-        let inputs = centres + Tensor(randomNormal: [200, 2], standardDeviation: 0.5, seed: 3)
-
-        let device = Device.openCL ?? .cpu                      // the first OpenCL GPU or device; the CPU without one
-        var model = Classifier().moved(to: device)              // PyTorch's model.to(device): parameters become leaves there
-        let optimizer = Adam<Float>(learningRate: 0.01)         // its moments live beside the parameters
-        let x = inputs.moved(to: device)
-        for _ in 0..<20 {
-            let loss = softmaxCrossEntropy(logits: model(x), labels: labels)
-            model.zeroGradient()
-            loss.backward()                                     // on the device
-            optimizer.update(&model)
-        }
-        let onDevice = model.parameters.allSatisfy { $0.device == device }   // true
-
-        #expect(onDevice)
-        let accuracy = withoutGradient { zip(model(x).argmax(alongAxis: 1), labels).filter { $0 == $1 }.count }
-        #expect(accuracy > 180, "\(accuracy) of 200 after 20 full-batch steps on \(device)")
-    }
-
     @Test func constantsInGenericCode() {
         let d = derivative(of: { pendulum(length: $0, tEnd: 1, steps: 100) }, at: 2.0)
         let h = 1e-6
