@@ -125,7 +125,8 @@ enum DeviceBench {
     /// Whole tensor programs on `device`, recorded and differentiated there: one training
     /// step of the mlp-784-256-10 (batch 64, plain gradient descent, the loss read back
     /// each step) and the seed loops by autograd (`SeedLinearRegression`, `SeedSinCubic`,
-    /// the loss read back each epoch, as the seeds print it). The rate of the mlp row counts the three GEMMs of each layer.
+    /// the loss read back each epoch, as the seeds print it). The rate of the mlp row
+    /// counts the three GEMMs of each layer.
     static func programs(on device: Device, quick: Bool) -> [Row] {
         let batch = 64, (inputs, hidden, outputs) = (784, 256, 10)
         let x = Tensor<Float>(randomNormal: [batch, inputs], seed: 1).moved(to: device)
