@@ -140,8 +140,20 @@ extension TensorRecording.Snapshot {
         from start: Int, seed: Tensor<Scalar>, capture: [Int: Int] = [:], captured: inout [Tensor<Scalar>?],
         accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
     ) -> [Int] {
-        var cotangents = [Tensor<Scalar>?](repeating: nil, count: start + 1)
-        cotangents[start] = seed
+        // The cotangent reaching each entry, initialised where `hasCotangent` says: raw
+        // memory rather than `[Tensor?]`, whose optionals this compiler copies and
+        // destroys through the runtime's value witnesses (and whose every write checks
+        // uniqueness), at a cost comparable to a small operation's rule.
+        let cotangents = UnsafeMutablePointer<Tensor<Scalar>>.allocate(capacity: start + 1)
+        let hasCotangent = UnsafeMutablePointer<Bool>.allocate(capacity: start + 1)
+        hasCotangent.initialize(repeating: false, count: start + 1)
+        defer {
+            for i in 0...start where hasCotangent[i] { (cotangents + i).deinitialize(count: 1) }
+            cotangents.deallocate()
+            hasCotangent.deallocate()
+        }
+        (cotangents + start).initialize(to: seed)
+        hasCotangent[start] = true
         var reached: [Int] = []
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
@@ -157,8 +169,9 @@ extension TensorRecording.Snapshot {
             arguments.withUnsafeBufferPointer { argumentBuffer in
                 operandShapes.withUnsafeBufferPointer { shapeBuffer in
                     for index in stride(from: start, through: 0, by: -1) {
-                        guard let g = cotangents[index] else { continue }
-                        cotangents[index] = nil
+                        guard hasCotangent[index] else { continue }
+                        hasCotangent[index] = false
+                        let g = (cotangents + index).move()
                         reached.append(index)
                         if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
                         if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
@@ -207,7 +220,13 @@ extension TensorRecording.Snapshot {
                             let target = Int(operands[slot])
                             guard target >= 0, let grad = grads[k] else { continue }
                             let fitted = grad.summed(toShape: shapeBuffer[slot])
-                            cotangents[target] = cotangents[target].map { $0 + fitted } ?? fitted
+                            if hasCotangent[target] {
+                                let previous = (cotangents + target).move()
+                                (cotangents + target).initialize(to: previous + fitted)
+                            } else {
+                                (cotangents + target).initialize(to: fitted)
+                                hasCotangent[target] = true
+                            }
                         }
                     }
                 }
