@@ -84,7 +84,7 @@ struct TensorDimensions: RandomAccessCollection, MutableCollection, Hashable, Se
 
     /// The number of scalars, nil when a dimension is negative or the product overflows
     /// (TensorShape.count stops with a message then).
-    @inlinable var product: Int? {
+    @inlinable @inline(__always) var product: Int? {
         if spilled != nil { return nil }
         if any(lanes .< 0) { return nil }
         let (p01, o01) = lanes[0].multipliedReportingOverflow(by: lanes[1])
