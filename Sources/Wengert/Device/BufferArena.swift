@@ -95,7 +95,7 @@ public final class BufferArena: @unchecked Sendable {
 
     /// The size class a request of `bytes` is rounded up to.
     /// - Complexity: O(1).
-    public static func sizeClass(_ bytes: Int) -> Int {
+    @inline(__always) public static func sizeClass(_ bytes: Int) -> Int {
         if bytes <= 512 { return Swift.max(64, (bytes + 63) / 64 * 64) }
         if bytes <= 1 << 20 { return (bytes + 511) / 512 * 512 }
         let top = Int.bitWidth - 1 - bytes.leadingZeroBitCount  // floor(log2(bytes))
@@ -133,7 +133,7 @@ public final class BufferArena: @unchecked Sendable {
     }
 
     /// A cached block of class `size`, taken from its free list in place (lock held).
-    private func takeCached(_ size: Int) -> UnsafeMutableRawPointer? {
+    @inline(__always) private func takeCached(_ size: Int) -> UnsafeMutableRawPointer? {
         if size <= 1 << 20 { return wengert_block_stack_pop(smallBlocks + BufferArena.smallIndex(size)) }
         return largeBlocks.pointee[size]?.popLast()
     }
@@ -205,5 +205,10 @@ public final class DeviceBuffer: @unchecked Sendable {
         self.arena = arena
     }
 
-    deinit { arena.release(block, sizeClass: sizeClass) }
+    // Through an unretained reference: `self` keeps the arena alive until the end of
+    // deinit, and the retain and release the compiler would add around the call cost as
+    // much as the free-list push itself (one of each per tensor that dies).
+    deinit {
+        Unmanaged.passUnretained(arena)._withUnsafeGuaranteedRef { $0.release(block, sizeClass: sizeClass) }
+    }
 }

@@ -11,9 +11,9 @@ extension AnomalyState: TensorSweepObserver {
         guard first == nil, let element = result.scalars.firstIndex(where: { !$0.isFinite }) else { return }
         record(Anomaly(
             phase: .forward, operation: name,
-            operands: Self.values(at: element, of: result.dimensions, in: operands[...]),
+            operands: Self.values(at: element, of: result.shape, in: operands[...]),
             result: Double(result.scalars[element]), slot: index, adjoint: nil, partials: [],
-            inputShapes: operands.map(\.dimensions), element: element))
+            inputShapes: operands.map(\.shape), element: element))
     }
 
     func backwardRuleDidRun<S: TensorScalar>(
@@ -27,7 +27,7 @@ extension AnomalyState: TensorSweepObserver {
             record(Anomaly(
                 phase: .backward, operation: name,
                 // Rules save their inputs first (then, for some, their output).
-                operands: Self.values(at: element, of: result.dimensions, in: saved.prefix(operandShapes.count)),
+                operands: Self.values(at: element, of: result.shape, in: saved.prefix(operandShapes.count)),
                 result: Double(result.scalars[element]), slot: index, adjoint: incoming.map { Double($0) }, partials: [],
                 inputShapes: Array(operandShapes), element: element, operand: k + 1))
             return
@@ -39,7 +39,7 @@ extension AnomalyState: TensorSweepObserver {
     /// others (broadcast or reduced inputs) are left out, since no single value lines up.
     static func values<S: TensorScalar>(at element: Int, of shape: [Int], in tensors: ArraySlice<Tensor<S>>) -> [Double] {
         tensors.compactMap { t in
-            if t.dimensions == shape { return Double(t.scalars[element]) }
+            if t.shape == shape { return Double(t.scalars[element]) }
             return t.scalars.count == 1 ? Double(t.scalars[0]) : nil
         }
     }

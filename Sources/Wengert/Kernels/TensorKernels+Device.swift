@@ -21,14 +21,14 @@ extension TensorKernels {
 
     /// A new, unfilled tensor of `shape` in `backend`'s arena.
     @inlinable
-    static func deviceOutput<S>(_ backend: any Backend, _ shape: [Int]) throws -> Tensor<S> {
-        Tensor(buffer: try backend.allocate(S.self, count: TensorShape.count(shape)), shape: shape, device: backend.device)
+    static func deviceOutput<S>(_ backend: any Backend, _ shape: some RandomAccessCollection<Int>) throws -> Tensor<S> {
+        Tensor(buffer: try backend.allocate(S.self, count: TensorShape.count(shape)), shape: TensorDimensions(shape), device: backend.device)
     }
 
     /// A two-operand closure kernel by its backend `code`; stops when it has none.
     @inlinable
     static func onDevice<S>(
-        _ code: TensorBackendCode?, _ a: Tensor<S>, _ b: Tensor<S>, shape: [Int], _ operation: StaticString
+        _ code: TensorBackendCode?, _ a: Tensor<S>, _ b: Tensor<S>, shape: TensorDimensions, _ operation: StaticString
     ) -> Tensor<S> {
         let device = device(a, b)
         guard let code else { wengertTensorNoDeviceKernel(device, "\(operation)") }
@@ -39,8 +39,8 @@ extension TensorKernels {
         let b = b.placement == device ? b : Tensor(uncheckedStorage: b.scalars, shape: [], device: device)
         return onDevice(device, operation) { backend in
             let out: Tensor<S> = try deviceOutput(backend, shape)
-            let va = BufferView<S>(a.storage, StridedLayout.contiguous(a.dimensions).expanded(to: shape))
-            let vb = BufferView<S>(b.storage, StridedLayout.contiguous(b.dimensions).expanded(to: shape))
+            let va = BufferView<S>(a.storage, StridedLayout.contiguous(a.dimensions).expanded(to: shape.array))
+            let vb = BufferView<S>(b.storage, StridedLayout.contiguous(b.dimensions).expanded(to: shape.array))
             switch code {
             case .binary(let op): try backend.binary(op, va, vb, into: out.contiguousView)
             case .compare(let op): try backend.compare(op, va, vb, into: out.contiguousView)

@@ -58,7 +58,7 @@ enum TensorKernels {
     /// The broadcast shape of two operands; stops naming both shapes (or devices) and
     /// the operation when they do not agree. As in PyTorch, an untracked 0-d CPU tensor
     /// (the scalar of `x * 2`) goes with a tensor on any device.
-    @inlinable static func broadcastShape<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> [Int] {
+    @inlinable static func broadcastShape<S>(_ a: Tensor<S>, _ b: Tensor<S>, operation: StaticString) -> TensorDimensions {
         if a.placement != b.placement && !isScalarConstant(a) && !isScalarConstant(b) {
             wengertTensorDeviceMismatch(a.placement, b.placement, operation: operation)
         }
@@ -300,10 +300,10 @@ enum TensorKernels {
     }
 
     /// The gradient `g` of a broadcast result summed back to `shape` (NumPy unbroadcast).
-    @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: [Int]) -> Tensor<S> {
+    @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: TensorDimensions) -> Tensor<S> {
         if g.dimensions == shape { return g }
         requireConsistent(g, operation: "backward (summing a cotangent to its operand's shape)")
-        var reduced = sum(g, axes: broadcastAxes(g.dimensions, shape))
+        var reduced = sum(g, axes: broadcastAxes(g.dimensions.array, shape.array))
         if reduced.scalarCount != TensorShape.count(shape) {
             wengertTensorShapeMismatch(g.dimensions, shape, operation: "backward (a cotangent does not sum to its operand's shape)")
         }
@@ -320,11 +320,11 @@ enum TensorKernels {
     }
 
     /// `x` repeated along stretched axes to `shape` (the inverse of `sum(_:toShape:)`).
-    @inlinable static func expand<S>(_ x: Tensor<S>, to shape: [Int]) -> Tensor<S> {
+    @inlinable static func expand<S>(_ x: Tensor<S>, to shape: TensorDimensions) -> Tensor<S> {
         if x.dimensions == shape { return x }
         requireConsistent(x, operation: "expand")
         if x.placement.kind != .cpu {
-            return onDevice(copy: BufferView(x.storage, StridedLayout.contiguous(x.dimensions).expanded(to: shape)), x.placement)
+            return onDevice(copy: BufferView(x.storage, StridedLayout.contiguous(x.dimensions).expanded(to: shape.array)), x.placement)
         }
         let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
         let sb = [Int](repeating: 0, count: shape.count)

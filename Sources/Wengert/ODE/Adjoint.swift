@@ -43,7 +43,7 @@ final class ODEAdjointContext<Scalar: TensorScalar>: @unchecked Sendable {
         self.absoluteTolerance = absoluteTolerance
         self.maximumSteps = maximumSteps
         self.statistics = statistics
-        self.stateShape = states[0].dimensions
+        self.stateShape = states[0].shape
         self.finalState = states[states.count - 1]
         var flat = [Scalar]()
         flat.reserveCapacity(states.count * states[0].scalarCount)

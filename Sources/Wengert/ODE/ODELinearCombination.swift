@@ -16,7 +16,7 @@ extension Tensor {
                 let term = c == 1 ? x : x * c
                 total = total.map { $0 + term } ?? term
             }
-            return total ?? Tensor(zeros: first.dimensions, on: first.placement)
+            return total ?? Tensor(zeros: first.shape, on: first.placement)
         }
         let n = first.scalarCount
         var out = [Scalar](repeating: 0, count: n)
@@ -27,6 +27,6 @@ extension Tensor {
                 }
             }
         }
-        return Tensor(uncheckedStorage: out, shape: first.dimensions, device: first.placement)
+        return Tensor(uncheckedStorage: out, shape: first.shape, device: first.placement)
     }
 }

@@ -11,7 +11,7 @@ extension Tensor: Codable where Scalar: Codable {
     /// - Complexity: O(n).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(dimensions, forKey: .shape)
+        try container.encode(shape, forKey: .shape)
         try container.encode(scalars, forKey: .scalars)
     }
 

@@ -62,7 +62,7 @@ extension Tensor {
     /// `grad` (the optimiser step); elsewhere it stops, as PyTorch does. The result must
     /// keep `lhs`'s shape when `lhs` is a leaf.
     @inlinable static func update(_ lhs: inout Tensor, _ result: (Tensor) -> Tensor, operation: StaticString) {
-        if case .leaf(let box) = lhs.tracking {
+        if let box = lhs.tracking?.leafBox(Scalar.self) {
             if isGradientEnabled {
                 wengertTensorInvalid(
                     "\(operation) on a leaf tensor that requires a gradient; "

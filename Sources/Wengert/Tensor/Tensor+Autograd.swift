@@ -14,7 +14,7 @@ extension Tensor {
     @inlinable public func requiringGradient() -> Tensor {
         if tracking != nil { return self }
         var leaf = untracked
-        leaf.tracking = .leaf(TensorLeaf())
+        leaf.tracking = .leaf(TensorLeaf<Scalar>())
         return leaf
     }
 
@@ -24,10 +24,7 @@ extension Tensor {
     @inlinable public var requiresGradient: Bool { tracking != nil }
 
     /// Whether this is a leaf: a tensor not made by a recorded operation.
-    @inlinable public var isLeaf: Bool {
-        if case .interior = tracking { return false }
-        return true
-    }
+    @inlinable public var isLeaf: Bool { tracking?.recording(Scalar.self) == nil }
 
     /// The gradient accumulated by backward passes into this leaf (or into an interior
     /// tensor made by ``retainingGradient()``); nil before the first one, and for other
@@ -43,16 +40,15 @@ extension Tensor {
     /// backward() …`. See <doc:TensorsAndTraining>.
     /// - Complexity: O(1).
     @inlinable public var grad: Tensor? {
-        switch tracking {
-        case .leaf(let box): return box.gradient
-        case .interior:
+        guard let tracking else { return nil }
+        if let box = tracking.leafBox(Scalar.self) { return box.gradient }
+        do {
             guard let (recording, index) = lockedEntry() else { return nil }
             let box = recording.retainedGradients[index]
             let operation = box == nil ? recording.entries[index].operation.backwardName : ""
             recording.unlock()
             if box == nil { wengertNoteInteriorGradientRead(operation: operation) }
             return box?.gradient
-        case nil: return nil
         }
     }
 
@@ -72,14 +68,13 @@ extension Tensor {
     /// `.grad.zero_()`); nothing for others.
     /// - Complexity: O(n).
     @inlinable public func zeroGradient() {
-        switch tracking {
-        case .leaf(let box): box.gradient = Tensor(zeros: dimensions, on: placement)
-        case .interior:
-            guard let (recording, index) = lockedEntry() else { return }
+        guard let tracking else { return }
+        if let box = tracking.leafBox(Scalar.self) {
+            box.gradient = Tensor(zeros: shape, on: placement)
+        } else if let (recording, index) = lockedEntry() {
             let box = recording.retainedGradients[index]
             recording.unlock()
-            box?.gradient = Tensor(zeros: dimensions, on: placement)
-        case nil: break
+            box?.gradient = Tensor(zeros: shape, on: placement)
         }
     }
 
@@ -115,7 +110,7 @@ extension Tensor {
     @inlinable public func backward(retainingGraph: Bool = false, creatingGraph: Bool = false) {
         if scalarCount != 1 { wengertTensorNotScalar(dimensions, operation: "backward()") }
         backward(
-            seed: Tensor(repeating: 1, shape: dimensions, on: placement), retainingGraph: retainingGraph,
+            seed: Tensor(repeating: 1, shape: shape, on: placement), retainingGraph: retainingGraph,
             creatingGraph: creatingGraph)
     }
 
@@ -137,14 +132,14 @@ extension Tensor {
                 "backward(seed:): the seed must be finite; it holds \(bad). Check the seed for NaN or infinity.")
         }
         seed = TensorKernels.expand(seed, to: dimensions)
-        switch tracking {
-        case nil:
+        guard let tracking else {
             wengertTensorInvalid("backward() on a tensor that does not require a gradient; call requiringGradient() on its inputs.")
-        case .leaf(let box):
-            box.accumulate(seed)
-        case .interior(let recording, let index):
+        }
+        if let recording = tracking.recording(Scalar.self) {
             TensorRecording.backward(
-                from: recording, index, seed: seed, retainingGraph: retainingGraph, creatingGraph: creatingGraph)
+                from: recording, tracking.index, seed: seed, retainingGraph: retainingGraph, creatingGraph: creatingGraph)
+        } else {
+            tracking.leafBox(Scalar.self)!.accumulate(seed)
         }
     }
 }

@@ -11,29 +11,32 @@ extension Tensor {
     /// The same scalars under `shape`, which must hold as many (not checked: the rules'
     /// shapes come from the recording).
     /// - Complexity: O(1) and one recorded entry.
-    @inlinable func reshapedUnchecked(to shape: [Int]) -> Tensor {
+    @inlinable func reshapedUnchecked(to shape: TensorDimensions) -> Tensor {
         if dimensions == shape { return self }
         var out = untracked
         out.dimensions = shape
         return Tensor.recorded(out, .reshape, self)
     }
 
+    /// `reshapedUnchecked(to:)` with the shape as an array.
+    @inlinable func reshapedUnchecked(to shape: [Int]) -> Tensor { reshapedUnchecked(to: TensorDimensions(shape)) }
+
     /// This tensor summed back to `shape`, the shape it was broadcast from (NumPy's
     /// unbroadcast); itself when the shapes agree. Recorded as a sum over the broadcast
     /// axes, whose rule broadcasts again.
     /// - Complexity: O(n) and one recorded entry.
-    @inlinable func summed(toShape shape: [Int]) -> Tensor {
+    @inlinable func summed(toShape shape: TensorDimensions) -> Tensor {
         if dimensions == shape { return self }
         let out = TensorKernels.sum(self, toShape: shape)
         if tracking == nil { return out }
-        return Tensor.recorded(out, .sum, self, arguments: TensorKernels.broadcastAxes(dimensions, shape))
+        return Tensor.recorded(out, .sum, self, arguments: TensorKernels.broadcastAxes(dimensions.array, shape.array))
     }
 
     /// This tensor repeated along axes of extent 1 (and new leading axes) to `shape`.
     /// Its rule is the identity: the sweep sums every cotangent back to its operand's
     /// shape.
     /// - Complexity: O(size of `shape`) and one recorded entry.
-    @inlinable func expanded(to shape: [Int]) -> Tensor {
+    @inlinable func expanded(to shape: TensorDimensions) -> Tensor {
         if dimensions == shape { return self }
         return Tensor.recorded(TensorKernels.expand(self, to: shape), .expand, self)
     }

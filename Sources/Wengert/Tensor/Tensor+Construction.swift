@@ -117,7 +117,7 @@ extension Tensor {
     @inlinable public func moved(to device: Device) -> Tensor {
         if device == placement { return self }
         if tracking != nil { wengertTensorMovedTracked(placement, device) }
-        return Tensor(uncheckedStorage: scalars, shape: dimensions, device: device)
+        return Tensor(uncheckedStorage: scalars, shape: shape, device: device)
     }
 }
 

@@ -34,29 +34,30 @@ public func gradients<Scalar: TensorScalar>(
 ) -> [Tensor<Scalar>] {
     let seed = seed ?? {
         if output.scalarCount != 1 { wengertTensorNotScalar(output.dimensions, operation: "gradients(of:withRespectTo:)") }
-        return Tensor(repeating: 1, shape: output.dimensions, on: output.placement)
+        return Tensor(repeating: 1, shape: output.shape, on: output.placement)
     }()
     guard let broadcast = TensorShape.broadcast(output.dimensions, seed.dimensions), broadcast == output.dimensions else {
         wengertTensorShapeMismatch(output.dimensions, seed.dimensions, operation: "gradients(of:withRespectTo:seed:)")
     }
     let expanded = TensorKernels.expand(seed.untracked, to: output.dimensions)
     var found: [Tensor<Scalar>?]
-    switch output.tracking {
-    case nil:
+    guard let tracking = output.tracking else {
         wengertTensorInvalid(
             "gradients(of:withRespectTo:) of a tensor that does not require a gradient; "
                 + "call requiringGradient() on its inputs.")
-    case .leaf(let box):
+    }
+    if let recording = tracking.recording(Scalar.self) {
+        found = TensorRecording.gradients(
+            from: recording, tracking.index, seed: expanded, inputs: inputs, retainingGraph: retainingGraph,
+            creatingGraph: creatingGraph)
+    } else {
+        let box = tracking.leafBox(Scalar.self)!
         found = inputs.map { input in
-            if case .leaf(let other)? = input.tracking, other === box { return expanded }
+            if let other = input.tracking?.leafBox(Scalar.self), other === box { return expanded }
             return nil
         }
-    case .interior(let recording, let index):
-        found = TensorRecording.gradients(
-            from: recording, index, seed: expanded, inputs: inputs, retainingGraph: retainingGraph,
-            creatingGraph: creatingGraph)
     }
     return zip(inputs, found).map { input, gradient in
-        gradient ?? Tensor(zeros: input.dimensions, on: input.placement)
+        gradient ?? Tensor(zeros: input.shape, on: input.placement)
     }
 }

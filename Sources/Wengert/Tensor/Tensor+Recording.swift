@@ -10,7 +10,8 @@ extension Tensor {
     /// recording alive through themselves).
     @inlinable var untracked: Tensor {
         var copy = self
-        copy.tracking = nil
+        copy.trackingOwner = .constant
+        copy.trackingIndex = .min
         return copy
     }
 
@@ -21,10 +22,10 @@ extension Tensor {
         _ result: Tensor, _ operation: TensorOperation, _ a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil,
         _ s1: Tensor? = nil, _ s2: Tensor? = nil, savedOutput: Int = -1, arguments: [Int] = []
     ) -> Tensor {
-        if a.tracking == nil && b?.tracking == nil { return result }
+        if !a.isTracked && !(b?.isTracked ?? false) { return result }
         if !isGradientEnabled { return result }
         var output = result
-        let recording = TensorRecording<Scalar>.lockedTarget(a.tracking, b?.tracking)
+        let recording = TensorRecording<Scalar>.lockedTarget(a, b)
         let id = recording.append(operation, a, b, saving: s0, s1, s2, savedOutput: savedOutput, arguments: arguments)
         recording.unlock()
         output.tracking = .interior(recording, id)
@@ -50,7 +51,7 @@ extension Tensor {
 
     /// Records a custom function's application to `x` (tracked) with result `out`.
     @inlinable static func recordedCustom(_ out: Tensor, _ function: CustomFunction<Scalar>, _ x: Tensor) -> Tensor {
-        let recording = TensorRecording<Scalar>.lockedTarget(x.tracking, nil)
+        let recording = TensorRecording<Scalar>.lockedTarget(x, nil)
         recording.customFunctions.append(function)
         let id = recording.append(.custom, x, nil, saving: x, nil, nil, arguments: [recording.customFunctions.count - 1])
         recording.unlock()
@@ -66,8 +67,8 @@ extension Tensor {
     /// and upstream `g` during a backward that creates a graph: an entry whose rule
     /// stops with the function's name, since a second derivative through it is unknown.
     @inlinable static func recordedCustomBackward(_ out: Tensor, _ function: CustomFunction<Scalar>, _ x: Tensor, _ g: Tensor) -> Tensor {
-        if !isGradientEnabled || (x.tracking == nil && g.tracking == nil) { return out }
-        let recording = TensorRecording<Scalar>.lockedTarget(x.tracking, g.tracking)
+        if !isGradientEnabled || (!x.isTracked && !g.isTracked) { return out }
+        let recording = TensorRecording<Scalar>.lockedTarget(x, g)
         recording.customFunctions.append(function)
         let id = recording.append(.customBackward, x, g, saving: nil, nil, nil, arguments: [recording.customFunctions.count - 1])
         recording.unlock()
@@ -76,14 +77,20 @@ extension Tensor {
         return result
     }
 
+    /// The recording of an interior tensor (not resolved through joins), nil for leaves
+    /// and constants.
+    @inlinable var interiorRecording: TensorRecording<Scalar>? {
+        trackingIndex >= 0 ? unsafeDowncast(trackingOwner, to: TensorRecording<Scalar>.self) : nil
+    }
+
     /// Whether operations are recorded on this thread (false inside `withoutGradient`).
     @inlinable static var isGradientEnabled: Bool { wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH) == nil }
 
     /// For an interior tensor, its recording (resolved through joins), locked, and its
     /// entry there; nil for leaves and constants.
     @inlinable func lockedEntry() -> (TensorRecording<Scalar>, Int)? {
-        guard case .interior(let recording, let index) = tracking else { return nil }
-        return TensorRecording.lockedResolved(recording, index)
+        guard let tracking, let recording = tracking.recording(Scalar.self) else { return nil }
+        return TensorRecording.lockedResolved(recording, tracking.index)
     }
 
     /// The entries of this tensor's recording that a backward pass could still sweep;

@@ -27,7 +27,7 @@ extension Tensor {
     @inlinable func sum(axes: [Int], keepingDimensions: Bool) -> Tensor {
         let axes = normalizedAxes(axes, operation: "sum")
         var out = TensorKernels.sum(self, axes: axes)
-        out.dimensions = reducedShape(axes, keeping: keepingDimensions)
+        out.dimensions = TensorDimensions(reducedShape(axes, keeping: keepingDimensions))
         return Tensor.recorded(out, .sum, self, arguments: axes)
     }
 
@@ -50,7 +50,7 @@ extension Tensor {
         var out =
             placement.kind == .cpu
             ? TensorKernels.map(sum) { $0 / n } : TensorKernels.arithmetic(.divide, sum, Tensor(n), operation: "mean")
-        out.dimensions = reducedShape(axes, keeping: keepingDimensions)
+        out.dimensions = TensorDimensions(reducedShape(axes, keeping: keepingDimensions))
         return Tensor.recorded(out, .mean, self, arguments: axes)
     }
 
@@ -67,7 +67,7 @@ extension Tensor {
         // `Swift.max` would keep or drop it by position.
         let kept = TensorKernels.reduce(largest ? .maximum : .minimum, self, axes: axes)
         var out = kept
-        out.dimensions = reducedShape(axes, keeping: keepingDimensions)
+        out.dimensions = TensorDimensions(reducedShape(axes, keeping: keepingDimensions))
         return Tensor.recorded(out, largest ? .maximumAlongAxes : .minimumAlongAxes, self, saving: self, kept, arguments: axes)
     }
 

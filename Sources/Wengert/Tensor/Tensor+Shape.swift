@@ -22,7 +22,7 @@ extension Tensor {
         }
         if TensorShape.count(target) != scalarCount { wengertTensorReshapeMismatch(dimensions, newShape) }
         var out = untracked
-        out.dimensions = target
+        out.dimensions = TensorDimensions(target)
         return Tensor.recorded(out, .reshape, self)
     }
 
@@ -33,17 +33,17 @@ extension Tensor {
     @inlinable public func squeezed(axis: Int) -> Tensor {
         let a = TensorShape.normalize(axis: axis, rank: rank, operation: "squeezed")
         if dimensions[a] != 1 { wengertTensorInvalid("squeezed(axis: \(axis)) of shape \(dimensions): extent is not 1.") }
-        var shape = dimensions
-        shape.remove(at: a)
-        return reshaped(to: shape)
+        var extents = shape
+        extents.remove(at: a)
+        return reshaped(to: extents)
     }
 
     /// The tensor with a new axis of extent 1 at `axis` (in 0...rank; negative counts from the end).
     @inlinable public func unsqueezed(axis: Int) -> Tensor {
         let a = TensorShape.normalize(axis: axis, rank: rank + 1, operation: "unsqueezed")
-        var shape = dimensions
-        shape.insert(1, at: a)
-        return reshaped(to: shape)
+        var extents = shape
+        extents.insert(1, at: a)
+        return reshaped(to: extents)
     }
 
     /// The tensor with its last two axes swapped (a matrix transpose; PyTorch's `.mT`).

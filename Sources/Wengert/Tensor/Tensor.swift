@@ -43,25 +43,56 @@ public struct Tensor<Scalar: TensorScalar> {
     /// The scalars in row-major order, in a buffer of the tensor's device that no
     /// operation writes after it is filled, so values can share it (TensorStorage.swift).
     @usableFromInline var storage: DeviceBuffer
-    /// The extent of each axis.
-    @usableFromInline var dimensions: [Int]
+    /// The extent of each axis, inline up to rank 4 (TensorDimensions.swift).
+    @usableFromInline var dimensions: TensorDimensions
     /// Where the scalars live.
     @usableFromInline var placement: Device
-    /// The tensor's place in a recording, or nil when it is a constant.
-    @usableFromInline var tracking: TensorTracking<Scalar>?
+    /// The object of the tensor's place in a recording (its leaf box or its recording),
+    /// `TensorTrackingOwner.constant` for a constant. With `trackingIndex` it is
+    /// `tracking`, stored as two plain fields: this compiler copies and destroys an
+    /// optional (even an optional class reference) through the runtime's value
+    /// witnesses, some 60 instructions each time a tensor value dies, while a
+    /// non-optional reference is retained and released directly.
+    @usableFromInline var trackingOwner: TensorTrackingOwner
+    /// The entry in the recording; -1 for a leaf, `Int.min` for a constant.
+    @usableFromInline var trackingIndex: Int
 
     /// Makes an untracked tensor over `buffer`, already filled and checked to agree
     /// with `shape` and to belong to `device`.
     @inlinable
-    init(buffer: DeviceBuffer, shape: [Int], device: Device) {
+    init(buffer: DeviceBuffer, shape: TensorDimensions, device: Device) {
         self.storage = buffer
         self.dimensions = shape
         self.placement = device
-        self.tracking = nil
+        self.trackingOwner = .constant
+        self.trackingIndex = .min
+    }
+
+    /// The tensor's place in a recording, or nil when it is a constant.
+    @inlinable var tracking: TensorTracking? {
+        get { isTracked ? TensorTracking(owner: trackingOwner, index: trackingIndex) : nil }
+        set {
+            if let newValue {
+                trackingOwner = newValue.owner
+                trackingIndex = newValue.index
+            } else {
+                trackingOwner = .constant
+                trackingIndex = .min
+            }
+        }
+    }
+
+    /// Whether the tensor has a place in a recording (a leaf or an interior tensor).
+    @inlinable var isTracked: Bool { trackingIndex != .min }
+
+    /// `init(buffer:shape:device:)` with the shape as an array.
+    @inlinable
+    init(buffer: DeviceBuffer, shape: [Int], device: Device) {
+        self.init(buffer: buffer, shape: TensorDimensions(shape), device: device)
     }
 
     /// The extent of each axis; `[]` for a 0-d tensor.
-    @inlinable public var shape: [Int] { dimensions }
+    @inlinable public var shape: [Int] { dimensions.array }
     /// The number of axes.
     @inlinable public var rank: Int { dimensions.count }
     /// The number of scalars (the product of the shape).

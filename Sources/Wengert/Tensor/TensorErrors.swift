@@ -1,46 +1,55 @@
 // The programmer errors of the tensor layer. Each is a cold, never-inlined function that
 // stops with `fatalError`, whose message survives release builds; the message names
-// what was wrong (shapes, lengths, the operation) and what to do.
+// what was wrong (shapes, lengths, the operation) and what to do. Shapes come as any
+// collection of extents (a tensor's inline TensorDimensions or an array) and print as
+// arrays.
 
 @inline(never) @usableFromInline
-func wengertTensorShapeMismatch(_ a: [Int], _ b: [Int], operation: StaticString) -> Never {
+func wengertTensorShapeMismatch(_ a: some Collection<Int>, _ b: some Collection<Int>, operation: StaticString) -> Never {
+    let a = Array(a), b = Array(b)
     fatalError("Wengert: shapes \(a) and \(b) do not broadcast in \(operation)." + TensorShapeAdvice.broadcast(a, b))
 }
 
 @inline(never) @usableFromInline
-func wengertTensorNegativeDimension(_ shape: [Int]) -> Never {
+func wengertTensorNegativeDimension(_ shape: some Collection<Int>) -> Never {
+    let shape = Array(shape)
     fatalError("Wengert: shape \(shape) has a negative dimension; every extent must be >= 0.")
 }
 
 @inline(never) @usableFromInline
-func wengertTensorShapeTooLarge(_ shape: [Int]) -> Never {
+func wengertTensorShapeTooLarge(_ shape: some Collection<Int>) -> Never {
+    let shape = Array(shape)
     fatalError(
         "Wengert: shape \(shape) is too large: it would hold more than "
             + "\(TensorShape.maximumCount) scalars.")
 }
 
 @inline(never) @usableFromInline
-func wengertTensorInconsistent(_ shape: [Int], count: Int, operation: StaticString) -> Never {
+func wengertTensorInconsistent(_ shape: some Collection<Int>, count: Int, operation: StaticString) -> Never {
+    let shape = Array(shape)
     fatalError(
         "Wengert: \(operation) was handed a tensor of shape \(shape) holding \(count) scalars "
             + "(a custom rule or an internal error produced it); stopping before reading out of bounds.")
 }
 
 @inline(never) @usableFromInline
-func wengertTensorCustomBackwardShape(input: [Int], gradient: [Int]) -> Never {
+func wengertTensorCustomBackwardShape(input: some Collection<Int>, gradient: some Collection<Int>) -> Never {
+    let input = Array(input), gradient = Array(gradient)
     fatalError(
         "Wengert: a CustomFunction's backward returned a gradient of shape \(gradient) for an "
             + "input of shape \(input); it must return one of the input's shape.")
 }
 
 @inline(never) @usableFromInline
-func wengertTensorCountMismatch(shape: [Int], count: Int) -> Never {
+func wengertTensorCountMismatch(shape: some Collection<Int>, count: Int) -> Never {
+    let shape = Array(shape)
     fatalError(
         "Wengert: shape \(shape) holds \(TensorShape.count(shape)) scalars but \(count) were given.")
 }
 
 @inline(never) @usableFromInline
-func wengertTensorMatmulMismatch(_ a: [Int], _ b: [Int]) -> Never {
+func wengertTensorMatmulMismatch(_ a: some Collection<Int>, _ b: some Collection<Int>) -> Never {
+    let a = Array(a), b = Array(b)
     fatalError(
         "Wengert: matmul of shapes \(a) and \(b): inner dimensions \(a.last ?? 0) and "
             + "\(b.count >= 2 ? b[b.count - 2] : 0) differ (both operands need rank >= 2)." + TensorShapeAdvice.matmul(a, b))
@@ -67,7 +76,8 @@ func wengertTensorDeviceMismatch(_ a: Device, _ b: Device, operation: StaticStri
 }
 
 @inline(never) @usableFromInline
-func wengertTensorReshapeMismatch(_ shape: [Int], _ target: [Int]) -> Never {
+func wengertTensorReshapeMismatch(_ shape: some Collection<Int>, _ target: some Collection<Int>) -> Never {
+    let shape = Array(shape), target = Array(target)
     // `target` may hold one -1 (inferred): name its known extents' product, not a count.
     let known = target.filter { $0 != -1 }.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
     let what = target.contains(-1) ? "whose other extents multiply to \(known)" : "(\(known) scalars)"
@@ -75,7 +85,8 @@ func wengertTensorReshapeMismatch(_ shape: [Int], _ target: [Int]) -> Never {
 }
 
 @inline(never) @usableFromInline
-func wengertTensorNotScalar(_ shape: [Int], operation: StaticString) -> Never {
+func wengertTensorNotScalar(_ shape: some Collection<Int>, operation: StaticString) -> Never {
+    let shape = Array(shape)
     fatalError(
         "Wengert: \(operation) needs a tensor with one scalar, got shape \(shape); "
             + "pass a seed of the same shape (backward(seed:)) or reduce first (sum(), mean()).")

@@ -13,14 +13,14 @@ import Synchronization
 /// CWengert's striped pthread mutexes; a gradient is touched once per backward pass, so
 /// no lock is allocated per leaf), and `cachedEntry` is atomic.
 @usableFromInline
-final class TensorLeaf<Scalar: TensorScalar>: @unchecked Sendable {
+final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var storedGradient: Tensor<Scalar>?
     /// The leaf's entry in the recording it was last used in: a hint, checked against
     /// the recording before it is used (a leaf used by two recordings at once only
     /// makes the hint miss).
     @usableFromInline let cachedEntry = Atomic<Int>(-1)
 
-    @inlinable init() {}
+    @inlinable override init() {}
 
     @inlinable func lock() { wengert_object_lock(Unmanaged.passUnretained(self).toOpaque()) }
     @inlinable func unlock() { wengert_object_unlock(Unmanaged.passUnretained(self).toOpaque()) }

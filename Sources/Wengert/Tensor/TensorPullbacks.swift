@@ -100,8 +100,8 @@ enum TensorPullbacks {
     /// retain and release per tensor on the first-order path).
     @inlinable
     static func pullback<S: TensorScalar>(
-        _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: ArraySlice<Tensor<S>>,
-        arguments argumentSlice: ArraySlice<Int>, operandShapes shapeSlice: ArraySlice<[Int]>,
+        _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: UnsafeBufferPointer<Tensor<S>>,
+        arguments argumentSlice: UnsafeBufferPointer<Int>, operandShapes shapeSlice: UnsafeBufferPointer<TensorDimensions>,
         customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false
     ) -> [Tensor<S>?] {
         // Slices of the recording's flat arrays, read in place (no copy per entry); the
@@ -225,7 +225,7 @@ enum TensorPullbacks {
             return [g.transposed(permutation: inverse)]
         case .slice:
             let (axis, lower, upper) = (arguments[0], arguments[1], arguments[2])
-            let shape = operandShapes[0]
+            let shape = operandShapes[0].array
             var parts: [Tensor<S>] = []
             var before = shape, after = shape
             before[axis] = lower
@@ -291,15 +291,16 @@ enum TensorPullbacks {
     }
 }
 
-/// Zero-based reading of a slice of one of the recording's flat arrays.
+/// Zero-based reading of an entry's part of one of the recording's flat arrays, through
+/// a pointer into the sweep's snapshot (which keeps the array alive).
 @usableFromInline
 struct TensorPullbackOperands<Element> {
-    @usableFromInline let slice: ArraySlice<Element>
-    @inlinable init(_ slice: ArraySlice<Element>) { self.slice = slice }
-    @inlinable subscript(k: Int) -> Element { slice[slice.startIndex + k] }
-    @inlinable var count: Int { slice.count }
-    @inlinable var first: Element? { slice.first }
-    @inlinable var array: [Element] { Array(slice) }
+    @usableFromInline let buffer: UnsafeBufferPointer<Element>
+    @inlinable init(_ buffer: UnsafeBufferPointer<Element>) { self.buffer = buffer }
+    @inlinable subscript(k: Int) -> Element { buffer[k] }
+    @inlinable var count: Int { buffer.count }
+    @inlinable var first: Element? { buffer.first }
+    @inlinable var array: [Element] { Array(buffer) }
 }
 
 /// Which operands of an entry are tracked (bit k for operand k), so that a rule can skip

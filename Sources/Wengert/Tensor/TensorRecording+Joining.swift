@@ -25,32 +25,33 @@ extension TensorRecording {
         return (r, i)
     }
 
-    /// The recording an operation on operands tracked as `x` and `y` records into,
+    /// The recording an operation on operands `x` and `y` records into,
     /// locked. The fast path, one interior operand's recording (or two in the same one),
     /// takes one lock and checks one flag.
     @inlinable
-    static func lockedTarget(_ x: TensorTracking<Scalar>?, _ y: TensorTracking<Scalar>?) -> TensorRecording {
+    static func lockedTarget(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>?) -> TensorRecording {
         var interior: TensorRecording?
-        if case .interior(let r, _)? = x { interior = r }
-        if case .interior(let r, _)? = y {
-            if let first = interior, first !== r { return lockedTargetSlow([x, y]) }
+        if let r = x.interiorRecording { interior = r }
+        if let y, let r = y.interiorRecording {
+            if let first = interior, first !== r { return lockedTargetSlow([x.tracking, y.tracking]) }
             interior = r
         }
         guard let r = interior else { return lockedCurrent() }
         r.lock()
         if !r.isStub { return r }
         r.unlock()
-        return lockedTargetSlow([x, y])
+        return lockedTargetSlow([x.tracking, y?.tracking])
     }
 
     /// `lockedTarget` for any number of operands, and for operands whose recordings
     /// were joined or must be.
     @usableFromInline @inline(never)
-    static func lockedTargetSlow(_ trackings: [TensorTracking<Scalar>?]) -> TensorRecording {
+    static func lockedTargetSlow(_ trackings: [TensorTracking?]) -> TensorRecording {
         while true {
             var live: [TensorRecording] = []
-            for case .interior(let r, let i)? in trackings {
-                let (final, _) = resolved(r, i)
+            for case let tracking? in trackings {
+                guard let r = tracking.recording(Scalar.self) else { continue }
+                let (final, _) = resolved(r, tracking.index)
                 if !live.contains(where: { $0 === final }) { live.append(final) }
             }
             if live.isEmpty { return lockedCurrent() }

@@ -14,7 +14,7 @@ extension TensorRecording {
     struct Snapshot {
         @usableFromInline let entries: [TensorEntry]
         @usableFromInline let operands: [Int32]
-        @usableFromInline let operandShapes: [[Int]]
+        @usableFromInline let operandShapes: [TensorDimensions]
         @usableFromInline let saved: [Tensor<Scalar>]
         @usableFromInline let savedEntries: [Int32]
         @usableFromInline let arguments: [Int]
@@ -99,16 +99,15 @@ extension TensorRecording {
         // leaf at every entry of its box (a join can leave a leaf two).
         var capture: [Int: Int] = [:]
         for (k, input) in inputs.enumerated() {
-            switch input.tracking {
-            case .interior(let r, let i)?:
-                let (final, j) = resolved(r, i)
+            guard let tracking = input.tracking else { continue }
+            if let r = tracking.recording(Scalar.self) {
+                let (final, j) = resolved(r, tracking.index)
                 if final === live { capture[j] = k }
-            case .leaf(let box)?:
+            } else if let box = tracking.leafBox(Scalar.self) {
                 for (j, entry) in live.entries.enumerated()
                 where entry.operation == .leaf && live.leaves[live.arguments[Int(entry.argumentStart)]] === box {
                     capture[j] = k
                 }
-            case nil: break
             }
         }
         var snapshot: Snapshot? = Snapshot(live)
@@ -141,8 +140,20 @@ extension TensorRecording.Snapshot {
         from start: Int, seed: Tensor<Scalar>, capture: [Int: Int] = [:], captured: inout [Tensor<Scalar>?],
         accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
     ) -> [Int] {
-        var cotangents = [Tensor<Scalar>?](repeating: nil, count: start + 1)
-        cotangents[start] = seed
+        // The cotangent reaching each entry, initialised where `hasCotangent` says: raw
+        // memory rather than `[Tensor?]`, whose optionals this compiler copies and
+        // destroys through the runtime's value witnesses (and whose every write checks
+        // uniqueness), at a cost comparable to a small operation's rule.
+        let cotangents = UnsafeMutablePointer<Tensor<Scalar>>.allocate(capacity: start + 1)
+        let hasCotangent = UnsafeMutablePointer<Bool>.allocate(capacity: start + 1)
+        hasCotangent.initialize(repeating: false, count: start + 1)
+        defer {
+            for i in 0...start where hasCotangent[i] { (cotangents + i).deinitialize(count: 1) }
+            cotangents.deallocate()
+            hasCotangent.deallocate()
+        }
+        (cotangents + start).initialize(to: seed)
+        hasCotangent[start] = true
         var reached: [Int] = []
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
@@ -151,50 +162,73 @@ extension TensorRecording.Snapshot {
             wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, UnsafeMutableRawPointer(bitPattern: Int(bitPattern: depth) + 1))
         }
         defer { wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, depth) }
-        do {
-            for index in stride(from: start, through: 0, by: -1) {
-                guard let g = cotangents[index] else { continue }
-                cotangents[index] = nil
-                reached.append(index)
-                if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
-                if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
-                    box.accumulate(g, recording: creatingGraph)
-                }
-                let entry = entries[index]
-                let args = arguments[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)]
-                if entry.operation == .leaf {
-                    if accumulating { leaves[args.first!].accumulate(g, recording: creatingGraph) }
-                    continue
-                }
-                if entry.isFreed {
-                    wengertTensorInvalid(
-                        "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
-                            + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
-                }
-                let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
-                var needs = TensorOperandMask(bits: 0)
-                for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
-                    needs.bits |= 1 << UInt64(k)
-                }
-                let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
-                // An if rather than `live.map { … }`: a closure over self would copy the
-                // snapshot's arrays (a retain and release each) for every entry.
-                let savedForRule: ArraySlice<Tensor<Scalar>>
-                if let live { savedForRule = savedTracked(savedRange, in: live) } else { savedForRule = saved[savedRange] }
-                let grads = TensorPullbacks.pullback(
-                    entry.operation, g, saved: savedForRule, arguments: args,
-                    operandShapes: operandShapes[operandRange], customFunctions: customFunctions, needs: needs,
-                    creatingGraph: creatingGraph)
-                if let observer {
-                    observer.backwardRuleDidRun(
-                        entry.operation.backwardName, index: index, saved: saved[savedRange],
-                        operandShapes: operandShapes[operandRange], upstream: g, results: grads)
-                }
-                for (k, slot) in operandRange.enumerated() {
-                    let target = Int(operands[slot])
-                    guard target >= 0, let grad = grads[k] else { continue }
-                    let fitted = grad.summed(toShape: operandShapes[slot])
-                    cotangents[target] = cotangents[target].map { $0 + fitted } ?? fitted
+        // The rules read the saved tensors, arguments and shapes of each entry through
+        // pointers into the snapshot's arrays, which the snapshot keeps alive: slices
+        // would retain and release each array once per entry.
+        saved.withUnsafeBufferPointer { savedBuffer in
+            arguments.withUnsafeBufferPointer { argumentBuffer in
+                operandShapes.withUnsafeBufferPointer { shapeBuffer in
+                    for index in stride(from: start, through: 0, by: -1) {
+                        guard hasCotangent[index] else { continue }
+                        hasCotangent[index] = false
+                        let g = (cotangents + index).move()
+                        reached.append(index)
+                        if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
+                        if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
+                            box.accumulate(g, recording: creatingGraph)
+                        }
+                        let entry = entries[index]
+                        let args = UnsafeBufferPointer(
+                            rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
+                        if entry.operation == .leaf {
+                            if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
+                            continue
+                        }
+                        if entry.isFreed {
+                            wengertTensorInvalid(
+                                "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
+                                    + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
+                        }
+                        let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                        var needs = TensorOperandMask(bits: 0)
+                        for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
+                            needs.bits |= 1 << UInt64(k)
+                        }
+                        let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
+                        let shapes = UnsafeBufferPointer(rebasing: shapeBuffer[operandRange])
+                        let grads: [Tensor<Scalar>?]
+                        // An if rather than `live.map { … }`: a closure over self would copy the
+                        // snapshot's arrays (a retain and release each) for every entry.
+                        if let live {
+                            grads = savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
+                                TensorPullbacks.pullback(
+                                    entry.operation, g, saved: tracked, arguments: args, operandShapes: shapes,
+                                    customFunctions: customFunctions, needs: needs, creatingGraph: true)
+                            }
+                        } else {
+                            grads = TensorPullbacks.pullback(
+                                entry.operation, g, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
+                                arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
+                                creatingGraph: false)
+                        }
+                        if let observer {
+                            observer.backwardRuleDidRun(
+                                entry.operation.backwardName, index: index, saved: saved[savedRange],
+                                operandShapes: ArraySlice(shapes.map(\.array)), upstream: g, results: grads)
+                        }
+                        for (k, slot) in operandRange.enumerated() {
+                            let target = Int(operands[slot])
+                            guard target >= 0, let grad = grads[k] else { continue }
+                            let fitted = grad.summed(toShape: shapeBuffer[slot])
+                            if hasCotangent[target] {
+                                let previous = (cotangents + target).move()
+                                (cotangents + target).initialize(to: previous + fitted)
+                            } else {
+                                (cotangents + target).initialize(to: fitted)
+                                hasCotangent[target] = true
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -204,7 +238,7 @@ extension TensorRecording.Snapshot {
     /// The saved tensors in `range` with their tracking restored: the entry that made
     /// each one, in `live` (a leaf as itself), so that rules computed from them record.
     @inlinable
-    func savedTracked(_ range: Range<Int>, in live: TensorRecording) -> ArraySlice<Tensor<Scalar>> {
+    func savedTracked(_ range: Range<Int>, in live: TensorRecording) -> [Tensor<Scalar>] {
         var tensors = Array(saved[range])
         for (k, slot) in range.enumerated() {
             let id = Int(savedEntries[slot])
@@ -213,6 +247,6 @@ extension TensorRecording.Snapshot {
             tensors[k].tracking =
                 entry.operation == .leaf ? .leaf(leaves[arguments[Int(entry.argumentStart)]]) : .interior(live, id)
         }
-        return tensors[...]
+        return tensors
     }
 }

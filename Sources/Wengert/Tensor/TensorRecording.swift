@@ -45,14 +45,59 @@ enum TensorOperation: UInt8, Sendable {
     }
 }
 
-/// A tensor's place in the autograd machinery.
+/// A tensor's place in the autograd machinery: a leaf, made by `requiringGradient()`,
+/// whose gradient accumulates in its box; or the result of entry `index` of a
+/// recording (or, once that recording was joined into another, of the entry it moved
+/// to: see `TensorRecording.resolved`).
+///
+/// One reference to a native base class and an index, not generic over the scalar
+/// type: an optional enum of two generic class payloads (and an optional struct holding
+/// `AnyObject`) was copied and destroyed through the runtime's value witnesses, about 75
+/// instructions each time a tensor value died; an optional of this struct is one
+/// nullable native reference that `swift_retain` and `swift_release` take directly. The
+/// accessors name the scalar type.
+/// Sendable: both referents are (a leaf box by its locks, a recording by its lock).
 @usableFromInline
-enum TensorTracking<Scalar: TensorScalar>: Sendable {
-    /// A leaf: made by `requiringGradient()`; its gradient accumulates in the box.
-    case leaf(TensorLeaf<Scalar>)
-    /// The result of entry `index` of `recording` (or, once that recording was joined
-    /// into another, of the entry it moved to: see `TensorRecording.resolved`).
-    case interior(TensorRecording<Scalar>, Int)
+struct TensorTracking: @unchecked Sendable {
+    /// The leaf box when `index` is negative, else the recording.
+    @usableFromInline let owner: TensorTrackingOwner
+    /// The entry in the recording; -1 for a leaf.
+    @usableFromInline let index: Int
+
+    @inlinable init(owner: TensorTrackingOwner, index: Int) {
+        self.owner = owner
+        self.index = index
+    }
+
+    /// A leaf's tracking.
+    @inlinable static func leaf<S>(_ box: TensorLeaf<S>) -> TensorTracking { TensorTracking(owner: box, index: -1) }
+
+    /// An interior tensor's tracking: entry `index` of `recording`.
+    @inlinable static func interior<S>(_ recording: TensorRecording<S>, _ index: Int) -> TensorTracking {
+        TensorTracking(owner: recording, index: index)
+    }
+
+    /// The leaf's box (of a tensor of `S`), nil for an interior tensor.
+    @inlinable func leafBox<S>(_: S.Type) -> TensorLeaf<S>? {
+        index < 0 ? unsafeDowncast(owner, to: TensorLeaf<S>.self) : nil
+    }
+
+    /// The recording of an interior tensor of `S` (with `index` its entry), nil for a leaf.
+    @inlinable func recording<S>(_: S.Type) -> TensorRecording<S>? {
+        index >= 0 ? unsafeDowncast(owner, to: TensorRecording<S>.self) : nil
+    }
+}
+
+/// The common base class of the objects a ``TensorTracking`` refers to (leaf boxes and
+/// recordings), so that it holds a native reference of a known class rather than
+/// `AnyObject`. It has no state.
+@usableFromInline
+class TensorTrackingOwner: @unchecked Sendable {
+    @inlinable init() {}
+
+    /// The owner that constants hold in place of none (Tensor.trackingOwner): one
+    /// shared object, whose reference count untracked tensors move.
+    @usableFromInline static let constant = TensorTrackingOwner()
 }
 
 /// One recorded operation. Operands, saved tensors and arguments live in the
@@ -107,14 +152,15 @@ func wengertTensorRecordingFull(_ index: Int) -> Never {
 /// or a backward rule runs), except that `mergedInto` and `mergeOffset` are written once,
 /// before `stub` is set with release ordering, and read only after `stub` was seen set.
 @usableFromInline
-final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
+final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Sendable {
     // The arrays are `@exclusivity(unchecked)`: the lock serialises access, and the
     // dynamic checks on class storage cost more than the rest of recording an entry.
     @exclusivity(unchecked) @usableFromInline var entries: [TensorEntry] = []
     /// Operand entry ids of all entries, concatenated (-1 for an untracked operand).
     @exclusivity(unchecked) @usableFromInline var operands: [Int32] = []
-    /// The shape of each operand, parallel to `operands` (for unbroadcasting gradients).
-    @exclusivity(unchecked) @usableFromInline var operandShapes: [[Int]] = []
+    /// The shape of each operand, parallel to `operands` (for unbroadcasting gradients):
+    /// inline values, so appending one and clearing them touch no reference counts.
+    @exclusivity(unchecked) @usableFromInline var operandShapes: [TensorDimensions] = []
     /// Tensors saved for backward rules, concatenated, without their tracking (a saved
     /// tensor must not keep its own recording alive).
     @exclusivity(unchecked) @usableFromInline var saved: [Tensor<Scalar>] = []
@@ -142,7 +188,7 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
     /// The spin lock's word (CWengert's `wengert_spin_lock`).
     @usableFromInline let lockWord: UnsafeMutablePointer<Int32>
 
-    @inlinable init() {
+    @inlinable override init() {
         lockWord = .allocate(capacity: 1)
         lockWord.initialize(to: 0)
         entries.reserveCapacity(64)
@@ -161,15 +207,15 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// The entry id of a tracked operand in this recording (locked), adding an entry for
     /// a leaf on its first use here.
-    @inlinable func entry(for tracking: TensorTracking<Scalar>) -> Int {
-        switch tracking {
-        case .interior(let recording, let index):
-            if recording === self { return index }
+    @inlinable func entry(for tracking: TensorTracking) -> Int {
+        if let recording = tracking.recording(Scalar.self) {
+            if recording === self { return tracking.index }
             // Joined into this one earlier: follow the forwarding (no other lock taken).
-            let (final, moved) = TensorRecording.resolved(recording, index)
+            let (final, moved) = TensorRecording.resolved(recording, tracking.index)
             if final !== self { wengertTensorInvalid("internal error: an operand's recording is not the target recording") }
             return moved
-        case .leaf(let box):
+        } else {
+            let box = tracking.leafBox(Scalar.self)!
             let cached = box.cachedEntry.load(ordering: .relaxed)
             if cached >= 0, cached < entries.count, entries[cached].operation == .leaf,
                 leaves[arguments[Int(entries[cached].argumentStart)]] === box
@@ -193,8 +239,10 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     @inlinable func appendOperand(_ input: Tensor<Scalar>) {
-        if let tracking = input.tracking {
-            operands.append(tensorRecordingIndex(entry(for: tracking)))
+        if input.isTracked {
+            // The common case, an interior operand of this recording, needs no lookup.
+            let id = input.trackingOwner === self ? input.trackingIndex : entry(for: input.tracking!)
+            operands.append(tensorRecordingIndex(id))
         } else {
             operands.append(-1)
         }
@@ -204,12 +252,9 @@ final class TensorRecording<Scalar: TensorScalar>: @unchecked Sendable {
     /// Saves `s` untracked, remembering the entry that made it (-1 for a constant).
     @inlinable func appendSaved(_ s: Tensor<Scalar>) {
         saved.append(s.untracked)
-        switch s.tracking {
-        case .interior(let recording, let index) where recording === self:
-            savedEntries.append(tensorRecordingIndex(index))  // the common case: no lookup
-        case nil: savedEntries.append(-1)
-        case let tracking?: savedEntries.append(tensorRecordingIndex(entry(for: tracking)))
-        }
+        guard s.isTracked else { return savedEntries.append(-1) }
+        // The common case, an interior tensor of this recording, needs no lookup.
+        savedEntries.append(tensorRecordingIndex(s.trackingOwner === self ? s.trackingIndex : entry(for: s.tracking!)))
     }
 
     /// Appends one entry with up to two operands and three saved tensors (no

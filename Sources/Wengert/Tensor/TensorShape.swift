@@ -1,7 +1,8 @@
 // Shapes, strides and NumPy broadcasting.
 //
-// Shapes are plain `[Int]` (row-major, the last axis contiguous); a 0-d tensor has the
-// empty shape and one scalar. Broadcasting follows NumPy: align shapes on the right, a
+// A tensor stores its shape as TensorDimensions (inline up to rank 4); the functions
+// here take it or a plain `[Int]` (row-major, the last axis contiguous); a 0-d tensor has
+// the empty shape and one scalar. Broadcasting follows NumPy: align shapes on the right, a
 // size-1 axis stretches, a missing axis counts as size 1.
 
 @usableFromInline
@@ -13,28 +14,35 @@ enum TensorShape {
     /// The number of scalars of a tensor of this shape. Stops with a message naming the
     /// shape when a dimension is negative or the product exceeds ``maximumCount``, so that
     /// no buffer is ever sized by a wrapped product.
-    @inlinable static func count(_ shape: [Int]) -> Int {
+    @inlinable static func count<Shape: RandomAccessCollection<Int>>(_ shape: Shape) -> Int {
         var n = 1
         var overflowed = false
         for d in shape {
-            if d < 0 { wengertTensorNegativeDimension(shape) }
+            if d < 0 { wengertTensorNegativeDimension(Array(shape)) }
             let (p, o) = n.multipliedReportingOverflow(by: d)
             n = p
             overflowed = overflowed || o || n > maximumCount
         }
         // A zero extent makes the true product 0 however large the others are.
-        if overflowed && !shape.contains(0) { wengertTensorShapeTooLarge(shape) }
+        if overflowed && !shape.contains(0) { wengertTensorShapeTooLarge(Array(shape)) }
         if overflowed { return 0 }
         return n
     }
 
+    /// `count` of a tensor's shape: four multiplications when it is inline and in range,
+    /// the checked loop otherwise (which stops with the message).
+    @inlinable static func count(_ shape: TensorDimensions) -> Int {
+        if let n = shape.product, n <= maximumCount { return n }
+        return count(shape.array)
+    }
+
     /// Row-major strides, in scalars.
-    @inlinable static func strides(_ shape: [Int]) -> [Int] {
+    @inlinable static func strides<Shape: RandomAccessCollection<Int>>(_ shape: Shape) -> [Int] where Shape.Index == Int {
         var strides = [Int](repeating: 1, count: shape.count)
         var s = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) {
             strides[i] = s
-            s &*= shape[i]
+            s &*= shape[shape.startIndex + i]
         }
         return strides
     }
@@ -58,9 +66,20 @@ enum TensorShape {
         return out
     }
 
+    /// The broadcast of two tensors' shapes, or nil when they do not broadcast: equal
+    /// shapes (the common case) and a 0-d operand cost a comparison and no array.
+    @inlinable static func broadcast(_ a: TensorDimensions, _ b: TensorDimensions) -> TensorDimensions? {
+        if a == b || b.isEmpty { return a }
+        if a.isEmpty { return b }
+        return broadcast(a.array, b.array).map { TensorDimensions($0) }
+    }
+
     /// The strides with which a tensor of `shape` is read when broadcast to `target`:
     /// 0 along stretched or missing axes.
-    @inlinable static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+    @inlinable static func broadcastStrides<Shape: RandomAccessCollection<Int>, Target: RandomAccessCollection<Int>>(
+        _ shapeCollection: Shape, to targetCollection: Target
+    ) -> [Int] {
+        let shape = Array(shapeCollection), target = Array(targetCollection)
         let own = strides(shape)
         let pad = target.count - shape.count
         var out = [Int](repeating: 0, count: target.count)
@@ -80,10 +99,11 @@ enum TensorShape {
     /// Calls `body(outOffset, offsetA, offsetB)` for every row of the output, where a row
     /// is the run of `innerCount` scalars along the last axis; `innerA` and `innerB` are
     /// the operands' strides along that axis (0 or 1).
-    @inlinable static func forEachRow(
-        shape: [Int], stridesA: [Int], stridesB: [Int],
+    @inlinable static func forEachRow<Shape: RandomAccessCollection<Int>>(
+        shape shapeCollection: Shape, stridesA: [Int], stridesB: [Int],
         _ body: (_ out: Int, _ a: Int, _ b: Int, _ innerCount: Int, _ innerA: Int, _ innerB: Int) -> Void
     ) {
+        let shape = Array(shapeCollection)
         let rank = shape.count
         if rank == 0 {
             body(0, 0, 0, 1, 0, 0)

@@ -12,10 +12,16 @@ extension Tensor {
     /// A CPU tensor over a new host buffer of `count` scalars, which `initialize` must
     /// fill completely (the memory starts uninitialised).
     @inlinable
-    static func host(shape: [Int], count: Int, _ initialize: (UnsafeMutablePointer<Scalar>) -> Void) -> Tensor {
+    static func host(shape: TensorDimensions, count: Int, _ initialize: (UnsafeMutablePointer<Scalar>) -> Void) -> Tensor {
         let buffer = TensorStorage.hostBuffer(Scalar.self, count: count)
         initialize(buffer.block.assumingMemoryBound(to: Scalar.self))
         return Tensor(buffer: buffer, shape: shape, device: .cpu)
+    }
+
+    /// `host(shape:count:_:)` with the shape as an array.
+    @inlinable
+    static func host(shape: [Int], count: Int, _ initialize: (UnsafeMutablePointer<Scalar>) -> Void) -> Tensor {
+        host(shape: TensorDimensions(shape), count: count, initialize)
     }
 
     /// An untracked tensor holding `scalars` on `device` (an upload for a device other
@@ -55,6 +61,13 @@ extension Tensor {
 
     /// The tensor's buffer as a contiguous view for a backend operation.
     @inlinable var contiguousView: BufferView<Scalar> { BufferView(storage, .contiguous(dimensions)) }
+}
+
+extension StridedLayout {
+    /// The row-major layout of a tensor's shape.
+    @inlinable static func contiguous(_ shape: TensorDimensions, offset: Int = 0) -> StridedLayout {
+        contiguous(shape.array, offset: offset)
+    }
 }
 
 /// Host buffers for CPU tensors, from the CPU backend's arena.
