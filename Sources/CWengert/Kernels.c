@@ -20,6 +20,10 @@ void wengert_copy_bytes(void *destination, const void *source, long count) {
     memcpy(destination, source, (size_t)count);
 }
 
+void wengert_zero_bytes(void *destination, long count) {
+    memset(destination, 0, (size_t)count);
+}
+
 // One body per scalar type and instruction set: the loop with both increments known
 // lets the vectoriser emit unit-stride or broadcast code without run-time checks.
 #define WENGERT_BINARY_BODY(T)                                                           \

@@ -73,6 +73,8 @@ int wengert_set_thread_count(int count);
 
 /// The plain memory copy used as the bandwidth reference in measurements.
 void wengert_copy_bytes(void *destination, const void *source, long count);
+/// Sets `count` bytes at `destination` to zero (memset: the zero padding of a cotangent).
+void wengert_zero_bytes(void *destination, long count);
 
 #ifdef __cplusplus
 }

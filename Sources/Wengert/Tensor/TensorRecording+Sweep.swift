@@ -172,6 +172,17 @@ extension TensorRecording.Snapshot {
                             + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
                 }
                 let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
+                    // Added into the operand's cotangent region by region, not padded to
+                    // the operand's shape first (TensorKernels+Slices.swift).
+                    let slot = operandRange.lowerBound, target = Int(operands[slot])
+                    if target >= 0 {
+                        TensorKernels.accumulateSlice(
+                            g, into: &cotangents[target], shape: operandShapes[slot], axis: args[args.startIndex],
+                            lower: args[args.startIndex + 1])
+                    }
+                    continue
+                }
                 var needs = TensorOperandMask(bits: 0)
                 for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
                     needs.bits |= 1 << UInt64(k)
