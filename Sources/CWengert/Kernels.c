@@ -88,6 +88,64 @@ void wengert_zero_bytes(void *destination, long count) {
 WENGERT_DEFINE_BINARY(float, f32)
 WENGERT_DEFINE_BINARY(double, f64)
 
+// a + s·b, rounded as the two operations are (the product first, then the sum): a
+// statement each, so the compiler does not contract them into one fused multiply-add.
+#define WENGERT_SCALED_ADD_BODY(T)                                                       \
+    for (long i = 0; i < n; i++) {                                                       \
+        const T product = s * b[i];                                                      \
+        out[i] = a[i] + product;                                                         \
+    }
+
+#define WENGERT_DEFINE_SCALED_ADD(T, SUFFIX)                                                                \
+    static void scaled_add_##SUFFIX##_portable(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
+    WENGERT_TARGET_AVX2 static void scaled_add_##SUFFIX##_avx2(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
+    WENGERT_TARGET_AVX512 static void scaled_add_##SUFFIX##_avx512(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
+    void wengert_scaled_add_##SUFFIX(const T *a, T s, const T *b, T *out, long n) {                         \
+        switch (wengert_kernel_level()) {                                                                   \
+        case 2: scaled_add_##SUFFIX##_avx512(a, s, b, out, n); break;                                       \
+        case 1: scaled_add_##SUFFIX##_avx2(a, s, b, out, n); break;                                         \
+        default: scaled_add_##SUFFIX##_portable(a, s, b, out, n); break;                                    \
+        }                                                                                                   \
+    }
+
+WENGERT_DEFINE_SCALED_ADD(float, f32)
+WENGERT_DEFINE_SCALED_ADD(double, f64)
+
+// g·f'(x) with the chain rule's convention (0 where g or the partial is 0), the partial
+// from the forward pass's value or input as the scalar table writes it, a statement per
+// operation so that nothing is contracted into a fused multiply-add.
+#define WENGERT_UNARY_BACKWARD_BODY(T)                                                   \
+    switch (op) {                                                                        \
+    case WENGERT_PARTIAL_TANH:                                                           \
+        for (long i = 0; i < n; i++) {                                                   \
+            const T square = v[i] * v[i];                                                \
+            const T p = 1 - square;                                                      \
+            out[i] = g[i] == 0 || p == 0 ? 0 : g[i] * p;                                 \
+        }                                                                                \
+        break;                                                                           \
+    case WENGERT_PARTIAL_RELU:                                                           \
+        for (long i = 0; i < n; i++) out[i] = (v[i] > 0 || v[i] != v[i]) && g[i] != 0 ? g[i] : 0; \
+        break;                                                                           \
+    default:                                                                             \
+        for (long i = 0; i < n; i++) out[i] = g[i] == 0 || v[i] == 0 ? 0 : g[i] * v[i];  \
+        break;                                                                           \
+    }
+
+#define WENGERT_DEFINE_UNARY_BACKWARD(T, SUFFIX)                                                            \
+    static void unary_backward_##SUFFIX##_portable(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
+    WENGERT_TARGET_AVX2 static void unary_backward_##SUFFIX##_avx2(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
+    WENGERT_TARGET_AVX512 static void unary_backward_##SUFFIX##_avx512(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
+    void wengert_unary_backward_##SUFFIX(int op, const T *g, const T *v, T *out, long n) {                  \
+        switch (wengert_kernel_level()) {                                                                   \
+        case 2: unary_backward_##SUFFIX##_avx512(op, g, v, out, n); break;                                  \
+        case 1: unary_backward_##SUFFIX##_avx2(op, g, v, out, n); break;                                    \
+        default: unary_backward_##SUFFIX##_portable(op, g, v, out, n); break;                               \
+        }                                                                                                   \
+    }
+
+WENGERT_DEFINE_UNARY_BACKWARD(float, f32)
+WENGERT_DEFINE_UNARY_BACKWARD(double, f64)
+
 // Sums use eight independent partial sums so the additions pipeline and vectorise
 // without -ffast-math (which would let the compiler reassociate the single sum).
 double wengert_sum_f32(const float *x, long n) {

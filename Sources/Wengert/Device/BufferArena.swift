@@ -197,13 +197,29 @@ public final class DeviceBuffer: @unchecked Sendable {
     public let byteCount: Int
     @usableFromInline let sizeClass: Int
     @usableFromInline let arena: BufferArena
+    /// For a view into another buffer's host memory: that buffer (an arena block), kept
+    /// alive by the view and released by its own deinit. Nil for an arena block.
+    @usableFromInline let owner: DeviceBuffer?
 
     @usableFromInline init(block: UnsafeMutableRawPointer, byteCount: Int, sizeClass: Int, arena: BufferArena) {
         self.block = block
         self.byteCount = byteCount
         self.sizeClass = sizeClass
         self.arena = arena
+        self.owner = nil
     }
 
-    deinit { arena.release(block, sizeClass: sizeClass) }
+    /// A view of `byteCount` bytes at `byteOffset` into `buffer`'s host memory (CPU
+    /// buffers only: an OpenCL block is a handle, not an address). Nothing is copied;
+    /// the view keeps the arena block alive. Like every filled buffer, it is never written.
+    @usableFromInline init(viewing buffer: DeviceBuffer, byteOffset: Int, byteCount: Int) {
+        let owner = buffer.owner ?? buffer
+        self.block = buffer.block + byteOffset
+        self.byteCount = byteCount
+        self.sizeClass = 0
+        self.arena = owner.arena
+        self.owner = owner
+    }
+
+    deinit { if owner == nil { arena.release(block, sizeClass: sizeClass) } }
 }

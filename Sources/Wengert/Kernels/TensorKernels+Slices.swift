@@ -6,11 +6,67 @@ import CWengert
 // shape. Built as a tensor (zeros, then a concatenation) and then added to the operand's
 // cotangent, that is three full passes over the operand per slice: a model whose
 // parameters are one flat tensor cut into matrices pays them for every matrix, on every
-// step. Here the first slice to reach an operand writes its cotangent and zeros in one
-// pass, and every later one adds into its own region only, in place when the sweep holds
-// the operand's cotangent alone (otherwise into a copy, one pass).
+// step. Here the sweep keeps each slice's cotangent until it reaches the operand; then
+// slices of the first axis that do not overlap are written in one pass (zeros only in the
+// gaps), and anything else is added region by region, in place when the sweep holds the
+// operand's cotangent alone (otherwise into a copy, one pass).
 
 extension TensorKernels {
+    /// A slice's cotangent waiting for its operand: `g` for positions
+    /// `lower ..< lower + g.shape[axis]` along `axis` of an operand of `shape`.
+    @usableFromInline
+    struct SliceCotangent<S: TensorScalar> {
+        @usableFromInline let g: Tensor<S>
+        @usableFromInline let shape: [Int]
+        @usableFromInline let axis: Int
+        @usableFromInline let lower: Int
+
+        @inlinable init(_ g: Tensor<S>, shape: [Int], axis: Int, lower: Int) {
+            self.g = g
+            self.shape = shape
+            self.axis = axis
+            self.lower = lower
+        }
+
+        /// The scalars before the region in a flat view of the operand, when the region is
+        /// one contiguous run (no axis before `axis` longer than 1); else nil.
+        @inlinable var flatRange: Range<Int>? {
+            guard shape[..<axis].allSatisfy({ $0 == 1 }) else { return nil }
+            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+            return (lower * inner)..<((lower + g.dimensions[axis]) * inner)
+        }
+    }
+
+    /// Adds the cotangents `parts` (in the order the sweep met them, all of one operand)
+    /// into the operand's cotangent `total` (nil when nothing else has reached it). Equal
+    /// to adding each padded part in turn, to the bit (but for the sign of a zero sum).
+    /// - Complexity: one pass over the operand when `total` is nil and the parts are
+    ///   contiguous runs that do not overlap; else as ``accumulateSlice(_:into:shape:axis:lower:)`` each.
+    @inlinable static func accumulateSlices<S>(_ parts: [SliceCotangent<S>], into total: inout Tensor<S>?) {
+        let shape = parts[0].shape
+        if total == nil, parts.allSatisfy({ $0.shape == shape && $0.g.placement.kind == .cpu }) {
+            let runs = parts.compactMap { part in part.flatRange.map { (range: $0, g: part.g) } }
+                .sorted { $0.range.lowerBound < $1.range.lowerBound }
+            if runs.count == parts.count && Swift.zip(runs, runs.dropFirst()).allSatisfy({ $0.range.upperBound <= $1.range.lowerBound }) {
+                for run in runs { requireConsistent(run.g, operation: "backward (slice)") }
+                let count = TensorShape.count(shape), bytes = MemoryLayout<S>.stride
+                total = withExtendedLifetime(runs) {
+                    Tensor.host(shape: shape, count: count) { po in
+                        var at = 0
+                        for run in runs {
+                            if run.range.lowerBound > at { wengert_zero_bytes(po + at, (run.range.lowerBound - at) * bytes) }
+                            if !run.range.isEmpty { (po + run.range.lowerBound).update(from: run.g.hostBase, count: run.range.count) }
+                            at = run.range.upperBound
+                        }
+                        if count > at { wengert_zero_bytes(po + at, (count - at) * bytes) }
+                    }
+                }
+                return
+            }
+        }
+        for part in parts { accumulateSlice(part.g, into: &total, shape: part.shape, axis: part.axis, lower: part.lower) }
+    }
+
     /// Adds `g`, the cotangent of positions `lower ..< lower + g.shape[axis]` along `axis`
     /// of an operand of `shape`, into that operand's cotangent `total` (nil when nothing
     /// has reached it yet). Equal to `total + padded(g)` to the bit, except that a -0 of
@@ -29,8 +85,9 @@ extension TensorKernels {
         let before = lower * inner, run = extent * inner, after = (size - lower - extent) * inner
         if var old = total, old.dimensions == shape, old.placement.kind == .cpu {
             total = nil
-            // The sweep holds the only reference: no other tensor sees the buffer change.
-            if isKnownUniquelyReferenced(&old.storage) {
+            // The sweep holds the only reference, and the buffer is no view into another
+            // tensor's: no other tensor sees it change.
+            if isKnownUniquelyReferenced(&old.storage) && old.storage.owner == nil {
                 let po = old.hostBase
                 if run > 0 {
                     for o in 0..<outer {

@@ -110,6 +110,32 @@ enum TensorKernels {
         }
     }
 
+    /// a + s·b for tensors of one shape, in one pass over memory (an optimiser's p - η·g),
+    /// equal to the two operations it replaces; on another device, or for shapes that
+    /// differ, it is those two operations.
+    @inlinable static func scaledAdd<S>(_ a: Tensor<S>, _ s: S, _ b: Tensor<S>) -> Tensor<S> {
+        guard a.placement.kind == .cpu, b.placement.kind == .cpu, a.dimensions == b.dimensions else { return a + s * b }
+        requireConsistent(a, operation: "scaled add")
+        requireConsistent(b, operation: "scaled add")
+        let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase
+        return Tensor.host(shape: a.dimensions, count: n) { po in
+            if n > 0 { S._scaledAddKernel(pa, s, pb, po, n) }
+        }
+    }
+
+    /// g·f′ elementwise by the C kernel `code` (a `wengert_partial_op`), f′ from `v` (the
+    /// forward value or input, as the scalar table takes it); nil when the operands are
+    /// not CPU tensors of one count, for the caller's general path.
+    @inlinable static func unaryBackward<S>(_ code: Int32, _ g: Tensor<S>, _ v: Tensor<S>) -> Tensor<S>? {
+        guard g.placement.kind == .cpu, v.placement.kind == .cpu, g.dimensions == v.dimensions else { return nil }
+        requireConsistent(g, operation: "backward")
+        requireConsistent(v, operation: "backward")
+        let n = g.scalarCount, pg = g.hostBase, pv = v.hostBase
+        return Tensor.host(shape: g.dimensions, count: n) { po in
+            if n > 0 { S._unaryBackwardKernel(code, pg, pv, po, n) }
+        }
+    }
+
     /// The C kernel code of an elementwise operation, where it has one.
     @inlinable static func unaryCode(_ operation: TensorOperation) -> Int32? {
         switch operation {
@@ -288,7 +314,16 @@ enum TensorKernels {
         let inner = TensorShape.count(Array(x.dimensions[(axis + 1)...]))
         let outer = TensorShape.count(Array(x.dimensions[..<axis]))
         let size = x.dimensions[axis], px = x.hostBase
-        return Tensor.host(shape: shape, count: TensorShape.count(shape)) { out in
+        let count = TensorShape.count(shape)
+        if runs.count == 1 && count > 0 && (outer == 1 || runs[0] == 0..<size) {
+            // One contiguous run (a range of the first axis with extent > 1, or a whole
+            // axis): a view of x's buffer, no copy. Buffers are never written once filled,
+            // so the view and x cannot see each other change.
+            let stride = MemoryLayout<S>.stride
+            let view = DeviceBuffer(viewing: x.storage, byteOffset: runs[0].lowerBound * inner * stride, byteCount: count * stride)
+            return Tensor(buffer: view, shape: shape, device: .cpu)
+        }
+        return Tensor.host(shape: shape, count: count) { out in
             var position = 0
             for o in 0..<outer {
                 for run in runs {

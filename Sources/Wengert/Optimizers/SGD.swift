@@ -86,7 +86,8 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
             velocities[index] = v
             g = nesterov ? g + momentum * v : v
         }
-        parameter -= learningRate * g
+        // p - η·g in one pass (the same numbers as `parameter -= learningRate * g`).
+        Tensor.update(&parameter, { TensorKernels.scaledAdd($0, -learningRate, g) }, operation: "-=")
     }
 
     /// One update of every tensor in ``parameters`` that has a gradient.

@@ -73,12 +73,12 @@ extension Tensor {
     /// - Complexity: O(n).
     @inlinable public func zeroGradient() {
         switch tracking {
-        case .leaf(let box): box.gradient = Tensor(zeros: dimensions, on: placement)
+        case .leaf(let box): box.zero(shape: dimensions, device: placement)
         case .interior:
             guard let (recording, index) = lockedEntry() else { return }
             let box = recording.retainedGradients[index]
             recording.unlock()
-            box?.gradient = Tensor(zeros: dimensions, on: placement)
+            box?.zero(shape: dimensions, device: placement)
         case nil: break
         }
     }

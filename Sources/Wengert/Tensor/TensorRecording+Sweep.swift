@@ -144,6 +144,8 @@ extension TensorRecording.Snapshot {
         var cotangents = [Tensor<Scalar>?](repeating: nil, count: start + 1)
         cotangents[start] = seed
         var reached: [Int] = []
+        // Slice cotangents waiting for their operand's index, added in one pass there.
+        var pendingSlices: [Int: [TensorKernels.SliceCotangent<Scalar>]] = [:]
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
         let depth = wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH)
@@ -153,6 +155,9 @@ extension TensorRecording.Snapshot {
         defer { wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, depth) }
         do {
             for index in stride(from: start, through: 0, by: -1) {
+                if !pendingSlices.isEmpty, let parts = pendingSlices.removeValue(forKey: index) {
+                    TensorKernels.accumulateSlices(parts, into: &cotangents[index])
+                }
                 guard let g = cotangents[index] else { continue }
                 cotangents[index] = nil
                 reached.append(index)
@@ -173,13 +178,12 @@ extension TensorRecording.Snapshot {
                 }
                 let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
                 if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
-                    // Added into the operand's cotangent region by region, not padded to
-                    // the operand's shape first (TensorKernels+Slices.swift).
+                    // Kept until the operand is reached, then added into its cotangent region
+                    // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
                     let slot = operandRange.lowerBound, target = Int(operands[slot])
                     if target >= 0 {
-                        TensorKernels.accumulateSlice(
-                            g, into: &cotangents[target], shape: operandShapes[slot], axis: args[args.startIndex],
-                            lower: args[args.startIndex + 1])
+                        pendingSlices[target, default: []].append(
+                            .init(g, shape: operandShapes[slot], axis: args[args.startIndex], lower: args[args.startIndex + 1]))
                     }
                     continue
                 }

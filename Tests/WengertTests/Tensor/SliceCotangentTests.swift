@@ -32,6 +32,8 @@ struct SliceCotangentTests {
         ([3, 5, 2], 0, [0..<1, 1..<3, 0..<3]),
         ([3, 5, 2], 2, [1..<2, 0..<1]),
         ([7], 0, [0..<3, 3..<7, 2..<2]),  // a flat vector cut in two, and an empty slice
+        ([10], 0, [5..<8, 0..<2, 8..<10]),  // disjoint runs out of order, a gap: one pass
+        ([1, 6, 2], 1, [0..<2, 4..<6]),  // runs behind an axis of extent 1: one pass
         ([0, 4], 1, [1..<3]),  // an empty operand
         ([4, 3], 1, [0..<3]),  // the whole operand
     ])
