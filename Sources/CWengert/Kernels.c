@@ -96,16 +96,37 @@ WENGERT_DEFINE_BINARY(double, f64)
         out[i] = a[i] + product;                                                         \
     }
 
+// A large update (a whole model's parameters) is memory-bound: split across the pool, each
+// core streams its own chunk (whole cache lines), which one core's bandwidth cannot match.
+#define SCALED_ADD_PARALLEL_MIN 65536
+
 #define WENGERT_DEFINE_SCALED_ADD(T, SUFFIX)                                                                \
     static void scaled_add_##SUFFIX##_portable(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
     WENGERT_TARGET_AVX2 static void scaled_add_##SUFFIX##_avx2(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
     WENGERT_TARGET_AVX512 static void scaled_add_##SUFFIX##_avx512(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
-    void wengert_scaled_add_##SUFFIX(const T *a, T s, const T *b, T *out, long n) {                         \
-        switch (wengert_kernel_level()) {                                                                   \
+    static void scaled_add_##SUFFIX##_serial(int level, const T *a, T s, const T *b, T *out, long n) {      \
+        switch (level) {                                                                                    \
         case 2: scaled_add_##SUFFIX##_avx512(a, s, b, out, n); break;                                       \
         case 1: scaled_add_##SUFFIX##_avx2(a, s, b, out, n); break;                                         \
         default: scaled_add_##SUFFIX##_portable(a, s, b, out, n); break;                                    \
         }                                                                                                   \
+    }                                                                                                       \
+    typedef struct { int level; const T *a; T s; const T *b; T *out; long n, chunk; } scaled_add_##SUFFIX##_job; \
+    static void scaled_add_##SUFFIX##_part(void *context, long part) {                                      \
+        const scaled_add_##SUFFIX##_job *j = context;                                                       \
+        long lo = part * j->chunk, hi = lo + j->chunk < j->n ? lo + j->chunk : j->n;                        \
+        scaled_add_##SUFFIX##_serial(j->level, j->a + lo, j->s, j->b + lo, j->out + lo, hi - lo);           \
+    }                                                                                                       \
+    void wengert_scaled_add_##SUFFIX(const T *a, T s, const T *b, T *out, long n) {                         \
+        int level = wengert_kernel_level();                                                                 \
+        long threads = wengert_parallel_threads((double)n, SCALED_ADD_PARALLEL_MIN);                        \
+        if (threads <= 1) {                                                                                 \
+            scaled_add_##SUFFIX##_serial(level, a, s, b, out, n);                                           \
+            return;                                                                                         \
+        }                                                                                                   \
+        long chunk = ((n + threads - 1) / threads + 63) & ~63L;                                             \
+        scaled_add_##SUFFIX##_job job = {level, a, s, b, out, n, chunk};                                    \
+        wengert_parallel_run((n + chunk - 1) / chunk, scaled_add_##SUFFIX##_part, &job);                    \
     }
 
 WENGERT_DEFINE_SCALED_ADD(float, f32)

@@ -123,6 +123,27 @@ enum TensorKernels {
         }
     }
 
+    /// `a += s·b` written into a's own buffer, when a is a CPU tensor of b's shape, not
+    /// recorded, and the only holder of its buffer (an optimiser's parameter after the
+    /// backward pass freed its recording): no other tensor can see the change, and the
+    /// update writes the cache lines it reads instead of a new buffer's. Returns false,
+    /// changing nothing, otherwise.
+    @inlinable static func scaledAddInPlace<S>(_ a: inout Tensor<S>, _ s: S, _ b: Tensor<S>) -> Bool {
+        switch a.tracking {
+        case .interior?: return false
+        // Left to `update`, which stops: a recorded leaf changed while recording is on.
+        case .leaf? where Tensor<S>.isGradientEnabled: return false
+        default: break
+        }
+        guard a.placement.kind == .cpu, b.placement.kind == .cpu, a.dimensions == b.dimensions,
+            a.scalarCount == b.scalarCount, a.storage.owner == nil, isKnownUniquelyReferenced(&a.storage)
+        else { return false }
+        requireConsistent(a, operation: "scaled add")
+        let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase
+        if n > 0 { withExtendedLifetime(b) { S._scaledAddKernel(pa, s, pb, pa, n) } }
+        return true
+    }
+
     /// g·f′ elementwise by the C kernel `code` (a `wengert_partial_op`), f′ from `v` (the
     /// forward value or input, as the scalar table takes it); nil when the operands are
     /// not CPU tensors of one count, for the caller's general path.

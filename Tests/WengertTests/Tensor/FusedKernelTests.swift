@@ -34,6 +34,22 @@ struct FusedKernelTests {
         }
     }
 
+    /// The update writes the parameter's buffer in place only when nothing else holds it.
+    @Test func sgdStepLeavesCopiesOfTheParametersAlone() {
+        var p = Tensor<Float>([1, 2, 3]).requiringGradient()
+        let copy = p
+        (p * p).sum().backward()
+        SGD<Float>(learningRate: 0.5).update(&p)
+        #expect(copy.scalars == [1, 2, 3])
+        #expect(p.scalars == [0, 0, 0])
+        p.zeroGradient()
+        (p + 1).sum().backward()
+        SGD<Float>(learningRate: 0.5).update(&p)  // held only by p now: in place
+        #expect(p.scalars == [-0.5, -0.5, -0.5])
+        #expect(copy.scalars == [1, 2, 3])
+        #expect(p.grad!.scalars == [1, 1, 1])
+    }
+
     @Test func sgdStepOnZeroDimensionalAndDoubleTensors() {
         var p = Tensor<Double>(2.5).requiringGradient()
         (p * 4).backward()
