@@ -135,6 +135,17 @@ struct FusedKernelTests {
         #expect(changed.scalars == [4, 5, 6, 7, 8, 9])
     }
 
+    /// A view keeps its owner's block: after the owner is gone, blocks of that size class
+    /// handed out again must not be the one the view reads.
+    @Test func aViewOutlivesTheTensorItWasCutFrom() {
+        func cut() -> Tensor<Float> { Tensor<Float>(shape: [100, 10], scalars: (0..<1000).map(Float.init))[98..<100] }
+        let view = cut()
+        let others = (0..<8).map { Tensor<Float>(repeating: Float($0), shape: [100, 10]) }
+        #expect(view.scalars == (980..<1000).map(Float.init))
+        #expect(others.allSatisfy { $0.scalars.count == 1000 })
+        #expect(view[1].scalars == (990..<1000).map(Float.init))
+    }
+
     @Test func zeroedGradientReadsAsZerosAndIsReplacedByTheNextBackward() {
         let x = Tensor<Double>([1, 2, 3]).requiringGradient()
         (x * x).sum().backward()
