@@ -304,12 +304,20 @@ static void unary_part(void *context, long part) {
     else unary_f32_serial(j->level, j->op, (const float *)j->x + lo, (float *)j->out + lo, hi - lo);
 }
 
-#define UNARY_PARALLEL_MIN 32768
+// Elements per thread worth a split: a transcendental body costs a few nanoseconds an
+// element, so 4096 of them outweigh waking a worker (a few microseconds); the cheap ones
+// (sqrt, abs, relu, negate: memory speed) need eight times as many.
+#define UNARY_PARALLEL_MIN 4096
+#define UNARY_PARALLEL_MIN_CHEAP 32768
+
+static int is_cheap(int op) {
+    return op == WENGERT_UNARY_SQRT || op == WENGERT_UNARY_ABS || op == WENGERT_UNARY_RELU || op == WENGERT_UNARY_NEGATE;
+}
 
 static void unary_dispatch(int op, const void *x, void *out, long n, int is_double) {
     if (op < 0 || op >= WENGERT_UNARY_COUNT || n <= 0) return;
     int level = wengert_kernel_level();
-    long threads = wengert_parallel_threads((double)n, UNARY_PARALLEL_MIN);
+    long threads = wengert_parallel_threads((double)n, is_cheap(op) ? UNARY_PARALLEL_MIN_CHEAP : UNARY_PARALLEL_MIN);
     if (threads > 1) {
         long chunk = ((n + threads - 1) / threads + 63) & ~63L;
         unary_job job = {level, op, is_double, x, out, n, chunk};

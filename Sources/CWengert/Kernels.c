@@ -20,6 +20,10 @@ void wengert_copy_bytes(void *destination, const void *source, long count) {
     memcpy(destination, source, (size_t)count);
 }
 
+void wengert_zero_bytes(void *destination, long count) {
+    memset(destination, 0, (size_t)count);
+}
+
 // One body per scalar type and instruction set: the loop with both increments known
 // lets the vectoriser emit unit-stride or broadcast code without run-time checks.
 #define WENGERT_BINARY_BODY(T)                                                           \
@@ -83,6 +87,85 @@ void wengert_copy_bytes(void *destination, const void *source, long count) {
 
 WENGERT_DEFINE_BINARY(float, f32)
 WENGERT_DEFINE_BINARY(double, f64)
+
+// a + s·b, rounded as the two operations are (the product first, then the sum): a
+// statement each, so the compiler does not contract them into one fused multiply-add.
+#define WENGERT_SCALED_ADD_BODY(T)                                                       \
+    for (long i = 0; i < n; i++) {                                                       \
+        const T product = s * b[i];                                                      \
+        out[i] = a[i] + product;                                                         \
+    }
+
+// A large update (a whole model's parameters) is memory-bound: split across the pool, each
+// core streams its own chunk (whole cache lines), which one core's bandwidth cannot match.
+#define SCALED_ADD_PARALLEL_MIN 65536
+
+#define WENGERT_DEFINE_SCALED_ADD(T, SUFFIX)                                                                \
+    static void scaled_add_##SUFFIX##_portable(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
+    WENGERT_TARGET_AVX2 static void scaled_add_##SUFFIX##_avx2(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
+    WENGERT_TARGET_AVX512 static void scaled_add_##SUFFIX##_avx512(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
+    static void scaled_add_##SUFFIX##_serial(int level, const T *a, T s, const T *b, T *out, long n) {      \
+        switch (level) {                                                                                    \
+        case 2: scaled_add_##SUFFIX##_avx512(a, s, b, out, n); break;                                       \
+        case 1: scaled_add_##SUFFIX##_avx2(a, s, b, out, n); break;                                         \
+        default: scaled_add_##SUFFIX##_portable(a, s, b, out, n); break;                                    \
+        }                                                                                                   \
+    }                                                                                                       \
+    typedef struct { int level; const T *a; T s; const T *b; T *out; long n, chunk; } scaled_add_##SUFFIX##_job; \
+    static void scaled_add_##SUFFIX##_part(void *context, long part) {                                      \
+        const scaled_add_##SUFFIX##_job *j = context;                                                       \
+        long lo = part * j->chunk, hi = lo + j->chunk < j->n ? lo + j->chunk : j->n;                        \
+        scaled_add_##SUFFIX##_serial(j->level, j->a + lo, j->s, j->b + lo, j->out + lo, hi - lo);           \
+    }                                                                                                       \
+    void wengert_scaled_add_##SUFFIX(const T *a, T s, const T *b, T *out, long n) {                         \
+        int level = wengert_kernel_level();                                                                 \
+        long threads = wengert_parallel_threads((double)n, SCALED_ADD_PARALLEL_MIN);                        \
+        if (threads <= 1) {                                                                                 \
+            scaled_add_##SUFFIX##_serial(level, a, s, b, out, n);                                           \
+            return;                                                                                         \
+        }                                                                                                   \
+        long chunk = ((n + threads - 1) / threads + 63) & ~63L;                                             \
+        scaled_add_##SUFFIX##_job job = {level, a, s, b, out, n, chunk};                                    \
+        wengert_parallel_run((n + chunk - 1) / chunk, scaled_add_##SUFFIX##_part, &job);                    \
+    }
+
+WENGERT_DEFINE_SCALED_ADD(float, f32)
+WENGERT_DEFINE_SCALED_ADD(double, f64)
+
+// g·f'(x) with the chain rule's convention (0 where g or the partial is 0), the partial
+// from the forward pass's value or input as the scalar table writes it, a statement per
+// operation so that nothing is contracted into a fused multiply-add.
+#define WENGERT_UNARY_BACKWARD_BODY(T)                                                   \
+    switch (op) {                                                                        \
+    case WENGERT_PARTIAL_TANH:                                                           \
+        for (long i = 0; i < n; i++) {                                                   \
+            const T square = v[i] * v[i];                                                \
+            const T p = 1 - square;                                                      \
+            out[i] = g[i] == 0 || p == 0 ? 0 : g[i] * p;                                 \
+        }                                                                                \
+        break;                                                                           \
+    case WENGERT_PARTIAL_RELU:                                                           \
+        for (long i = 0; i < n; i++) out[i] = (v[i] > 0 || v[i] != v[i]) && g[i] != 0 ? g[i] : 0; \
+        break;                                                                           \
+    default:                                                                             \
+        for (long i = 0; i < n; i++) out[i] = g[i] == 0 || v[i] == 0 ? 0 : g[i] * v[i];  \
+        break;                                                                           \
+    }
+
+#define WENGERT_DEFINE_UNARY_BACKWARD(T, SUFFIX)                                                            \
+    static void unary_backward_##SUFFIX##_portable(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
+    WENGERT_TARGET_AVX2 static void unary_backward_##SUFFIX##_avx2(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
+    WENGERT_TARGET_AVX512 static void unary_backward_##SUFFIX##_avx512(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
+    void wengert_unary_backward_##SUFFIX(int op, const T *g, const T *v, T *out, long n) {                  \
+        switch (wengert_kernel_level()) {                                                                   \
+        case 2: unary_backward_##SUFFIX##_avx512(op, g, v, out, n); break;                                  \
+        case 1: unary_backward_##SUFFIX##_avx2(op, g, v, out, n); break;                                    \
+        default: unary_backward_##SUFFIX##_portable(op, g, v, out, n); break;                               \
+        }                                                                                                   \
+    }
+
+WENGERT_DEFINE_UNARY_BACKWARD(float, f32)
+WENGERT_DEFINE_UNARY_BACKWARD(double, f64)
 
 // Sums use eight independent partial sums so the additions pipeline and vectorise
 // without -ffast-math (which would let the compiler reassociate the single sum).

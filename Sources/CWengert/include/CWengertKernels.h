@@ -19,6 +19,20 @@ extern "C" {
 void wengert_binary_f32(int op, const float *a, long inc_a, const float *b, long inc_b, float *out, long n);
 void wengert_binary_f64(int op, const double *a, long inc_a, const double *b, long inc_b, double *out, long n);
 
+/// out[i] = a[i] + s·b[i], rounded as a product then a sum (never a fused multiply-add,
+/// so it equals the two tensor operations it replaces): one pass for an optimiser's
+/// p - η·g. `out` may alias `a` or `b`.
+void wengert_scaled_add_f32(const float *a, float s, const float *b, float *out, long n);
+void wengert_scaled_add_f64(const double *a, double s, const double *b, double *out, long n);
+
+/// Backward rules of elementwise functions: out[i] = g[i]·p(v[i]), 0 where g[i] or the
+/// partial is 0 (the chain rule's convention), with the partial p as the scalar table
+/// computes it: tanh from its value t (1 - t²), relu from its input (1 for x > 0 or NaN,
+/// else 0), exp from its value (eˣ itself). `out` may alias `g` or `v`.
+typedef enum { WENGERT_PARTIAL_TANH, WENGERT_PARTIAL_RELU, WENGERT_PARTIAL_EXP } wengert_partial_op;
+void wengert_unary_backward_f32(int op, const float *g, const float *v, float *out, long n);
+void wengert_unary_backward_f64(int op, const double *g, const double *v, double *out, long n);
+
 /// Elementwise functions, out[i] = f(x[i]) (`out` may alias `x`). The first group is
 /// vectorised (AVX-512, AVX2 or portable, computed in double precision for both types);
 /// the last five run libm per element. Large arrays are split across the kernel threads.
@@ -73,6 +87,8 @@ int wengert_set_thread_count(int count);
 
 /// The plain memory copy used as the bandwidth reference in measurements.
 void wengert_copy_bytes(void *destination, const void *source, long count);
+/// Sets `count` bytes at `destination` to zero (memset: the zero padding of a cotangent).
+void wengert_zero_bytes(void *destination, long count);
 
 #ifdef __cplusplus
 }

@@ -197,18 +197,37 @@ public final class DeviceBuffer: @unchecked Sendable {
     public let byteCount: Int
     @usableFromInline let sizeClass: Int
     @usableFromInline let arena: BufferArena
+    /// For a view into another buffer's host memory: that buffer (an arena block), kept
+    /// alive by the view and released by its own deinit. Nil for an arena block.
+    @usableFromInline let owner: DeviceBuffer?
 
     @usableFromInline init(block: UnsafeMutableRawPointer, byteCount: Int, sizeClass: Int, arena: BufferArena) {
         self.block = block
         self.byteCount = byteCount
         self.sizeClass = sizeClass
         self.arena = arena
+        self.owner = nil
+    }
+
+    /// A view of `byteCount` bytes at `byteOffset` into `buffer`'s host memory (CPU
+    /// buffers only: an OpenCL block is a handle, not an address). Nothing is copied;
+    /// the view keeps the arena block alive. Like every filled buffer, it is never written.
+    @usableFromInline init(viewing buffer: DeviceBuffer, byteOffset: Int, byteCount: Int) {
+        let owner = buffer.owner ?? buffer
+        self.block = buffer.block + byteOffset
+        self.byteCount = byteCount
+        self.sizeClass = 0
+        self.arena = owner.arena
+        self.owner = owner
     }
 
     // Through an unretained reference: `self` keeps the arena alive until the end of
     // deinit, and the retain and release the compiler would add around the call cost as
-    // much as the free-list push itself (one of each per tensor that dies).
+    // much as the free-list push itself (one of each per tensor that dies). A view
+    // releases nothing: its owner gives the block back.
     deinit {
-        Unmanaged.passUnretained(arena)._withUnsafeGuaranteedRef { $0.release(block, sizeClass: sizeClass) }
+        if owner == nil {
+            Unmanaged.passUnretained(arena)._withUnsafeGuaranteedRef { $0.release(block, sizeClass: sizeClass) }
+        }
     }
 }

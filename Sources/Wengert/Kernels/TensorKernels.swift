@@ -110,6 +110,61 @@ enum TensorKernels {
         }
     }
 
+    /// a + s·b for tensors of one shape, in one pass over memory (an optimiser's p - η·g),
+    /// equal to the two operations it replaces; on another device, or for shapes that
+    /// differ, it is those two operations.
+    @inlinable static func scaledAdd<S>(_ a: Tensor<S>, _ s: S, _ b: Tensor<S>) -> Tensor<S> {
+        guard a.placement.kind == .cpu, b.placement.kind == .cpu, a.dimensions == b.dimensions else { return a + s * b }
+        requireConsistent(a, operation: "scaled add")
+        requireConsistent(b, operation: "scaled add")
+        let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase
+        return Tensor.host(shape: a.dimensions, count: n) { po in
+            if n > 0 { S._scaledAddKernel(pa, s, pb, po, n) }
+        }
+    }
+
+    /// x·x elementwise: the C multiply on the CPU (a closure per element costs ten times
+    /// as much where the caller is generic over the scalar), the backend's square elsewhere.
+    @inlinable static func square<S>(_ x: Tensor<S>) -> Tensor<S> {
+        if x.placement.kind != .cpu { return map(x, code: .square) { $0 * $0 } }
+        requireConsistent(x, operation: "squared")
+        let n = x.scalarCount, px = x.hostBase
+        return Tensor.host(shape: x.dimensions, count: n) { po in
+            if n > 0 { S._binaryKernel(TensorArithmetic.multiply.rawValue, px, 1, px, 1, po, n) }
+        }
+    }
+
+    /// `a += s·b` written into a's own buffer, when a is a CPU tensor of b's shape, not
+    /// recorded, and the only holder of its buffer (an optimiser's parameter after the
+    /// backward pass freed its recording): no other tensor can see the change, and the
+    /// update writes the cache lines it reads instead of a new buffer's. Returns false,
+    /// changing nothing, otherwise.
+    @inlinable static func scaledAddInPlace<S>(_ a: inout Tensor<S>, _ s: S, _ b: Tensor<S>) -> Bool {
+        // An interior tensor is left alone, and so is a leaf while recording is on: `update`
+        // stops there (a recorded leaf changed under its recording).
+        if a.trackingIndex >= 0 || (a.trackingIndex == -1 && Tensor<S>.isGradientEnabled) { return false }
+        guard a.placement.kind == .cpu, b.placement.kind == .cpu, a.dimensions == b.dimensions,
+            a.scalarCount == b.scalarCount, a.storage.owner == nil, isKnownUniquelyReferenced(&a.storage)
+        else { return false }
+        requireConsistent(a, operation: "scaled add")
+        let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase
+        if n > 0 { withExtendedLifetime(b) { S._scaledAddKernel(pa, s, pb, pa, n) } }
+        return true
+    }
+
+    /// g·f′ elementwise by the C kernel `code` (a `wengert_partial_op`), f′ from `v` (the
+    /// forward value or input, as the scalar table takes it); nil when the operands are
+    /// not CPU tensors of one count, for the caller's general path.
+    @inlinable static func unaryBackward<S>(_ code: Int32, _ g: Tensor<S>, _ v: Tensor<S>) -> Tensor<S>? {
+        guard g.placement.kind == .cpu, v.placement.kind == .cpu, g.dimensions == v.dimensions else { return nil }
+        requireConsistent(g, operation: "backward")
+        requireConsistent(v, operation: "backward")
+        let n = g.scalarCount, pg = g.hostBase, pv = v.hostBase
+        return Tensor.host(shape: g.dimensions, count: n) { po in
+            if n > 0 { S._unaryBackwardKernel(code, pg, pv, po, n) }
+        }
+    }
+
     /// The C kernel code of an elementwise operation, where it has one.
     @inlinable static func unaryCode(_ operation: TensorOperation) -> Int32? {
         switch operation {
@@ -288,7 +343,16 @@ enum TensorKernels {
         let inner = TensorShape.count(Array(x.dimensions[(axis + 1)...]))
         let outer = TensorShape.count(Array(x.dimensions[..<axis]))
         let size = x.dimensions[axis], px = x.hostBase
-        return Tensor.host(shape: shape, count: TensorShape.count(shape)) { out in
+        let count = TensorShape.count(shape)
+        if runs.count == 1 && count > 0 && (outer == 1 || runs[0] == 0..<size) {
+            // One contiguous run (a range of the first axis with extent > 1, or a whole
+            // axis): a view of x's buffer, no copy. Buffers are never written once filled,
+            // so the view and x cannot see each other change.
+            let stride = MemoryLayout<S>.stride
+            let view = DeviceBuffer(viewing: x.storage, byteOffset: runs[0].lowerBound * inner * stride, byteCount: count * stride)
+            return Tensor(buffer: view, shape: shape, device: .cpu)
+        }
+        return Tensor.host(shape: shape, count: count) { out in
             var position = 0
             for o in 0..<outer {
                 for run in runs {

@@ -54,7 +54,7 @@ extension Tensor {
     /// x² elementwise (one entry rather than x * x's).
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public func squared() -> Tensor {
-        Tensor.recorded(TensorKernels.map(self, code: .square) { $0 * $0 }, .squared, self, saving: self)
+        Tensor.recorded(TensorKernels.square(self), .squared, self, saving: self)
     }
 
     /// Replaces `lhs` with `lhs op rhs`. On a leaf that requires a gradient this is only

@@ -70,11 +70,11 @@ extension Tensor {
     @inlinable public func zeroGradient() {
         guard let tracking else { return }
         if let box = tracking.leafBox(Scalar.self) {
-            box.gradient = Tensor(zeros: shape, on: placement)
+            box.zero(shape: dimensions, device: placement)
         } else if let (recording, index) = lockedEntry() {
             let box = recording.retainedGradients[index]
             recording.unlock()
-            box?.gradient = Tensor(zeros: shape, on: placement)
+            box?.zero(shape: dimensions, device: placement)
         }
     }
 

@@ -15,6 +15,11 @@ import Synchronization
 @usableFromInline
 final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var storedGradient: Tensor<Scalar>?
+    /// Set by ``zero(shape:device:)`` while `storedGradient` is nil: the gradient is zeros of
+    /// this shape and device, made only if it is read before a backward pass replaces it
+    /// (a training loop's zeroing then costs no pass over memory, and its next backward
+    /// no addition of zeros).
+    @exclusivity(unchecked) @usableFromInline var zeroed: (shape: TensorDimensions, device: Device)?
     /// The leaf's entry in the recording it was last used in: a hint, checked against
     /// the recording before it is used (a leaf used by two recordings at once only
     /// makes the hint miss).
@@ -30,13 +35,26 @@ final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Se
         get {
             lock()
             defer { unlock() }
+            if storedGradient == nil, let zeroed {
+                storedGradient = Tensor(zeros: zeroed.shape.array, on: zeroed.device)
+                self.zeroed = nil
+            }
             return storedGradient
         }
         set {
             lock()
             defer { unlock() }
             storedGradient = newValue
+            zeroed = nil
         }
+    }
+
+    /// Sets the gradient to zeros of `shape` on `device`, made when first read.
+    @inlinable func zero(shape: TensorDimensions, device: Device) {
+        lock()
+        defer { unlock() }
+        storedGradient = nil
+        zeroed = (shape, device)
     }
 
     /// Adds `g` to the gradient; with `recording` (a backward that creates a graph) the
@@ -45,7 +63,9 @@ final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Se
         lock()
         defer { unlock() }
         guard let old = storedGradient else {
+            // Zeros plus g is g (but for the sign of a zero).
             storedGradient = g
+            zeroed = nil
             return
         }
         storedGradient = recording ? old + g : withoutGradient { old + g }

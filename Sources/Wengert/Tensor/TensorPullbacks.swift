@@ -9,6 +9,8 @@
 // the chain rule, so tensors, duals and the tape differentiate by the same formulas
 // (asin and acos through (1 - x)(1 + x), pow's conventions at 0, sigmoid's tails).
 
+import CWengert
+
 @usableFromInline
 enum TensorPullbacks {
     /// `g · partial`, except that a zero cotangent gives zero even where the partial is
@@ -30,13 +32,16 @@ enum TensorPullbacks {
     /// the same derivative written in recorded tensor operations, so that the result
     /// can be differentiated again; both are checked against each other and against
     /// finite differences by the operation table's tests.
+    /// `kernel`, a `wengert_partial_op`, is the same rule vectorised in C, where it has one.
     @inlinable
     static func unary<S: TensorScalar>(
-        _ g: Tensor<S>, _ x: Tensor<S>, tracked: Bool, _ partial: (S) -> S, _ differentiable: () -> Tensor<S>
+        _ g: Tensor<S>, _ x: Tensor<S>, tracked: Bool, kernel: wengert_partial_op? = nil, _ partial: (S) -> S,
+        _ differentiable: () -> Tensor<S>
     ) -> Tensor<S> {
         // A device cannot run the scalar table's closures: it takes the recorded form,
         // which is plain tensor operations (recording is off in a first-order backward).
         if tracked || g.placement.kind != .cpu { return Tensor.chained(g, differentiable()) }
+        if let kernel, let fused = TensorKernels.unaryBackward(Int32(kernel.rawValue), g, x) { return fused }
         return TensorKernels.zip(g, x, operation: "backward") { g, x in chain(g, partial(x)) }
     }
 
@@ -175,8 +180,11 @@ enum TensorPullbacks {
         case .atan: return [unary(g, x!, tracked: tracked, { ElementaryRule.atanPartial($0) }) { 1 / (1 + x!.squared()) }]
         case .sinh: return [unary(g, x!, tracked: tracked, { ElementaryRule.sinhPartial($0) }) { cosh(x!) }]
         case .cosh: return [unary(g, x!, tracked: tracked, { ElementaryRule.coshPartial($0) }) { sinh(x!) }]
-        case .tanh: return [unary(g, y!, tracked: tracked, { ElementaryRule.tanhPartial(value: $0) }) { 1 - y!.squared() }]
-        case .exp: return [unary(g, y!, tracked: tracked, { $0 }) { y! }]
+        case .tanh:
+            return [unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_TANH, { ElementaryRule.tanhPartial(value: $0) }) {
+                1 - y!.squared()
+            }]
+        case .exp: return [unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_EXP, { $0 }) { y! }]
         case .expm1: return [unary(g, x!, tracked: tracked, { ElementaryRule.expm1Partial($0) }) { y! + 1 }]
         case .log: return [unary(g, x!, tracked: tracked, { ElementaryRule.logPartial($0) }) { 1 / x! }]
         case .log1p: return [unary(g, x!, tracked: tracked, { ElementaryRule.log1pPartial($0) }) { 1 / (1 + x!) }]
@@ -198,7 +206,9 @@ enum TensorPullbacks {
             return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) { ($0 .> Tensor(0)) - ($0 .< Tensor(0)) } }]
         case .relu:
             let p: (S) -> S = { ElementaryRule.relu($0).partial }
-            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) { 1 - ($0 .<= Tensor(0)) } }]
+            return [unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_RELU, p) {
+                piecewiseConstant(x!, p) { 1 - ($0 .<= Tensor(0)) }
+            }]
         case .sum, .mean:
             let shape = operandShapes[0]
             let kept = shape.enumerated().map { arguments.array.contains($0.offset) ? 1 : $0.element }

@@ -155,6 +155,8 @@ extension TensorRecording.Snapshot {
         (cotangents + start).initialize(to: seed)
         hasCotangent[start] = true
         var reached: [Int] = []
+        // Slice cotangents waiting for their operand's index, added in one pass there.
+        var pendingSlices: [Int: [TensorKernels.SliceCotangent<Scalar>]] = [:]
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
         let depth = wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH)
@@ -169,6 +171,12 @@ extension TensorRecording.Snapshot {
             arguments.withUnsafeBufferPointer { argumentBuffer in
                 operandShapes.withUnsafeBufferPointer { shapeBuffer in
                     for index in stride(from: start, through: 0, by: -1) {
+                        if !pendingSlices.isEmpty, let parts = pendingSlices.removeValue(forKey: index) {
+                            var total = hasCotangent[index] ? (cotangents + index).move() : nil
+                            TensorKernels.accumulateSlices(parts, into: &total)
+                            hasCotangent[index] = total != nil
+                            if let total { (cotangents + index).initialize(to: total) }
+                        }
                         guard hasCotangent[index] else { continue }
                         hasCotangent[index] = false
                         let g = (cotangents + index).move()
@@ -190,6 +198,16 @@ extension TensorRecording.Snapshot {
                                     + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
                         }
                         let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                        if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
+                            // Kept until the operand is reached, then added into its cotangent region
+                            // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
+                            let slot = operandRange.lowerBound, target = Int(operands[slot])
+                            if target >= 0 {
+                                pendingSlices[target, default: []].append(
+                                    .init(g, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
+                            }
+                            continue
+                        }
                         var needs = TensorOperandMask(bits: 0)
                         for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
                             needs.bits |= 1 << UInt64(k)

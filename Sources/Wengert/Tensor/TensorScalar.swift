@@ -15,6 +15,16 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     static func _binaryKernel(
         _ op: Int32, _ a: UnsafePointer<Self>, _ incA: Int, _ b: UnsafePointer<Self>, _ incB: Int,
         _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// out[i] = a[i] + s·b[i] for i < n, rounded as the product then the sum (no fused
+    /// multiply-add); `out` may alias `a` or `b`.
+    /// - Complexity: O(n), vectorised.
+    static func _scaledAddKernel(
+        _ a: UnsafePointer<Self>, _ s: Self, _ b: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// out[i] = g[i]·p(v[i]) with the chain rule's convention, p the partial of the
+    /// `wengert_partial_op` `op` (from the forward value or input, as the scalar table).
+    /// - Complexity: O(n), vectorised.
+    static func _unaryBackwardKernel(
+        _ op: Int32, _ g: UnsafePointer<Self>, _ v: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
     /// out[i] = f(x[i]) for i < n, f the `wengert_unary_op` `op` (vectorised for the
     /// elementary functions, within a few ulps of libm; see CWengertKernels.h).
     /// - Complexity: O(n), vectorised, split across the kernel threads when large.
@@ -47,6 +57,14 @@ extension Float: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Float>, _ incA: Int, _ b: UnsafePointer<Float>, _ incB: Int,
         _ out: UnsafeMutablePointer<Float>, _ n: Int
     ) { wengert_binary_f32(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_scaled_add_f32`.
+    @inlinable public static func _scaledAddKernel(
+        _ a: UnsafePointer<Float>, _ s: Float, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
+    ) { wengert_scaled_add_f32(a, s, b, out, n) }
+    /// Calls `wengert_unary_backward_f32`.
+    @inlinable public static func _unaryBackwardKernel(
+        _ op: Int32, _ g: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
+    ) { wengert_unary_backward_f32(op, g, v, out, n) }
     /// Calls `wengert_sum_axis_f32`.
     @inlinable public static func _sumAxisKernel(
         _ x: UnsafePointer<Float>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Float>
@@ -79,6 +97,14 @@ extension Double: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Double>, _ incA: Int, _ b: UnsafePointer<Double>, _ incB: Int,
         _ out: UnsafeMutablePointer<Double>, _ n: Int
     ) { wengert_binary_f64(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_scaled_add_f64`.
+    @inlinable public static func _scaledAddKernel(
+        _ a: UnsafePointer<Double>, _ s: Double, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) { wengert_scaled_add_f64(a, s, b, out, n) }
+    /// Calls `wengert_unary_backward_f64`.
+    @inlinable public static func _unaryBackwardKernel(
+        _ op: Int32, _ g: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) { wengert_unary_backward_f64(op, g, v, out, n) }
     /// Calls `wengert_sum_axis_f64`.
     @inlinable public static func _sumAxisKernel(
         _ x: UnsafePointer<Double>, outer: Int, size: Int, inner: Int, _ out: UnsafeMutablePointer<Double>

@@ -1,0 +1,128 @@
+import CWengert
+
+// The cotangent of a slice, added into its operand's cotangent region by region.
+//
+// The slice rule's cotangent is the output's cotangent padded with zeros to the operand's
+// shape. Built as a tensor (zeros, then a concatenation) and then added to the operand's
+// cotangent, that is three full passes over the operand per slice: a model whose
+// parameters are one flat tensor cut into matrices pays them for every matrix, on every
+// step. Here the sweep keeps each slice's cotangent until it reaches the operand; then
+// slices of the first axis that do not overlap are written in one pass (zeros only in the
+// gaps), and anything else is added region by region, in place when the sweep holds the
+// operand's cotangent alone (otherwise into a copy, one pass).
+
+extension TensorKernels {
+    /// A slice's cotangent waiting for its operand: `g` for positions
+    /// `lower ..< lower + g.shape[axis]` along `axis` of an operand of `shape`.
+    @usableFromInline
+    struct SliceCotangent<S: TensorScalar> {
+        @usableFromInline let g: Tensor<S>
+        @usableFromInline let shape: TensorDimensions
+        @usableFromInline let axis: Int
+        @usableFromInline let lower: Int
+
+        @inlinable init(_ g: Tensor<S>, shape: TensorDimensions, axis: Int, lower: Int) {
+            self.g = g
+            self.shape = shape
+            self.axis = axis
+            self.lower = lower
+        }
+
+        /// The scalars before the region in a flat view of the operand, when the region is
+        /// one contiguous run (no axis before `axis` longer than 1); else nil.
+        @inlinable var flatRange: Range<Int>? {
+            guard shape[..<axis].allSatisfy({ $0 == 1 }) else { return nil }
+            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+            return (lower * inner)..<((lower + g.dimensions[axis]) * inner)
+        }
+    }
+
+    /// Adds the cotangents `parts` (in the order the sweep met them, all of one operand)
+    /// into the operand's cotangent `total` (nil when nothing else has reached it). Equal
+    /// to adding each padded part in turn, to the bit (but for the sign of a zero sum).
+    /// - Complexity: one pass over the operand when `total` is nil and the parts are
+    ///   contiguous runs that do not overlap; else as ``accumulateSlice(_:into:shape:axis:lower:)`` each.
+    @inlinable static func accumulateSlices<S>(_ parts: [SliceCotangent<S>], into total: inout Tensor<S>?) {
+        let shape = parts[0].shape
+        if total == nil, parts.allSatisfy({ $0.shape == shape && $0.g.placement.kind == .cpu }) {
+            let runs = parts.compactMap { part in part.flatRange.map { (range: $0, g: part.g) } }
+                .sorted { $0.range.lowerBound < $1.range.lowerBound }
+            if runs.count == parts.count && Swift.zip(runs, runs.dropFirst()).allSatisfy({ $0.range.upperBound <= $1.range.lowerBound }) {
+                for run in runs { requireConsistent(run.g, operation: "backward (slice)") }
+                let count = TensorShape.count(shape), bytes = MemoryLayout<S>.stride
+                total = withExtendedLifetime(runs) {
+                    Tensor.host(shape: shape, count: count) { po in
+                        var at = 0
+                        for run in runs {
+                            if run.range.lowerBound > at { wengert_zero_bytes(po + at, (run.range.lowerBound - at) * bytes) }
+                            if !run.range.isEmpty { (po + run.range.lowerBound).update(from: run.g.hostBase, count: run.range.count) }
+                            at = run.range.upperBound
+                        }
+                        if count > at { wengert_zero_bytes(po + at, (count - at) * bytes) }
+                    }
+                }
+                return
+            }
+        }
+        for part in parts { accumulateSlice(part.g, into: &total, shape: part.shape, axis: part.axis, lower: part.lower) }
+    }
+
+    /// Adds `g`, the cotangent of positions `lower ..< lower + g.shape[axis]` along `axis`
+    /// of an operand of `shape`, into that operand's cotangent `total` (nil when nothing
+    /// has reached it yet). Equal to `total + padded(g)` to the bit, except that a -0 of
+    /// `total` outside the region stays -0. CPU tensors only; the caller has checked `g`
+    /// against `shape`.
+    /// - Complexity: O(size of `g`) when `total` is held only here, else O(size of `shape`).
+    @inlinable static func accumulateSlice<S>(_ g: Tensor<S>, into total: inout Tensor<S>?, shape: TensorDimensions, axis: Int, lower: Int) {
+        requireCPU(g.placement)
+        requireConsistent(g, operation: "backward (slice)")
+        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+        let outer = TensorShape.count(Array(shape[..<axis]))
+        let size = shape[axis], extent = g.dimensions[axis]
+        let count = TensorShape.count(shape)
+        let pg = g.hostBase
+        // One outer index: `before` scalars, the region of `run`, `after` scalars.
+        let before = lower * inner, run = extent * inner, after = (size - lower - extent) * inner
+        if var old = total, old.dimensions == shape, old.placement.kind == .cpu {
+            total = nil
+            // The sweep holds the only reference, and the buffer is no view into another
+            // tensor's: no other tensor sees it change.
+            if isKnownUniquelyReferenced(&old.storage) && old.storage.owner == nil {
+                let po = old.hostBase
+                if run > 0 {
+                    for o in 0..<outer {
+                        let at = o * size * inner + before
+                        S._binaryKernel(TensorArithmetic.add.rawValue, po + at, 1, pg + o * run, 1, po + at, run)
+                    }
+                }
+                total = old
+                return
+            }
+            let pold = old.hostBase
+            total = withExtendedLifetime(old) {
+                Tensor.host(shape: shape, count: count) { po in
+                    for o in 0..<outer {
+                        let base = o * size * inner
+                        if before > 0 { (po + base).update(from: pold + base, count: before) }
+                        if run > 0 {
+                            S._binaryKernel(
+                                TensorArithmetic.add.rawValue, pold + base + before, 1, pg + o * run, 1, po + base + before, run)
+                        }
+                        if after > 0 { (po + base + before + run).update(from: pold + base + before + run, count: after) }
+                    }
+                }
+            }
+            return
+        }
+        let padded = Tensor<S>.host(shape: shape, count: count) { po in
+            let bytes = MemoryLayout<S>.stride
+            for o in 0..<outer {
+                let base = o * size * inner
+                if before > 0 { wengert_zero_bytes(po + base, before * bytes) }
+                if run > 0 { (po + base + before).update(from: pg + o * run, count: run) }
+                if after > 0 { wengert_zero_bytes(po + base + before + run, after * bytes) }
+            }
+        }
+        total = total.map { $0 + padded } ?? padded
+    }
+}

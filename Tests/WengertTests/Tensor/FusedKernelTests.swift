@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import Wengert
+
+/// The one-pass kernels of a training step against the operations they replace, at every
+/// instruction-set level, to the bit: the SGD update, the backward rules of tanh, relu
+/// and exp, slices as views, and a zeroed gradient made only when read.
+@Suite("Fused training-step kernels", .tags(.tensor))
+struct FusedKernelTests {
+    /// Scalars with the awkward values among them (zeros of both signs, infinities, NaN).
+    static func values(_ n: Int, seed: UInt64, finite: Bool = false) -> [Double] {
+        let special: [Double] = finite ? [0, -0.0, 1, -1, 1e-30, 30] : [0, -0.0, 1, -1, .infinity, -.infinity, .nan, 1e-30, 30]
+        let random = Tensor<Double>(randomNormal: [n], seed: seed).scalars
+        return random.enumerated().map { k, v in k % 5 == 0 ? special[(k / 5) % special.count] : v * 2 }
+    }
+
+    static func sameBits<S: BinaryFloatingPoint>(_ a: [S], _ b: [S]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
+
+    @Test(arguments: [0, 1, 7, 33, 1000])
+    func sgdStepEqualsSubtractingTheScaledGradient(_ n: Int) {
+        let p0 = Self.values(n, seed: 1).map { Float($0) }, g0 = Self.values(n, seed: 2).map { Float($0) }
+        let rate: Float = 0.37
+        let expected = zip(p0, g0).map { $0 - rate * $1 }
+        for level in CPUKernels.Level.allCases where level.rawValue <= CPUKernels.supportedLevel.rawValue {
+            var p = Tensor<Float>(shape: [n], scalars: p0).requiringGradient()
+            CPUKernels.withLevel(level) {
+                (p * Tensor<Float>(shape: [n], scalars: g0)).sum().backward()
+                SGD<Float>(learningRate: rate).update(&p)
+            }
+            #expect(Self.sameBits(p.scalars, expected), "level \(level)")
+            #expect(p.requiresGradient && p.isLeaf)
+        }
+    }
+
+    /// The update writes the parameter's buffer in place only when nothing else holds it.
+    @Test func sgdStepLeavesCopiesOfTheParametersAlone() {
+        var p = Tensor<Float>([1, 2, 3]).requiringGradient()
+        let copy = p
+        (p * p).sum().backward()
+        SGD<Float>(learningRate: 0.5).update(&p)
+        #expect(copy.scalars == [1, 2, 3])
+        #expect(p.scalars == [0, 0, 0])
+        p.zeroGradient()
+        (p + 1).sum().backward()
+        SGD<Float>(learningRate: 0.5).update(&p)  // held only by p now: in place
+        #expect(p.scalars == [-0.5, -0.5, -0.5])
+        #expect(copy.scalars == [1, 2, 3])
+        #expect(p.grad!.scalars == [1, 1, 1])
+    }
+
+    @Test func sgdStepOnZeroDimensionalAndDoubleTensors() {
+        var p = Tensor<Double>(2.5).requiringGradient()
+        (p * 4).backward()
+        SGD<Double>(learningRate: 0.5).update(&p)
+        #expect(p.scalar == 2.5 - 0.5 * 4)
+    }
+
+    /// g · f′ by the scalar table, with the chain rule's convention.
+    static func reference(_ g: [Double], _ x: [Double], _ f: String) -> [Double] {
+        zip(g, x).map { g, x in
+            let p: Double
+            switch f {
+            case "tanh": p = 1 - Foundation.tanh(x) * Foundation.tanh(x)
+            case "relu": p = x > 0 || x != x ? 1 : 0
+            default: p = Foundation.exp(x)
+            }
+            return g == 0 || p == 0 ? 0 : g * p
+        }
+    }
+
+    @Test(arguments: ["tanh", "relu", "exp"], [0, 1, 9, 64, 1027])
+    func backwardRulesMatchTheScalarTable(_ f: String, _ n: Int) {
+        // A seed must be finite; the inputs need not be.
+        let x0 = Self.values(n, seed: 3), g0 = Self.values(n, seed: 4, finite: true)
+        func apply<S: TensorScalar>(_ x: Tensor<S>) -> Tensor<S> {
+            switch f {
+            case "tanh": tanh(x)
+            case "relu": relu(x)
+            default: exp(x)
+            }
+        }
+        for level in CPUKernels.Level.allCases where level.rawValue <= CPUKernels.supportedLevel.rawValue {
+            // Double: the kernel against the scalar table's formula on the same values.
+            let x = Tensor<Double>(shape: [n], scalars: x0).requiringGradient()
+            let y = CPUKernels.withLevel(level) { apply(x) }
+            CPUKernels.withLevel(level) { y.backward(seed: Tensor(shape: [n], scalars: g0)) }
+            let value = y.scalars
+            let expected: [Double] = zip(g0, zip(x0, value)).map { g, xv in
+                let p = f == "tanh" ? 1 - xv.1 * xv.1 : f == "relu" ? (xv.0 > 0 || xv.0 != xv.0 ? 1 : 0) : xv.1
+                return g == 0 || p == 0 ? 0 : g * p
+            }
+            #expect(Self.sameBits(x.grad!.scalars, expected), "\(f) level \(level)")
+            // Float, against the recorded form of the same rule (a backward creating a graph).
+            let xf = Tensor<Float>(shape: [n], scalars: x0.map { Float($0) })
+            let gf = Tensor<Float>(shape: [n], scalars: g0.map { Float($0) })
+            let a = xf.requiringGradient(), b = xf.requiringGradient()
+            CPUKernels.withLevel(level) {
+                apply(a).backward(seed: gf)
+                apply(b).backward(seed: gf, creatingGraph: true)
+            }
+            #expect(Self.sameBits(a.grad!.scalars, b.grad!.detached().scalars), "\(f) Float level \(level)")
+        }
+        // Against libm's derivative, where the values are finite and moderate.
+        let x = Tensor<Double>(shape: [n], scalars: x0).requiringGradient()
+        apply(x).backward(seed: Tensor(shape: [n], scalars: g0))
+        for (k, (got, want)) in zip(x.grad!.scalars, Self.reference(g0, x0, f)).enumerated()
+        where want.isFinite && abs(x0[k]) < 20 {
+            #expect(abs(got - want) <= 1e-12 * max(1, abs(want)), "\(f)'(\(x0[k]))")
+        }
+    }
+
+    @Test func zeroDimensionalBackwardRules() {
+        let x = Tensor<Float>(0.5).requiringGradient()
+        let y = tanh(x)
+        let t = y.scalar
+        y.backward()
+        #expect(x.grad!.scalar == 1 - t * t)
+    }
+
+    @Test func slicesOfTheFirstAxisShareTheBufferAndStayValues() {
+        let base = Tensor<Float>(shape: [4, 3], scalars: (0..<12).map(Float.init))
+        let rows = base[1..<3]
+        #expect(rows.shape == [2, 3])
+        #expect(rows.scalars == [3, 4, 5, 6, 7, 8])
+        let row = rows[1]  // a view of a view
+        #expect(row.scalars == [6, 7, 8])
+        #expect(base.slice(along: 1, range: 1..<2).scalars == [1, 4, 7, 10])  // strided: copied
+        #expect(base[0..<0].shape == [0, 3])
+        var changed = rows
+        changed += 1  // a new buffer: the base and the view keep their values
+        #expect(base.scalars == (0..<12).map(Float.init))
+        #expect(rows.scalars == [3, 4, 5, 6, 7, 8])
+        #expect(changed.scalars == [4, 5, 6, 7, 8, 9])
+    }
+
+    /// A view keeps its owner's block: after the owner is gone, blocks of that size class
+    /// handed out again must not be the one the view reads.
+    @Test func aViewOutlivesTheTensorItWasCutFrom() {
+        func cut() -> Tensor<Float> { Tensor<Float>(shape: [100, 10], scalars: (0..<1000).map(Float.init))[98..<100] }
+        let view = cut()
+        let others = (0..<8).map { Tensor<Float>(repeating: Float($0), shape: [100, 10]) }
+        #expect(view.scalars == (980..<1000).map(Float.init))
+        #expect(others.allSatisfy { $0.scalars.count == 1000 })
+        #expect(view[1].scalars == (990..<1000).map(Float.init))
+    }
+
+    @Test func zeroedGradientReadsAsZerosAndIsReplacedByTheNextBackward() {
+        let x = Tensor<Double>([1, 2, 3]).requiringGradient()
+        (x * x).sum().backward()
+        #expect(x.grad!.scalars == [2, 4, 6])
+        x.zeroGradient()
+        #expect(x.grad!.scalars == [0, 0, 0])
+        #expect(x.grad!.shape == [3])
+        (x * 3).sum().backward()
+        #expect(x.grad!.scalars == [3, 3, 3])
+        x.zeroGradient()
+        (x * 2).sum().backward()  // not read in between: the zeros are never made
+        (x * 2).sum().backward()
+        #expect(x.grad!.scalars == [4, 4, 4])
+    }
+}
