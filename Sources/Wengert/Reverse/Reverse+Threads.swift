@@ -62,7 +62,7 @@ extension Reverse {
     ///     row), or the calling thread alone when all the rows would take less than
     ///     about 50 µs (judged from the first row's time).
     /// - Complexity: one recording of f and m sweeps, each O(entries), the sweeps
-    ///   divided among the threads; each thread allocates one adjoint buffer.
+    ///   divided among the threads; each thread allocates and zeroes one adjoint buffer.
     @inlinable
     public static func jacobian<T: DifferentiableScalar>(
         of f: ([Var<T>]) -> [Var<T>], at x: [T], threads: Int?
@@ -71,22 +71,24 @@ extension Reverse {
         defer { ReverseTapePool.giveBack(tape) }
         let ys = f(tape.recordInputs(x))
         for y in ys { tape.check(y, "function's result") }
-        let count = Int(tape.header.pointee.count)
+        let count = Int(tape.header.pointee.count), n = x.count
         let watched = tapeMonitorIsInstalled
         var rows = [[T]](repeating: [], count: ys.count)
         rows.withUnsafeMutableBufferPointer { out in
             let out = out
             runSplit(ys.count, threads: watched ? 1 : threads) { range in
                 let adj = UnsafeMutablePointer<T>.allocate(capacity: count)
+                adj.initialize(repeating: 0, count: count)
                 defer { adj.deallocate() }
                 for r in range {
-                    adj.initialize(repeating: 0, count: count)
-                    let y = ys[r]
-                    if y.slot != 0 {
-                        adj[Int(y.slot)] = 1
-                        tape.sweep(adj, from: y.slot)
+                    // The input sweep leaves the buffer zero behind it, so a row costs its
+                    // sweep alone, not also an O(entries) clearing pass (a monitor's sweep,
+                    // on the calling thread alone, does not clear).
+                    if watched { adj.update(repeating: 0, count: count) }
+                    out[r] = [T](unsafeUninitializedCapacity: n) { row, initialized in
+                        tape.inputGradient(of: ys[r], adjoints: adj, into: row)
+                        initialized = n
                     }
-                    out[r] = tape.inputAdjoints(adj, count: x.count)
                 }
             }
         }
