@@ -181,9 +181,9 @@ extension Tape {
 /// The adjoints of one sweep: ∂output/∂x for every variable x of the recording.
 ///
 /// Subscript by the `Var`s of the recording (`adjoints[a]`); a constant has adjoint 0.
-/// Inputs' adjoints are exact. The adjoint of an intermediate result of a one-operand
-/// operation reads NaN where the true adjoint is infinite (its entry adds 0 · ∞ to its
-/// own slot after the sweep has used it; see `Var.appendUnary`).
+/// Adjoints are exact for inputs and intermediate results alike, an infinite one
+/// included (a zero partial passes nothing, and a one-operand entry passes nothing to
+/// the own slot it names on its right; see `Var.appendUnary`).
 public struct Adjoints<T: DifferentiableScalar> {
     @usableFromInline let storage: [T]
     @usableFromInline let header: UnsafeMutablePointer<TapeHeader>
