@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "CWengertKernels.h"
+#include "CWengertMath.h"
 #include "CWengertOpenCL.h"
 
 #ifdef __cplusplus

@@ -1,10 +1,15 @@
 // Reverse mode on every core: the rows of a Jacobian, and gradients at many points,
-// split into one contiguous block per thread (Dispatch's `concurrentPerform`, whose
-// worker threads persist, so each keeps its per-thread tape pool across calls). Each
-// result is computed by exactly the operations one thread would perform, in the same
-// order, so the results are bitwise those of the one-thread functions.
+// handed out in small chunks to whichever thread is free (Dispatch's
+// `concurrentPerform`, whose worker threads persist, so each keeps its per-thread tape
+// pool across calls). Chunks rather than one contiguous block per thread because the
+// items' costs differ: row r of a Jacobian sweeps the recording from its output's
+// slot down, so later rows cost more, and with two blocks the second took three
+// quarters of jacobian-wide's work (1.34x on two cores). Each result is computed by
+// exactly the operations one thread would perform, in the same order, so the results
+// are bitwise those of the one-thread functions whichever thread computes them.
 
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -40,8 +45,10 @@ extension Reverse {
         var results = [[T]](repeating: [], count: points.count)
         results.withUnsafeMutableBufferPointer { out in
             let out = out
-            runSplit(points.count, threads: threads) { range in
-                for k in range { out[k] = gradient(of: f, at: points[k]) }
+            runSplit(points.count, threads: threads) { next in
+                while let range = next() {
+                    for k in range { out[k] = gradient(of: f, at: points[k]) }
+                }
             }
         }
         return results
@@ -62,7 +69,7 @@ extension Reverse {
     ///     row), or the calling thread alone when all the rows would take less than
     ///     about 50 µs (judged from the first row's time).
     /// - Complexity: one recording of f and m sweeps, each O(entries), the sweeps
-    ///   divided among the threads; each thread allocates one adjoint buffer.
+    ///   divided among the threads; each thread allocates and zeroes one adjoint buffer.
     @inlinable
     public static func jacobian<T: DifferentiableScalar>(
         of f: ([Var<T>]) -> [Var<T>], at x: [T], threads: Int?
@@ -71,22 +78,26 @@ extension Reverse {
         defer { ReverseTapePool.giveBack(tape) }
         let ys = f(tape.recordInputs(x))
         for y in ys { tape.check(y, "function's result") }
-        let count = Int(tape.header.pointee.count)
+        let count = Int(tape.header.pointee.count), n = x.count
         let watched = tapeMonitorIsInstalled
         var rows = [[T]](repeating: [], count: ys.count)
         rows.withUnsafeMutableBufferPointer { out in
             let out = out
-            runSplit(ys.count, threads: watched ? 1 : threads) { range in
+            runSplit(ys.count, threads: watched ? 1 : threads) { next in
                 let adj = UnsafeMutablePointer<T>.allocate(capacity: count)
+                adj.initialize(repeating: 0, count: count)
                 defer { adj.deallocate() }
-                for r in range {
-                    adj.initialize(repeating: 0, count: count)
-                    let y = ys[r]
-                    if y.slot != 0 {
-                        adj[Int(y.slot)] = 1
-                        tape.sweep(adj, from: y.slot)
+                while let range = next() {
+                  for r in range {
+                    // The input sweep leaves the buffer zero behind it, so a row costs its
+                    // sweep alone, not also an O(entries) clearing pass (a monitor's sweep,
+                    // on the calling thread alone, does not clear).
+                    if watched { adj.update(repeating: 0, count: count) }
+                    out[r] = [T](unsafeUninitializedCapacity: n) { row, initialized in
+                        tape.inputGradient(of: ys[r], adjoints: adj, into: row)
+                        initialized = n
                     }
-                    out[r] = tape.inputAdjoints(adj, count: x.count)
+                  }
                 }
             }
         }
@@ -111,46 +122,64 @@ func threadBlocks(_ count: Int, threads: Int?) -> Int {
 /// twice that.
 @usableFromInline let smallBatchNanoseconds: UInt64 = 50_000
 
-/// Runs `body` over `0..<count` split into `threadBlocks(count, threads:)` contiguous
-/// ranges, one per thread. With `threads` nil it first runs item 0 alone on the calling
-/// thread and times it; if `count` items at that pace would take less than
-/// `smallBatchNanoseconds`, the rest stays on the calling thread too. Each item is
-/// computed by the same code either way, so the results do not depend on the split.
+/// Runs `work` on `threadBlocks(count, threads:)` threads at once (on the calling
+/// thread alone when that is one); each call of `work` asks `next` for ranges of
+/// `0..<count` until it returns nil, and every item is handed out exactly once. With
+/// `threads` nil it first runs item 0 alone on the calling thread and times it; if
+/// `count` items at that pace would take less than `smallBatchNanoseconds`, the rest
+/// stays on the calling thread too. Each item is computed by the same code either way,
+/// so the results do not depend on the split.
+///
+/// `work` is not `@Sendable`: the callers above make it safe to run concurrently (a
+/// `@Sendable` f, a recording only read, each item writing its own result slot), which
+/// the type system cannot see through the buffer pointers they capture.
 @inlinable
-func runSplit(_ count: Int, threads: Int?, _ body: (Range<Int>) -> Void) {
+func runSplit(_ count: Int, threads: Int?, _ work: (_ next: () -> Range<Int>?) -> Void) {
     var blocks = threadBlocks(count, threads: threads)
     var done = 0
     if threads == nil && blocks > 1 {
         let start = DispatchTime.now().uptimeNanoseconds
-        body(0..<1)
+        var first = true
+        work {
+            defer { first = false }
+            return first ? 0..<1 : nil
+        }
         done = 1
         if (DispatchTime.now().uptimeNanoseconds &- start) &* UInt64(count) < smallBatchNanoseconds { blocks = 1 }
     }
-    runBlocks(blocks, count: count) { range in
-        let rest = range.clamped(to: done..<count)
-        if !rest.isEmpty { body(rest) }
+    if blocks <= 1 {
+        var rest = done < count
+        work {
+            defer { rest = false }
+            return rest ? done..<count : nil
+        }
+        return
     }
-}
-
-/// Runs `body` on `blocks` contiguous, near-equal ranges covering `0..<count`, one per
-/// thread (on the calling thread alone when there is one block).
-///
-/// `body` is not `@Sendable`: the callers above make it safe to run concurrently (a
-/// `@Sendable` f, a recording only read, each block writing its own result slots), which
-/// the type system cannot see through the buffer pointers they capture.
-@inlinable
-func runBlocks(_ blocks: Int, count: Int, _ body: (Range<Int>) -> Void) {
-    if blocks <= 1 { return body(0..<count) }
-    withoutActuallyEscaping(body) { body in
-        let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: blocks) { b in
-            shared.value((b * count / blocks)..<((b + 1) * count / blocks))
+    // About eight chunks per thread: few enough that claiming one (an atomic add) costs
+    // nothing next to an item, small enough that the last chunks even out the threads.
+    let chunk = Swift.max(1, (count - done) / (blocks * 8))
+    let claimed = ChunkCounter(done)
+    withoutActuallyEscaping(work) { work in
+        let shared = UncheckedSendable(work)
+        DispatchQueue.concurrentPerform(iterations: blocks) { _ in
+            shared.value {
+                let start = claimed.next.wrappingAdd(chunk, ordering: .relaxed).oldValue
+                return start < count ? start..<Swift.min(start + chunk, count) : nil
+            }
         }
     }
 }
 
+/// The first item not yet handed out by `runSplit`, shared by its threads (a class:
+/// an `Atomic` cannot be captured by the closures that share it).
+@usableFromInline
+final class ChunkCounter: Sendable {
+    @usableFromInline let next: Atomic<Int>
+    @inlinable init(_ start: Int) { next = Atomic(start) }
+}
+
 /// A value handed to other threads under a guarantee the compiler cannot check (see
-/// `runBlocks`).
+/// `runSplit`).
 @usableFromInline
 struct UncheckedSendable<Value>: @unchecked Sendable {
     @usableFromInline let value: Value

@@ -36,7 +36,14 @@ extension Tape {
     @inlinable
     func inputGradient(of y: Var<T>, into out: UnsafeMutableBufferPointer<T>) {
         check(y, "function's result")
-        let adj = clearAdjoints(count: Int(header.pointee.count))
+        inputGradient(of: y, adjoints: clearAdjoints(count: Int(header.pointee.count)), into: out)
+    }
+
+    /// `inputGradient(of:into:)` with an adjoint buffer of the caller's, zero on the
+    /// recording's entries, which it leaves zero (unless a monitor swept): several
+    /// threads may sweep one recording at once, each with its own buffer.
+    @inlinable
+    func inputGradient(of y: Var<T>, adjoints adj: UnsafeMutablePointer<T>, into out: UnsafeMutableBufferPointer<T>) {
         if y.slot != 0 {
             adj[Int(y.slot)] = 1
             inputSweep(adj, from: y.slot, inputs: out.count)
@@ -49,15 +56,6 @@ extension Tape {
     func inputGradient(of y: Var<T>, count n: Int) -> [T] {
         [T](unsafeUninitializedCapacity: n) { buffer, initialized in
             inputGradient(of: y, into: buffer)
-            initialized = n
-        }
-    }
-
-    /// Copies the adjoints of the n inputs (slots 1...n) out of `adj`.
-    @inlinable
-    func inputAdjoints(_ adj: UnsafeMutablePointer<T>, count n: Int) -> [T] {
-        [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-            for i in 0..<n { buffer[i] = adj[i + 1] }
             initialized = n
         }
     }

@@ -110,10 +110,15 @@ extension Tape {
         var carry: T = 0
         while i > floor {
             var a = adj[i]
-            if clearing { adj[i] = 0 }
-            if !isExactlyZero(carry) {
+            if clearing {
+                // Adding a zero carry changes nothing but the sign of a zero adjoint, which
+                // is skipped below either way: no test, one branch fewer per entry.
+                adj[i] = 0
                 a += carry
-                if !clearing { adj[i] = a }
+                carry = 0
+            } else if !isExactlyZero(carry) {
+                a += carry
+                adj[i] = a
                 carry = 0
             }
             if !isExactlyZero(a) {
@@ -134,7 +139,9 @@ extension Tape {
                     adj[lhs] = adj[lhs] + l + r
                 } else {
                     if lhs == i &- 1 { carry += l } else { adj[lhs] += l }
-                    if rhs == i &- 1 { carry += r } else { adj[rhs] += r }
+                    // A one-operand entry names its own slot on the right with partial 0
+                    // (`Var.appendUnary`): nothing to pass on.
+                    if rhs == i &- 1 { carry += r } else if rhs != i { adj[rhs] += r }
                 }
             }
             i &-= 1
@@ -174,9 +181,9 @@ extension Tape {
 /// The adjoints of one sweep: ∂output/∂x for every variable x of the recording.
 ///
 /// Subscript by the `Var`s of the recording (`adjoints[a]`); a constant has adjoint 0.
-/// Inputs' adjoints are exact. The adjoint of an intermediate result of a one-operand
-/// operation reads NaN where the true adjoint is infinite (its entry adds 0 · ∞ to its
-/// own slot after the sweep has used it; see `Var.appendUnary`).
+/// Adjoints are exact for inputs and intermediate results alike, an infinite one
+/// included (a zero partial passes nothing, and a one-operand entry passes nothing to
+/// the own slot it names on its right; see `Var.appendUnary`).
 public struct Adjoints<T: DifferentiableScalar> {
     @usableFromInline let storage: [T]
     @usableFromInline let header: UnsafeMutablePointer<TapeHeader>

@@ -23,6 +23,19 @@ struct ReverseGradientTests {
         #expect(adjoints[Var(constant: 2.0)] == 0)
     }
 
+    /// sqrt′(0) = +∞: the one-operand entry u = x + 1 receives an infinite adjoint, and
+    /// its own slot (named on its right with partial 0) must not turn it into NaN.
+    @Test func anInfiniteAdjointOfAOneOperandResultStaysInfinite() {
+        let tape = Tape<Double>()
+        let x = tape.variable(-1)
+        let u = x + 1
+        let f = sqrt(u)
+        let adjoints = tape.gradient(of: f)
+        #expect(adjoints[u] == .infinity)
+        #expect(adjoints[x] == .infinity)
+        #expect(gradient(of: { sqrt($0[0] + 1) }, at: [-1.0]) == [.infinity])
+    }
+
     @Test func constantsRecordNothing() {
         let tape = Tape<Double>()
         let x = tape.variable(2.0)
