@@ -167,25 +167,67 @@ WENGERT_DEFINE_SCALED_ADD(double, f64)
 WENGERT_DEFINE_UNARY_BACKWARD(float, f32)
 WENGERT_DEFINE_UNARY_BACKWARD(double, f64)
 
-// Sums use eight independent partial sums so the additions pipeline and vectorise
-// without -ffast-math (which would let the compiler reassociate the single sum).
-double wengert_sum_f32(const float *x, long n) {
-    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    long i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; j++) s[j] += (double)x[i + j];
-    for (; i < n; i++) s[0] += (double)x[i];
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
+// Sums keep independent partial sums so the additions pipeline and vectorise without
+// -ffast-math (which would let the compiler reassociate the single sum): eight for
+// Double, sixteen doubles for Float, whose conversions to double halve the lanes per
+// register (eight were one AVX2 register pair, latency-bound at half the speed). Each
+// partial sum adds the same elements in the same order at every instruction level, so
+// the AVX2 and AVX-512 builds return the portable sum to the bit. The chain sum
+// Σ chain(g, p) adds the very values the chain kernel would store, in the same lanes,
+// so it equals that kernel followed by the sum, to the bit, without the array between.
+#define WENGERT_SUM_BODY(T, LANES, ELEMENT)                                              \
+    double s[LANES] = {0};                                                               \
+    long i = 0;                                                                          \
+    for (; i + LANES <= n; i += LANES)                                                   \
+        for (int j = 0; j < LANES; j++) {                                                \
+            const T v = ELEMENT(i + j);                                                  \
+            s[j] += (double)v;                                                           \
+        }                                                                                \
+    for (; i < n; i++) {                                                                 \
+        const T v = ELEMENT(i);                                                          \
+        s[0] += (double)v;                                                               \
+    }                                                                                    \
+    for (int width = LANES / 2; width > 0; width /= 2) /* ((s0 + s1) + (s2 + s3)) + ... */ \
+        for (int j = 0; j < width; j++) s[j] = s[2 * j] + s[2 * j + 1];                  \
+    return s[0];
 
-double wengert_sum_f64(const double *x, long n) {
-    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    long i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; j++) s[j] += x[i + j];
-    for (; i < n; i++) s[0] += x[i];
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
+#define WENGERT_SUM_ELEMENT(k) x[k]
+#define WENGERT_CHAIN_ELEMENT(k) (g[k] == 0 || p[k] == 0 ? 0 : g[k] * p[k])
+
+#define WENGERT_DEFINE_SUM(T, SUFFIX, LANES)                                                                   \
+    static double sum_##SUFFIX##_portable(const T *x, long n) { WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT) } \
+    WENGERT_TARGET_AVX2 static double sum_##SUFFIX##_avx2(const T *x, long n) {                                \
+        WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT)                                                        \
+    }                                                                                                          \
+    WENGERT_TARGET_AVX512 static double sum_##SUFFIX##_avx512(const T *x, long n) {                            \
+        WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT)                                                        \
+    }                                                                                                          \
+    double wengert_sum_##SUFFIX(const T *x, long n) {                                                          \
+        switch (wengert_kernel_level()) {                                                                      \
+        case 2: return sum_##SUFFIX##_avx512(x, n);                                                            \
+        case 1: return sum_##SUFFIX##_avx2(x, n);                                                              \
+        default: return sum_##SUFFIX##_portable(x, n);                                                         \
+        }                                                                                                      \
+    }                                                                                                          \
+    static double chain_sum_##SUFFIX##_portable(const T *g, const T *p, long n) {                              \
+        WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT)                                                      \
+    }                                                                                                          \
+    WENGERT_TARGET_AVX2 static double chain_sum_##SUFFIX##_avx2(const T *g, const T *p, long n) {              \
+        WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT)                                                      \
+    }                                                                                                          \
+    WENGERT_TARGET_AVX512 static double chain_sum_##SUFFIX##_avx512(const T *g, const T *p, long n) {          \
+        WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT)                                                      \
+    }                                                                                                          \
+    double wengert_chain_sum_##SUFFIX(const T *g, const T *p, long n) {                                        \
+        switch (wengert_kernel_level()) {                                                                      \
+        case 2: return chain_sum_##SUFFIX##_avx512(g, p, n);                                                   \
+        case 1: return chain_sum_##SUFFIX##_avx2(g, p, n);                                                     \
+        default: return chain_sum_##SUFFIX##_portable(g, p, n);                                                \
+        }                                                                                                      \
+    }
+
+WENGERT_DEFINE_SUM(float, f32, 16)
+WENGERT_DEFINE_SUM(double, f64, 8)
 
 // Sums along one axis of a row-major [outer, size, inner] array, in the order of the
 // reference fold (x[0] + x[1] + ...), so results equal the Swift loop's to the bit. The

@@ -51,6 +51,12 @@ void wengert_unary_f64(int op, const double *x, double *out, long n);
 double wengert_sum_f32(const float *x, long n);
 double wengert_sum_f64(const double *x, long n);
 
+/// Σ chain(g[i], p[i]), chain(g, p) = g·p but 0 where either is 0, rounded as the chain
+/// kernel's values and summed in the lanes of wengert_sum: equal to the chain kernel
+/// (op 4 of wengert_binary) followed by wengert_sum, without the array between.
+double wengert_chain_sum_f32(const float *g, const float *p, long n);
+double wengert_chain_sum_f64(const double *g, const double *p, long n);
+
 /// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i]: a sum along the middle axis of a
 /// row-major [outer, size, inner] array (0 when size is 0), in the order s = 0, 1, ...
 void wengert_sum_axis_f32(const float *x, long outer, long size, long inner, float *out);

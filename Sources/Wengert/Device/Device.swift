@@ -25,7 +25,7 @@ public struct Device: Hashable, Sendable, CustomStringConvertible {
     @inlinable public init(kind: Kind) { self.kind = kind }
 
     /// The host CPU.
-    public static let cpu = Device(kind: .cpu)
+    @inlinable public static var cpu: Device { Device(kind: .cpu) }
 
     /// "cpu" or "openCL:N".
     public var description: String {

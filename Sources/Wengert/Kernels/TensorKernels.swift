@@ -390,12 +390,16 @@ enum TensorKernels {
         if x.placement.kind != .cpu {
             return onDevice(copy: BufferView(x.storage, StridedLayout.contiguous(x.dimensions).expanded(to: shape.array)), x.placement)
         }
+        let px = x.hostBase, count = TensorShape.count(shape)
+        if x.scalarCount == 1 {
+            // A reduction's cotangent (the backward of sum and mean to one scalar): a fill.
+            return Tensor.host(shape: shape, count: count) { $0.initialize(repeating: px[0], count: count) }
+        }
         let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
         let sb = [Int](repeating: 0, count: shape.count)
-        let px = x.hostBase
-        return Tensor.host(shape: shape, count: TensorShape.count(shape)) { po in
-            TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, _, count, ia, _ in
-                for j in 0..<count { po[o + j] = px[oa + j * ia] }
+        return Tensor.host(shape: shape, count: count) { po in
+            TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, _, run, ia, _ in
+                for j in 0..<run { po[o + j] = px[oa + j * ia] }
             }
         }
     }

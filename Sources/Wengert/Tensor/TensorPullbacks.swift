@@ -67,6 +67,24 @@ enum TensorPullbacks {
     /// g · ∂f/∂a and g · ∂f/∂b elementwise for a two-operand rule of the scalar table,
     /// in one pass over the broadcast shape (the sweep sums each back to its operand).
     /// When `tracked`, the partials are `differentiable`'s recorded tensors instead.
+    /// g·p already summed to `shape`, the shape of one scalar, in one pass: the cotangent
+    /// of a scalar times a tensor (a seed's `a * x`, whose `a` gets Σ g·x), equal to the
+    /// product followed by the sweep's sum, to the bit, without the tensor between. Nil
+    /// where that does not hold: recording the rule, another device, a p of another
+    /// shape than g, or a g the sweep would sum axis by axis (one with an axis of extent 1).
+    @inlinable
+    static func chainedSum<S: TensorScalar>(_ g: Tensor<S>, _ p: Tensor<S>, to shape: TensorDimensions, tracked: Bool) -> Tensor<S>? {
+        let pad = g.dimensions.count - shape.count
+        guard !tracked, g.scalarCount > 1, TensorShape.count(shape) == 1, pad >= 0, g.dimensions == p.dimensions,
+            g.placement.kind == .cpu, p.placement.kind == .cpu
+        else { return nil }
+        for axis in pad..<g.dimensions.count where g.dimensions[axis] == 1 { return nil }
+        TensorKernels.requireConsistent(g, operation: "backward")
+        TensorKernels.requireConsistent(p, operation: "backward")
+        let total = S._chainSumKernel(g.hostBase, p.hostBase, g.scalarCount)
+        return Tensor.host(shape: shape, count: 1) { $0.initialize(to: total) }
+    }
+
     @inlinable
     static func binary<S: TensorScalar>(
         _ g: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, tracked: Bool, _ rule: (S, S) -> (value: S, lhs: S, rhs: S),
@@ -127,7 +145,11 @@ enum TensorPullbacks {
         // Products with the cotangent follow the chain rule's convention (`chained`): a
         // zero cotangent passes nothing through an infinite partial, as the tape skips
         // an entry whose adjoint is zero.
-        case .multiply: return [needs[0] ? Tensor.chained(g, saved[1]) : nil, needs[1] ? Tensor.chained(g, saved[0]) : nil]
+        case .multiply:
+            return [
+                needs[0] ? chainedSum(g, saved[1], to: operandShapes[0], tracked: tracked) ?? Tensor.chained(g, saved[1]) : nil,
+                needs[1] ? chainedSum(g, saved[0], to: operandShapes[1], tracked: tracked) ?? Tensor.chained(g, saved[0]) : nil,
+            ]
         case .divide:
             return [needs[0] ? Tensor.chained(g, 1 / saved[0]) : nil, needs[1] ? Tensor.chained(g, -(saved[1] / saved[0])) : nil]
         case .negate: return [-g]

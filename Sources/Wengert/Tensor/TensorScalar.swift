@@ -29,9 +29,14 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     /// elementary functions, within a few ulps of libm; see CWengertKernels.h).
     /// - Complexity: O(n), vectorised, split across the kernel threads when large.
     static func _unaryKernel(_ op: Int32, _ x: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
-    /// Σ x[i] for i < n, with eight partial sums (double precision for `Float`).
+    /// Σ x[i] for i < n, with independent partial sums (sixteen in double precision for
+    /// `Float`, eight for `Double`).
     /// - Complexity: O(n).
     static func _sumKernel(_ x: UnsafePointer<Self>, _ n: Int) -> Self
+    /// Σ chain(g[i], p[i]) for i < n (the chain operation of `_binaryKernel`): equal to
+    /// that kernel followed by `_sumKernel`, in one pass and without the array between.
+    /// - Complexity: O(n).
+    static func _chainSumKernel(_ g: UnsafePointer<Self>, _ p: UnsafePointer<Self>, _ n: Int) -> Self
     /// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i] for a row-major [outer, size,
     /// inner] array: one axis summed away, in order, vectorised over `inner`.
     /// - Complexity: O(outer·size·inner).
@@ -77,6 +82,10 @@ extension Float: TensorScalar {
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         Float(wengert_sum_f32(x, n))
     }
+    /// Calls `wengert_chain_sum_f32`.
+    @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        Float(wengert_chain_sum_f32(g, p, n))
+    }
     /// Calls `wengert_gemm_f32`.
     @inlinable public static func _gemmKernel(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
@@ -116,6 +125,10 @@ extension Double: TensorScalar {
     /// Calls `wengert_sum_f64`.
     @inlinable public static func _sumKernel(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
         wengert_sum_f64(x, n)
+    }
+    /// Calls `wengert_chain_sum_f64`.
+    @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Double>, _ p: UnsafePointer<Double>, _ n: Int) -> Double {
+        wengert_chain_sum_f64(g, p, n)
     }
     /// Calls `wengert_gemm_f64`.
     @inlinable public static func _gemmKernel(

@@ -4,7 +4,8 @@ import Wengert
 
 /// The one-pass kernels of a training step against the operations they replace, at every
 /// instruction-set level, to the bit: the SGD update, the backward rules of tanh, relu
-/// and exp, slices as views, and a zeroed gradient made only when read.
+/// and exp, a scalar factor's cotangent summed in the product's pass, slices as views, and
+/// a zeroed gradient made only when read.
 @Suite("Fused training-step kernels", .tags(.tensor))
 struct FusedKernelTests {
     /// Scalars with the awkward values among them (zeros of both signs, infinities, NaN).
@@ -108,6 +109,47 @@ struct FusedKernelTests {
         for (k, (got, want)) in zip(x.grad!.scalars, Self.reference(g0, x0, f)).enumerated()
         where want.isFinite && abs(x0[k]) < 20 {
             #expect(abs(got - want) <= 1e-12 * max(1, abs(want)), "\(f)'(\(x0[k]))")
+        }
+    }
+
+    /// The cotangent of a scalar times a tensor, Σ g·x in one pass, against the product
+    /// then the sum that the recorded form of the rule takes (a backward creating a graph),
+    /// for either operand order, shapes whose every axis is summed, and awkward values.
+    @Test(arguments: [[2], [7], [16], [33], [3, 11], [2, 3, 170]])
+    func scalarFactorCotangentEqualsTheProductThenTheSum(_ shape: [Int]) {
+        let n = shape.reduce(1, *)
+        let x0 = Self.values(n, seed: 5), g0 = Self.values(n, seed: 6, finite: true)
+        func check<S: TensorScalar>(_: S.Type, level: CPUKernels.Level) {
+            let x = Tensor<S>(shape: shape, scalars: x0.map { S($0) })
+            let g = Tensor<S>(shape: shape, scalars: g0.map { S($0) })
+            let a = Tensor<S>(1.5).requiringGradient(), b = Tensor<S>(1.5).requiringGradient()
+            CPUKernels.withLevel(level) {
+                (a * x).backward(seed: g)
+                (x * a).backward(seed: g)
+                (b * x).backward(seed: g, creatingGraph: true)
+                (x * b).backward(seed: g, creatingGraph: true)
+            }
+            #expect(a.grad!.shape == [])
+            #expect(Self.sameBits(a.grad!.scalars, b.grad!.detached().scalars), "\(S.self) \(shape) level \(level)")
+            let products = zip(g0, x0).map { g, x in S(g) == 0 || S(x) == 0 ? 0 : S(g) * S(x) }
+            let once = Tensor<S>(shape: [n], scalars: products).sum().scalar
+            #expect(Self.sameBits(a.grad!.scalars, [once + once]), "\(S.self) \(shape) level \(level)")
+        }
+        for level in CPUKernels.Level.allCases where level.rawValue <= CPUKernels.supportedLevel.rawValue {
+            check(Float.self, level: level)
+            check(Double.self, level: level)
+        }
+    }
+
+    /// Whole-tensor sums give the portable kernel's bits at every instruction-set level.
+    @Test(arguments: [0, 1, 15, 16, 17, 1000, 4099])
+    func sumsAgreeAtEveryLevel(_ n: Int) {
+        let x0 = Self.values(n, seed: 7, finite: true)
+        let xf = Tensor<Float>(shape: [n], scalars: x0.map { Float($0) }), xd = Tensor<Double>(shape: [n], scalars: x0)
+        let portable = CPUKernels.withLevel(.portable) { (xf.sum().scalar, xd.sum().scalar) }
+        for level in CPUKernels.Level.allCases where level.rawValue <= CPUKernels.supportedLevel.rawValue {
+            let sums = CPUKernels.withLevel(level) { (xf.sum().scalar, xd.sum().scalar) }
+            #expect(sums.0.bitPattern == portable.0.bitPattern && sums.1.bitPattern == portable.1.bitPattern, "level \(level)")
         }
     }
 
