@@ -147,6 +147,12 @@ WENGERT_DEFINE_SCALED_ADD(double, f64)
     case WENGERT_PARTIAL_RELU:                                                           \
         for (long i = 0; i < n; i++) out[i] = (v[i] > 0 || v[i] != v[i]) && g[i] != 0 ? g[i] : 0; \
         break;                                                                           \
+    case WENGERT_PARTIAL_SQUARE:                                                         \
+        for (long i = 0; i < n; i++) {                                                   \
+            const T p = 2 * v[i];                                                        \
+            out[i] = g[i] == 0 || p == 0 ? 0 : g[i] * p;                                 \
+        }                                                                                \
+        break;                                                                           \
     default:                                                                             \
         for (long i = 0; i < n; i++) out[i] = g[i] == 0 || v[i] == 0 ? 0 : g[i] * v[i];  \
         break;                                                                           \

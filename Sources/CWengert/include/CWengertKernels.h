@@ -28,8 +28,9 @@ void wengert_scaled_add_f64(const double *a, double s, const double *b, double *
 /// Backward rules of elementwise functions: out[i] = g[i]·p(v[i]), 0 where g[i] or the
 /// partial is 0 (the chain rule's convention), with the partial p as the scalar table
 /// computes it: tanh from its value t (1 - t²), relu from its input (1 for x > 0 or NaN,
-/// else 0), exp from its value (eˣ itself). `out` may alias `g` or `v`.
-typedef enum { WENGERT_PARTIAL_TANH, WENGERT_PARTIAL_RELU, WENGERT_PARTIAL_EXP } wengert_partial_op;
+/// else 0), exp from its value (eˣ itself), the square from its input (2x, so that
+/// it equals the product 2 * x then the chain). `out` may alias `g` or `v`.
+typedef enum { WENGERT_PARTIAL_TANH, WENGERT_PARTIAL_RELU, WENGERT_PARTIAL_EXP, WENGERT_PARTIAL_SQUARE } wengert_partial_op;
 void wengert_unary_backward_f32(int op, const float *g, const float *v, float *out, long n);
 void wengert_unary_backward_f64(int op, const double *g, const double *v, double *out, long n);
 

@@ -153,7 +153,7 @@ enum TensorPullbacks {
         case .divide:
             return [needs[0] ? Tensor.chained(g, 1 / saved[0]) : nil, needs[1] ? Tensor.chained(g, -(saved[1] / saved[0])) : nil]
         case .negate: return [-g]
-        case .squared: return [Tensor.chained(g, 2 * x!)]
+        case .squared: return [unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_SQUARE, { 2 * $0 }) { 2 * x! }]
         case .chain:
             return [needs[0] ? Tensor.chained(g, saved[1]) : nil, needs[1] ? Tensor.chained(g, saved[0]) : nil]
         case .power:

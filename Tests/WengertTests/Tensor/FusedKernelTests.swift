@@ -3,8 +3,8 @@ import Testing
 import Wengert
 
 /// The one-pass kernels of a training step against the operations they replace, at every
-/// instruction-set level, to the bit: the SGD update, the backward rules of tanh, relu
-/// and exp, a scalar factor's cotangent summed in the product's pass, slices as views, and
+/// instruction-set level, to the bit: the SGD update, the backward rules of tanh, relu,
+/// exp and the square, a scalar factor's cotangent summed in the product's pass, slices as views, and
 /// a zeroed gradient made only when read.
 @Suite("Fused training-step kernels", .tags(.tensor))
 struct FusedKernelTests {
@@ -65,13 +65,14 @@ struct FusedKernelTests {
             switch f {
             case "tanh": p = 1 - Foundation.tanh(x) * Foundation.tanh(x)
             case "relu": p = x > 0 || x != x ? 1 : 0
+            case "squared": p = 2 * x
             default: p = Foundation.exp(x)
             }
             return g == 0 || p == 0 ? 0 : g * p
         }
     }
 
-    @Test(arguments: ["tanh", "relu", "exp"], [0, 1, 9, 64, 1027])
+    @Test(arguments: ["tanh", "relu", "exp", "squared"], [0, 1, 9, 64, 1027])
     func backwardRulesMatchTheScalarTable(_ f: String, _ n: Int) {
         // A seed must be finite; the inputs need not be.
         let x0 = Self.values(n, seed: 3), g0 = Self.values(n, seed: 4, finite: true)
@@ -79,6 +80,7 @@ struct FusedKernelTests {
             switch f {
             case "tanh": tanh(x)
             case "relu": relu(x)
+            case "squared": x.squared()
             default: exp(x)
             }
         }
@@ -89,7 +91,8 @@ struct FusedKernelTests {
             CPUKernels.withLevel(level) { y.backward(seed: Tensor(shape: [n], scalars: g0)) }
             let value = y.scalars
             let expected: [Double] = zip(g0, zip(x0, value)).map { g, xv in
-                let p = f == "tanh" ? 1 - xv.1 * xv.1 : f == "relu" ? (xv.0 > 0 || xv.0 != xv.0 ? 1 : 0) : xv.1
+                let p =
+                    f == "tanh" ? 1 - xv.1 * xv.1 : f == "relu" ? (xv.0 > 0 || xv.0 != xv.0 ? 1 : 0) : f == "squared" ? 2 * xv.0 : xv.1
                 return g == 0 || p == 0 ? 0 : g * p
             }
             #expect(Self.sameBits(x.grad!.scalars, expected), "\(f) level \(level)")
