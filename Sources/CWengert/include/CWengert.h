@@ -15,6 +15,7 @@
 #include "CWengertKernels.h"
 #include "CWengertMath.h"
 #include "CWengertOpenCL.h"
+#include "CWengertReplay.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,6 +13,8 @@
 // replay refuses such a recording up front). Values read from a Var through `.value`
 // and used as plain numbers are frozen at their recorded values: that is not checked.
 
+import CWengert
+
 extension ReverseOpcode {
     /// Operations with two recorded operands.
     @inlinable var isBinary: Bool {
@@ -130,6 +132,13 @@ extension Tape {
         values[0] = 0
         var i = 1
         var last: T = 0
+        // The C interpreter (include/CWengertReplay.h) for the scalars whose entries it
+        // can read; anomaly detection, which leaves the partials alone, stays in Swift.
+        let native = updatingPartials && (T.self == Double.self || T.self == Float.self)
+        var cursor = WengertReplayCursor(
+            entries: UnsafeMutableRawPointer(entries), opcodes: opcodes,
+            constants: UnsafeRawPointer(constants), inputs: UnsafeRawPointer(inputs),
+            values: UnsafeMutableRawPointer(values), next: 1, nextInput: 0, nextConstant: 0)
         while true {
             var stop = end
             var guardDue = false
@@ -138,6 +147,23 @@ extension Tape {
                 if p <= end { stop = p; guardDue = true }
             }
             while i < stop {
+                if native {
+                    // Double and Float: the C loop runs to the segment's end or to a
+                    // custom-rule or null entry, which the Swift switch below handles.
+                    cursor.next = i
+                    cursor.nextInput = nextInput
+                    cursor.nextConstant = nextConstant
+                    if T.self == Double.self {
+                        wengert_replay_double(&cursor, stop, replayRuleDouble)
+                    } else {
+                        wengert_replay_float(&cursor, stop, replayRuleFloat)
+                    }
+                    i = cursor.next
+                    nextInput = cursor.nextInput
+                    nextConstant = cursor.nextConstant
+                    if i == stop { break }
+                    last = values[i &- 1]
+                }
                 let e = entries + i
                 // The previous entry's value stays in a register (`last`): most operands
                 // name the entry just before, and reading it back from `values` put a
@@ -213,6 +239,33 @@ extension Tape {
         let rhs = g.rhsSlot == 0 ? g.rhsConstant : values[Int(g.rhsSlot)]
         return (g.isLess ? lhs < rhs : lhs == rhs) == g.outcome
     }
+}
+
+/// The C interpreter's callback for the opcodes it does not write out: `ReverseRule`,
+/// as the Swift loop's `default` case applies it (include/CWengertReplay.h).
+@inlinable @inline(__always)
+func replayRule<T: DifferentiableScalar>(_ opcode: UInt8, _ x: T, _ y: T, _ entry: UnsafeMutableRawPointer?) -> T {
+    let op = unsafeBitCast(opcode, to: ReverseOpcode.self)
+    let e = entry.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
+    if op.isBinary {
+        let r = ReverseRule<T>.binary(op, x, y)
+        e.pointee.lhsPartial = r.lhs
+        e.pointee.rhsPartial = r.rhs
+        return r.value
+    }
+    let r = ReverseRule<T>.unary(op, x, y)
+    e.pointee.lhsPartial = r.partial
+    return r.value
+}
+
+@usableFromInline
+func replayRuleDouble(_ opcode: UInt8, _ x: Double, _ y: Double, _ entry: UnsafeMutableRawPointer?) -> Double {
+    replayRule(opcode, x, y, entry)
+}
+
+@usableFromInline
+func replayRuleFloat(_ opcode: UInt8, _ x: Float, _ y: Float, _ entry: UnsafeMutableRawPointer?) -> Float {
+    replayRule(opcode, x, y, entry)
 }
 
 @usableFromInline @inline(never)

@@ -117,7 +117,8 @@ extension TapeHeader {
         }
         let new = Swift.min(Swift.max(1024, old * 2), limit, affordable)
         header.pointee.entries = realloc(header.pointee.entries, new * entryStride)
-        let bytes = realloc(header.pointee.opcodes, new)
+        // One spare byte: replay's C loop marks where it stops there (CWengertReplay.h).
+        let bytes = realloc(header.pointee.opcodes, new + 1)
         guard header.pointee.entries != nil, let bytes else {
             fatalError("Wengert: out of memory growing a tape to \(new) entries of \(entryStride) bytes")
         }

@@ -1,0 +1,100 @@
+import CWengert
+import Testing
+@testable import Wengert
+
+/// A recording with every opcode the C interpreter evaluates (include/CWengertReplay.h),
+/// operands that are the entry just before and operands that are not, an input recorded
+/// mid-stream, guards that split the pass into segments, and opcodes it hands back to
+/// Swift (sin, pow and atan2 with constants, min) between opcodes that read the constant
+/// stream, so that a cursor handed back with a wrong index or stream position shows.
+/// Returns every variable, inputs first.
+func interpreterWorkout<T: DifferentiableScalar>(on tape: Tape<T>, at x: [T]) -> [Var<T>] {
+    var all: [Var<T>] = []
+    func keep(_ y: Var<T>) -> Var<T> { all.append(y); return y }
+    let a = keep(tape.variable(x[0])), b = keep(tape.variable(x[1]))
+    let p = keep(a * b)                         // multiply, no operand just before
+    let q = keep(p * b)                         // multiply, lhs just before
+    let r = keep(b / q)                         // divide, rhs just before
+    _ = a < 10                                  // a guard: a segment ends here
+    let s = keep(r + a)                         // add
+    let t = keep(b - s)                         // subtract
+    let u = keep(-t)                            // negate
+    let c = keep(tape.variable(x[2]))           // an input after other entries
+    let w = keep(u + 2)                         // addConstant
+    let y1 = keep(w - 0.75)                     // subtractConstant
+    let y2 = keep(1.5 - y1)                     // constantMinus
+    let y3 = keep(y2 * 3)                       // multiplyConstant (partial is its constant)
+    let y4 = keep(sin(y3))                      // handed to Swift
+    let y5 = keep(y4 / 4)                       // divideConstant
+    let y6 = keep(pow(c, 2.5))                  // powConstant: Swift reads the stream
+    let y7 = keep(5 / y6)                       // constantOver: C reads the next constant
+    _ = y7 == y7                                // a second guard
+    let y8 = keep(atan2(y7, 3))                 // a constant entry (C), then atan2 (Swift)
+    let y9 = keep(Var.multiplyAdd(a, c, y8))    // multiplyAdd
+    let y10 = keep(Var.multiplyAdd(y9, y9, y9)) // multiplyAdd on the entry just before
+    let y11 = keep(min(y10, 2))                 // a constant entry, then min (Swift)
+    let y12 = keep(y11 * y11)
+    let y13 = keep(y12 / y5)                    // divide, no operand just before
+    let y14 = keep(y13 - p * 0.5 + q / 3)
+    _ = keep(y14 + a)
+    return all
+}
+
+@Suite("Replay's C interpreter against fresh recordings", .tags(.reverseMode))
+struct ReverseReplayInterpreterTests {
+    /// Replays the workout at each point and compares every value and every adjoint with
+    /// a fresh recording there, bit for bit.
+    func replayMatchesRecording<T: DifferentiableScalar>(_: T.Type) {
+        let tape = Tape<T>()
+        let vars = interpreterWorkout(on: tape, at: [T(0.7), T(1.3), T(0.4)])
+        #expect(tape.branchGuardCount == 2)
+        for x in [[1.1, 0.6, 0.9], [0.3, 2.0, 1.7], [0.7, 1.3, 0.4]] as [[Double]] {
+            let point = x.map { T($0) }
+            tape.replay(at: point)
+            let replayed = tape.gradient(of: vars.last!)
+            let freshTape = Tape<T>()
+            let fresh = interpreterWorkout(on: freshTape, at: point)
+            let freshAdjoints = freshTape.gradient(of: fresh.last!)
+            for k in vars.indices {
+                #expect(tape.value(of: vars[k]) == fresh[k].value, "value of variable \(k) at \(x)")
+                #expect(replayed[vars[k]] == freshAdjoints[fresh[k]], "adjoint of variable \(k) at \(x)")
+            }
+        }
+    }
+
+    @Test func doubleReplayIsBitIdentical() { replayMatchesRecording(Double.self) }
+    @Test func floatReplayIsBitIdentical() { replayMatchesRecording(Float.self) }
+
+    @Test func opcodeNumbersAgreeWithTheCInterpreter() {
+        let pairs: [(ReverseOpcode, Int)] = [
+            (.null, WENGERT_OP_NULL), (.input, WENGERT_OP_INPUT), (.constant, WENGERT_OP_CONSTANT),
+            (.custom, WENGERT_OP_CUSTOM), (.add, WENGERT_OP_ADD), (.subtract, WENGERT_OP_SUBTRACT),
+            (.multiply, WENGERT_OP_MULTIPLY), (.divide, WENGERT_OP_DIVIDE), (.negate, WENGERT_OP_NEGATE),
+            (.addConstant, WENGERT_OP_ADD_CONSTANT), (.subtractConstant, WENGERT_OP_SUBTRACT_CONSTANT),
+            (.constantMinus, WENGERT_OP_CONSTANT_MINUS), (.multiplyConstant, WENGERT_OP_MULTIPLY_CONSTANT),
+            (.divideConstant, WENGERT_OP_DIVIDE_CONSTANT), (.constantOver, WENGERT_OP_CONSTANT_OVER),
+            (.multiplyAdd, WENGERT_OP_MULTIPLY_ADD),
+        ]
+        for (op, number) in pairs { #expect(Int(op.rawValue) == number, "\(op)") }
+        #expect(Int(ReverseOpcode.multiplyAdd.rawValue) + 1 == WENGERT_OP_SENTINEL)
+        #expect(ReverseOpcode(rawValue: UInt8(WENGERT_OP_SENTINEL)) == nil)
+        #expect(MemoryLayout<TapeEntry<Double>>.stride == 24 && MemoryLayout<TapeEntry<Float>>.stride == 16)
+        #expect(MemoryLayout<TapeEntry<Double>>.offset(of: \.lhsPartial) == 8)
+        #expect(MemoryLayout<TapeEntry<Float>>.offset(of: \.rhsPartial) == 12)
+    }
+
+    @Test func floatGuardFlipAfterInterpretedEntriesStops() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let tape = Tape<Float>()
+            let a = tape.variable(1), b = tape.variable(2)
+            _ = a < 5                    // holds at both points
+            let p = a * b + 1
+            _ = p < 4                    // 3 < 4 recorded; 7 < 4 at (2, 3) flips
+            _ = p * p
+            tape.replay(at: [2, 3])
+        } .map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("recorded branch at comparison #2"))
+        }
+    }
+}
