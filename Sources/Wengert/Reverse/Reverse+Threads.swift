@@ -1,7 +1,7 @@
 // Reverse mode on every core: the rows of a Jacobian, and gradients at many points,
 // handed out in small chunks to whichever thread is free (Dispatch's
-// `concurrentPerform`, whose worker threads persist, so each keeps its per-thread tape
-// pool across calls). Chunks rather than one contiguous block per thread because the
+// global pool, whose worker threads persist, so each keeps its per-thread tape pool
+// across calls). Chunks rather than one contiguous block per thread because the
 // items' costs differ: row r of a Jacobian sweeps the recording from its output's
 // slot down, so later rows cost more, and with two blocks the second took three
 // quarters of jacobian-wide's work (1.34x on two cores). Each result is computed by
@@ -33,10 +33,10 @@ extension Reverse {
     /// - Parameters:
     ///   - f: the function; called concurrently, once per point.
     ///   - points: the points, each of the length f takes.
-    ///   - threads: threads to use, at least 1; nil for one per core (at most one per
-    ///     point), or the calling thread alone when the whole batch would take less
-    ///     than about 50 µs (judged from the first point's time), too little to pay for
-    ///     waking another thread.
+    ///   - threads: threads to use at most, at least 1; nil for one per core (at most
+    ///     one per point). The calling thread starts at once and the others join as
+    ///     they wake (about 15 to 20 µs), so a batch shorter than that stays on the
+    ///     calling thread alone.
     /// - Complexity: the sum of the gradients' costs, divided among the threads.
     @inlinable
     public static func gradients<T: DifferentiableScalar>(
@@ -65,9 +65,9 @@ extension Reverse {
     /// - Parameters:
     ///   - f: the function ℝⁿ → ℝᵐ; called once, on the calling thread.
     ///   - x: the point.
-    ///   - threads: threads to use, at least 1; nil for one per core (at most one per
-    ///     row), or the calling thread alone when all the rows would take less than
-    ///     about 50 µs (judged from the first row's time).
+    ///   - threads: threads to use at most, at least 1; nil for one per core (at most
+    ///     one per row). The calling thread starts at once and the others join as they
+    ///     wake, so rows it finishes first are swept on it alone.
     /// - Complexity: one recording of f and m sweeps, each O(entries), the sweeps
     ///   divided among the threads; each thread allocates and zeroes one adjoint buffer.
     @inlinable
@@ -116,72 +116,106 @@ func threadBlocks(_ count: Int, threads: Int?) -> Int {
     return Swift.max(1, Swift.min(threads ?? cores, count))
 }
 
-/// Work below which `threads: nil` stays on the calling thread: waking a second thread
-/// through Dispatch cost about 15 to 20 µs here (harness: `batch-threads` at Rosenbrock
-/// n = 10 took 25.7 µs where one thread took 19.1), so splitting pays only above about
-/// twice that.
-@usableFromInline let smallBatchNanoseconds: UInt64 = 50_000
-
-/// Runs `work` on `threadBlocks(count, threads:)` threads at once (on the calling
-/// thread alone when that is one); each call of `work` asks `next` for ranges of
-/// `0..<count` until it returns nil, and every item is handed out exactly once. With
-/// `threads` nil it first runs item 0 alone on the calling thread and times it; if
-/// `count` items at that pace would take less than `smallBatchNanoseconds`, the rest
-/// stays on the calling thread too. Each item is computed by the same code either way,
-/// so the results do not depend on the split.
+/// Runs `work` on up to `threadBlocks(count, threads:)` threads (on the calling thread
+/// alone when that is one); each call of `work` asks `next` for ranges of `0..<count`
+/// until it returns nil, and every item is handed out exactly once. Each item is
+/// computed by the same code whichever thread takes it, so the results do not depend
+/// on the split.
+///
+/// The calling thread starts on the items at once; the other threads are *offered* the
+/// work (queued on Dispatch's global pool) and take ranges only once awake. Waking one
+/// costs about 15 to 20 µs here, so a batch the calling thread finishes first stays on
+/// it alone, and a helper that wakes to find the offer withdrawn leaves without
+/// touching `work`: nothing is timed, and no item of a large batch waits for another
+/// (timing the first item alone before splitting capped 8 gradients at 8 / 4.5 =
+/// 1.78x on two cores; docs/measurements.md).
 ///
 /// `work` is not `@Sendable`: the callers above make it safe to run concurrently (a
 /// `@Sendable` f, a recording only read, each item writing its own result slot), which
 /// the type system cannot see through the buffer pointers they capture.
 @inlinable
 func runSplit(_ count: Int, threads: Int?, _ work: (_ next: () -> Range<Int>?) -> Void) {
-    var blocks = threadBlocks(count, threads: threads)
-    var done = 0
-    if threads == nil && blocks > 1 {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var first = true
-        work {
-            defer { first = false }
-            return first ? 0..<1 : nil
-        }
-        done = 1
-        if (DispatchTime.now().uptimeNanoseconds &- start) &* UInt64(count) < smallBatchNanoseconds { blocks = 1 }
-    }
+    let blocks = threadBlocks(count, threads: threads)
     if blocks <= 1 {
-        var rest = done < count
+        var rest = count > 0
         work {
             defer { rest = false }
-            return rest ? done..<count : nil
+            return rest ? 0..<count : nil
         }
         return
     }
-    // About eight chunks per thread: few enough that claiming one (an atomic add) costs
-    // nothing next to an item, small enough that the last chunks even out the threads.
-    let chunk = Swift.max(1, (count - done) / (blocks * 8))
-    let claimed = ChunkCounter(done)
     withoutActuallyEscaping(work) { work in
-        let shared = UncheckedSendable(work)
-        DispatchQueue.concurrentPerform(iterations: blocks) { _ in
-            shared.value {
-                let start = claimed.next.wrappingAdd(chunk, ordering: .relaxed).oldValue
-                return start < count ? start..<Swift.min(start + chunk, count) : nil
+        withUnsafePointer(to: work) { work in
+            let split = SplitOffer(count: count, blocks: blocks, work: UnsafeRawPointer(work))
+            for _ in 1..<blocks {
+                DispatchQueue.global().async { split.helperArrives() }
             }
+            work.pointee(split.next)
+            split.withdraw()
         }
     }
 }
 
-/// The first item not yet handed out by `runSplit`, shared by its threads (a class:
-/// an `Atomic` cannot be captured by the closures that share it).
+/// The state `runSplit` shares with the helpers it offers work to (a class: an
+/// `Atomic` cannot be captured by the closures that share it).
 @usableFromInline
-final class ChunkCounter: Sendable {
-    @usableFromInline let next: Atomic<Int>
-    @inlinable init(_ start: Int) { next = Atomic(start) }
-}
+final class SplitOffer: @unchecked Sendable {
+    /// The first item not yet handed out.
+    @usableFromInline let first: Atomic<Int>
+    /// Helpers that have taken up the offer, or -1 once the calling thread withdrew it.
+    @usableFromInline let gate = Atomic<Int>(0)
+    /// Signalled by each helper that took up the offer, when it is done.
+    @usableFromInline let finished = DispatchSemaphore(value: 0)
+    @usableFromInline let count: Int
+    @usableFromInline let blocks: Int
+    /// The caller's `work` closure, valid until `withdraw` returns: held as a pointer so
+    /// that a helper still queued when the call returns keeps no reference to it.
+    @usableFromInline let work: UnsafeRawPointer
 
-/// A value handed to other threads under a guarantee the compiler cannot check (see
-/// `runSplit`).
-@usableFromInline
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    @usableFromInline let value: Value
-    @inlinable init(_ value: Value) { self.value = value }
+    @inlinable init(count: Int, blocks: Int, work: UnsafeRawPointer) {
+        first = Atomic(0)
+        self.count = count
+        self.blocks = blocks
+        self.work = work
+    }
+
+    /// The next range of items, or nil when all are handed out. Guided sizes: an eighth
+    /// of each thread's share of what is left, at least one item, so the first claims
+    /// cost one atomic operation per many items and the last ones, a single item each,
+    /// even the threads out (a Jacobian's later rows cost more than its earlier ones).
+    @inlinable func next() -> Range<Int>? {
+        var start = first.load(ordering: .relaxed)
+        while start < count {
+            let end = start + Swift.max(1, (count - start) / (blocks * 8))
+            let (exchanged, original) = first.compareExchange(
+                expected: start, desired: end, ordering: .relaxed)
+            if exchanged { return start..<end }
+            start = original
+        }
+        return nil
+    }
+
+    /// Run by a helper thread: takes up the offer unless it was withdrawn, works until
+    /// the items run out, then signals.
+    @inlinable func helperArrives() {
+        var taken = gate.load(ordering: .acquiring)
+        while taken >= 0 {
+            let (exchanged, original) = gate.compareExchange(
+                expected: taken, desired: taken + 1, ordering: .acquiring)
+            if exchanged {
+                typealias Work = (_ next: () -> Range<Int>?) -> Void
+                work.assumingMemoryBound(to: Work.self).pointee(next)
+                finished.signal()
+                return
+            }
+            taken = original
+        }
+    }
+
+    /// Run by the calling thread once it finds no items left: closes the offer to
+    /// helpers not yet awake and waits for those at work.
+    @inlinable func withdraw() {
+        let taken = gate.exchange(-1, ordering: .acquiringAndReleasing)
+        for _ in 0..<taken { finished.wait() }
+    }
 }

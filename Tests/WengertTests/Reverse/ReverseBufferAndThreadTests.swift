@@ -51,16 +51,27 @@ struct ReverseBufferAndThreadTests {
         #expect(Reverse.gradients(of: elementaryHeavy, atEach: [[Double]](), threads: threads).isEmpty)
     }
 
-    /// `threads: nil` times the first point on the calling thread and splits the rest
-    /// only when the batch is large enough (about 50 µs); either way, the same numbers.
-    /// 2000 inputs make each gradient take well over 50 µs / 6, so the split happens.
-    @Test func anAutomaticSplitAfterTheTimedFirstPointEqualsOneThread() {
+    /// `threads: nil` starts on the calling thread and lets the others join as they
+    /// wake; either way, the same numbers. 2000 inputs make each gradient take far
+    /// longer than a wake-up, so the helpers join; one point stays on the caller.
+    @Test func anAutomaticSplitWithHelpersJoiningLateEqualsOneThread() {
         let points = (0..<6).map { k in (0..<2000).map { i in sin(Double(i + k)) } }
         let alone = points.map { gradient(of: elementaryHeavy, at: $0) }
         #expect(Reverse.gradients(of: elementaryHeavy, atEach: points) == alone)
         #expect(Reverse.gradients(of: elementaryHeavy, atEach: [points[0]]) == [alone[0]])
         let wide = { (v: [Var<Double>]) in (0..<4).map { r in elementaryHeavy(v) * Var(Double(r + 1)) } }
         #expect(Reverse.jacobian(of: wide, at: points[1], threads: nil) == Reverse.jacobian(of: wide, at: points[1]))
+    }
+
+    /// Tiny batches finish before a helper wakes: the offer is withdrawn and the helper,
+    /// arriving after the call returned, must leave without touching the finished
+    /// call's closure. Many calls in a row give late helpers every chance to misbehave.
+    @Test func tinyBatchesWithLateHelpersEqualOneThread() {
+        let square = { @Sendable (v: [Var<Double>]) in v[0] * v[0] + v[1] }
+        for k in 0..<2000 {
+            let points = [[Double(k), 1.0], [Double(k) + 0.5, 2.0], [1.0, Double(k)]]
+            #expect(Reverse.gradients(of: square, atEach: points) == points.map { [2 * $0[0], 1] })
+        }
     }
 
     @Test(arguments: [1, 2, 5])
