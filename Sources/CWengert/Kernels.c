@@ -65,11 +65,39 @@ void wengert_zero_bytes(void *destination, long count) {
         for (long i = 0; i < n; i++) out[i] = r;                                         \
     }
 
+// Up to four scalars (a reduction's cotangent, a scalar parameter): one scalar loop, without
+// the level's look-up, the vector loop's set-up and its alias checks, which cost more than
+// the arithmetic there. Each element is one IEEE operation, so every level gives the same
+// bits; the broadcast operand is read once, as in the body above. At 11 scalars the vector
+// loop is faster again (docs/measurements.md).
+#define WENGERT_BINARY_SMALL_N 4
+#define WENGERT_BINARY_SMALL_BODY(T)                                                     \
+    const long sa = inc_a == 1 ? 1 : 0, sb = inc_b == 1 ? 1 : 0;                         \
+    const T a0 = a[0], b0 = b[0];                                                        \
+    _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")         \
+    for (long i = 0; i < n; i++) {                                                       \
+        const T x = sa ? a[i] : a0, y = sb ? b[i] : b0;                                  \
+        T r;                                                                             \
+        switch (op) {                                                                    \
+        case 0: r = x + y; break;                                                        \
+        case 1: r = x - y; break;                                                        \
+        case 2: r = x * y; break;                                                        \
+        case 3: r = x / y; break;                                                        \
+        default: r = x == 0 || y == 0 ? 0 : x * y; break;                                \
+        }                                                                                \
+        out[i] = r;                                                                      \
+    }
+
 #define WENGERT_DEFINE_BINARY(T, SUFFIX)                                                                   \
     static void binary_##SUFFIX##_portable(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_BODY(T) } \
     WENGERT_TARGET_AVX2 static void binary_##SUFFIX##_avx2(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_BODY(T) } \
     WENGERT_TARGET_AVX512 static void binary_##SUFFIX##_avx512(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_BODY(T) } \
+    static void binary_##SUFFIX##_small(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_SMALL_BODY(T) } \
     void wengert_binary_##SUFFIX(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) {   \
+        if (n <= WENGERT_BINARY_SMALL_N) {                                                                  \
+            if (n > 0) binary_##SUFFIX##_small(op, a, inc_a, b, inc_b, out, n);                             \
+            return;                                                                                         \
+        }                                                                                                   \
         switch (wengert_kernel_level()) {                                                                   \
         case 2: binary_##SUFFIX##_avx512(op, a, inc_a, b, inc_b, out, n); break;                            \
         case 1: binary_##SUFFIX##_avx2(op, a, inc_a, b, inc_b, out, n); break;                              \

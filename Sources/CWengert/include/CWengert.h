@@ -34,6 +34,12 @@ extern "C" {
 #define WENGERT_SLOT_ANOMALY 3
 /// The observer of tensor backward rules (Tensor/TensorSweepObserver.swift).
 #define WENGERT_SLOT_TENSOR_OBSERVER 4
+/// Unretained caches of two process-wide objects that every tensor operation reaches,
+/// the constants' tracking owner and the host arena (Tensor/TensorRecording.swift,
+/// Tensor/TensorStorage.swift): a global `let` costs its accessor and a `swift_once`
+/// call on each use, this one load. The globals keep both alive; no destructor.
+#define WENGERT_SLOT_CONSTANT_OWNER 5
+#define WENGERT_SLOT_HOST_ARENA 6
 extern _Thread_local void *wengert_thread_slots[WENGERT_THREAD_SLOTS];
 
 static inline void *wengert_thread_slot(int index) { return wengert_thread_slots[index]; }

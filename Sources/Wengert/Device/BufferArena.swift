@@ -48,6 +48,9 @@ public final class BufferArena: @unchecked Sendable {
     private let largeBlocks: UnsafeMutablePointer<[Int: [UnsafeMutableRawPointer]]>
     private let counts: UnsafeMutablePointer<BufferArenaStatistics>
     private static let smallClassCount = 8 + (1 << 20) / 512 - 1
+    /// Whether the arena lives as long as the process (the shared host arena): its
+    /// buffers then refer to it without a reference count (``DeviceBuffer``).
+    @usableFromInline let isPermanent: Bool
 
     /// The free list of a class up to 1 MiB: eight of 64 to 512 bytes (a tensor of a few
     /// scalars should not hold 512 bytes), then one per 512 bytes.
@@ -61,10 +64,20 @@ public final class BufferArena: @unchecked Sendable {
     }
 
     /// An arena over a system allocator that returns nil when it has no memory.
-    public init(
+    public convenience init(
         deviceName: String, allocate: @escaping @Sendable (Int) -> UnsafeMutableRawPointer?,
         free: @escaping @Sendable (UnsafeMutableRawPointer) -> Void
     ) {
+        self.init(deviceName: deviceName, allocate: allocate, free: free, permanent: false)
+    }
+
+    /// An arena; `permanent` only for one that a global holds for the life of the
+    /// process, whose buffers then skip the reference count on it.
+    init(
+        deviceName: String, allocate: @escaping @Sendable (Int) -> UnsafeMutableRawPointer?,
+        free: @escaping @Sendable (UnsafeMutableRawPointer) -> Void, permanent: Bool
+    ) {
+        self.isPermanent = permanent
         self.deviceName = deviceName
         self.systemAllocate = allocate
         self.systemFree = free
@@ -196,7 +209,10 @@ public final class DeviceBuffer: @unchecked Sendable {
     /// The bytes asked for (the block may be larger: its size class).
     public let byteCount: Int
     @usableFromInline let sizeClass: Int
-    @usableFromInline let arena: BufferArena
+    /// The arena the block goes back to, held as a strong reference would be except for
+    /// the process's permanent host arena: there it would be a retain when each tensor
+    /// is made and a release when it dies, on every tensor operation.
+    @usableFromInline let arenaReference: Unmanaged<BufferArena>
     /// For a view into another buffer's host memory: that buffer (an arena block), kept
     /// alive by the view and released by its own deinit. Nil for an arena block.
     @usableFromInline let owner: DeviceBuffer?
@@ -205,9 +221,12 @@ public final class DeviceBuffer: @unchecked Sendable {
         self.block = block
         self.byteCount = byteCount
         self.sizeClass = sizeClass
-        self.arena = arena
+        self.arenaReference = arena.isPermanent ? .passUnretained(arena) : .passRetained(arena)
         self.owner = nil
     }
+
+    /// The arena the block goes back to (a view's: its owner's).
+    @usableFromInline var arena: BufferArena { arenaReference.takeUnretainedValue() }
 
     /// A view of `byteCount` bytes at `byteOffset` into `buffer`'s host memory (CPU
     /// buffers only: an OpenCL block is a handle, not an address). Nothing is copied;
@@ -217,17 +236,22 @@ public final class DeviceBuffer: @unchecked Sendable {
         self.block = buffer.block + byteOffset
         self.byteCount = byteCount
         self.sizeClass = 0
-        self.arena = owner.arena
+        // The owner keeps its arena; the view neither retains nor releases it.
+        self.arenaReference = owner.arenaReference
         self.owner = owner
     }
 
-    // Through an unretained reference: `self` keeps the arena alive until the end of
+    // Through the unretained reference: `self` keeps the arena alive until the end of
     // deinit, and the retain and release the compiler would add around the call cost as
     // much as the free-list push itself (one of each per tensor that dies). A view
     // releases nothing: its owner gives the block back.
     deinit {
         if owner == nil {
-            Unmanaged.passUnretained(arena)._withUnsafeGuaranteedRef { $0.release(block, sizeClass: sizeClass) }
+            let permanent = arenaReference._withUnsafeGuaranteedRef { arena in
+                arena.release(block, sizeClass: sizeClass)
+                return arena.isPermanent
+            }
+            if !permanent { arenaReference.release() }
         }
     }
 }

@@ -15,8 +15,13 @@ public struct CPUBackend: Backend {
     public init(arena: BufferArena) { self.arena = arena }
 
     /// A fresh host arena (64-byte aligned blocks), separate from the shared one.
-    public static func makeHostArena() -> BufferArena {
-        BufferArena(deviceName: "cpu", allocate: { bytes in wengert_host_allocate(bytes) }, free: { wengert_host_free($0) })
+    public static func makeHostArena() -> BufferArena { makeHostArena(permanent: false) }
+
+    /// A host arena, `permanent` for the shared one only.
+    static func makeHostArena(permanent: Bool) -> BufferArena {
+        BufferArena(
+            deviceName: "cpu", allocate: { bytes in wengert_host_allocate(bytes) }, free: { wengert_host_free($0) },
+            permanent: permanent)
     }
 
     /// "cpu".
@@ -24,8 +29,9 @@ public struct CPUBackend: Backend {
     /// ``Device/cpu``.
     public var device: Device { .cpu }
 
-    /// One arena for all host buffers, created on first use.
-    @usableFromInline static let hostArena = makeHostArena()
+    /// One arena for all host buffers, created on first use and kept for the process
+    /// (permanent: its buffers move no reference count on it).
+    @usableFromInline static let hostArena = makeHostArena(permanent: true)
 
     /// `memcpy`.
     public func copyBytes(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, count: Int) {

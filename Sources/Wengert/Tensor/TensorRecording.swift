@@ -96,8 +96,25 @@ class TensorTrackingOwner: @unchecked Sendable {
     @inlinable init() {}
 
     /// The owner that constants hold in place of none (Tensor.trackingOwner): one
-    /// shared object, whose reference count untracked tensors move.
-    @usableFromInline static let constant = TensorTrackingOwner()
+    /// shared object, whose reference count untracked tensors move. Every tensor an
+    /// operation makes starts with it, so it is read from a per-thread slot (one load)
+    /// rather than through the global's accessor and `swift_once`.
+    @inlinable static var constant: TensorTrackingOwner {
+        if let raw = wengert_thread_slot(WENGERT_SLOT_CONSTANT_OWNER) {
+            return Unmanaged<TensorTrackingOwner>.fromOpaque(raw).takeUnretainedValue()
+        }
+        return cachedConstant()
+    }
+
+    /// The shared constant owner, which lives as long as the process.
+    @usableFromInline static let sharedConstant = TensorTrackingOwner()
+
+    /// Reads the global once on this thread and caches it, unretained, in the slot.
+    @usableFromInline @inline(never) static func cachedConstant() -> TensorTrackingOwner {
+        let owner = sharedConstant
+        wengert_set_thread_slot(WENGERT_SLOT_CONSTANT_OWNER, Unmanaged.passUnretained(owner).toOpaque())
+        return owner
+    }
 }
 
 /// One recorded operation. Operands, saved tensors and arguments live in the
@@ -297,14 +314,24 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
         return entries.count - 1
     }
 
+    /// Marks entry `index` freed (locked) and returns the slots of its saved tensors,
+    /// which the caller empties; an entry freed before returns none. A freed entry names
+    /// no saved tensors (`savedCount` 0), so emptying `saved` wholesale leaves no entry
+    /// pointing into it.
+    @inlinable func markFreed(_ index: Int) -> Range<Int> {
+        if entries[index].isFreed { return 0..<0 }
+        entries[index].isFreed = true
+        freedCount += 1
+        let start = Int(entries[index].savedStart)
+        let slots = start..<(start + Int(entries[index].savedCount))
+        entries[index].savedCount = 0
+        return slots
+    }
+
     /// Frees entry `index` (locked): drops its saved tensors, the bulk of the memory. The
     /// entry itself (28 bytes) stays so that tensors can still name their operation.
     @inlinable func freeEntry(_ index: Int, placeholder: Tensor<Scalar>) {
-        if entries[index].isFreed { return }
-        entries[index].isFreed = true
-        freedCount += 1
-        let start = Int(entries[index].savedStart), count = Int(entries[index].savedCount)
-        for k in start..<(start + count) {
+        for k in markFreed(index) {
             saved[k] = placeholder
             savedEntries[k] = -1
         }

@@ -30,10 +30,16 @@ enum TensorShape {
     }
 
     /// `count` of a tensor's shape: four multiplications when it is inline and in range,
-    /// the checked loop otherwise (which stops with the message).
-    @inlinable static func count(_ shape: TensorDimensions) -> Int {
+    /// the checked loop otherwise (which stops with the message). Inlined: every
+    /// operation counts its result, and the call cost as much as the multiplications.
+    @inlinable @inline(__always) static func count(_ shape: TensorDimensions) -> Int {
         if let n = shape.product, n <= maximumCount { return n }
-        return count(shape.array)
+        return checkedCount(shape)
+    }
+
+    /// `count` of a shape of rank above four, or one that `product` refused.
+    @usableFromInline @inline(never) static func checkedCount(_ shape: TensorDimensions) -> Int {
+        count(shape.array)
     }
 
     /// Row-major strides, in scalars.

@@ -10,6 +10,8 @@
 // (reshapes, copies, saved tensors, views of a contiguous slice). Reading
 // scalars on the host is an explicit download for a device that is not the CPU.
 
+import CWengert
+
 extension Tensor {
     /// A CPU tensor over a new host buffer of `count` scalars, which `initialize` must
     /// fill completely (the memory starts uninitialised).
@@ -75,12 +77,29 @@ extension StridedLayout {
 /// Host buffers for CPU tensors, from the CPU backend's arena.
 @usableFromInline
 enum TensorStorage {
+    /// `CPUBackend.hostArena`, read from a per-thread slot (one load; the global's
+    /// accessor and `swift_once` cost more on every tensor an operation makes).
+    @inlinable static var hostArena: Unmanaged<BufferArena> {
+        if let raw = wengert_thread_slot(WENGERT_SLOT_HOST_ARENA) { return Unmanaged.fromOpaque(raw) }
+        return cachedHostArena()
+    }
+
+    /// Reads the global once on this thread and caches it, unretained (the global keeps
+    /// it for the life of the process), in the slot.
+    @usableFromInline @inline(never) static func cachedHostArena() -> Unmanaged<BufferArena> {
+        let arena = Unmanaged.passUnretained(CPUBackend.hostArena)
+        wengert_set_thread_slot(WENGERT_SLOT_HOST_ARENA, arena.toOpaque())
+        return arena
+    }
+
     /// An uninitialised host buffer of `count` scalars, bound to `S`.
     @inlinable
     static func hostBuffer<S: TensorScalar>(_: S.Type, count: Int) -> DeviceBuffer {
         let bytes = count * MemoryLayout<S>.stride
         let buffer: DeviceBuffer
-        do { buffer = try CPUBackend.hostArena.allocate(bytes) } catch { wengertTensorDeviceFailure(.cpu, "allocate", error) }
+        do { buffer = try hostArena._withUnsafeGuaranteedRef { try $0.allocate(bytes) } } catch {
+            wengertTensorDeviceFailure(.cpu, "allocate", error)
+        }
         buffer.block.bindMemory(to: S.self, capacity: count)
         return buffer
     }
