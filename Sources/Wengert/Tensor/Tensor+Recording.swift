@@ -7,13 +7,9 @@ import CWengert
 
 extension Tensor {
     /// This tensor without its place in a recording (saved tensors must not keep the
-    /// recording alive through themselves).
-    @inlinable var untracked: Tensor {
-        var copy = self
-        copy.trackingOwner = .constant
-        copy.trackingIndex = .min
-        return copy
-    }
+    /// recording alive through themselves). Made afresh rather than copied and cleared,
+    /// which would retain and release the owner it drops.
+    @inlinable var untracked: Tensor { Tensor(buffer: storage, shape: dimensions, device: placement) }
 
     /// Records `operation` with `result` as its output if gradients are enabled and an
     /// operand is tracked; otherwise returns `result` untouched. `savedOutput` is the

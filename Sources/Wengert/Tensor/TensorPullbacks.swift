@@ -232,14 +232,21 @@ enum TensorPullbacks {
                 piecewiseConstant(x!, p) { 1 - ($0 .<= Tensor(0)) }
             }]
         case .sum, .mean:
-            let shape = operandShapes[0]
-            let kept = shape.enumerated().map { arguments.array.contains($0.offset) ? 1 : $0.element }
-            var gk = g.reshapedUnchecked(to: kept)
-            if operation == .mean {
-                // ∂mean/∂xᵢ = 1/n, n the number of scalars each mean reduced.
-                gk = gk / S(TensorShape.count(arguments.array.map { shape[$0] }))
+            let shape = operandShapes[0], axes = arguments.array
+            var kept = shape
+            for axis in axes { kept[axis] = 1 }
+            let gk = g.reshapedUnchecked(to: kept)
+            if operation == .sum { return [gk.expanded(to: shape)] }
+            // ∂mean/∂xᵢ = 1/n, n the number of scalars each mean reduced.
+            let n = S(TensorShape.count(axes.map { shape[$0] }))
+            if !tracked && gk.placement.kind == .cpu && gk.scalarCount == 1 {
+                // The mean of a whole tensor: its one cotangent divided and filled in, the
+                // bits of the division and the fill that `expand` makes, without the
+                // tensor between.
+                let value = gk.withHostScalars { $0[0] } / n, count = TensorShape.count(shape)
+                return [Tensor<S>.host(shape: shape, count: count) { $0.initialize(repeating: value, count: count) }]
             }
-            return [gk.expanded(to: shape)]
+            return [(gk / n).expanded(to: shape)]
         case .maximumAlongAxes, .minimumAlongAxes:
             let (input, kept) = (saved[0].untracked, saved[1])
             let gk = g.reshapedUnchecked(to: kept.dimensions)

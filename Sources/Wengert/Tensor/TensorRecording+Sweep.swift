@@ -72,10 +72,28 @@ extension TensorRecording {
     }
 
     /// Frees `entries` of `recording` (unlocked), wherever a join has moved them since.
+    /// When they are all the entries it has left (one computation in the recording, as
+    /// in a training loop), its saved tensors go in one truncation of the arrays, which
+    /// keeps their buffers for the next computation: writing a placeholder into each
+    /// slot cost two retains, two releases and a uniqueness check per saved tensor.
     @inlinable
     static func free(_ entries: [Int], of recording: TensorRecording) {
+        var (target, offset) = lockedResolved(recording, 0)
+        var freeing = 0
+        for k in entries where !target.entries[k + offset].isFreed { freeing += 1 }
+        if freeing == target.liveCount {
+            for k in entries { _ = target.markFreed(k + offset) }
+            target.saved.removeAll(keepingCapacity: true)
+            target.savedEntries.removeAll(keepingCapacity: true)
+            target.unlock()
+            return
+        }
+        // Some entries stay live: empty the slots one by one (the placeholder is made
+        // outside the lock, which is held for bookkeeping only; a join meanwhile moves
+        // the entries, and `lockedResolved` finds them again).
+        target.unlock()
         let empty = Tensor<Scalar>(uncheckedStorage: [], shape: [0])
-        let (target, offset) = lockedResolved(recording, 0)
+        (target, offset) = lockedResolved(recording, 0)
         for k in entries { target.freeEntry(k + offset, placeholder: empty) }
         target.unlock()
     }
@@ -154,7 +172,10 @@ extension TensorRecording.Snapshot {
         }
         (cotangents + start).initialize(to: seed)
         hasCotangent[start] = true
+        // At most every entry from `start` down; reserved once rather than grown by
+        // doubling (eight reallocations for a recording of a hundred entries).
         var reached: [Int] = []
+        reached.reserveCapacity(start + 1)
         // Slice cotangents waiting for their operand's index, added in one pass there.
         var pendingSlices: [Int: [TensorKernels.SliceCotangent<Scalar>]] = [:]
         let observer = tensorSweepObserver
