@@ -160,6 +160,59 @@ WENGERT_DEFINE_BINARY(double, f64)
 WENGERT_DEFINE_SCALED_ADD(float, f32)
 WENGERT_DEFINE_SCALED_ADD(double, f64)
 
+// One Adam step, each operation its own statement and rounded as the tensor operations
+// it replaces (never contracted into a fused multiply-add), so the optimiser's result
+// is the same to the bit whichever path runs. The square root and the division are
+// IEEE operations in every instruction set, so the levels agree too.
+// Each element is read before it is written and by no other element, so the loop is
+// safe to vectorise when an output is its own input (the compiler cannot prove that).
+#define WENGERT_ADAM_BODY(T)                                                             \
+    const T beta1 = s->beta1, one_minus_beta1 = s->one_minus_beta1, beta2 = s->beta2;    \
+    const T one_minus_beta2 = s->one_minus_beta2, step_size = s->step_size;              \
+    const T correction2 = s->correction2, epsilon = s->epsilon, decay = s->weight_decay; \
+    _Pragma("clang loop vectorize(assume_safety)")                                       \
+    for (long i = 0; i < n; i++) {                                                       \
+        T grad = g[i];                                                                   \
+        if (decay != 0) {                                                                \
+            const T penalty = decay * p[i];                                              \
+            grad = grad + penalty;                                                       \
+        }                                                                                \
+        const T m_kept = m[i] * beta1;                                                   \
+        const T m_new_part = one_minus_beta1 * grad;                                     \
+        const T m_next = m_kept + m_new_part;                                            \
+        const T square = grad * grad;                                                    \
+        const T v_kept = v[i] * beta2;                                                   \
+        const T v_new_part = one_minus_beta2 * square;                                   \
+        const T v_next = v_kept + v_new_part;                                            \
+        const T step = step_size * m_next;                                               \
+        const T v_hat = v_next / correction2;                                            \
+        const T root = __builtin_elementwise_sqrt(v_hat);                                \
+        const T denominator = root + epsilon;                                            \
+        const T change = step / denominator;                                             \
+        p_out[i] = p[i] - change;                                                        \
+        m_out[i] = m_next;                                                               \
+        v_out[i] = v_next;                                                               \
+    }
+
+#define WENGERT_DEFINE_ADAM(T, SUFFIX, SETTINGS)                                                            \
+    static void adam_##SUFFIX##_portable(const SETTINGS *s, const T *p, const T *g, const T *m, const T *v, \
+                                         T *p_out, T *m_out, T *v_out, long n) { WENGERT_ADAM_BODY(T) }     \
+    WENGERT_TARGET_AVX2 static void adam_##SUFFIX##_avx2(const SETTINGS *s, const T *p, const T *g,         \
+        const T *m, const T *v, T *p_out, T *m_out, T *v_out, long n) { WENGERT_ADAM_BODY(T) }              \
+    WENGERT_TARGET_AVX512 static void adam_##SUFFIX##_avx512(const SETTINGS *s, const T *p, const T *g,     \
+        const T *m, const T *v, T *p_out, T *m_out, T *v_out, long n) { WENGERT_ADAM_BODY(T) }              \
+    void wengert_adam_##SUFFIX(const SETTINGS *s, const T *p, const T *g, const T *m, const T *v, T *p_out, \
+                               T *m_out, T *v_out, long n) {                                                \
+        switch (wengert_kernel_level()) {                                                                   \
+        case 2: adam_##SUFFIX##_avx512(s, p, g, m, v, p_out, m_out, v_out, n); break;                        \
+        case 1: adam_##SUFFIX##_avx2(s, p, g, m, v, p_out, m_out, v_out, n); break;                          \
+        default: adam_##SUFFIX##_portable(s, p, g, m, v, p_out, m_out, v_out, n); break;                     \
+        }                                                                                                   \
+    }
+
+WENGERT_DEFINE_ADAM(float, f32, wengert_adam_settings_f32)
+WENGERT_DEFINE_ADAM(double, f64, wengert_adam_settings_f64)
+
 // g·f'(x) with the chain rule's convention (0 where g or the partial is 0), the partial
 // from the forward pass's value or input as the scalar table writes it, a statement per
 // operation so that nothing is contracted into a fused multiply-add.

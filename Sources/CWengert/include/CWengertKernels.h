@@ -25,6 +25,19 @@ void wengert_binary_f64(int op, const double *a, long inc_a, const double *b, lo
 void wengert_scaled_add_f32(const float *a, float s, const float *b, float *out, long n);
 void wengert_scaled_add_f64(const double *a, double s, const double *b, double *out, long n);
 
+/// The scalars of one Adam step: β₁, 1 - β₁, β₂, 1 - β₂, the step size η / (1 - β₁ᵗ),
+/// the second moment's correction 1 - β₂ᵗ, ε, and λ (L2 weight decay, 0 for none).
+typedef struct { float beta1, one_minus_beta1, beta2, one_minus_beta2, step_size, correction2, epsilon, weight_decay; } wengert_adam_settings_f32;
+typedef struct { double beta1, one_minus_beta1, beta2, one_minus_beta2, step_size, correction2, epsilon, weight_decay; } wengert_adam_settings_f64;
+/// One Adam step over n scalars, as torch.optim.Adam: g' = g + λp (when λ ≠ 0),
+/// m' = β₁m + (1-β₁)g', v' = β₂v + (1-β₂)g'², p' = p - step_size·m' / (√(v'/correction2) + ε),
+/// each operation rounded on its own (equal to the tensor operations it replaces).
+/// The outputs may alias their own inputs (p_out p, m_out m, v_out v).
+void wengert_adam_f32(const wengert_adam_settings_f32 *s, const float *p, const float *g, const float *m, const float *v,
+                      float *p_out, float *m_out, float *v_out, long n);
+void wengert_adam_f64(const wengert_adam_settings_f64 *s, const double *p, const double *g, const double *m, const double *v,
+                      double *p_out, double *m_out, double *v_out, long n);
+
 /// Backward rules of elementwise functions: out[i] = g[i]·p(v[i]), 0 where g[i] or the
 /// partial is 0 (the chain rule's convention), with the partial p as the scalar table
 /// computes it: tanh from its value t (1 - t²), relu from its input (1 for x > 0 or NaN,

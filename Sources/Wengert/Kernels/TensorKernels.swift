@@ -140,11 +140,8 @@ enum TensorKernels {
     /// update writes the cache lines it reads instead of a new buffer's. Returns false,
     /// changing nothing, otherwise.
     @inlinable static func scaledAddInPlace<S>(_ a: inout Tensor<S>, _ s: S, _ b: Tensor<S>) -> Bool {
-        // An interior tensor is left alone, and so is a leaf while recording is on: `update`
-        // stops there (a recorded leaf changed under its recording).
-        if a.trackingIndex >= 0 || (a.trackingIndex == -1 && Tensor<S>.isGradientEnabled) { return false }
-        guard a.placement.kind == .cpu, b.placement.kind == .cpu, a.dimensions == b.dimensions,
-            a.scalarCount == b.scalarCount, a.storage.owner == nil, isKnownUniquelyReferenced(&a.storage)
+        guard b.placement.kind == .cpu, a.dimensions == b.dimensions, a.scalarCount == b.scalarCount,
+            isWritableInPlace(&a)
         else { return false }
         requireConsistent(a, operation: "scaled add")
         let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase

@@ -94,10 +94,21 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
     }
 
     /// The Adam update of one parameter (see the type's documentation).
-    /// - Complexity: O(parameter scalars).
+    /// - Complexity: O(parameter scalars): on the CPU one pass over the parameter, its
+    ///   gradient and its moments, written in place where nothing else holds them.
     @inlinable public func updateParameter(_ parameter: inout Tensor<Scalar>, at index: Int) {
         guard var g = parameter.grad else { return }
         let c1 = 1 - Scalar.pow(beta1, Scalar(steps)), c2 = 1 - Scalar.pow(beta2, Scalar(steps))
+        // One pass on the CPU (the same numbers as the operations below), in place where the
+        // optimiser holds the parameter and the moments alone.
+        let settings = TensorKernels.AdamSettings(
+            beta1: beta1, beta2: beta2, stepSize: learningRate / c1, correction2: c2, epsilon: epsilon,
+            weightDecay: weightDecay)
+        if TensorKernels.adamStep(
+            &parameter, gradient: g, firstMoment: &firstMoments[index], secondMoment: &secondMoments[index], settings)
+        {
+            return
+        }
         if weightDecay != 0 { g = g + weightDecay * parameter }
         let m = (firstMoments[index] ?? Tensor(zeros: g.shape, on: g.device)) * beta1 + (1 - beta1) * g
         let v = (secondMoments[index] ?? Tensor(zeros: g.shape, on: g.device)) * beta2 + (1 - beta2) * g.squared()

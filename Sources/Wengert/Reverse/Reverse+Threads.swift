@@ -126,9 +126,13 @@ func threadBlocks(_ count: Int, threads: Int?) -> Int {
 /// work (queued on Dispatch's global pool) and take ranges only once awake. Waking one
 /// costs about 15 to 20 µs here, so a batch the calling thread finishes first stays on
 /// it alone, and a helper that wakes to find the offer withdrawn leaves without
-/// touching `work`: nothing is timed, and no item of a large batch waits for another
-/// (timing the first item alone before splitting capped 8 gradients at 8 / 4.5 =
-/// 1.78x on two cores; docs/measurements.md).
+/// touching `work`. A helper that wakes while the calling thread is still at work
+/// joins only if the items left look worth it at the rate the calling thread has gone
+/// so far (``SplitOffer/joinNanoseconds``): joining a batch of tiny items to take the
+/// last one or two made the caller wait for its semaphore and doubled 8 gradients of
+/// a 10-variable Rosenbrock. No item of a large batch waits for another (timing the
+/// first item alone before splitting capped 8 gradients at 8 / 4.5 = 1.78x on two
+/// cores; docs/measurements.md).
 ///
 /// `work` is not `@Sendable`: the callers above make it safe to run concurrently (a
 /// `@Sendable` f, a recording only read, each item writing its own result slot), which
@@ -171,12 +175,33 @@ final class SplitOffer: @unchecked Sendable {
     /// The caller's `work` closure, valid until `withdraw` returns: held as a pointer so
     /// that a helper still queued when the call returns keeps no reference to it.
     @usableFromInline let work: UnsafeRawPointer
+    /// When the offer was made (`DispatchTime`'s uptime nanoseconds).
+    @usableFromInline let started: UInt64
+
+    /// The least time the items left must promise, at the calling thread's rate so
+    /// far, for a waking helper to join: below it, the semaphore the caller then waits
+    /// on (a futex wake) and the helper's cold start cost more than they save.
+    @usableFromInline static var joinNanoseconds: UInt64 { 20_000 }
 
     @inlinable init(count: Int, blocks: Int, work: UnsafeRawPointer) {
         first = Atomic(0)
         self.count = count
         self.blocks = blocks
         self.work = work
+        started = DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// Whether the items not yet handed out would take the calling thread at least
+    /// `joinNanoseconds` more at its rate so far (the items handed out count as done,
+    /// so a long item still in progress makes the estimate low, never high: a batch of
+    /// slow items is joined at once).
+    @inlinable var worthJoining: Bool {
+        let handed = first.load(ordering: .relaxed)
+        if handed >= count { return false }
+        let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+        let left = UInt64(count - handed)
+        let (product, overflow) = elapsed.multipliedReportingOverflow(by: left)
+        return overflow || product / UInt64(Swift.max(handed, 1)) >= Self.joinNanoseconds
     }
 
     /// The next range of items, or nil when all are handed out. Guided sizes: an eighth
@@ -195,9 +220,10 @@ final class SplitOffer: @unchecked Sendable {
         return nil
     }
 
-    /// Run by a helper thread: takes up the offer unless it was withdrawn, works until
-    /// the items run out, then signals.
+    /// Run by a helper thread: takes up the offer unless it was withdrawn or the items
+    /// left are too few to be worth it, works until the items run out, then signals.
     @inlinable func helperArrives() {
+        guard worthJoining else { return }
         var taken = gate.load(ordering: .acquiring)
         while taken >= 0 {
             let (exchanged, original) = gate.compareExchange(

@@ -20,6 +20,15 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     /// - Complexity: O(n), vectorised.
     static func _scaledAddKernel(
         _ a: UnsafePointer<Self>, _ s: Self, _ b: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// One Adam step over n scalars in one pass (`wengert_adam_*`): the moments and the
+    /// parameter as `Adam`'s tensor operations compute them, each operation rounded on its
+    /// own. `settings` is β₁, 1 - β₁, β₂, 1 - β₂, η / (1 - β₁ᵗ), 1 - β₂ᵗ, ε and λ (the
+    /// fields of `wengert_adam_settings_*`). Each output may alias its own input.
+    /// - Complexity: O(n), vectorised.
+    static func _adamKernel(
+        _ settings: (Self, Self, Self, Self, Self, Self, Self, Self), _ p: UnsafePointer<Self>, _ g: UnsafePointer<Self>,
+        _ m: UnsafePointer<Self>, _ v: UnsafePointer<Self>, _ pOut: UnsafeMutablePointer<Self>,
+        _ mOut: UnsafeMutablePointer<Self>, _ vOut: UnsafeMutablePointer<Self>, _ n: Int)
     /// out[i] = g[i]·p(v[i]) with the chain rule's convention, p the partial of the
     /// `wengert_partial_op` `op` (from the forward value or input, as the scalar table).
     /// - Complexity: O(n), vectorised.
@@ -66,6 +75,17 @@ extension Float: TensorScalar {
     @inlinable public static func _scaledAddKernel(
         _ a: UnsafePointer<Float>, _ s: Float, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
     ) { wengert_scaled_add_f32(a, s, b, out, n) }
+    /// Calls `wengert_adam_f32`.
+    @inlinable public static func _adamKernel(
+        _ settings: (Float, Float, Float, Float, Float, Float, Float, Float), _ p: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
+        _ m: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ pOut: UnsafeMutablePointer<Float>,
+        _ mOut: UnsafeMutablePointer<Float>, _ vOut: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        var s = wengert_adam_settings_f32(
+            beta1: settings.0, one_minus_beta1: settings.1, beta2: settings.2, one_minus_beta2: settings.3,
+            step_size: settings.4, correction2: settings.5, epsilon: settings.6, weight_decay: settings.7)
+        wengert_adam_f32(&s, p, g, m, v, pOut, mOut, vOut, n)
+    }
     /// Calls `wengert_unary_backward_f32`.
     @inlinable public static func _unaryBackwardKernel(
         _ op: Int32, _ g: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
@@ -110,6 +130,17 @@ extension Double: TensorScalar {
     @inlinable public static func _scaledAddKernel(
         _ a: UnsafePointer<Double>, _ s: Double, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
     ) { wengert_scaled_add_f64(a, s, b, out, n) }
+    /// Calls `wengert_adam_f64`.
+    @inlinable public static func _adamKernel(
+        _ settings: (Double, Double, Double, Double, Double, Double, Double, Double), _ p: UnsafePointer<Double>, _ g: UnsafePointer<Double>,
+        _ m: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ pOut: UnsafeMutablePointer<Double>,
+        _ mOut: UnsafeMutablePointer<Double>, _ vOut: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        var s = wengert_adam_settings_f64(
+            beta1: settings.0, one_minus_beta1: settings.1, beta2: settings.2, one_minus_beta2: settings.3,
+            step_size: settings.4, correction2: settings.5, epsilon: settings.6, weight_decay: settings.7)
+        wengert_adam_f64(&s, p, g, m, v, pOut, mOut, vOut, n)
+    }
     /// Calls `wengert_unary_backward_f64`.
     @inlinable public static func _unaryBackwardKernel(
         _ op: Int32, _ g: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int

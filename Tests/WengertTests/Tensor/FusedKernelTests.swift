@@ -4,8 +4,8 @@ import Wengert
 
 /// The one-pass kernels of a training step against the operations they replace, at every
 /// instruction-set level, to the bit: the SGD update, the backward rules of tanh, relu,
-/// exp and the square, a scalar factor's cotangent summed in the product's pass, slices as views, and
-/// a zeroed gradient made only when read.
+/// exp and the square, Adam's step, a scalar factor's cotangent summed in the product's pass, slices
+/// as views, and a zeroed gradient made only when read.
 @Suite("Fused training-step kernels", .tags(.tensor))
 struct FusedKernelTests {
     /// Scalars with the awkward values among them (zeros of both signs, infinities, NaN).
@@ -49,6 +49,62 @@ struct FusedKernelTests {
         #expect(p.scalars == [-0.5, -0.5, -0.5])
         #expect(copy.scalars == [1, 2, 3])
         #expect(p.grad!.scalars == [1, 1, 1])
+    }
+
+    /// Adam's one-pass step against its formula written out per scalar, one rounding per
+    /// operation, over three steps (the moments carried), with and without weight decay.
+    @Test(arguments: [0, 1, 7, 33, 1000], [0, 0.01])
+    func adamStepEqualsItsOperations(_ n: Int, _ decay: Double) {
+        func check<S: TensorScalar>(_: S.Type, level: CPUKernels.Level) {
+            let lr: S = 0.05, b1: S = 0.9, b2: S = 0.999, eps: S = 1e-8, wd = S(decay)
+            var expected = Self.values(n, seed: 11).map { S($0) }
+            var m = [S](repeating: 0, count: n), v = [S](repeating: 0, count: n)
+            var p = Tensor<S>(shape: [n], scalars: expected).requiringGradient()
+            let optimizer = Adam<S>(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd)
+            for step in 1...3 {
+                let g0 = Self.values(n, seed: 20 + UInt64(step)).map { S($0) }
+                p.zeroGradient()
+                CPUKernels.withLevel(level) {
+                    (p * Tensor<S>(shape: [n], scalars: g0)).sum().backward()
+                    optimizer.update(&p)
+                }
+                let c1 = 1 - S.pow(b1, S(step)), c2 = 1 - S.pow(b2, S(step)), size = lr / c1
+                for i in 0..<n {
+                    var g = g0[i]
+                    if wd != 0 { let penalty = wd * expected[i]; g = g + penalty }
+                    let kept = m[i] * b1, fresh = (1 - b1) * g
+                    m[i] = kept + fresh
+                    let square = g * g, keptV = v[i] * b2, freshV = (1 - b2) * square
+                    v[i] = keptV + freshV
+                    let change = size * m[i] / ((v[i] / c2).squareRoot() + eps)
+                    expected[i] = expected[i] - change
+                }
+                #expect(Self.sameBits(p.scalars, expected), "\(S.self) step \(step) level \(level)")
+            }
+            #expect(p.requiresGradient && p.isLeaf)
+        }
+        for level in CPUKernels.Level.allCases where level.rawValue <= CPUKernels.supportedLevel.rawValue {
+            check(Float.self, level: level)
+            check(Double.self, level: level)
+        }
+    }
+
+    /// Adam writes in place only what nothing else holds: a copy of the parameter keeps
+    /// its values (the first step moves each by η against its gradient's sign).
+    @Test func adamStepLeavesCopiesOfTheParametersAlone() {
+        var p = Tensor<Float>([1, 2, 3]).requiringGradient()
+        let copy = p
+        let optimizer = Adam<Float>(learningRate: 0.5)
+        (p * p).sum().backward()
+        optimizer.update(&p)
+        #expect(copy.scalars == [1, 2, 3])
+        let once = p.scalars
+        #expect(zip(once, [1, 2, 3] as [Float]).allSatisfy { abs($0 - ($1 - 0.5)) < 1e-5 })
+        p.zeroGradient()
+        (p * p).sum().backward()
+        optimizer.update(&p)  // held only by p now: in place
+        #expect(copy.scalars == [1, 2, 3])
+        #expect(zip(p.scalars, once).allSatisfy { $0 < $1 })
     }
 
     @Test func sgdStepOnZeroDimensionalAndDoubleTensors() {
