@@ -103,6 +103,9 @@ struct ODEGradientTests {
         // Entries recorded by the forward pass, before backward: the adjoint records a
         // fixed handful whatever the number of steps; backpropagation records every step.
         func entries(_ mode: ODEGradient, end: Double) -> (entries: Int, steps: Int) {
+            onFreshThread { recordedEntries(mode, end: end) }
+        }
+        func recordedEntries(_ mode: ODEGradient, end: Double) -> (entries: Int, steps: Int) {
             let stats = ODEStatistics()
             let y = Tensor<Double>(shape: [1, 2], scalars: [2, 0]).requiringGradient()
             let a = LinearSpiral.matrix(Double.self).requiringGradient()

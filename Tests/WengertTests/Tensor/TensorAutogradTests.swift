@@ -131,19 +131,27 @@ struct TensorAutogradTests {
     }
 
     @Test func recordingIsFreedByBackwardOrWithItsLastTensor() {
-        let x = Tensor<Float>([1, 2]).requiringGradient()
-        do {
-            let y = (x * 3).sum()
-            #expect(Tensor<Float>.recordedEntryCount == 3)  // leaf, multiply, sum
-            _ = y
+        let (alive, gone, mostAfterBackward, grad) = onFreshThread {
+            let x = Tensor<Float>([1, 2]).requiringGradient()
+            var alive = 0
+            do {
+                let y = (x * 3).sum()
+                alive = Tensor<Float>.recordedEntryCount
+                _ = y
+            }
+            let gone = Tensor<Float>.recordedEntryCount
+            var most = 0
+            for _ in 0..<1000 {
+                let loss = (x * 3).sum()
+                loss.backward()
+                most = max(most, Tensor<Float>.recordedEntryCount)
+            }
+            return (alive, gone, most, x.grad!.scalars)
         }
-        #expect(Tensor<Float>.recordedEntryCount == 0)  // nothing refers to it: gone
-        for _ in 0..<1000 {
-            let loss = (x * 3).sum()
-            loss.backward()
-            #expect(Tensor<Float>.recordedEntryCount == 0)  // freed by backward
-        }
-        #expect(x.grad!.scalars == [3000, 3000])
+        #expect(alive == 3)  // leaf, multiply, sum
+        #expect(gone == 0)  // nothing refers to it: gone
+        #expect(mostAfterBackward == 0)  // freed by backward
+        #expect(grad == [3000, 3000])
     }
 
     @Test func customFunctionMatchesLegendreSeed() {
