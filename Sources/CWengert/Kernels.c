@@ -24,6 +24,30 @@ void wengert_zero_bytes(void *destination, long count) {
     memset(destination, 0, (size_t)count);
 }
 
+#if WENGERT_X86
+#define WENGERT_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define WENGERT_TARGET_AVX512 __attribute__((target("avx512f,fma"), min_vector_width(512)))
+#else
+#define WENGERT_TARGET_AVX2
+#define WENGERT_TARGET_AVX512
+#endif
+
+// A kernel at every instruction-set level: the body (written with the parameter names
+// of PARAMS) compiled as NAME_portable, NAME_avx2 and NAME_avx512, one C body, so they
+// compute the same values. WENGERT_AT_LEVEL calls the variant for a
+// `wengert_kernel_level()` directly (a function pointer chosen by level cost the
+// one-scalar operations 3 %).
+#define WENGERT_AT_LEVELS(RET, NAME, PARAMS, ...)                                        \
+    static RET NAME##_portable PARAMS { __VA_ARGS__ }                                    \
+    WENGERT_TARGET_AVX2 static RET NAME##_avx2 PARAMS { __VA_ARGS__ }                    \
+    WENGERT_TARGET_AVX512 static RET NAME##_avx512 PARAMS { __VA_ARGS__ }
+#define WENGERT_AT_LEVEL(NAME, LEVEL, ARGS)                                              \
+    ({                                                                                   \
+        const int wengert_level_ = (LEVEL);                                              \
+        wengert_level_ == 2 ? NAME##_avx512 ARGS                                         \
+                            : wengert_level_ == 1 ? NAME##_avx2 ARGS : NAME##_portable ARGS; \
+    })
+
 // One body per scalar type and instruction set: the loop with both increments known
 // lets the vectoriser emit unit-stride or broadcast code without run-time checks.
 #define WENGERT_BINARY_BODY(T)                                                           \
@@ -89,29 +113,16 @@ void wengert_zero_bytes(void *destination, long count) {
     }
 
 #define WENGERT_DEFINE_BINARY(T, SUFFIX)                                                                   \
-    static void binary_##SUFFIX##_portable(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_BODY(T) } \
-    WENGERT_TARGET_AVX2 static void binary_##SUFFIX##_avx2(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_BODY(T) } \
-    WENGERT_TARGET_AVX512 static void binary_##SUFFIX##_avx512(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_BODY(T) } \
+    WENGERT_AT_LEVELS(void, binary_##SUFFIX, (int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n), \
+                      WENGERT_BINARY_BODY(T))                                                               \
     static void binary_##SUFFIX##_small(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) { WENGERT_BINARY_SMALL_BODY(T) } \
     void wengert_binary_##SUFFIX(int op, const T *a, long inc_a, const T *b, long inc_b, T *out, long n) {   \
         if (n <= WENGERT_BINARY_SMALL_N) {                                                                  \
             if (n > 0) binary_##SUFFIX##_small(op, a, inc_a, b, inc_b, out, n);                             \
             return;                                                                                         \
         }                                                                                                   \
-        switch (wengert_kernel_level()) {                                                                   \
-        case 2: binary_##SUFFIX##_avx512(op, a, inc_a, b, inc_b, out, n); break;                            \
-        case 1: binary_##SUFFIX##_avx2(op, a, inc_a, b, inc_b, out, n); break;                              \
-        default: binary_##SUFFIX##_portable(op, a, inc_a, b, inc_b, out, n); break;                         \
-        }                                                                                                   \
+        WENGERT_AT_LEVEL(binary_##SUFFIX, wengert_kernel_level(), (op, a, inc_a, b, inc_b, out, n));        \
     }
-
-#if WENGERT_X86
-#define WENGERT_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define WENGERT_TARGET_AVX512 __attribute__((target("avx512f,fma"), min_vector_width(512)))
-#else
-#define WENGERT_TARGET_AVX2
-#define WENGERT_TARGET_AVX512
-#endif
 
 WENGERT_DEFINE_BINARY(float, f32)
 WENGERT_DEFINE_BINARY(double, f64)
@@ -129,27 +140,19 @@ WENGERT_DEFINE_BINARY(double, f64)
 #define SCALED_ADD_PARALLEL_MIN 65536
 
 #define WENGERT_DEFINE_SCALED_ADD(T, SUFFIX)                                                                \
-    static void scaled_add_##SUFFIX##_portable(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
-    WENGERT_TARGET_AVX2 static void scaled_add_##SUFFIX##_avx2(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
-    WENGERT_TARGET_AVX512 static void scaled_add_##SUFFIX##_avx512(const T *a, T s, const T *b, T *out, long n) { WENGERT_SCALED_ADD_BODY(T) } \
-    static void scaled_add_##SUFFIX##_serial(int level, const T *a, T s, const T *b, T *out, long n) {      \
-        switch (level) {                                                                                    \
-        case 2: scaled_add_##SUFFIX##_avx512(a, s, b, out, n); break;                                       \
-        case 1: scaled_add_##SUFFIX##_avx2(a, s, b, out, n); break;                                         \
-        default: scaled_add_##SUFFIX##_portable(a, s, b, out, n); break;                                    \
-        }                                                                                                   \
-    }                                                                                                       \
+    WENGERT_AT_LEVELS(void, scaled_add_##SUFFIX, (const T *a, T s, const T *b, T *out, long n),             \
+                      WENGERT_SCALED_ADD_BODY(T))                                                           \
     typedef struct { int level; const T *a; T s; const T *b; T *out; long n, chunk; } scaled_add_##SUFFIX##_job; \
     static void scaled_add_##SUFFIX##_part(void *context, long part) {                                      \
         const scaled_add_##SUFFIX##_job *j = context;                                                       \
         long lo = part * j->chunk, hi = lo + j->chunk < j->n ? lo + j->chunk : j->n;                        \
-        scaled_add_##SUFFIX##_serial(j->level, j->a + lo, j->s, j->b + lo, j->out + lo, hi - lo);           \
+        WENGERT_AT_LEVEL(scaled_add_##SUFFIX, j->level, (j->a + lo, j->s, j->b + lo, j->out + lo, hi - lo)); \
     }                                                                                                       \
     void wengert_scaled_add_##SUFFIX(const T *a, T s, const T *b, T *out, long n) {                         \
         int level = wengert_kernel_level();                                                                 \
         long threads = wengert_parallel_threads((double)n, SCALED_ADD_PARALLEL_MIN);                        \
         if (threads <= 1) {                                                                                 \
-            scaled_add_##SUFFIX##_serial(level, a, s, b, out, n);                                           \
+            WENGERT_AT_LEVEL(scaled_add_##SUFFIX, level, (a, s, b, out, n));                                \
             return;                                                                                         \
         }                                                                                                   \
         long chunk = ((n + threads - 1) / threads + 63) & ~63L;                                             \
@@ -195,19 +198,11 @@ WENGERT_DEFINE_SCALED_ADD(double, f64)
     }
 
 #define WENGERT_DEFINE_ADAM(T, SUFFIX, SETTINGS)                                                            \
-    static void adam_##SUFFIX##_portable(const SETTINGS *s, const T *p, const T *g, const T *m, const T *v, \
-                                         T *p_out, T *m_out, T *v_out, long n) { WENGERT_ADAM_BODY(T) }     \
-    WENGERT_TARGET_AVX2 static void adam_##SUFFIX##_avx2(const SETTINGS *s, const T *p, const T *g,         \
-        const T *m, const T *v, T *p_out, T *m_out, T *v_out, long n) { WENGERT_ADAM_BODY(T) }              \
-    WENGERT_TARGET_AVX512 static void adam_##SUFFIX##_avx512(const SETTINGS *s, const T *p, const T *g,     \
-        const T *m, const T *v, T *p_out, T *m_out, T *v_out, long n) { WENGERT_ADAM_BODY(T) }              \
+    WENGERT_AT_LEVELS(void, adam_##SUFFIX, (const SETTINGS *s, const T *p, const T *g, const T *m,          \
+                      const T *v, T *p_out, T *m_out, T *v_out, long n), WENGERT_ADAM_BODY(T))              \
     void wengert_adam_##SUFFIX(const SETTINGS *s, const T *p, const T *g, const T *m, const T *v, T *p_out, \
                                T *m_out, T *v_out, long n) {                                                \
-        switch (wengert_kernel_level()) {                                                                   \
-        case 2: adam_##SUFFIX##_avx512(s, p, g, m, v, p_out, m_out, v_out, n); break;                        \
-        case 1: adam_##SUFFIX##_avx2(s, p, g, m, v, p_out, m_out, v_out, n); break;                          \
-        default: adam_##SUFFIX##_portable(s, p, g, m, v, p_out, m_out, v_out, n); break;                     \
-        }                                                                                                   \
+        WENGERT_AT_LEVEL(adam_##SUFFIX, wengert_kernel_level(), (s, p, g, m, v, p_out, m_out, v_out, n));   \
     }
 
 WENGERT_DEFINE_ADAM(float, f32, wengert_adam_settings_f32)
@@ -240,15 +235,10 @@ WENGERT_DEFINE_ADAM(double, f64, wengert_adam_settings_f64)
     }
 
 #define WENGERT_DEFINE_UNARY_BACKWARD(T, SUFFIX)                                                            \
-    static void unary_backward_##SUFFIX##_portable(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
-    WENGERT_TARGET_AVX2 static void unary_backward_##SUFFIX##_avx2(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
-    WENGERT_TARGET_AVX512 static void unary_backward_##SUFFIX##_avx512(int op, const T *g, const T *v, T *out, long n) { WENGERT_UNARY_BACKWARD_BODY(T) } \
+    WENGERT_AT_LEVELS(void, unary_backward_##SUFFIX, (int op, const T *g, const T *v, T *out, long n),      \
+                      WENGERT_UNARY_BACKWARD_BODY(T))                                                       \
     void wengert_unary_backward_##SUFFIX(int op, const T *g, const T *v, T *out, long n) {                  \
-        switch (wengert_kernel_level()) {                                                                   \
-        case 2: unary_backward_##SUFFIX##_avx512(op, g, v, out, n); break;                                  \
-        case 1: unary_backward_##SUFFIX##_avx2(op, g, v, out, n); break;                                    \
-        default: unary_backward_##SUFFIX##_portable(op, g, v, out, n); break;                               \
-        }                                                                                                   \
+        WENGERT_AT_LEVEL(unary_backward_##SUFFIX, wengert_kernel_level(), (op, g, v, out, n));              \
     }
 
 WENGERT_DEFINE_UNARY_BACKWARD(float, f32)
@@ -282,35 +272,14 @@ WENGERT_DEFINE_UNARY_BACKWARD(double, f64)
 #define WENGERT_CHAIN_ELEMENT(k) (g[k] == 0 || p[k] == 0 ? 0 : g[k] * p[k])
 
 #define WENGERT_DEFINE_SUM(T, SUFFIX, LANES)                                                                   \
-    static double sum_##SUFFIX##_portable(const T *x, long n) { WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT) } \
-    WENGERT_TARGET_AVX2 static double sum_##SUFFIX##_avx2(const T *x, long n) {                                \
-        WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT)                                                        \
-    }                                                                                                          \
-    WENGERT_TARGET_AVX512 static double sum_##SUFFIX##_avx512(const T *x, long n) {                            \
-        WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT)                                                        \
-    }                                                                                                          \
+    WENGERT_AT_LEVELS(double, sum_##SUFFIX, (const T *x, long n), WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT)) \
     double wengert_sum_##SUFFIX(const T *x, long n) {                                                          \
-        switch (wengert_kernel_level()) {                                                                      \
-        case 2: return sum_##SUFFIX##_avx512(x, n);                                                            \
-        case 1: return sum_##SUFFIX##_avx2(x, n);                                                              \
-        default: return sum_##SUFFIX##_portable(x, n);                                                         \
-        }                                                                                                      \
+        return WENGERT_AT_LEVEL(sum_##SUFFIX, wengert_kernel_level(), (x, n));                                 \
     }                                                                                                          \
-    static double chain_sum_##SUFFIX##_portable(const T *g, const T *p, long n) {                              \
-        WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT)                                                      \
-    }                                                                                                          \
-    WENGERT_TARGET_AVX2 static double chain_sum_##SUFFIX##_avx2(const T *g, const T *p, long n) {              \
-        WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT)                                                      \
-    }                                                                                                          \
-    WENGERT_TARGET_AVX512 static double chain_sum_##SUFFIX##_avx512(const T *g, const T *p, long n) {          \
-        WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT)                                                      \
-    }                                                                                                          \
+    WENGERT_AT_LEVELS(double, chain_sum_##SUFFIX, (const T *g, const T *p, long n),                            \
+                      WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT))                                       \
     double wengert_chain_sum_##SUFFIX(const T *g, const T *p, long n) {                                        \
-        switch (wengert_kernel_level()) {                                                                      \
-        case 2: return chain_sum_##SUFFIX##_avx512(g, p, n);                                                   \
-        case 1: return chain_sum_##SUFFIX##_avx2(g, p, n);                                                     \
-        default: return chain_sum_##SUFFIX##_portable(g, p, n);                                                \
-        }                                                                                                      \
+        return WENGERT_AT_LEVEL(chain_sum_##SUFFIX, wengert_kernel_level(), (g, p, n));                        \
     }
 
 WENGERT_DEFINE_SUM(float, f32, 16)
@@ -336,15 +305,10 @@ WENGERT_DEFINE_SUM(double, f64, 8)
     }
 
 #define WENGERT_DEFINE_SUM_AXIS(T, SUFFIX)                                                                  \
-    static void sum_axis_##SUFFIX##_portable(const T *restrict x, long outer, long size, long inner, T *restrict out) { WENGERT_SUM_AXIS_BODY(T) } \
-    WENGERT_TARGET_AVX2 static void sum_axis_##SUFFIX##_avx2(const T *restrict x, long outer, long size, long inner, T *restrict out) { WENGERT_SUM_AXIS_BODY(T) } \
-    WENGERT_TARGET_AVX512 static void sum_axis_##SUFFIX##_avx512(const T *restrict x, long outer, long size, long inner, T *restrict out) { WENGERT_SUM_AXIS_BODY(T) } \
+    WENGERT_AT_LEVELS(void, sum_axis_##SUFFIX, (const T *restrict x, long outer, long size, long inner,     \
+                      T *restrict out), WENGERT_SUM_AXIS_BODY(T))                                           \
     void wengert_sum_axis_##SUFFIX(const T *x, long outer, long size, long inner, T *out) {                 \
-        switch (wengert_kernel_level()) {                                                                   \
-        case 2: sum_axis_##SUFFIX##_avx512(x, outer, size, inner, out); break;                              \
-        case 1: sum_axis_##SUFFIX##_avx2(x, outer, size, inner, out); break;                                \
-        default: sum_axis_##SUFFIX##_portable(x, outer, size, inner, out); break;                           \
-        }                                                                                                   \
+        WENGERT_AT_LEVEL(sum_axis_##SUFFIX, wengert_kernel_level(), (x, outer, size, inner, out));          \
     }
 
 WENGERT_DEFINE_SUM_AXIS(float, f32)
