@@ -17,6 +17,36 @@ extension TensorKernels {
         return a.placement.kind == .cpu && a.storage.owner == nil && isKnownUniquelyReferenced(&a.storage)
     }
 
+    /// a + s·b for tensors of one shape, in one pass over memory (an optimiser's p - η·g),
+    /// equal to the two operations it replaces; on another device, or for shapes that
+    /// differ, it is those two operations.
+    @inlinable static func scaledAdd<S>(_ a: Tensor<S>, _ s: S, _ b: Tensor<S>) -> Tensor<S> {
+        guard a.placement.kind == .cpu, b.placement.kind == .cpu, a.dimensions == b.dimensions else { return a + s * b }
+        requireConsistent(a, operation: "scaled add")
+        requireConsistent(b, operation: "scaled add")
+        let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase
+        return Tensor.host(shape: a.dimensions, count: n) { po in
+            if n > 0 { S._scaledAddKernel(pa, s, pb, po, n) }
+        }
+    }
+
+    /// `parameter += s·g` in one pass (SGD's p - η·g with s = -η), the same numbers as the
+    /// two tensor operations: written in place when ``isWritableInPlace(_:)`` allows and
+    /// `g` is a CPU tensor of the parameter's shape, else replaced through `Tensor.update`
+    /// (which refuses a recorded leaf).
+    /// - Complexity: O(n), one pass.
+    @inlinable static func scaledAddStep<S>(_ parameter: inout Tensor<S>, _ s: S, _ g: Tensor<S>) {
+        if g.placement.kind == .cpu, parameter.dimensions == g.dimensions, parameter.scalarCount == g.scalarCount,
+            isWritableInPlace(&parameter)
+        {
+            requireConsistent(parameter, operation: "scaled add")
+            let n = parameter.scalarCount, pp = parameter.hostBase, pg = g.hostBase
+            if n > 0 { withExtendedLifetime(g) { S._scaledAddKernel(pp, s, pg, pp, n) } }
+            return
+        }
+        Tensor.update(&parameter, { scaledAdd($0, s, g) }, operation: "-=")
+    }
+
     /// The scalars of one Adam step, computed once per parameter by `Adam`.
     @usableFromInline
     struct AdamSettings<S: TensorScalar> {

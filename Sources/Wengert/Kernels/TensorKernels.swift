@@ -110,19 +110,6 @@ enum TensorKernels {
         }
     }
 
-    /// a + s·b for tensors of one shape, in one pass over memory (an optimiser's p - η·g),
-    /// equal to the two operations it replaces; on another device, or for shapes that
-    /// differ, it is those two operations.
-    @inlinable static func scaledAdd<S>(_ a: Tensor<S>, _ s: S, _ b: Tensor<S>) -> Tensor<S> {
-        guard a.placement.kind == .cpu, b.placement.kind == .cpu, a.dimensions == b.dimensions else { return a + s * b }
-        requireConsistent(a, operation: "scaled add")
-        requireConsistent(b, operation: "scaled add")
-        let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase
-        return Tensor.host(shape: a.dimensions, count: n) { po in
-            if n > 0 { S._scaledAddKernel(pa, s, pb, po, n) }
-        }
-    }
-
     /// x·x elementwise: the C multiply on the CPU (a closure per element costs ten times
     /// as much where the caller is generic over the scalar), the backend's square elsewhere.
     @inlinable static func square<S>(_ x: Tensor<S>) -> Tensor<S> {
@@ -132,21 +119,6 @@ enum TensorKernels {
         return Tensor.host(shape: x.dimensions, count: n) { po in
             if n > 0 { S._binaryKernel(TensorArithmetic.multiply.rawValue, px, 1, px, 1, po, n) }
         }
-    }
-
-    /// `a += s·b` written into a's own buffer, when a is a CPU tensor of b's shape, not
-    /// recorded, and the only holder of its buffer (an optimiser's parameter after the
-    /// backward pass freed its recording): no other tensor can see the change, and the
-    /// update writes the cache lines it reads instead of a new buffer's. Returns false,
-    /// changing nothing, otherwise.
-    @inlinable static func scaledAddInPlace<S>(_ a: inout Tensor<S>, _ s: S, _ b: Tensor<S>) -> Bool {
-        guard b.placement.kind == .cpu, a.dimensions == b.dimensions, a.scalarCount == b.scalarCount,
-            isWritableInPlace(&a)
-        else { return false }
-        requireConsistent(a, operation: "scaled add")
-        let n = a.scalarCount, pa = a.hostBase, pb = b.hostBase
-        if n > 0 { withExtendedLifetime(b) { S._scaledAddKernel(pa, s, pb, pa, n) } }
-        return true
     }
 
     /// g·f′ elementwise by the C kernel `code` (a `wengert_partial_op`), f′ from `v` (the
@@ -390,7 +362,7 @@ enum TensorKernels {
         let px = x.hostBase, count = TensorShape.count(shape)
         if x.scalarCount == 1 {
             // A reduction's cotangent (the backward of sum and mean to one scalar): a fill.
-            return Tensor.host(shape: shape, count: count) { $0.initialize(repeating: px[0], count: count) }
+            return Tensor.hostFilled(px[0], shape: shape, count: count)
         }
         let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
         let sb = [Int](repeating: 0, count: shape.count)

@@ -88,8 +88,7 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
         }
         // p - η·g in one pass (the same numbers as `parameter -= learningRate * g`), in the
         // parameter's own buffer when nothing else holds it.
-        if TensorKernels.scaledAddInPlace(&parameter, -learningRate, g) { return }
-        Tensor.update(&parameter, { TensorKernels.scaledAdd($0, -learningRate, g) }, operation: "-=")
+        TensorKernels.scaledAddStep(&parameter, -learningRate, g)
     }
 
     /// One update of every tensor in ``parameters`` that has a gradient.

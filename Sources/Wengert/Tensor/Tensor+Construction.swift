@@ -30,7 +30,7 @@ extension Tensor {
     @inlinable public init(repeating value: Scalar, shape: [Int], on device: Device = .cpu) {
         let count = TensorShape.count(shape)
         if device.kind == .cpu {
-            self = Tensor.host(shape: shape, count: count) { $0.initialize(repeating: value, count: count) }
+            self = Tensor.hostFilled(value, shape: TensorDimensions(shape), count: count)
         } else {
             self = TensorKernels.onDevice(device, "fill") { backend in
                 let out: Tensor = try TensorKernels.deviceOutput(backend, shape)

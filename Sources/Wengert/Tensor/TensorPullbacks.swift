@@ -243,8 +243,7 @@ enum TensorPullbacks {
                 // The mean of a whole tensor: its one cotangent divided and filled in, the
                 // bits of the division and the fill that `expand` makes, without the
                 // tensor between.
-                let value = gk.withHostScalars { $0[0] } / n, count = TensorShape.count(shape)
-                return [Tensor<S>.host(shape: shape, count: count) { $0.initialize(repeating: value, count: count) }]
+                return [Tensor.hostFilled(gk.withHostScalars { $0[0] } / n, shape: shape, count: TensorShape.count(shape))]
             }
             return [(gk / n).expanded(to: shape)]
         case .maximumAlongAxes, .minimumAlongAxes:

@@ -22,6 +22,12 @@ extension Tensor {
         return Tensor(buffer: buffer, shape: shape, device: .cpu)
     }
 
+    /// A CPU tensor of `shape`, whose `count` scalars the caller has counted, all `value`.
+    @inlinable
+    static func hostFilled(_ value: Scalar, shape: TensorDimensions, count: Int) -> Tensor {
+        host(shape: shape, count: count) { $0.initialize(repeating: value, count: count) }
+    }
+
     /// `host(shape:count:_:)` with the shape as an array.
     @inlinable
     static func host(shape: [Int], count: Int, _ initialize: (UnsafeMutablePointer<Scalar>) -> Void) -> Tensor {
