@@ -84,6 +84,17 @@ struct GaussianMixtureObjective: ScalarObjective {
         var offset: [T] = []
         offset.reserveCapacity(k)
         for c in 0..<k { offset.append(x[alphaStart + c] + sumQ[c]) }
+        // Each component's strictly lower triangle gathered row by row (it is stored
+        // column by column), so that a row of Q(x - μ) is one dot product.
+        let lowerCount = d * (d - 1) / 2
+        var lowerRows: [T] = []
+        lowerRows.reserveCapacity(k * lowerCount)
+        for c in 0..<k {
+            let lStart = icfStart + c * icfSize + d
+            for row in 0..<d {
+                for col in 0..<row { lowerRows.append(x[lStart + lowerOffset[row * d + col]]) }
+            }
+        }
         var centred = [T](repeating: 0, count: d)
         var transformed = [T](repeating: 0, count: d)
         var mainTerm = [T](repeating: 0, count: k)
@@ -91,18 +102,16 @@ struct GaussianMixtureObjective: ScalarObjective {
         for i in 0..<pointCount {
             for c in 0..<k {
                 for j in 0..<d { centred[j] = T(points[i * d + j]) - x[meanStart + c * d + j] }
-                // Q(x - μ) row by row, each row a running sum of products, and then its
-                // squared norm the same way: `multiplyAdd` records one tape entry per term
+                // Q(x - μ) row by row, each row a dot product continuing the diagonal
+                // term, and then its squared norm: `dot` records one tape entry per term
                 // where `t += a * b` records two. The terms are added in ADBench's order
                 // (diagonal first, then the columns), so the value is the same.
-                let lStart = icfStart + c * icfSize + d
                 for row in 0..<d {
-                    var t = qDiag[c * d + row] * centred[row]
-                    for col in 0..<row { t = multiplyAdd(x[lStart + lowerOffset[row * d + col]], centred[col], t) }
-                    transformed[row] = t
+                    let rowStart = c * lowerCount + row * (row - 1) / 2
+                    transformed[row] = dot(lowerRows[rowStart..<(rowStart + row)], centred[0..<row],
+                                           adding: qDiag[c * d + row] * centred[row])
                 }
-                var sq = transformed[0] * transformed[0]
-                for j in 1..<d { sq = multiplyAdd(transformed[j], transformed[j], sq) }
+                let sq = dot(transformed, transformed)
                 mainTerm[c] = offset[c] - 0.5 * sq
             }
             total += Self.logSumExp(mainTerm)

@@ -101,4 +101,9 @@ public protocol DifferentiableScalar: SignedNumeric, Comparable, ExpressibleByFl
     /// x · y + z, rounded as `x * y + z` (not fused). A tape records a running sum of
     /// products written with it as one entry per term instead of two (`Var.multiplyAdd`).
     static func multiplyAdd(_ x: Self, _ y: Self, _ z: Self) -> Self
+    /// z + x[0] · y[0] + x[1] · y[1] + …, the running sum `s = multiplyAdd(x[j], y[j], s)`
+    /// from s = z, term by term in order (so with the same roundings); what `dot` calls.
+    /// The default is that loop; `Var` records the run at once (Scalar/DotProduct.swift).
+    /// `x` and `y` have the same count.
+    static func sumOfProducts(_ x: UnsafeBufferPointer<Self>, _ y: UnsafeBufferPointer<Self>, adding z: Self) -> Self
 }

@@ -94,11 +94,7 @@ struct ReverseMultiplyAddTests {
 
     @Test("replay recomputes fused entries", arguments: [[0.5, 1.5, -2.0, 0.25, 3.0, -1.0, 0.0, 2.0]])
     func replayMatchesFreshRecording(_ x: [Double]) {
-        let compiled = CompiledGradient(of: dotThenMore, at: Self.point)
-        let (value, g) = compiled.valueWithGradient(at: x)
-        let fresh = valueWithGradient(of: dotThenMore, at: x)
-        #expect(value == fresh.value)
-        #expect(g == fresh.gradient)
+        expectReplayMatchesFreshRecording(of: dotThenMore, recordedAt: Self.point, at: x)
     }
 
     @Test func secondDerivativesAndThreadedJacobiansSeeTheFusedEntries() {

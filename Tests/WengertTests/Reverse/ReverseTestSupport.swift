@@ -25,6 +25,17 @@ func dualGradient(_ f: ([Dual<Double>]) -> Dual<Double>, at x: [Double]) -> [Dou
     }
 }
 
+/// Replays f, recorded at `recorded`, at x and expects the value and gradient of a fresh
+/// recording at x.
+func expectReplayMatchesFreshRecording(of f: ([Var<Double>]) -> Var<Double>,
+                                       recordedAt recorded: [Double], at x: [Double]) {
+    let compiled = CompiledGradient(of: f, at: recorded)
+    let (value, g) = compiled.valueWithGradient(at: x)
+    let fresh = valueWithGradient(of: f, at: x)
+    #expect(value == fresh.value)
+    #expect(g == fresh.gradient)
+}
+
 /// |a - b| <= tolerance · max(1, |a|, |b|) elementwise, and equal lengths.
 func close(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { x, y in
