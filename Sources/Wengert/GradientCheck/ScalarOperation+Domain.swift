@@ -46,7 +46,7 @@ extension ScalarOperation {
     package var edgePoints: [(x: Double, y: Double)] {
         let tiny = 1e-300, huge = 1e300
         switch self {
-        case .add, .subtract, .multiply, .multiplyAdd, .addAssign, .subtractAssign, .multiplyAssign:
+        case .add, .subtract, .multiply, .multiplyAdd, .sumOfProducts, .addAssign, .subtractAssign, .multiplyAssign:
             return [(0, 0), (tiny, -huge), (huge, 2)]
         case .divide, .divideAssign: return [(0, 2), (tiny, 3), (huge, 0.5), (-1, tiny)]
         case .negate, .addConstant, .subtractFromConstant, .multiplyByConstant: return [(0, 0), (tiny, 0), (-huge, 0)]
@@ -102,7 +102,7 @@ extension ScalarOperation {
         case .min, .max: return [(1, 1 + 0x1p-52), (1 + 0x1p-52, 1), (-1e300, 1e300)]
         case .magnitude, .abs, .relu: return [(0x1p-1074, 0), (-0x1p-1074, 0)]
         case .sin, .cos: return [(1e10, 0), (0x1p-60, 0)]
-        case .add, .subtract, .multiply, .multiplyAdd, .addAssign, .subtractAssign, .multiplyAssign:
+        case .add, .subtract, .multiply, .multiplyAdd, .sumOfProducts, .addAssign, .subtractAssign, .multiplyAssign:
             return [(1e300, 1e-300), (-1e-300, 1e300)]
         case .negate, .addConstant, .subtractFromConstant, .multiplyByConstant: return [(1e300, 0), (-1e-300, 0)]
         }

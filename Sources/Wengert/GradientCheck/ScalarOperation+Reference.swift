@@ -20,6 +20,7 @@ extension ScalarOperation {
         case .subtract, .subtractAssign: return (1, -1)
         case .multiply, .multiplyAssign: return (y, x)
         case .multiplyAdd: return (2 * y, 2 * x)
+        case .sumOfProducts: return (3 * y, 3 * x)
         case .divide, .divideAssign: return (1 / y, -x / (y * y))
         case .negate: return (-1, 0)
         case .magnitude, .abs: return (x > 0 ? 1 : x < 0 ? -1 : 0, 0)

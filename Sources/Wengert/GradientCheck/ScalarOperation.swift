@@ -34,6 +34,9 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
     /// `multiplyAdd(x, y, x * y)` = 2xy: the product is the latest entry, so a tape
     /// records the fused entry, whose third operand is implicit.
     case multiplyAdd
+    /// `dot([x, y], [y, x], adding: x * y)` = 3xy: the sum is the latest entry, so a tape
+    /// records the two terms as one run (`sumOfProducts`).
+    case sumOfProducts
     /// x / y.
     case divide
     /// -x.
@@ -119,7 +122,7 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
     @inlinable
     package var arity: Int {
         switch self {
-        case .add, .subtract, .multiply, .multiplyAdd, .divide, .addAssign, .subtractAssign,
+        case .add, .subtract, .multiply, .multiplyAdd, .sumOfProducts, .divide, .addAssign, .subtractAssign,
              .multiplyAssign, .divideAssign, .atan2, .pow, .hypot, .min, .max:
             return 2
         default:
@@ -137,6 +140,7 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
         case .subtract: return x - y
         case .multiply: return x * y
         case .multiplyAdd: return T.multiplyAdd(x, y, x * y)
+        case .sumOfProducts: return dot([x, y], [y, x], adding: x * y)
         case .divide: return x / y
         case .negate: return -x
         case .addAssign: var r = x; r += y; return r
@@ -205,6 +209,7 @@ package enum ScalarOperation: String, CaseIterable, Sendable, CustomStringConver
         case .subtract: return "\(a) - \(b)"
         case .multiply: return "\(a) * \(b)"
         case .multiplyAdd: return "multiplyAdd(\(a), \(b), \(a) * \(b))"
+        case .sumOfProducts: return "dot([\(a), \(b)], [\(b), \(a)], adding: \(a) * \(b))"
         case .divide: return "\(a) / \(b)"
         case .negate: return "-\(a)"
         case .addAssign: return "(\(a) += \(b))"

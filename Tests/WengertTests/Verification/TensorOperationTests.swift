@@ -9,6 +9,7 @@ func tensorApply(_ op: ScalarOperation, _ x: Tensor<Double>, _ y: Tensor<Double>
     case .subtract: return x - y
     case .multiply: return x * y
     case .multiplyAdd: return x * y + x * y
+    case .sumOfProducts: return x * y + x * y + y * x
     case .divide: return x / y
     case .negate: return -x
     case .addAssign: var r = x * 1; r += y; return r
