@@ -10,20 +10,16 @@ extension Tape {
     /// no allocation once it has grown) and returns them.
     @inlinable
     func recordInputs(_ x: [T]) -> [Var<T>] {
-        // Swapped out so that the appends touch a local array: appending to a class
-        // property in place costs an exclusivity check per element.
-        // Filled through one buffer pointer rather than by `append` (a uniqueness and
-        // capacity check per element: about 47 instructions per input, 5 now).
-        var inputs: [Var<T>] = []
-        swap(&inputs, &inputScratch)
         let n = x.count
-        if inputs.count != n {
-            inputs.removeAll(keepingCapacity: true)
-            inputs.append(contentsOf: repeatElement(Var(constant: 0), count: n))
+        if inputScratch.count != n {
+            inputScratch.removeAll(keepingCapacity: true)
+            inputScratch.append(contentsOf: repeatElement(Var(constant: 0), count: n))
         }
+        // Filled in place through one buffer pointer rather than by `append` (a
+        // uniqueness and capacity check per element: about 47 instructions per input).
         // One look for a monitor (which is told of each input) for all n inputs.
         let monitored = tapeMonitorIsInstalled
-        inputs.withUnsafeMutableBufferPointer { buffer in
+        inputScratch.withUnsafeMutableBufferPointer { buffer in
             x.withUnsafeBufferPointer { values in
                 if _slowPath(monitored) {
                     for k in 0..<n { buffer[k] = variable(values[k]) }
@@ -32,8 +28,7 @@ extension Tape {
                 }
             }
         }
-        inputScratch = inputs
-        return inputs
+        return inputScratch
     }
 
     /// Checks that `y` belongs to this recording, seeds its adjoint with 1, sweeps back
@@ -57,13 +52,12 @@ extension Tape {
     @inlinable
     func inputGradient(of y: Var<T>, count n: Int) -> [T] {
         let adj = sweptInputAdjoints(of: y, inputs: n)
-        // Appended to an empty array rather than written into
+        // Copied from the buffer rather than written into
         // `Array(unsafeUninitializedCapacity:)`, which allocates through a generic
         // function of the standard library that looks the storage class up at run time
-        // (about 430 instructions a call, callgrind); `append(contentsOf:)` allocates
-        // with code specialised here.
-        var gradient: [T] = []
-        gradient.append(contentsOf: UnsafeBufferPointer(start: adj + 1, count: n))
+        // (about 430 instructions a call, callgrind); this allocates with code
+        // specialised here.
+        let gradient = Array(UnsafeBufferPointer(start: adj + 1, count: n))
         adj.update(repeating: 0, count: n &+ 1)
         return gradient
     }

@@ -46,7 +46,7 @@ public final class Tape<T: DifferentiableScalar> {
     /// Whether `valueStorage` holds the values of the current recording (after a replay).
     @exclusivity(unchecked) @usableFromInline var hasReplayedValues = false
     /// Input variables reused by the convenience functions, so that steady state
-    /// allocates only the result.
+    /// allocates only the result (unless the caller's function kept the last ones).
     @exclusivity(unchecked) @usableFromInline var inputScratch: [Var<T>] = []
 
     /// An empty tape.
