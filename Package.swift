@@ -14,7 +14,7 @@ let package = Package(
         // OpenCL loader: the parts Swift cannot express without unsafeFlags.
         .target(name: "CWengert", path: "Sources/CWengert"),
         .target(name: "Wengert", dependencies: ["CWengert"], path: "Sources/Wengert"),
-        .executableTarget(name: "WengertBench", dependencies: ["Wengert"], path: "Benchmarks/WengertBench"),
+        .executableTarget(name: "WengertBench", dependencies: ["Wengert", "CWengert"], path: "Benchmarks/WengertBench"),
         .executableTarget(name: "WengertExamples", dependencies: ["Wengert"], path: "Examples/WengertExamples"),
         .testTarget(
             name: "WengertTests", dependencies: ["Wengert", "WengertBench", "WengertExamples"], path: "Tests/WengertTests"),

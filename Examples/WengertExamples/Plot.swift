@@ -1,4 +1,15 @@
+// FoundationEssentials only: the whole of Foundation would add its ICU tables to the
+// resident memory that `measure memory` reports.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // `wengert-examples NAME --plot FILE`: the training examples draw their loss curve (and
 // the sin and Legendre fits their fitted curve against the data) as an SVG file, written
@@ -35,7 +46,7 @@ func writePlot(_ panels: [PlotPanel]) {
         try svgDocument(panels).write(toFile: path, atomically: true, encoding: .utf8)
         print("wrote \(path)")
     } catch {
-        print("could not write \(path): \(error.localizedDescription)")
+        print("could not write \(path): \(error)")
     }
 }
 
@@ -54,7 +65,7 @@ func svgDocument(_ panels: [PlotPanel]) -> String {
         let ys = panel.series.flatMap { $0.points.map(\.y) }.filter { $0.isFinite && (!panel.logY || $0 > 0) }
         let xs = panel.series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
         guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { continue }
-        let fy: (Double) -> Double = panel.logY ? { Foundation.log10($0) } : { $0 }
+        let fy: (Double) -> Double = panel.logY ? { log10($0) } : { $0 }
         let (ly0, ly1) = (fy(y0), fy(y1) == fy(y0) ? fy(y0) + 1 : fy(y1))
         let sx = { (x: Double) in left + (x - x0) / (x1 == x0 ? 1 : x1 - x0) * (right - left) }
         let sy = { (y: Double) in bottom - (fy(y) - ly0) / (ly1 - ly0) * (bottom - plotTop) }
@@ -89,10 +100,17 @@ func svgDocument(_ panels: [PlotPanel]) -> String {
 
 func label(_ value: Double) -> String {
     let magnitude = Swift.abs(value)
-    if magnitude != 0 && (magnitude >= 1e5 || magnitude < 1e-3) { return String(format: "%.2e", value) }
+    if magnitude != 0 && magnitude.isFinite && (magnitude >= 1e5 || magnitude < 1e-3) {
+        // %.2e by hand: a mantissa in [1, 10) with two decimals and the power of ten.
+        var exponent = Int(log10(magnitude).rounded(.down))
+        var mantissa = value / pow(10, Double(exponent))
+        if Swift.abs(mantissa) >= 9.995 { (mantissa, exponent) = (mantissa / 10, exponent + 1) }
+        let e = String(Swift.abs(exponent))
+        return fmt(mantissa, 2) + "e" + (exponent < 0 ? "-" : "+") + (e.count < 2 ? "0" + e : e)
+    }
     return fmt(value, magnitude >= 100 ? 0 : 3)
 }
 
 func escaped(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+    text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Wengert
 
 // PyTorch's "Learning PyTorch with examples": y = sin(x) on 2000 points of [-pi, pi]
@@ -23,7 +22,7 @@ func fitPanels(_ name: String, coefficients: [Double], losses: [Double], model: 
         PlotPanel(
             title: "\(name): fitted curve against the data", xLabel: "x", yLabel: "y",
             series: [
-                PlotSeries(name: "sin x (data)", points: grid.map { ($0, Foundation.sin($0)) }, color: "#999999", dots: true),
+                PlotSeries(name: "sin x (data)", points: grid.map { ($0, sin($0)) }, color: "#999999", dots: true),
                 PlotSeries(name: "fit", points: grid.map { ($0, model($0)) }, color: "#d62728"),
             ]),
     ]

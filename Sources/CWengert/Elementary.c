@@ -213,27 +213,12 @@ static inline double w_abs(double x) { return fabs(x); }
 static inline double w_relu(double x) { return (x > 0 || x != x) ? x : 0.0; } // NaN passes through
 static inline double w_negate(double x) { return -x; }
 
-// One loop per function, type and instruction set.
-#define UNARY_LOOPS(NAME, TARGET, SUFFIX)                                                              \
-    TARGET static void NAME##_f64_##SUFFIX(const double *restrict x, double *restrict out, long n) {  \
-        for (long i = 0; i < n; i++) out[i] = w_##NAME(x[i]);                                          \
-    }                                                                                                  \
-    TARGET static void NAME##_f32_##SUFFIX(const float *restrict x, float *restrict out, long n) {    \
-        for (long i = 0; i < n; i++) out[i] = (float)w_##NAME((double)x[i]);                           \
-    }
-
-#if defined(__x86_64__)
-#define TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define TARGET_AVX512 __attribute__((target("avx512f,fma"), min_vector_width(512)))
-#else
-#define TARGET_AVX2
-#define TARGET_AVX512
-#endif
-
+// One loop per function and type, at every instruction-set level (WengertInternal.h).
 #define ALL_LEVELS(NAME)                                                                               \
-    UNARY_LOOPS(NAME, , portable)                                                                      \
-    UNARY_LOOPS(NAME, TARGET_AVX2, avx2)                                                               \
-    UNARY_LOOPS(NAME, TARGET_AVX512, avx512)
+    WENGERT_AT_LEVELS(void, NAME##_f64, (const double *restrict x, double *restrict out, long n),      \
+                      for (long i = 0; i < n; i++) out[i] = w_##NAME(x[i]);)                           \
+    WENGERT_AT_LEVELS(void, NAME##_f32, (const float *restrict x, float *restrict out, long n),        \
+                      for (long i = 0; i < n; i++) out[i] = (float)w_##NAME((double)x[i]);)
 
 #define FOR_EACH_VECTORISED(M)                                                                         \
     M(exp) M(expm1) M(log) M(log1p) M(log2) M(log10) M(sin) M(cos) M(tan) M(tanh) M(sigmoid)          \

@@ -140,8 +140,6 @@ DEFINE_PORTABLE_UKR(float, f32)
 DEFINE_PORTABLE_UKR(double, f64)
 
 #if defined(__x86_64__)
-#define TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define TARGET_AVX512 __attribute__((target("avx512f,fma"), min_vector_width(512)))
 
 // MR rows by NV vectors of LANES: MR·NV accumulators, NV loads and MR broadcasts per step.
 // The body is inlined twice: with the packed panel's constant strides (the hot loop gets
@@ -197,13 +195,13 @@ DEFINE_PORTABLE_UKR(double, f64)
         NAME##_body(kc, (const T *)a, rsa, csa, mr, 0, (const T *)bp, (T *)c, ldc, beta, mr, nr);      \
     }
 
-DEFINE_SIMD_UKR(ukr_avx512_f32, TARGET_AVX512, float, __m512, 16, 12, 2, _mm512_loadu_ps, _mm512_storeu_ps,
+DEFINE_SIMD_UKR(ukr_avx512_f32, WENGERT_TARGET_AVX512, float, __m512, 16, 12, 2, _mm512_loadu_ps, _mm512_storeu_ps,
                 _mm512_set1_ps, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_add_ps)
-DEFINE_SIMD_UKR(ukr_avx512_f64, TARGET_AVX512, double, __m512d, 8, 12, 2, _mm512_loadu_pd, _mm512_storeu_pd,
+DEFINE_SIMD_UKR(ukr_avx512_f64, WENGERT_TARGET_AVX512, double, __m512d, 8, 12, 2, _mm512_loadu_pd, _mm512_storeu_pd,
                 _mm512_set1_pd, _mm512_setzero_pd, _mm512_fmadd_pd, _mm512_add_pd)
-DEFINE_SIMD_UKR(ukr_avx2_f32, TARGET_AVX2, float, __m256, 8, 6, 2, _mm256_loadu_ps, _mm256_storeu_ps,
+DEFINE_SIMD_UKR(ukr_avx2_f32, WENGERT_TARGET_AVX2, float, __m256, 8, 6, 2, _mm256_loadu_ps, _mm256_storeu_ps,
                 _mm256_set1_ps, _mm256_setzero_ps, _mm256_fmadd_ps, _mm256_add_ps)
-DEFINE_SIMD_UKR(ukr_avx2_f64, TARGET_AVX2, double, __m256d, 4, 6, 2, _mm256_loadu_pd, _mm256_storeu_pd,
+DEFINE_SIMD_UKR(ukr_avx2_f64, WENGERT_TARGET_AVX2, double, __m256d, 4, 6, 2, _mm256_loadu_pd, _mm256_storeu_pd,
                 _mm256_set1_pd, _mm256_setzero_pd, _mm256_fmadd_pd, _mm256_add_pd)
 #endif
 

@@ -24,30 +24,6 @@ void wengert_zero_bytes(void *destination, long count) {
     memset(destination, 0, (size_t)count);
 }
 
-#if WENGERT_X86
-#define WENGERT_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define WENGERT_TARGET_AVX512 __attribute__((target("avx512f,fma"), min_vector_width(512)))
-#else
-#define WENGERT_TARGET_AVX2
-#define WENGERT_TARGET_AVX512
-#endif
-
-// A kernel at every instruction-set level: the body (written with the parameter names
-// of PARAMS) compiled as NAME_portable, NAME_avx2 and NAME_avx512, one C body, so they
-// compute the same values. WENGERT_AT_LEVEL calls the variant for a
-// `wengert_kernel_level()` directly (a function pointer chosen by level cost the
-// one-scalar operations 3 %).
-#define WENGERT_AT_LEVELS(RET, NAME, PARAMS, ...)                                        \
-    static RET NAME##_portable PARAMS { __VA_ARGS__ }                                    \
-    WENGERT_TARGET_AVX2 static RET NAME##_avx2 PARAMS { __VA_ARGS__ }                    \
-    WENGERT_TARGET_AVX512 static RET NAME##_avx512 PARAMS { __VA_ARGS__ }
-#define WENGERT_AT_LEVEL(NAME, LEVEL, ARGS)                                              \
-    ({                                                                                   \
-        const int wengert_level_ = (LEVEL);                                              \
-        wengert_level_ == 2 ? NAME##_avx512 ARGS                                         \
-                            : wengert_level_ == 1 ? NAME##_avx2 ARGS : NAME##_portable ARGS; \
-    })
-
 // One body per scalar type and instruction set: the loop with both increments known
 // lets the vectoriser emit unit-stride or broadcast code without run-time checks.
 #define WENGERT_BINARY_BODY(T)                                                           \
@@ -252,14 +228,24 @@ WENGERT_DEFINE_UNARY_BACKWARD(double, f64)
 // the AVX2 and AVX-512 builds return the portable sum to the bit. The chain sum
 // Σ chain(g, p) adds the very values the chain kernel would store, in the same lanes,
 // so it equals that kernel followed by the sum, to the bit, without the array between.
-#define WENGERT_SUM_BODY(T, LANES, ELEMENT)                                              \
-    double s[LANES] = {0};                                                               \
+//
+// The partial sums are explicit vectors of four doubles: written as an array of LANES
+// scalars, clang's SLP vectoriser built each Float step from 128-bit inserts and
+// broadcasts, and a 2000-element sum cost as much as eight elementwise passes. LOAD4(k)
+// gives elements k..k+3 widened to double; lane l of vector j is the old s[4j + l], so
+// the sums are the same, bit for bit.
+typedef double wengert_d4 __attribute__((vector_size(32)));
+typedef float wengert_f4 __attribute__((vector_size(16)));
+typedef int wengert_i4 __attribute__((vector_size(16)));
+typedef long long wengert_l4 __attribute__((vector_size(32)));
+
+#define WENGERT_SUM_BODY(T, LANES, LOAD4, ELEMENT)                                       \
+    wengert_d4 acc[LANES / 4] = {0};                                                     \
     long i = 0;                                                                          \
     for (; i + LANES <= n; i += LANES)                                                   \
-        for (int j = 0; j < LANES; j++) {                                                \
-            const T v = ELEMENT(i + j);                                                  \
-            s[j] += (double)v;                                                           \
-        }                                                                                \
+        for (int j = 0; j < LANES / 4; j++) acc[j] += LOAD4(i + 4 * j);                  \
+    double s[LANES];                                                                     \
+    memcpy(s, acc, sizeof s);                                                            \
     for (; i < n; i++) {                                                                 \
         const T v = ELEMENT(i);                                                          \
         s[0] += (double)v;                                                               \
@@ -270,14 +256,36 @@ WENGERT_DEFINE_UNARY_BACKWARD(double, f64)
 
 #define WENGERT_SUM_ELEMENT(k) x[k]
 #define WENGERT_CHAIN_ELEMENT(k) (g[k] == 0 || p[k] == 0 ? 0 : g[k] * p[k])
+#define WENGERT_SUM_LOAD4_f32(k)                                                         \
+    ({ wengert_f4 v_; memcpy(&v_, x + (k), sizeof v_); __builtin_convertvector(v_, wengert_d4); })
+#define WENGERT_SUM_LOAD4_f64(k)                                                         \
+    ({ wengert_d4 v_; memcpy(&v_, x + (k), sizeof v_); v_; })
+// chain(g, p) four at a time: the product where neither factor is 0, else +0 (a mask).
+#define WENGERT_CHAIN_LOAD4_f32(k)                                                       \
+    ({                                                                                   \
+        wengert_f4 g_, p_;                                                               \
+        memcpy(&g_, g + (k), sizeof g_);                                                 \
+        memcpy(&p_, p + (k), sizeof p_);                                                 \
+        const wengert_i4 keep_ = (g_ != 0) & (p_ != 0);                                  \
+        __builtin_convertvector((wengert_f4)((wengert_i4)(g_ * p_) & keep_), wengert_d4); \
+    })
+#define WENGERT_CHAIN_LOAD4_f64(k)                                                       \
+    ({                                                                                   \
+        wengert_d4 g_, p_;                                                               \
+        memcpy(&g_, g + (k), sizeof g_);                                                 \
+        memcpy(&p_, p + (k), sizeof p_);                                                 \
+        const wengert_l4 keep_ = (g_ != 0) & (p_ != 0);                                  \
+        (wengert_d4)((wengert_l4)(g_ * p_) & keep_);                                     \
+    })
 
 #define WENGERT_DEFINE_SUM(T, SUFFIX, LANES)                                                                   \
-    WENGERT_AT_LEVELS(double, sum_##SUFFIX, (const T *x, long n), WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_ELEMENT)) \
+    WENGERT_AT_LEVELS(double, sum_##SUFFIX, (const T *x, long n),                                              \
+                      WENGERT_SUM_BODY(T, LANES, WENGERT_SUM_LOAD4_##SUFFIX, WENGERT_SUM_ELEMENT))             \
     double wengert_sum_##SUFFIX(const T *x, long n) {                                                          \
         return WENGERT_AT_LEVEL(sum_##SUFFIX, wengert_kernel_level(), (x, n));                                 \
     }                                                                                                          \
     WENGERT_AT_LEVELS(double, chain_sum_##SUFFIX, (const T *g, const T *p, long n),                            \
-                      WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_ELEMENT))                                       \
+                      WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_LOAD4_##SUFFIX, WENGERT_CHAIN_ELEMENT))         \
     double wengert_chain_sum_##SUFFIX(const T *g, const T *p, long n) {                                        \
         return WENGERT_AT_LEVEL(chain_sum_##SUFFIX, wengert_kernel_level(), (g, p, n));                        \
     }

@@ -1,3 +1,4 @@
+import CWengert
 import Foundation
 import Wengert
 
@@ -74,7 +75,7 @@ enum DeviceBench {
             table.append(cells)
         }
         print(Format.table(header: header, rows: table, leftAligned: 1))
-        print("time: median of runs of the operation plus synchronize(); rate: 2·s³ flops for matmul, bytes read plus written otherwise.")
+        print("time: median of runs of the operation plus synchronize(); rate: 2·s³ flops for matmul, the fused multiply-adds' flops for the peak (Float, the kernels' widest vectors, independent chains, on every kernel thread), bytes read plus written otherwise.")
         for note in notes { print(note) }
         return 0
     }
@@ -82,6 +83,14 @@ enum DeviceBench {
     /// The operations on `backend`, inputs uploaded.
     static func rows(_ backend: any Backend, quick: Bool) throws -> [Row] {
         var rows: [Row] = []
+        if backend is CPUBackend {
+            // What the cores can do at most, so the matmul rows read as a fraction of it.
+            let threads = CPUKernels.threadCount, iterations = quick ? 10_000 : 100_000
+            let flops = Double(wengert_fma_peak_flops_per_iteration() * iterations * threads)
+            rows.append(Row(name: "multiply-add peak", size: "\(threads) thread\(threads == 1 ? "" : "s")", work: flops, isFlops: true) {
+                _ = opaque(wengert_fma_peak(iterations, threads))
+            })
+        }
         for s in quick ? [256] : [256, 512, 1024, 2048] {
             let a = try backend.view(data(s * s, seed: 1), shape: [s, s])
             let b = try backend.view(data(s * s, seed: 2), shape: [s, s])

@@ -105,6 +105,14 @@ int wengert_thread_count(void);
 /// Sets the kernels' thread count (<= 0: back to the default) and returns the previous one.
 int wengert_set_thread_count(int count);
 
+/// Floating-point operations in one iteration of `wengert_fma_peak` on one thread, at the
+/// calling thread's kernel level.
+long wengert_fma_peak_flops_per_iteration(void);
+/// Runs `parts` copies of a loop of `iterations` independent fused multiply-adds (Float, the
+/// widest vectors of the kernel level, no memory traffic) on the kernel threads, and
+/// returns a value that depends on them all: the cores' peak, for measurements.
+float wengert_fma_peak(long iterations, long parts);
+
 /// The plain memory copy used as the bandwidth reference in measurements.
 void wengert_copy_bytes(void *destination, const void *source, long count);
 /// Sets `count` bytes at `destination` to zero (memset: the zero padding of a cotangent).

@@ -14,11 +14,15 @@ struct DeviceBenchTests {
 
     @Test func quickRowsRunOnTheCPUWithTheirWork() throws {
         let rows = try DeviceBench.rows(CPUBackend(), quick: true)
+        let threads = CPUKernels.threadCount
         #expect(rows.map { "\($0.name) \($0.size)" } == [
-            "matmul 256²", "add 65536", "exp 65536", "add broadcast row 64×1024", "sum 65536",
+            "multiply-add peak \(threads) thread\(threads == 1 ? "" : "s")", "matmul 256²", "add 65536", "exp 65536", "add broadcast row 64×1024", "sum 65536",
             "sum along axis 1 64×1024", "sum along axis 0 64×1024",
         ])
-        #expect(rows[0].isFlops && rows[0].work == 2 * 256 * 256 * 256 && rows[1].work == 3 * 65536 * 4)
+        // The peak's flops: 12 chains of one vector of the level's width, 10⁴ iterations a thread.
+        let lanes = [CPUKernels.Level.portable: 1.0, .avx2: 8, .avx512: 16][CPUKernels.level]!
+        #expect(rows[0].isFlops && rows[0].work == 12 * 2 * lanes * 10_000 * Double(threads))
+        #expect(rows[1].isFlops && rows[1].work == 2 * 256 * 256 * 256 && rows[2].work == 3 * 65536 * 4)
         for row in rows { try row.run() }
     }
 }

@@ -112,8 +112,9 @@ struct SavingTests {
         #expect {
             try model.loadParameters(from: URL(fileURLWithPath: "/nonexistent/wengert.json"))
         } throws: { error in
-            if case .inaccessible(let path, _) = error as? ParameterFileError { return path == "/nonexistent/wengert.json" }
-            return false
+            // The reason is the system's phrase, not a dump of Foundation's error value.
+            guard case .inaccessible(let path, let reason) = error as? ParameterFileError else { return false }
+            return path == "/nonexistent/wengert.json" && reason == "No such file or directory"
         }
     }
 
