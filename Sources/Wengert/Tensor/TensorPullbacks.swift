@@ -149,13 +149,14 @@ enum TensorPullbacks {
         var y: Tensor<S>? { saved.count > 1 ? saved[1] : nil }
         switch operation {
         case .leaf: return
+        // A constant operand gets nothing: not even a copy of g, nor -g computed.
         case .add:
-            cotangent(0, g)
-            cotangent(1, g)
+            if needs[0] { cotangent(0, g) }
+            if needs[1] { cotangent(1, g) }
         case .expand: cotangent(0, g)
         case .subtract:
-            cotangent(0, g)
-            cotangent(1, -g)
+            if needs[0] { cotangent(0, g) }
+            if needs[1] { cotangent(1, -g) }
         // Products with the cotangent follow the chain rule's convention (`chained`): a
         // zero cotangent passes nothing through an infinite partial, as the tape skips
         // an entry whose adjoint is zero.
@@ -299,7 +300,7 @@ enum TensorPullbacks {
             let axis = arguments[0]
             var lower = 0
             for (k, size) in arguments.array.dropFirst().enumerated() {
-                cotangent(k, g.slice(along: axis, range: lower..<(lower + size)))
+                if needs[k] { cotangent(k, g.slice(along: axis, range: lower..<(lower + size))) }
                 lower += size
             }
         case .select:
