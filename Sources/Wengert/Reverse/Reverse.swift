@@ -10,24 +10,25 @@ extension Tape {
     /// no allocation once it has grown) and returns them.
     @inlinable
     func recordInputs(_ x: [T]) -> [Var<T>] {
-        // Swapped out so that the appends touch a local array: appending to a class
-        // property in place costs an exclusivity check per element.
-        // Filled through one buffer pointer rather than by `append` (a uniqueness and
-        // capacity check per element: about 47 instructions per input, 5 now).
-        var inputs: [Var<T>] = []
-        swap(&inputs, &inputScratch)
         let n = x.count
-        if inputs.count != n {
-            inputs.removeAll(keepingCapacity: true)
-            inputs.append(contentsOf: repeatElement(Var(constant: 0), count: n))
+        if inputScratch.count != n {
+            inputScratch.removeAll(keepingCapacity: true)
+            inputScratch.append(contentsOf: repeatElement(Var(constant: 0), count: n))
         }
-        inputs.withUnsafeMutableBufferPointer { buffer in
+        // Filled in place through one buffer pointer rather than by `append` (a
+        // uniqueness and capacity check per element: about 47 instructions per input).
+        // One look for a monitor (which is told of each input) for all n inputs.
+        let monitored = tapeMonitorIsInstalled
+        inputScratch.withUnsafeMutableBufferPointer { buffer in
             x.withUnsafeBufferPointer { values in
-                for k in 0..<n { buffer[k] = variable(values[k]) }
+                if _slowPath(monitored) {
+                    for k in 0..<n { buffer[k] = variable(values[k]) }
+                } else {
+                    for k in 0..<n { buffer[k] = appendInput(values[k]) }
+                }
             }
         }
-        inputScratch = inputs
-        return inputs
+        return inputScratch
     }
 
     /// Checks that `y` belongs to this recording, seeds its adjoint with 1, sweeps back
@@ -35,8 +36,7 @@ extension Tape {
     /// `recordInputs`) to `out`, leaving the adjoint buffer clear (`inputSweep`).
     @inlinable
     func inputGradient(of y: Var<T>, into out: UnsafeMutableBufferPointer<T>) {
-        check(y, "function's result")
-        inputGradient(of: y, adjoints: clearAdjoints(count: Int(header.pointee.count)), into: out)
+        takeInputAdjoints(sweptInputAdjoints(of: y, inputs: out.count), into: out)
     }
 
     /// `inputGradient(of:into:)` with an adjoint buffer of the caller's, zero on the
@@ -44,19 +44,41 @@ extension Tape {
     /// threads may sweep one recording at once, each with its own buffer.
     @inlinable
     func inputGradient(of y: Var<T>, adjoints adj: UnsafeMutablePointer<T>, into out: UnsafeMutableBufferPointer<T>) {
-        if y.slot != 0 {
-            adj[Int(y.slot)] = 1
-            inputSweep(adj, from: y.slot, inputs: out.count)
-        }
+        seedAndSweep(adj, from: y, inputs: out.count)
         takeInputAdjoints(adj, into: out)
     }
 
     /// `inputGradient(of:into:)` into a new array of the n inputs' adjoints.
     @inlinable
     func inputGradient(of y: Var<T>, count n: Int) -> [T] {
-        [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-            inputGradient(of: y, into: buffer)
-            initialized = n
+        let adj = sweptInputAdjoints(of: y, inputs: n)
+        // Copied from the buffer rather than written into
+        // `Array(unsafeUninitializedCapacity:)`, which allocates through a generic
+        // function of the standard library that looks the storage class up at run time
+        // (about 430 instructions a call, callgrind); this allocates with code
+        // specialised here.
+        let gradient = Array(UnsafeBufferPointer(start: adj + 1, count: n))
+        adj.update(repeating: 0, count: n &+ 1)
+        return gradient
+    }
+
+    /// The tape's adjoint buffer after sweeping from `y` (checked to belong to this
+    /// recording) with seed 1 down to the n inputs: their adjoints are slots 1...n, and
+    /// every other slot is zero again (`inputSweep`).
+    @inlinable
+    func sweptInputAdjoints(of y: Var<T>, inputs n: Int) -> UnsafeMutablePointer<T> {
+        check(y, "function's result")
+        let adj = clearAdjoints(count: Int(header.pointee.count))
+        seedAndSweep(adj, from: y, inputs: n)
+        return adj
+    }
+
+    /// Seeds `y`'s adjoint in `adj` with 1 and sweeps down to the n inputs.
+    @inlinable @inline(__always)
+    func seedAndSweep(_ adj: UnsafeMutablePointer<T>, from y: Var<T>, inputs n: Int) {
+        if y.slot != 0 {
+            adj[Int(y.slot)] = 1
+            inputSweep(adj, from: y.slot, inputs: n)
         }
     }
 }

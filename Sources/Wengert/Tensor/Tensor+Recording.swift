@@ -14,17 +14,27 @@ extension Tensor {
     /// Records `operation` with `result` as its output if gradients are enabled and an
     /// operand is tracked; otherwise returns `result` untouched. `savedOutput` is the
     /// position of `result` among the saved tensors, if it is one of them.
+    ///
+    /// The optional tensors are read through `switch`, never `if let` or `?.`: this
+    /// compiler copies a payload that `if let` binds (a retain and a release of its
+    /// buffer and owner around each use, eight per recorded product), while a `switch`
+    /// binds it in place.
     @inlinable static func recorded(
         _ result: Tensor, _ operation: TensorOperation, _ a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil,
         _ s1: Tensor? = nil, _ s2: Tensor? = nil, savedOutput: Int = -1, arguments: [Int] = []
     ) -> Tensor {
-        if !a.isTracked && !(b?.isTracked ?? false) { return result }
-        if !isGradientEnabled { return result }
+        var isTracked = a.isTracked
+        switch b {
+        case .some(let b): isTracked = isTracked || b.isTracked
+        case .none: break
+        }
+        if !isTracked || !isGradientEnabled { return result }
         var output = result
         let recording = TensorRecording<Scalar>.lockedTarget(a, b)
         let id = recording.append(operation, a, b, saving: s0, s1, s2, savedOutput: savedOutput, arguments: arguments)
         recording.unlock()
-        output.tracking = .interior(recording, id)
+        output.trackingOwner = recording
+        output.trackingIndex = id
         if let observer = tensorSweepObserver {
             observer.operationWasRecorded("\(operation)", index: id, operands: b.map { [a, $0] } ?? [a], result: output)
         }

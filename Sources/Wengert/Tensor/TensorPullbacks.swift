@@ -88,11 +88,13 @@ enum TensorPullbacks {
     @inlinable
     static func binary<S: TensorScalar>(
         _ g: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, tracked: Bool, _ rule: (S, S) -> (value: S, lhs: S, rhs: S),
-        _ differentiable: () -> (Tensor<S>, Tensor<S>)
-    ) -> [Tensor<S>?] {
+        into cotangent: TensorCotangentSink<S>, _ differentiable: () -> (Tensor<S>, Tensor<S>)
+    ) {
         if tracked || g.placement.kind != .cpu {
             let (pa, pb) = differentiable()
-            return [Tensor.chained(g, pa), Tensor.chained(g, pb)]
+            cotangent(0, Tensor.chained(g, pa))
+            cotangent(1, Tensor.chained(g, pb))
+            return
         }
         let shape = g.dimensions
         let ea = TensorKernels.expand(a, to: shape), eb = TensorKernels.expand(b, to: shape)
@@ -108,10 +110,15 @@ enum TensorPullbacks {
                 pdb[i] = chain(pg[i], r.rhs)
             }
         }
-        return [da, db]
+        cotangent(0, da)
+        cotangent(1, db)
     }
 
-    /// The operand cotangents of one entry, given its output's cotangent `g`.
+    /// Hands `cotangent` the cotangent of each operand of one entry (by its position
+    /// among the entry's operands, in increasing order; none for an operand `needs`
+    /// leaves out), given its output's cotangent `g`. A sink rather than a returned
+    /// `[Tensor?]`: the array was one heap allocation per entry, and its optionals were
+    /// copied and destroyed through the runtime's value witnesses.
     ///
     /// Every step is a tensor operation or one of the recorded backward steps
     /// (Tensor+BackwardOperations.swift), so one rule serves both orders: with `g` and
@@ -125,8 +132,9 @@ enum TensorPullbacks {
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: UnsafeBufferPointer<Tensor<S>>,
         arguments argumentSlice: UnsafeBufferPointer<Int>, operandShapes shapeSlice: UnsafeBufferPointer<TensorDimensions>,
-        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false
-    ) -> [Tensor<S>?] {
+        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false,
+        into cotangent: TensorCotangentSink<S>
+    ) {
         // Slices of the recording's flat arrays, read in place (no copy per entry); the
         // rules index them from 0.
         let saved = TensorPullbackOperands(savedSlice)
@@ -135,50 +143,61 @@ enum TensorPullbacks {
         // Saved layouts: unary [x] or [x, y]; binary math [a, b, out]; multiply [a, b];
         // divide [b, out]; extrema [x, kept]; matmul [a, b]; select [mask]; custom [x];
         // chain [g, p].
-        let x = saved.first
-        let y = saved.count > 1 ? saved[1] : nil
+        // Read where a rule uses them, not for every entry: each read copies a tensor
+        // (two retains and two releases), which the rules that do not use them paid.
+        var x: Tensor<S>? { saved.first }
+        var y: Tensor<S>? { saved.count > 1 ? saved[1] : nil }
         switch operation {
-        case .leaf: return []
-        case .add: return [g, g]
-        case .expand: return [g]
-        case .subtract: return [g, -g]
+        case .leaf: return
+        // A constant operand gets nothing: not even a copy of g, nor -g computed.
+        case .add:
+            if needs[0] { cotangent(0, g) }
+            if needs[1] { cotangent(1, g) }
+        case .expand: cotangent(0, g)
+        case .subtract:
+            if needs[0] { cotangent(0, g) }
+            if needs[1] { cotangent(1, -g) }
         // Products with the cotangent follow the chain rule's convention (`chained`): a
         // zero cotangent passes nothing through an infinite partial, as the tape skips
         // an entry whose adjoint is zero.
         case .multiply:
-            return [
-                needs[0] ? chainedSum(g, saved[1], to: operandShapes[0], tracked: tracked) ?? Tensor.chained(g, saved[1]) : nil,
-                needs[1] ? chainedSum(g, saved[0], to: operandShapes[1], tracked: tracked) ?? Tensor.chained(g, saved[0]) : nil,
-            ]
+            if needs[0] {
+                cotangent(0, chainedSum(g, saved[1], to: operandShapes[0], tracked: tracked) ?? Tensor.chained(g, saved[1]))
+            }
+            if needs[1] {
+                cotangent(1, chainedSum(g, saved[0], to: operandShapes[1], tracked: tracked) ?? Tensor.chained(g, saved[0]))
+            }
         case .divide:
-            return [needs[0] ? Tensor.chained(g, 1 / saved[0]) : nil, needs[1] ? Tensor.chained(g, -(saved[1] / saved[0])) : nil]
-        case .negate: return [-g]
-        case .squared: return [unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_SQUARE, { 2 * $0 }) { 2 * x! }]
+            if needs[0] { cotangent(0, Tensor.chained(g, 1 / saved[0])) }
+            if needs[1] { cotangent(1, Tensor.chained(g, -(saved[1] / saved[0]))) }
+        case .negate: cotangent(0, -g)
+        case .squared: cotangent(0, unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_SQUARE, { 2 * $0 }) { 2 * x! })
         case .chain:
-            return [needs[0] ? Tensor.chained(g, saved[1]) : nil, needs[1] ? Tensor.chained(g, saved[0]) : nil]
+            if needs[0] { cotangent(0, Tensor.chained(g, saved[1])) }
+            if needs[1] { cotangent(1, Tensor.chained(g, saved[0])) }
         case .power:
             let (a, b, out) = (saved[0], saved[1], saved[2])
-            return binary(g, a, b, tracked: tracked, { ElementaryRule.pow($0, $1) }) {
+            binary(g, a, b, tracked: tracked, { ElementaryRule.pow($0, $1) }, into: cotangent) {
                 // y·xʸ⁻¹ (0 where y = 0) and xʸ·ln x (0 where xʸ = 0, so at x = 0).
                 (Tensor.chained(b, pow(a, b - 1)), Tensor.chained(out, log(a)))
             }
         case .atan2:
             let (a, b) = (saved[0], saved[1])
-            return binary(g, a, b, tracked: tracked, { y, x in
+            binary(g, a, b, tracked: tracked, { y, x in
                 let p = ElementaryRule.atan2Partials(y, x)
                 return (0, p.lhs, p.rhs)
-            }) {
+            }, into: cotangent) {
                 let r2 = a * a + b * b
                 return (b / r2, -a / r2)
             }
         case .hypot:
             let (a, b, out) = (saved[0], saved[1], saved[2])
-            return binary(g, a, b, tracked: tracked, { ElementaryRule.hypot($0, $1) }) { (a / out, b / out) }
+            binary(g, a, b, tracked: tracked, { ElementaryRule.hypot($0, $1) }, into: cotangent) { (a / out, b / out) }
         case .minimum, .maximum:
             let rule: (S, S) -> (value: S, lhs: S, rhs: S) =
                 operation == .minimum ? { ElementaryRule.min($0, $1) } : { ElementaryRule.max($0, $1) }
             let (a, b) = (saved[0], saved[1])
-            return binary(g, a, b, tracked: tracked, rule) {
+            binary(g, a, b, tracked: tracked, rule, into: cotangent) {
                 let shape = TensorKernels.broadcastShape(a, b, operation: "backward")
                 let ea = TensorKernels.expand(a.untracked, to: shape), eb = TensorKernels.expand(b.untracked, to: shape)
                 if ea.placement.kind != .cpu {
@@ -190,62 +209,62 @@ enum TensorPullbacks {
                     TensorKernels.zip(ea, eb, operation: "backward") { rule($0, $1).rhs }
                 )
             }
-        case .sin: return [unary(g, x!, tracked: tracked, { ElementaryRule.sinPartial($0) }) { cos(x!) }]
-        case .cos: return [unary(g, x!, tracked: tracked, { ElementaryRule.cosPartial($0) }) { -sin(x!) }]
+        case .sin: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.sinPartial($0) }) { cos(x!) })
+        case .cos: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.cosPartial($0) }) { -sin(x!) })
         // tan, tanh, exp, sqrt and cbrt have partials in terms of their value, which the
         // forward pass saved: the table gives them from the value too.
-        case .tan: return [unary(g, y!, tracked: tracked, { ElementaryRule.tanPartial(value: $0) }) { 1 + y!.squared() }]
+        case .tan: cotangent(0, unary(g, y!, tracked: tracked, { ElementaryRule.tanPartial(value: $0) }) { 1 + y!.squared() })
         case .asin:
-            return [unary(g, x!, tracked: tracked, { ElementaryRule.asinPartial($0) }) { 1 / sqrt((1 - x!) * (1 + x!)) }]
+            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.asinPartial($0) }) { 1 / sqrt((1 - x!) * (1 + x!)) })
         case .acos:
-            return [unary(g, x!, tracked: tracked, { -ElementaryRule.asinPartial($0) }) { -1 / sqrt((1 - x!) * (1 + x!)) }]
-        case .atan: return [unary(g, x!, tracked: tracked, { ElementaryRule.atanPartial($0) }) { 1 / (1 + x!.squared()) }]
-        case .sinh: return [unary(g, x!, tracked: tracked, { ElementaryRule.sinhPartial($0) }) { cosh(x!) }]
-        case .cosh: return [unary(g, x!, tracked: tracked, { ElementaryRule.coshPartial($0) }) { sinh(x!) }]
+            cotangent(0, unary(g, x!, tracked: tracked, { -ElementaryRule.asinPartial($0) }) { -1 / sqrt((1 - x!) * (1 + x!)) })
+        case .atan: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.atanPartial($0) }) { 1 / (1 + x!.squared()) })
+        case .sinh: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.sinhPartial($0) }) { cosh(x!) })
+        case .cosh: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.coshPartial($0) }) { sinh(x!) })
         case .tanh:
-            return [unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_TANH, { ElementaryRule.tanhPartial(value: $0) }) {
+            cotangent(0, unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_TANH, { ElementaryRule.tanhPartial(value: $0) }) {
                 1 - y!.squared()
-            }]
-        case .exp: return [unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_EXP, { $0 }) { y! }]
-        case .expm1: return [unary(g, x!, tracked: tracked, { ElementaryRule.expm1Partial($0) }) { y! + 1 }]
-        case .log: return [unary(g, x!, tracked: tracked, { ElementaryRule.logPartial($0) }) { 1 / x! }]
-        case .log1p: return [unary(g, x!, tracked: tracked, { ElementaryRule.log1pPartial($0) }) { 1 / (1 + x!) }]
+            })
+        case .exp: cotangent(0, unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_EXP, { $0 }) { y! })
+        case .expm1: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.expm1Partial($0) }) { y! + 1 })
+        case .log: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.logPartial($0) }) { 1 / x! })
+        case .log1p: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.log1pPartial($0) }) { 1 / (1 + x!) })
         case .log2:
-            return [unary(g, x!, tracked: tracked, { ElementaryRule.log2Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln2) }]
+            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.log2Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln2) })
         case .log10:
-            return [unary(g, x!, tracked: tracked, { ElementaryRule.log10Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln10) }]
-        case .sqrt: return [unary(g, y!, tracked: tracked, { ElementaryRule.sqrtPartial(value: $0) }) { 1 / (2 * y!) }]
-        case .cbrt: return [unary(g, y!, tracked: tracked, { ElementaryRule.cbrtPartial(value: $0) }) { 1 / (3 * y!.squared()) }]
+            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.log10Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln10) })
+        case .sqrt: cotangent(0, unary(g, y!, tracked: tracked, { ElementaryRule.sqrtPartial(value: $0) }) { 1 / (2 * y!) })
+        case .cbrt: cotangent(0, unary(g, y!, tracked: tracked, { ElementaryRule.cbrtPartial(value: $0) }) { 1 / (3 * y!.squared()) })
         case .erf:
-            return [unary(g, x!, tracked: tracked, { ElementaryRule.erfPartial($0) }) {
+            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.erfPartial($0) }) {
                 ElementaryRule<S>.twoOverRootPi * exp(-x!.squared())
-            }]
+            })
         // σ′ = σ(x)·σ(-x): both factors accurate in either tail, unlike σ(1 - σ).
-        case .sigmoid: return [unary(g, x!, tracked: tracked, { ElementaryRule.sigmoid($0).partial }) { y! * sigmoid(-x!) }]
-        case .softplus: return [unary(g, x!, tracked: tracked, { ElementaryRule.softplusPartial($0) }) { sigmoid(x!) }]
+        case .sigmoid: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.sigmoid($0).partial }) { y! * sigmoid(-x!) })
+        case .softplus: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.softplusPartial($0) }) { sigmoid(x!) })
         case .abs:
             let p: (S) -> S = { ElementaryRule.abs($0).partial }
-            return [unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) { ($0 .> Tensor(0)) - ($0 .< Tensor(0)) } }]
+            cotangent(0, unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) { ($0 .> Tensor(0)) - ($0 .< Tensor(0)) } })
         case .relu:
             let p: (S) -> S = { ElementaryRule.relu($0).partial }
-            return [unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_RELU, p) {
+            cotangent(0, unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_RELU, p) {
                 piecewiseConstant(x!, p) { 1 - ($0 .<= Tensor(0)) }
-            }]
+            })
         case .sum, .mean:
             let shape = operandShapes[0], axes = arguments.array
             var kept = shape
             for axis in axes { kept[axis] = 1 }
             let gk = g.reshapedUnchecked(to: kept)
-            if operation == .sum { return [gk.expanded(to: shape)] }
+            if operation == .sum { return cotangent(0, gk.expanded(to: shape)) }
             // ∂mean/∂xᵢ = 1/n, n the number of scalars each mean reduced.
             let n = S(TensorShape.count(axes.map { shape[$0] }))
             if !tracked && gk.placement.kind == .cpu && gk.scalarCount == 1 {
                 // The mean of a whole tensor: its one cotangent divided and filled in, the
                 // bits of the division and the fill that `expand` makes, without the
                 // tensor between.
-                return [Tensor.hostFilled(gk.withHostScalars { $0[0] } / n, shape: shape, count: TensorShape.count(shape))]
+                return cotangent(0, Tensor.hostFilled(gk.withHostScalars { $0[0] } / n, shape: shape, count: TensorShape.count(shape)))
             }
-            return [(gk / n).expanded(to: shape)]
+            cotangent(0, (gk / n).expanded(to: shape))
         case .maximumAlongAxes, .minimumAlongAxes:
             let (input, kept) = (saved[0].untracked, saved[1])
             let gk = g.reshapedUnchecked(to: kept.dimensions)
@@ -255,12 +274,12 @@ enum TensorPullbacks {
                 ? TensorKernels.zip(input, kept, operation: "backward") { a, m in a == m || (a != a && m != m) ? 1 : 0 }
                 : (input .== kept) + (input .!= input) * (kept .!= kept)
             let ties = TensorKernels.sum(mask, axes: arguments.array)
-            return [Tensor.chained(gk / ties, mask)]
-        case .reshape: return [g.reshapedUnchecked(to: operandShapes[0])]
+            cotangent(0, Tensor.chained(gk / ties, mask))
+        case .reshape: cotangent(0, g.reshapedUnchecked(to: operandShapes[0]))
         case .transpose:
             var inverse = arguments.array
             for (i, p) in arguments.array.enumerated() { inverse[p] = i }
-            return [g.transposed(permutation: inverse)]
+            cotangent(0, g.transposed(permutation: inverse))
         case .slice:
             let (axis, lower, upper) = (arguments[0], arguments[1], arguments[2])
             let shape = operandShapes[0].array
@@ -271,22 +290,23 @@ enum TensorPullbacks {
             if lower > 0 { parts.append(Tensor(zeros: before, on: g.placement)) }
             parts.append(g)
             if after[axis] > 0 { parts.append(Tensor(zeros: after, on: g.placement)) }
-            return [Tensor(concatenating: parts, alongAxis: axis)]
+            cotangent(0, Tensor(concatenating: parts, alongAxis: axis))
         case .gather:
             let axis = arguments[0]
-            return [g.scattering(along: axis, size: operandShapes[0][axis], indices: Array(arguments.array.dropFirst()))]
+            cotangent(0, g.scattering(along: axis, size: operandShapes[0][axis], indices: Array(arguments.array.dropFirst())))
         case .scatter:
-            return [g.gathering(along: arguments[0], indices: Array(arguments.array.dropFirst(2)))]
+            cotangent(0, g.gathering(along: arguments[0], indices: Array(arguments.array.dropFirst(2))))
         case .concatenate:
             let axis = arguments[0]
             var lower = 0
-            return arguments.array.dropFirst().map { size in
-                defer { lower += size }
-                return g.slice(along: axis, range: lower..<(lower + size))
+            for (k, size) in arguments.array.dropFirst().enumerated() {
+                if needs[k] { cotangent(k, g.slice(along: axis, range: lower..<(lower + size))) }
+                lower += size
             }
         case .select:
             let mask = saved[0]
-            return [needs[0] ? Tensor.chained(g, 1 - mask) : nil, needs[1] ? Tensor.chained(g, mask) : nil]
+            if needs[0] { cotangent(0, Tensor.chained(g, 1 - mask)) }
+            if needs[1] { cotangent(1, Tensor.chained(g, mask)) }
         case .matmul:
             let (a, b) = (saved[0], saved[1])
             // The forward product was op(a)·op(b), op a transpose where the flags say.
@@ -298,14 +318,17 @@ enum TensorPullbacks {
                 let gb = matmul(
                     a.reshapedUnchecked(to: [a.scalarCount / Swift.max(k, 1), k]),
                     g.reshapedUnchecked(to: [g.scalarCount / Swift.max(n, 1), n]), transposeA: true, transposeB: false)
-                return [needs[0] ? matmul(g, b, transposeA: false, transposeB: true) : nil, gb]
+                if needs[0] { cotangent(0, matmul(g, b, transposeA: false, transposeB: true)) }
+                return cotangent(1, gb)
             }
             // The GEMM reads b and a transposed in place: no transposed copy of either.
             // For op(a) = aᵀ, ∂a = (g·op(b)ᵀ)ᵀ = op(b)·gᵀ; likewise for b.
-            return [
-                needs[0] ? (ta ? matmul(b, g, transposeA: tb, transposeB: true) : matmul(g, b, transposeA: false, transposeB: !tb)) : nil,
-                needs[1] ? (tb ? matmul(g, a, transposeA: true, transposeB: ta) : matmul(a, g, transposeA: !ta, transposeB: false)) : nil,
-            ]
+            if needs[0] {
+                cotangent(0, ta ? matmul(b, g, transposeA: tb, transposeB: true) : matmul(g, b, transposeA: false, transposeB: !tb))
+            }
+            if needs[1] {
+                cotangent(1, tb ? matmul(g, a, transposeA: true, transposeB: ta) : matmul(a, g, transposeA: !ta, transposeB: false))
+            }
         case .custom:
             // A user's rule: its result must have the input's shape exactly (the sweep
             // would otherwise sum a broadcast shape away, or index a short buffer).
@@ -322,12 +345,18 @@ enum TensorPullbacks {
             if grad.dimensions != x!.dimensions || grad.scalarCount != x!.scalarCount {
                 wengertTensorCustomBackwardShape(input: x!.dimensions, gradient: grad.dimensions)
             }
-            return [grad]
+            cotangent(0, grad)
         case .customBackward:
             wengertTensorCustomSecondDerivative(customFunctions[arguments[0]].name)
         }
     }
 }
+
+/// Where a backward rule hands the cotangent of operand k of its entry (its position
+/// among the entry's operands). The sweep sums it to the operand's shape and adds it
+/// into the operand's entry.
+@usableFromInline
+typealias TensorCotangentSink<S: TensorScalar> = (_ operand: Int, _ cotangent: consuming Tensor<S>) -> Void
 
 /// Zero-based reading of an entry's part of one of the recording's flat arrays, through
 /// a pointer into the sweep's snapshot (which keeps the array alive).

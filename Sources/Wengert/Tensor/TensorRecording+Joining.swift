@@ -32,9 +32,14 @@ extension TensorRecording {
     static func lockedTarget(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>?) -> TensorRecording {
         var interior: TensorRecording?
         if let r = x.interiorRecording { interior = r }
-        if let y, let r = y.interiorRecording {
-            if let first = interior, first !== r { return lockedTargetSlow([x.tracking, y.tracking]) }
-            interior = r
+        // `switch` rather than `if let`, which would copy y (Tensor.recorded).
+        switch y {
+        case .some(let y):
+            if let r = y.interiorRecording {
+                if let first = interior, first !== r { return lockedTargetSlow([x.tracking, y.tracking]) }
+                interior = r
+            }
+        case .none: break
         }
         guard let r = interior else { return lockedCurrent() }
         r.lock()

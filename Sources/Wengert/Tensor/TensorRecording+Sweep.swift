@@ -191,81 +191,103 @@ extension TensorRecording.Snapshot {
         saved.withUnsafeBufferPointer { savedBuffer in
             arguments.withUnsafeBufferPointer { argumentBuffer in
                 operandShapes.withUnsafeBufferPointer { shapeBuffer in
-                    for index in stride(from: start, through: 0, by: -1) {
-                        if !pendingSlices.isEmpty, let parts = pendingSlices.removeValue(forKey: index) {
-                            var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                            TensorKernels.accumulateSlices(parts, into: &total)
-                            hasCotangent[index] = total != nil
-                            if let total { (cotangents + index).initialize(to: total) }
-                        }
-                        guard hasCotangent[index] else { continue }
-                        hasCotangent[index] = false
-                        let g = (cotangents + index).move()
-                        reached.append(index)
-                        if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
-                        if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
-                            box.accumulate(g, recording: creatingGraph)
-                        }
-                        let entry = entries[index]
-                        let args = UnsafeBufferPointer(
-                            rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
-                        if entry.operation == .leaf {
-                            if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
-                            continue
-                        }
-                        if entry.isFreed {
-                            wengertTensorInvalid(
-                                "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
-                                    + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
-                        }
-                        let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
-                        if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
-                            // Kept until the operand is reached, then added into its cotangent region
-                            // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
-                            let slot = operandRange.lowerBound, target = Int(operands[slot])
-                            if target >= 0 {
-                                pendingSlices[target, default: []].append(
-                                    .init(g, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
+                    operands.withUnsafeBufferPointer { operandBuffer in
+                        for index in stride(from: start, through: 0, by: -1) {
+                            if !pendingSlices.isEmpty, let parts = pendingSlices.removeValue(forKey: index) {
+                                var total = hasCotangent[index] ? (cotangents + index).move() : nil
+                                TensorKernels.accumulateSlices(parts, into: &total)
+                                hasCotangent[index] = total != nil
+                                if let total { (cotangents + index).initialize(to: total) }
                             }
-                            continue
-                        }
-                        var needs = TensorOperandMask(bits: 0)
-                        for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
-                            needs.bits |= 1 << UInt64(k)
-                        }
-                        let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
-                        let shapes = UnsafeBufferPointer(rebasing: shapeBuffer[operandRange])
-                        let grads: [Tensor<Scalar>?]
-                        // An if rather than `live.map { … }`: a closure over self would copy the
-                        // snapshot's arrays (a retain and release each) for every entry.
-                        if let live {
-                            grads = savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
-                                TensorPullbacks.pullback(
-                                    entry.operation, g, saved: tracked, arguments: args, operandShapes: shapes,
-                                    customFunctions: customFunctions, needs: needs, creatingGraph: true)
+                            guard hasCotangent[index] else { continue }
+                            hasCotangent[index] = false
+                            let g = (cotangents + index).move()
+                            reached.append(index)
+                            if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
+                            if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
+                                box.accumulate(g, recording: creatingGraph)
                             }
-                        } else {
-                            grads = TensorPullbacks.pullback(
-                                entry.operation, g, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
-                                arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
-                                creatingGraph: false)
-                        }
-                        if let observer {
-                            observer.backwardRuleDidRun(
-                                entry.operation.backwardName, index: index, saved: saved[savedRange],
-                                operandShapes: ArraySlice(shapes.map(\.array)), upstream: g, results: grads)
-                        }
-                        for (k, slot) in operandRange.enumerated() {
-                            let target = Int(operands[slot])
-                            guard target >= 0, let grad = grads[k] else { continue }
-                            let fitted = grad.summed(toShape: shapeBuffer[slot])
-                            if hasCotangent[target] {
-                                let previous = (cotangents + target).move()
-                                (cotangents + target).initialize(to: previous + fitted)
-                            } else {
-                                (cotangents + target).initialize(to: fitted)
-                                hasCotangent[target] = true
+                            let entry = entries[index]
+                            let args = UnsafeBufferPointer(
+                                rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
+                            if entry.operation == .leaf {
+                                if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
+                                continue
                             }
+                            if entry.isFreed {
+                                wengertTensorInvalid(
+                                    "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
+                                        + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
+                            }
+                            let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                            if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
+                                // Kept until the operand is reached, then added into its cotangent region
+                                // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
+                                let slot = operandRange.lowerBound, target = Int(operands[slot])
+                                if target >= 0 {
+                                    pendingSlices[target, default: []].append(
+                                        .init(g, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
+                                }
+                                continue
+                            }
+                            var needs = TensorOperandMask(bits: 0)
+                            for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
+                                needs.bits |= 1 << UInt64(k)
+                            }
+                            let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
+                            let shapes = UnsafeBufferPointer(rebasing: shapeBuffer[operandRange])
+                            // Adds operand k's cotangent into its entry's, summed to its shape.
+                            func accumulate(_ k: Int, _ grad: consuming Tensor<Scalar>) {
+                                let slot = operandRange.lowerBound + k
+                                let target = Int(operandBuffer[slot])
+                                guard target >= 0 else { return }
+                                // Moved, not copied, when it has the operand's shape already.
+                                let fitted: Tensor<Scalar>
+                                if grad.dimensions == shapeBuffer[slot] {
+                                    fitted = consume grad
+                                } else {
+                                    fitted = grad.summed(toShape: shapeBuffer[slot])
+                                }
+                                if hasCotangent[target] {
+                                    let previous = (cotangents + target).move()
+                                    (cotangents + target).initialize(to: previous + fitted)
+                                } else {
+                                    (cotangents + target).initialize(to: fitted)
+                                    hasCotangent[target] = true
+                                }
+                            }
+                            // An if rather than `live.map { … }`: a closure over self would copy the
+                            // snapshot's arrays (a retain and release each) for every entry.
+                            func runRule(into sink: TensorCotangentSink<Scalar>) {
+                                if let live {
+                                    savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
+                                        TensorPullbacks.pullback(
+                                            entry.operation, g, saved: tracked, arguments: args, operandShapes: shapes,
+                                            customFunctions: customFunctions, needs: needs, creatingGraph: true, into: sink)
+                                    }
+                                } else {
+                                    TensorPullbacks.pullback(
+                                        entry.operation, g, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
+                                        arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
+                                        creatingGraph: false, into: sink)
+                                }
+                            }
+                            if observer == nil && live == nil {
+                                // The hot path: each cotangent goes straight into its operand's.
+                                runRule(into: accumulate)
+                                continue
+                            }
+                            // The observer sees all of a rule's results before any is added; a
+                            // graph-creating sweep records the rule's steps before the additions,
+                            // in the order a first-order sweep runs them.
+                            var grads = [Tensor<Scalar>?](repeating: nil, count: operandRange.count)
+                            runRule { k, grad in grads[k] = grad }
+                            if let observer {
+                                observer.backwardRuleDidRun(
+                                    entry.operation.backwardName, index: index, saved: saved[savedRange],
+                                    operandShapes: ArraySlice(shapes.map(\.array)), upstream: g, results: grads)
+                            }
+                            for (k, grad) in grads.enumerated() { if let grad { accumulate(k, grad) } }
                         }
                     }
                 }

@@ -274,6 +274,14 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
         savedEntries.append(tensorRecordingIndex(s.trackingOwner === self ? s.trackingIndex : entry(for: s.tracking!)))
     }
 
+    /// `appendSaved(s)` unless `s` is nil, binding it in place (`if let` would copy it).
+    @inlinable func appendSaved(ifAny s: Tensor<Scalar>?) {
+        switch s {
+        case .some(let s): appendSaved(s)
+        case .none: break
+        }
+    }
+
     /// Appends one entry with up to two operands and three saved tensors (no
     /// intermediate arrays: this is the per-operation hot path) and returns its id.
     /// `savedOutput` is the position among s0, s1, s2 of the operation's own result (it
@@ -284,11 +292,15 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     ) -> Int {
         let operandStart = operands.count
         appendOperand(a)
-        if let b { appendOperand(b) }
+        // `switch` rather than `if let`, which would copy each tensor (Tensor.recorded).
+        switch b {
+        case .some(let b): appendOperand(b)
+        case .none: break
+        }
         let savedStart = saved.count
-        if let s0 { appendSaved(s0) }
-        if let s1 { appendSaved(s1) }
-        if let s2 { appendSaved(s2) }
+        appendSaved(ifAny: s0)
+        appendSaved(ifAny: s1)
+        appendSaved(ifAny: s2)
         let argumentStart = arguments.count
         if !args.isEmpty { arguments.append(contentsOf: args) }
         entries.append(
