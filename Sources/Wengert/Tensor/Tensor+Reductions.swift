@@ -9,6 +9,8 @@ extension Tensor {
 
     /// The shape after reducing `axes`, kept with extent 1 or removed.
     @inlinable func reducedShape(_ axes: [Int], keeping: Bool) -> [Int] {
+        // A loss reduces every axis: no arrays built to find that out.
+        if !keeping && axes.count == rank { return [] }
         if keeping { return dimensions.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } }
         return dimensions.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
     }
@@ -44,12 +46,21 @@ extension Tensor {
 
     @inlinable func mean(axes: [Int], keepingDimensions: Bool) -> Tensor {
         let axes = normalizedAxes(axes, operation: "mean")
-        let n = Scalar(TensorShape.count(axes.map { dimensions[$0] }))
-        let sum = TensorKernels.sum(self, axes: axes)
-        // On the CPU one pass over the sums; a device divides by a 0-d constant.
-        var out =
-            placement.kind == .cpu
-            ? TensorKernels.map(sum) { $0 / n } : TensorKernels.arithmetic(.divide, sum, Tensor(n), operation: "mean")
+        var reduced = 1  // scalars per mean; no overflow, as it divides the tensor's count
+        for axis in axes { reduced &*= dimensions[axis] }
+        let n = Scalar(reduced)
+        var out = TensorKernels.sum(self, axes: axes)
+        // On the CPU the sums are divided where they lie when nothing else holds their
+        // buffer (the sum of a 0-d tensor may be the tensor itself), else in one pass into
+        // a new one; a device divides by a 0-d constant.
+        if placement.kind != .cpu {
+            out = TensorKernels.arithmetic(.divide, out, Tensor(n), operation: "mean")
+        } else if out.storage.owner == nil && isKnownUniquelyReferenced(&out.storage) {
+            let p = out.hostBase
+            for i in 0..<out.scalarCount { p[i] = p[i] / n }
+        } else {
+            out = TensorKernels.map(out) { $0 / n }
+        }
         out.dimensions = TensorDimensions(reducedShape(axes, keeping: keepingDimensions))
         return Tensor.recorded(out, .mean, self, arguments: axes)
     }

@@ -261,4 +261,21 @@ struct FusedKernelTests {
         (x * 2).sum().backward()
         #expect(x.grad!.scalars == [4, 4, 4])
     }
+
+    /// The mean divides its sums in place only when nothing else holds them: the mean of
+    /// a 0-d tensor, or of a view, leaves its operand as it was; values equal the sum
+    /// divided by the count, along any axes.
+    @Test func meanLeavesItsOperandAlone() {
+        let scalar = Tensor<Float>(6)
+        #expect(scalar.mean().scalar == 6 && scalar.scalar == 6)
+        let rows = Tensor<Double>(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 7])
+        let row = rows[1..<2]
+        #expect(row.mean().scalar == 3.5 && row.scalars == [3, 4] && rows.scalars == [1, 2, 3, 4, 5, 7])
+        #expect(rows.mean(alongAxes: 0).scalars == [3, 13.0 / 3])
+        #expect(rows.mean(alongAxes: 1, keepingDimensions: true).scalars == [1.5, 3.5, 6])
+        #expect(rows.mean().scalar == 22.0 / 6)
+        let x = Tensor<Float>([2, 4]).requiringGradient()
+        x.mean().backward()
+        #expect(x.grad!.scalars == [0.5, 0.5])
+    }
 }
