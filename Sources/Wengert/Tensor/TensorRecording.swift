@@ -97,24 +97,14 @@ class TensorTrackingOwner: @unchecked Sendable {
 
     /// The owner that constants hold in place of none (Tensor.trackingOwner): one
     /// shared object, whose reference count untracked tensors move. Every tensor an
-    /// operation makes starts with it, so it is read from a per-thread slot (one load)
-    /// rather than through the global's accessor and `swift_once`.
+    /// operation makes starts with it, so it is read from a per-thread slot
+    /// (`threadCachedGlobal`).
     @inlinable static var constant: TensorTrackingOwner {
-        if let raw = wengert_thread_slot(WENGERT_SLOT_CONSTANT_OWNER) {
-            return Unmanaged<TensorTrackingOwner>.fromOpaque(raw).takeUnretainedValue()
-        }
-        return cachedConstant()
+        threadCachedGlobal(WENGERT_SLOT_CONSTANT_OWNER) { sharedConstant }.takeUnretainedValue()
     }
 
     /// The shared constant owner, which lives as long as the process.
     @usableFromInline static let sharedConstant = TensorTrackingOwner()
-
-    /// Reads the global once on this thread and caches it, unretained, in the slot.
-    @usableFromInline @inline(never) static func cachedConstant() -> TensorTrackingOwner {
-        let owner = sharedConstant
-        wengert_set_thread_slot(WENGERT_SLOT_CONSTANT_OWNER, Unmanaged.passUnretained(owner).toOpaque())
-        return owner
-    }
 }
 
 /// One recorded operation. Operands, saved tensors and arguments live in the

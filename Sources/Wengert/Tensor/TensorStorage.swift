@@ -83,19 +83,9 @@ extension StridedLayout {
 /// Host buffers for CPU tensors, from the CPU backend's arena.
 @usableFromInline
 enum TensorStorage {
-    /// `CPUBackend.hostArena`, read from a per-thread slot (one load; the global's
-    /// accessor and `swift_once` cost more on every tensor an operation makes).
+    /// `CPUBackend.hostArena`, read from a per-thread slot (`threadCachedGlobal`).
     @inlinable static var hostArena: Unmanaged<BufferArena> {
-        if let raw = wengert_thread_slot(WENGERT_SLOT_HOST_ARENA) { return Unmanaged.fromOpaque(raw) }
-        return cachedHostArena()
-    }
-
-    /// Reads the global once on this thread and caches it, unretained (the global keeps
-    /// it for the life of the process), in the slot.
-    @usableFromInline @inline(never) static func cachedHostArena() -> Unmanaged<BufferArena> {
-        let arena = Unmanaged.passUnretained(CPUBackend.hostArena)
-        wengert_set_thread_slot(WENGERT_SLOT_HOST_ARENA, arena.toOpaque())
-        return arena
+        threadCachedGlobal(WENGERT_SLOT_HOST_ARENA) { CPUBackend.hostArena }
     }
 
     /// An uninitialised host buffer of `count` scalars, bound to `S`.

@@ -62,3 +62,21 @@ final class TensorThreadState {
         return fresh
     }
 }
+
+/// The process-lifetime object `global` gives (the shared host arena, the constant
+/// owner), read from the calling thread's slot `slot`: one load, where the global's
+/// accessor and `swift_once` cost more on every tensor an operation makes. The first
+/// read on a thread caches it there, unretained (the global keeps it alive).
+@inlinable @inline(__always)
+func threadCachedGlobal<Object: AnyObject>(_ slot: Int32, _ global: () -> Object) -> Unmanaged<Object> {
+    if let raw = wengert_thread_slot(slot) { return Unmanaged.fromOpaque(raw) }
+    return cacheInThreadSlot(slot, global())
+}
+
+/// Puts `object` in the calling thread's slot `slot`, unretained, and returns it.
+@usableFromInline @inline(never)
+func cacheInThreadSlot<Object: AnyObject>(_ slot: Int32, _ object: Object) -> Unmanaged<Object> {
+    let cached = Unmanaged.passUnretained(object)
+    wengert_set_thread_slot(slot, cached.toOpaque())
+    return cached
+}
