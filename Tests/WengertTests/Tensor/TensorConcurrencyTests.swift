@@ -131,29 +131,40 @@ struct TensorConcurrencyTests {
         for (g, e) in zip(w.grad!.scalars, expected) { #expect(abs(g - e) <= 1e-12 * abs(e)) }
     }
 
+    // The next two count a recording's live entries, so they record on a thread of their
+    // own: on a shared thread another test's suspended task may have left its recording
+    // current, and its live entries would be counted too (onFreshThread).
     @Test func joiningKeepsTheOlderTensorsUsable() {
-        let w = Tensor<Double>([1, 2]).requiringGradient()
-        let a = (w * 2).sum()
-        (w * 1).sum().backward()  // frees part of the thread's recording: the next starts a new one
-        w.zeroGradient()
-        let b = (w * 3).sum()
-        let before = a.recordingLiveEntryCount + b.recordingLiveEntryCount
-        let c = a * b  // two live recordings: joined
-        #expect(c.recordingLiveEntryCount >= before + 1)
-        #expect(a.gradientFunctionName == "SumBackward" && b.gradientFunctionName == "SumBackward")
-        c.backward()
+        let (before, joined, names, grad, left) = onFreshThread {
+            let w = Tensor<Double>([1, 2]).requiringGradient()
+            let a = (w * 2).sum()
+            (w * 1).sum().backward()  // frees part of the thread's recording: the next starts a new one
+            w.zeroGradient()
+            let b = (w * 3).sum()
+            let before = a.recordingLiveEntryCount + b.recordingLiveEntryCount
+            let c = a * b  // two live recordings: joined
+            let joined = c.recordingLiveEntryCount
+            let names = [a.gradientFunctionName, b.gradientFunctionName]
+            c.backward()
+            return (before, joined, names, w.grad!.scalars, c.recordingLiveEntryCount)
+        }
+        #expect(joined >= before + 1)
+        #expect(names == ["SumBackward", "SumBackward"])
         let expected: Double = 2 * 9 + 3 * 6  // d(a·b) = 2b + 3a per scalar
-        #expect(w.grad!.scalars == [expected, expected])
-        #expect(c.recordingLiveEntryCount == 0)
+        #expect(grad == [expected, expected])
+        #expect(left == 0)
     }
 
     @Test func backwardFreesOnlyWhatItsResultDependsOn() {
-        let w = Tensor<Float>([1, 2]).requiringGradient()
-        let first = (w * 2).sum(), second = (w * 3).sum()  // one recording, two computations
-        first.backward()
-        second.backward()  // untouched by the first backward
-        #expect(w.grad!.scalars == [5, 5])
-        #expect(second.recordingLiveEntryCount == 0)
+        let (grad, left) = onFreshThread {
+            let w = Tensor<Float>([1, 2]).requiringGradient()
+            let first = (w * 2).sum(), second = (w * 3).sum()  // one recording, two computations
+            first.backward()
+            second.backward()  // untouched by the first backward
+            return (w.grad!.scalars, second.recordingLiveEntryCount)
+        }
+        #expect(grad == [5, 5])
+        #expect(left == 0)
     }
 
     @Test func backwardThroughSharedEntriesFreedByAnother() async {
