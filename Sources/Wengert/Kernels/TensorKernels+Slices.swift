@@ -29,10 +29,12 @@ extension TensorKernels {
         }
 
         /// The scalars before the region in a flat view of the operand, when the region is
-        /// one contiguous run (no axis before `axis` longer than 1); else nil.
+        /// one contiguous run (no axis before `axis` longer than 1); else nil. Counted
+        /// in place: an array of the inner extents cost an allocation per slice per step.
         @inlinable var flatRange: Range<Int>? {
-            guard shape[..<axis].allSatisfy({ $0 == 1 }) else { return nil }
-            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
+            for k in 0..<axis where shape[k] != 1 { return nil }
+            var inner = 1
+            for k in (axis + 1)..<shape.count { inner &*= shape[k] }
             return (lower * inner)..<((lower + g.dimensions[axis]) * inner)
         }
     }
@@ -43,28 +45,46 @@ extension TensorKernels {
     /// - Complexity: one pass over the operand when `total` is nil and the parts are
     ///   contiguous runs that do not overlap; else as ``accumulateSlice(_:into:shape:axis:lower:)`` each.
     @inlinable static func accumulateSlices<S>(_ parts: [SliceCotangent<S>], into total: inout Tensor<S>?) {
-        let shape = parts[0].shape
-        if total == nil, parts.allSatisfy({ $0.shape == shape && $0.g.placement.kind == .cpu }) {
-            let runs = parts.compactMap { part in part.flatRange.map { (range: $0, g: part.g) } }
-                .sorted { $0.range.lowerBound < $1.range.lowerBound }
-            if runs.count == parts.count && Swift.zip(runs, runs.dropFirst()).allSatisfy({ $0.range.upperBound <= $1.range.lowerBound }) {
-                for run in runs { requireConsistent(run.g, operation: "backward (slice)") }
-                let count = TensorShape.count(shape), bytes = MemoryLayout<S>.stride
-                total = withExtendedLifetime(runs) {
-                    Tensor.host(shape: shape, count: count) { po in
-                        var at = 0
-                        for run in runs {
-                            if run.range.lowerBound > at { wengert_zero_bytes(po + at, (run.range.lowerBound - at) * bytes) }
-                            if !run.range.isEmpty { (po + run.range.lowerBound).update(from: run.g.hostBase, count: run.range.count) }
-                            at = run.range.upperBound
-                        }
-                        if count > at { wengert_zero_bytes(po + at, (count - at) * bytes) }
-                    }
-                }
-                return
-            }
+        if total == nil, let written = disjointSlices(parts) {
+            total = written
+            return
         }
         for part in parts { accumulateSlice(part.g, into: &total, shape: part.shape, axis: part.axis, lower: part.lower) }
+    }
+
+    /// The operand's cotangent made of `parts` alone, in one pass (zeros only in the
+    /// gaps), when they are CPU runs of one operand that do not overlap; else nil.
+    @inlinable static func disjointSlices<S>(_ parts: [SliceCotangent<S>]) -> Tensor<S>? {
+        let shape = parts[0].shape
+        for part in parts where part.shape != shape || part.g.placement.kind != .cpu { return nil }
+        // The runs in increasing order, as positions into `parts`, in memory on the stack
+        // (the sweep meets a flat parameter's slices in reverse order of use, a handful
+        // of them, every step): an insertion sort, then a check that no two overlap.
+        return withUnsafeTemporaryAllocation(of: (lower: Int, upper: Int, part: Int).self, capacity: parts.count) { runs in
+            for k in parts.indices {
+                guard let range = parts[k].flatRange else { return nil }
+                var at = k
+                while at > 0 && runs[at - 1].lower > range.lowerBound {
+                    runs[at] = runs[at - 1]
+                    at -= 1
+                }
+                runs[at] = (range.lowerBound, range.upperBound, k)
+            }
+            for k in 1..<Swift.max(runs.count, 1) where runs[k - 1].upper > runs[k].lower { return nil }
+            for part in parts { requireConsistent(part.g, operation: "backward (slice)") }
+            let count = TensorShape.count(shape), bytes = MemoryLayout<S>.stride
+            return withExtendedLifetime(parts) {
+                Tensor.host(shape: shape, count: count) { po in
+                    var at = 0
+                    for run in runs {
+                        if run.lower > at { wengert_zero_bytes(po + at, (run.lower - at) * bytes) }
+                        if run.upper > run.lower { (po + run.lower).update(from: parts[run.part].g.hostBase, count: run.upper - run.lower) }
+                        at = run.upper
+                    }
+                    if count > at { wengert_zero_bytes(po + at, (count - at) * bytes) }
+                }
+            }
+        }
     }
 
     /// Adds `g`, the cotangent of positions `lower ..< lower + g.shape[axis]` along `axis`

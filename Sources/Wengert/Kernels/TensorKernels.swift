@@ -276,7 +276,7 @@ enum TensorKernels {
         var values = x, shape = x.dimensions
         if op == .sum && axes.count == shape.count && x.scalarCount > 0 {
             let total = S._sumKernel(x.hostBase, x.scalarCount)
-            return Tensor.host(shape: [Int](repeating: 1, count: shape.count), count: 1) { $0.initialize(to: total) }
+            return Tensor.host(shape: TensorDimensions(repeatElement(1, count: shape.count)), count: 1) { $0.initialize(to: total) }
         }
         for axis in axes {
             let size = shape[axis]
@@ -336,12 +336,27 @@ enum TensorKernels {
     @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: TensorDimensions) -> Tensor<S> {
         if g.dimensions == shape { return g }
         requireConsistent(g, operation: "backward (summing a cotangent to its operand's shape)")
+        if g.placement.kind == .cpu && g.scalarCount > 0 && TensorShape.count(shape) == 1 && reducesEveryAxis(g.dimensions, to: shape) {
+            // The cotangent of a scalar parameter (a bias added to a batch): the one sum
+            // `reduce` would take, without the axes' arrays between.
+            let total = S._sumKernel(g.hostBase, g.scalarCount)
+            return Tensor.host(shape: shape, count: 1) { $0.initialize(to: total) }
+        }
         var reduced = sum(g, axes: broadcastAxes(g.dimensions.array, shape.array))
         if reduced.scalarCount != TensorShape.count(shape) {
             wengertTensorShapeMismatch(g.dimensions, shape, operation: "backward (a cotangent does not sum to its operand's shape)")
         }
         reduced.dimensions = shape
         return reduced
+    }
+
+    /// Whether summing `broadcast` back to `shape` reduces every one of its axes (no
+    /// axis of extent 1 kept), so that the sum over all axes is one pass of the kernel.
+    @inlinable static func reducesEveryAxis(_ broadcast: TensorDimensions, to shape: TensorDimensions) -> Bool {
+        let pad = broadcast.count - shape.count
+        guard pad >= 0 else { return false }
+        for axis in pad..<broadcast.count where shape[axis - pad] != 1 || broadcast[axis] == 1 { return false }
+        return true
     }
 
     /// The axes of `broadcast` that broadcasting `shape` to it added or stretched.

@@ -127,7 +127,11 @@ extension Tensor {
             wengertTensorInvalid(
                 "backward(seed:): a seed of shape \(seed.dimensions) does not broadcast to the output's shape \(dimensions).")
         }
-        if let bad = seed.scalars.first(where: { !$0.isFinite }) {
+        // Read in place on the CPU: a copy of the scalars was an allocation per backward.
+        let bad =
+            seed.placement.kind == .cpu
+            ? seed.withHostScalars { $0.first(where: { !$0.isFinite }) } : seed.scalars.first(where: { !$0.isFinite })
+        if let bad {
             wengertTensorInvalid(
                 "backward(seed:): the seed must be finite; it holds \(bad). Check the seed for NaN or infinity.")
         }

@@ -251,19 +251,21 @@ enum TensorPullbacks {
                 piecewiseConstant(x!, p) { 1 - ($0 .<= Tensor(0)) }
             })
         case .sum, .mean:
-            let shape = operandShapes[0], axes = arguments.array
+            let shape = operandShapes[0]
+            if !tracked && g.placement.kind == .cpu && g.scalarCount == 1 && arguments.count == shape.count {
+                // A whole tensor reduced (a loss): its one cotangent (divided by the count,
+                // for a mean) filled in, the bits of the division and of the fill that
+                // `expand` makes, with no arrays of axes nor tensors between.
+                let count = TensorShape.count(shape), value = g.withHostScalars { $0[0] }
+                return cotangent(0, Tensor.hostFilled(operation == .sum ? value : value / S(count), shape: shape, count: count))
+            }
+            let axes = arguments.array
             var kept = shape
             for axis in axes { kept[axis] = 1 }
             let gk = g.reshapedUnchecked(to: kept)
             if operation == .sum { return cotangent(0, gk.expanded(to: shape)) }
             // ∂mean/∂xᵢ = 1/n, n the number of scalars each mean reduced.
             let n = S(TensorShape.count(axes.map { shape[$0] }))
-            if !tracked && gk.placement.kind == .cpu && gk.scalarCount == 1 {
-                // The mean of a whole tensor: its one cotangent divided and filled in, the
-                // bits of the division and the fill that `expand` makes, without the
-                // tensor between.
-                return cotangent(0, Tensor.hostFilled(gk.withHostScalars { $0[0] } / n, shape: shape, count: TensorShape.count(shape)))
-            }
             cotangent(0, (gk / n).expanded(to: shape))
         case .maximumAlongAxes, .minimumAlongAxes:
             let (input, kept) = (saved[0].untracked, saved[1])

@@ -163,8 +163,10 @@ extension TensorRecording.Snapshot {
         // destroys through the runtime's value witnesses (and whose every write checks
         // uniqueness), at a cost comparable to a small operation's rule.
         let cotangents = UnsafeMutablePointer<Tensor<Scalar>>.allocate(capacity: start + 1)
-        let hasCotangent = UnsafeMutablePointer<Bool>.allocate(capacity: start + 1)
-        hasCotangent.initialize(repeating: false, count: start + 1)
+        // Whether entry i holds a cotangent, then whether slice cotangents wait for it.
+        let hasCotangent = UnsafeMutablePointer<Bool>.allocate(capacity: 2 * (start + 1))
+        hasCotangent.initialize(repeating: false, count: 2 * (start + 1))
+        let hasSlices = hasCotangent + (start + 1)
         defer {
             for i in 0...start where hasCotangent[i] { (cotangents + i).deinitialize(count: 1) }
             cotangents.deallocate()
@@ -176,8 +178,11 @@ extension TensorRecording.Snapshot {
         // doubling (eight reallocations for a recording of a hundred entries).
         var reached: [Int] = []
         reached.reserveCapacity(start + 1)
-        // Slice cotangents waiting for their operand's index, added in one pass there.
-        var pendingSlices: [Int: [TensorKernels.SliceCotangent<Scalar>]] = [:]
+        // Slice cotangents waiting for their operand's index, in the order met, added in
+        // one pass there. One array rather than a dictionary of arrays: a model's slices
+        // are usually all of one flat parameter, reached once, and the dictionary cost a
+        // hash, a resize and an array per step.
+        var pendingSlices: [TensorKernels.SliceCotangent<Scalar>] = [], pendingTargets: [Int] = []
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
         let depth = wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH)
@@ -193,9 +198,26 @@ extension TensorRecording.Snapshot {
                 operandShapes.withUnsafeBufferPointer { shapeBuffer in
                     operands.withUnsafeBufferPointer { operandBuffer in
                         for index in stride(from: start, through: 0, by: -1) {
-                            if !pendingSlices.isEmpty, let parts = pendingSlices.removeValue(forKey: index) {
+                            if hasSlices[index] {
+                                hasSlices[index] = false
                                 var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                                TensorKernels.accumulateSlices(parts, into: &total)
+                                if pendingTargets.allSatisfy({ $0 == index }) {
+                                    TensorKernels.accumulateSlices(pendingSlices, into: &total)
+                                    pendingSlices = []
+                                    pendingTargets = []
+                                } else {
+                                    var parts: [TensorKernels.SliceCotangent<Scalar>] = [], others = parts, targets: [Int] = []
+                                    for (part, target) in Swift.zip(pendingSlices, pendingTargets) {
+                                        if target == index {
+                                            parts.append(part)
+                                        } else {
+                                            others.append(part)
+                                            targets.append(target)
+                                        }
+                                    }
+                                    (pendingSlices, pendingTargets) = (others, targets)
+                                    TensorKernels.accumulateSlices(parts, into: &total)
+                                }
                                 hasCotangent[index] = total != nil
                                 if let total { (cotangents + index).initialize(to: total) }
                             }
@@ -225,8 +247,15 @@ extension TensorRecording.Snapshot {
                                 // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
                                 let slot = operandRange.lowerBound, target = Int(operands[slot])
                                 if target >= 0 {
-                                    pendingSlices[target, default: []].append(
-                                        .init(g, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
+                                    // Room for a few at once: grown by doubling from one, the two
+                                    // arrays were reallocated three times for four slices.
+                                    if pendingSlices.capacity == 0 {
+                                        pendingSlices.reserveCapacity(8)
+                                        pendingTargets.reserveCapacity(8)
+                                    }
+                                    pendingSlices.append(.init(g, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
+                                    pendingTargets.append(target)
+                                    hasSlices[target] = true
                                 }
                                 continue
                             }

@@ -200,6 +200,30 @@ struct FusedKernelTests {
         }
     }
 
+    /// The cotangent of a one-scalar operand added to a tensor (a bias) is the
+    /// whole-tensor sum of the upstream cotangent, to the bit, for a 0-d bias and ones
+    /// with axes of extent 1, and against the sum along axes where the broadcast tensor
+    /// has an axis of extent 1 (then summed axis by axis), in Float and Double.
+    @Test(arguments: [([3, 4], [Int]()), ([3, 4], [1]), ([3, 4], [1, 1]), ([7], [1, 1]), ([2, 1], [1]), ([0, 3], [])])
+    func scalarBiasCotangentIsTheSumOfTheUpstream(_ shape: [Int], _ biasShape: [Int]) {
+        let n = shape.reduce(1, *)
+        let g0 = Self.values(n, seed: 8, finite: true)
+        func check<S: TensorScalar>(_: S.Type) {
+            let g = Tensor<S>(shape: shape, scalars: g0.map { S($0) })
+            let x = Tensor<S>(zeros: shape)
+            let b = Tensor<S>(zeros: biasShape).requiringGradient()
+            (x + b).backward(seed: g)
+            // [2, 1] + [1] and [7] + [1, 1] ([1, 7]) keep an axis of extent 1: a sum
+            // along the other axis alone (the axis kernel, whose rounding differs).
+            let want =
+                shape == [2, 1] ? g.sum(alongAxes: 0) : biasShape.count > shape.count ? g.reshaped(to: [1, n]).sum(alongAxes: 1) : g.sum()
+            #expect(b.grad!.shape == biasShape)
+            #expect(Self.sameBits(b.grad!.scalars, want.scalars), "\(S.self) \(shape) + \(biasShape)")
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     /// Whole-tensor sums give the portable kernel's bits at every instruction-set level.
     @Test(arguments: [0, 1, 15, 16, 17, 1000, 4099])
     func sumsAgreeAtEveryLevel(_ n: Int) {

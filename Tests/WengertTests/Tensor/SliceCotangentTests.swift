@@ -61,6 +61,24 @@ struct SliceCotangentTests {
         #expect(zip(x.grad!.scalars, expected).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 
+    /// Slices of two operands waiting for them at once, met interleaved: each operand
+    /// gets its own slices' cotangents only, as in the padded path.
+    @Test func slicesOfTwoOperandsWaitApart() {
+        func loss(_ x: Tensor<Double>, _ y: Tensor<Double>) -> Tensor<Double> {
+            (x[0..<2] * y[1..<3]).sum() + x[2..<4].sum() * 3 + (y[0..<1] * x[3..<4]).sum()
+        }
+        let xv = Tensor<Double>(randomNormal: [4], seed: 7), yv = Tensor<Double>(randomNormal: [3], seed: 8)
+        let x = xv.requiringGradient(), y = yv.requiringGradient()
+        loss(x, y).backward()
+        let x2 = xv.requiringGradient(), y2 = yv.requiringGradient()
+        loss(x2, y2).backward(creatingGraph: true)
+        #expect(x.grad!.scalars == x2.grad!.detached().scalars)
+        #expect(y.grad!.scalars == y2.grad!.detached().scalars)
+        let (a, b) = (xv.scalars, yv.scalars)
+        #expect(x.grad!.scalars == [b[1], b[2], 3, 3 + b[0]])
+        #expect(y.grad!.scalars == [a[3], a[0], a[1]])
+    }
+
     /// A flat parameter vector cut into matrices and a bias (the harness's MLP): the
     /// gradient of each piece lands in its own region.
     @Test func flatParametersSplitIntoPieces() {
