@@ -96,8 +96,8 @@ extension TensorKernels {
     @inlinable static func accumulateSlice<S>(_ g: Tensor<S>, into total: inout Tensor<S>?, shape: TensorDimensions, axis: Int, lower: Int) {
         requireCPU(g.placement)
         requireConsistent(g, operation: "backward (slice)")
-        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
-        let outer = TensorShape.count(Array(shape[..<axis]))
+        let inner = TensorShape.count(shape[(axis + 1)...])
+        let outer = TensorShape.count(shape[..<axis])
         let size = shape[axis], extent = g.dimensions[axis]
         let count = TensorShape.count(shape)
         let pg = g.hostBase

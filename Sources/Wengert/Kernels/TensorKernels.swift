@@ -280,8 +280,8 @@ enum TensorKernels {
         }
         for axis in axes {
             let size = shape[axis]
-            let inner = TensorShape.count(Array(shape[(axis + 1)...]))
-            let outer = TensorShape.count(Array(shape[..<axis]))
+            let inner = TensorShape.count(shape[(axis + 1)...])
+            let outer = TensorShape.count(shape[..<axis])
             shape[axis] = 1
             let px = values.hostBase
             values = Tensor.host(shape: shape, count: outer * inner) { po in
@@ -309,8 +309,8 @@ enum TensorKernels {
     @inlinable static func copyRuns<S>(_ x: Tensor<S>, axis: Int, runs: [Range<Int>]) -> Tensor<S> {
         var shape = x.dimensions
         shape[axis] = runs.reduce(0) { $0 + $1.count }
-        let inner = TensorShape.count(Array(x.dimensions[(axis + 1)...]))
-        let outer = TensorShape.count(Array(x.dimensions[..<axis]))
+        let inner = TensorShape.count(x.dimensions[(axis + 1)...])
+        let outer = TensorShape.count(x.dimensions[..<axis])
         let size = x.dimensions[axis], px = x.hostBase
         let count = TensorShape.count(shape)
         if runs.count == 1 && count > 0 && (outer == 1 || runs[0] == 0..<size) {

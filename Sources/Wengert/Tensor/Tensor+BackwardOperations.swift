@@ -48,8 +48,8 @@ extension Tensor {
     @inlinable func scattering(along axis: Int, size: Int, indices: [Int]) -> Tensor {
         var shape = dimensions
         shape[axis] = size
-        let inner = TensorShape.count(Array(shape[(axis + 1)...]))
-        let outer = TensorShape.count(Array(shape[..<axis]))
+        let inner = TensorShape.count(shape[(axis + 1)...])
+        let outer = TensorShape.count(shape[..<axis])
         TensorKernels.requireConsistent(self, operation: "backward of gathering")
         var result: Tensor
         if placement.kind == .cpu {

@@ -89,7 +89,8 @@ extension Tensor {
     @inlinable public subscript(index: Int) -> Tensor {
         if rank == 0 { wengertTensorIndexOutOfRange(index, axis: 0, size: 0) }
         if index < 0 || index >= dimensions[0] { wengertTensorIndexOutOfRange(index, axis: 0, size: dimensions[0]) }
-        return slice(along: 0, range: index..<(index + 1)).reshaped(to: Array(dimensions.dropFirst()))
+        // The shape is right by construction: no array of it, nor its checks.
+        return slice(along: 0, range: index..<(index + 1)).reshapedUnchecked(to: TensorDimensions(dimensions.dropFirst()))
     }
 
     /// The positions `range` along axis 0 (`a[1..<3]`). Tracked.
@@ -132,8 +133,8 @@ extension Tensor {
         for t in tensors { TensorKernels.requireConsistent(t, operation: "concatenating") }
         let result: Tensor
         if first.placement.kind == .cpu {
-            let inner = TensorShape.count(Array(first.dimensions[(a + 1)...]))
-            let outer = TensorShape.count(Array(first.dimensions[..<a]))
+            let inner = TensorShape.count(first.dimensions[(a + 1)...])
+            let outer = TensorShape.count(first.dimensions[..<a])
             result = Tensor.host(shape: shape, count: TensorShape.count(shape)) { out in
                 var position = 0
                 for o in 0..<outer {
