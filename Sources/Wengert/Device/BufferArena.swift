@@ -128,7 +128,7 @@ public final class BufferArena: @unchecked Sendable {
             counts.pointee.bytesCached -= size
             counts.pointee.bytesInUse += size
             wengert_spin_unlock(lock)
-            return DeviceBuffer(block: block, byteCount: bytes, sizeClass: size, arena: self)
+            return DeviceBuffer.arenaBlock(block, byteCount: bytes, sizeClass: size, arena: self)
         }
         wengert_spin_unlock(lock)
         var block = systemAllocate(size)
@@ -142,7 +142,7 @@ public final class BufferArena: @unchecked Sendable {
         counts.pointee.bytesInUse += size
         counts.pointee.peakBytesReserved = Swift.max(counts.pointee.peakBytesReserved, counts.pointee.bytesInUse + counts.pointee.bytesCached)
         wengert_spin_unlock(lock)
-        return DeviceBuffer(block: block, byteCount: bytes, sizeClass: size, arena: self)
+        return DeviceBuffer.arenaBlock(block, byteCount: bytes, sizeClass: size, arena: self)
     }
 
     /// A cached block of class `size`, taken from its free list in place (lock held).
@@ -202,56 +202,129 @@ public final class BufferArena: @unchecked Sendable {
 
 /// A block of device memory borrowed from a ``BufferArena``; it goes back to the arena's
 /// cache when the last reference dies. Its contents are raw bytes; the backend that made
-/// it knows the scalar type.
+/// it knows the scalar type. A small host buffer of a tensor holds its bytes itself.
+///
+/// The fields live in a header that the object carries in its own allocation
+/// (`ManagedBufferPointer`), so that a small host buffer can hold its bytes after the
+/// header: one `malloc` for the object and its scalars, where an arena block cost a
+/// `malloc` of the object besides a locked pop and push of the arena's free list.
 public final class DeviceBuffer: @unchecked Sendable {
-    /// The host address (CPU) or the `cl_mem` handle (OpenCL).
-    @usableFromInline let block: UnsafeMutableRawPointer
-    /// The bytes asked for (the block may be larger: its size class).
-    public let byteCount: Int
-    @usableFromInline let sizeClass: Int
-    /// The arena the block goes back to, held as a strong reference would be except for
-    /// the process's permanent host arena: there it would be a retain when each tensor
-    /// is made and a release when it dies, on every tensor operation.
-    @usableFromInline let arenaReference: Unmanaged<BufferArena>
-    /// For a view into another buffer's host memory: that buffer (an arena block), kept
-    /// alive by the view and released by its own deinit. Nil for an arena block.
-    @usableFromInline let owner: DeviceBuffer?
+    /// The fields of a buffer (the class itself has no stored properties, so that it can
+    /// carry bytes after them).
+    @usableFromInline struct Header {
+        /// The host address (CPU) or the `cl_mem` handle (OpenCL).
+        @usableFromInline let block: UnsafeMutableRawPointer
+        /// The bytes asked for (the block may be larger: its size class).
+        @usableFromInline let byteCount: Int
+        /// The block's size class in its arena; 0 for a view and for inline bytes, which
+        /// give nothing back.
+        @usableFromInline let sizeClass: Int
+        /// The arena the block goes back to, held as a strong reference would be except
+        /// for the process's permanent host arena: there it would be a retain when each
+        /// tensor is made and a release when it dies, on every tensor operation.
+        @usableFromInline let arenaReference: Unmanaged<BufferArena>?
+        /// For a view into another buffer's host memory: that buffer, kept alive by the
+        /// view and released with it. Nil otherwise.
+        @usableFromInline let owner: DeviceBuffer?
+        /// Padding to 48 bytes, so that inline bytes start 64 bytes into the object.
+        @usableFromInline let padding = 0
 
-    @usableFromInline init(block: UnsafeMutableRawPointer, byteCount: Int, sizeClass: Int, arena: BufferArena) {
-        self.block = block
-        self.byteCount = byteCount
-        self.sizeClass = sizeClass
-        self.arenaReference = arena.isPermanent ? .passUnretained(arena) : .passRetained(arena)
-        self.owner = nil
+        @inlinable init(
+            block: UnsafeMutableRawPointer, byteCount: Int, sizeClass: Int, arenaReference: Unmanaged<BufferArena>?,
+            owner: DeviceBuffer?
+        ) {
+            self.block = block
+            self.byteCount = byteCount
+            self.sizeClass = sizeClass
+            self.arenaReference = arenaReference
+            self.owner = owner
+        }
     }
 
-    /// The arena the block goes back to (a view's: its owner's).
-    @usableFromInline var arena: BufferArena { arenaReference.takeUnretainedValue() }
+    /// The unit of inline storage. Its alignment is 8, not 16: the runtime allocates an
+    /// object aligned to more than 8 with `posix_memalign` on Linux (a quarter of the
+    /// cost of a small tensor operation), where 8 takes `malloc`. `Header`'s padding
+    /// puts the bytes 64 bytes into the object, so `malloc`'s 16-byte alignment holds
+    /// for them too.
+    @usableFromInline typealias InlineUnit = UInt64
+
+    /// The largest host buffer kept inline; larger ones come from the arena, which
+    /// caches them (a `malloc` of a large block costs more than a free-list pop).
+    @inlinable static var inlineByteLimit: Int { 512 }
+
+    /// The header, at a fixed offset in the object.
+    @inlinable @inline(__always) var header: UnsafeMutablePointer<Header> {
+        ManagedBufferPointer<Header, InlineUnit>(unsafeBufferObject: self).withUnsafeMutablePointerToHeader { $0 }
+    }
+
+    /// The host address (CPU) or the `cl_mem` handle (OpenCL).
+    @inlinable var block: UnsafeMutableRawPointer { header.pointee.block }
+    /// The bytes asked for (the block may be larger: its size class).
+    @inlinable public var byteCount: Int { header.pointee.byteCount }
+    /// For a view, the buffer it views; nil otherwise.
+    @inlinable var owner: DeviceBuffer? { header.pointee.owner }
+
+    /// A buffer whose header `makeHeader` gives, from the address of `inlineBytes` bytes
+    /// after it (unused unless the header points there).
+    @inlinable @inline(__always)
+    static func make(inlineBytes: Int, _ makeHeader: (UnsafeMutableRawPointer) -> Header) -> DeviceBuffer {
+        let units = (inlineBytes + MemoryLayout<InlineUnit>.stride - 1) / MemoryLayout<InlineUnit>.stride
+        let pointer = ManagedBufferPointer<Header, InlineUnit>(bufferClass: DeviceBuffer.self, minimumCapacity: units) { _, _ in
+            // Replaced below, once the address of the inline bytes is known.
+            Header(block: UnsafeMutableRawPointer(bitPattern: 1)!, byteCount: 0, sizeClass: 0, arenaReference: nil, owner: nil)
+        }
+        pointer.withUnsafeMutablePointers { header, bytes in header.pointee = makeHeader(UnsafeMutableRawPointer(bytes)) }
+        return unsafeDowncast(pointer.buffer, to: DeviceBuffer.self)
+    }
+
+    /// A block of `arena`'s, given back to it when the buffer dies.
+    @usableFromInline
+    static func arenaBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, sizeClass: Int, arena: BufferArena) -> DeviceBuffer {
+        make(inlineBytes: 0) { _ in
+            Header(
+                block: block, byteCount: byteCount, sizeClass: sizeClass,
+                arenaReference: arena.isPermanent ? .passUnretained(arena) : .passRetained(arena), owner: nil)
+        }
+    }
+
+    /// An uninitialised host buffer of `byteCount` bytes (at most `inlineByteLimit`)
+    /// that holds them itself, 16-byte aligned; no arena takes part.
+    @inlinable
+    static func inlineHost(byteCount: Int) -> DeviceBuffer {
+        make(inlineBytes: byteCount) { bytes in
+            Header(block: bytes, byteCount: byteCount, sizeClass: 0, arenaReference: nil, owner: nil)
+        }
+    }
 
     /// A view of `byteCount` bytes at `byteOffset` into `buffer`'s host memory (CPU
     /// buffers only: an OpenCL block is a handle, not an address). Nothing is copied;
-    /// the view keeps the arena block alive. Like every filled buffer, it is never written.
-    @usableFromInline init(viewing buffer: DeviceBuffer, byteOffset: Int, byteCount: Int) {
+    /// the view keeps the buffer that holds the bytes alive. Like every filled buffer,
+    /// it is never written.
+    @usableFromInline
+    static func view(of buffer: DeviceBuffer, byteOffset: Int, byteCount: Int) -> DeviceBuffer {
         let owner = buffer.owner ?? buffer
-        self.block = buffer.block + byteOffset
-        self.byteCount = byteCount
-        self.sizeClass = 0
-        // The owner keeps its arena; the view neither retains nor releases it.
-        self.arenaReference = owner.arenaReference
-        self.owner = owner
+        return make(inlineBytes: 0) { _ in
+            Header(block: buffer.block + byteOffset, byteCount: byteCount, sizeClass: 0, arenaReference: nil, owner: owner)
+        }
     }
 
-    // Through the unretained reference: `self` keeps the arena alive until the end of
-    // deinit, and the retain and release the compiler would add around the call cost as
-    // much as the free-list push itself (one of each per tensor that dies). A view
-    // releases nothing: its owner gives the block back.
+    /// Never called: buffers are made by `make(inlineBytes:_:)`, which allocates room
+    /// for the header.
+    private init() { fatalError("DeviceBuffer is made by DeviceBuffer.make") }
+
+    // Through the unretained reference: the header keeps the arena alive until the end
+    // of deinit, and the retain and release the compiler would add around the call cost
+    // as much as the free-list push itself (one of each per tensor that dies). A view
+    // and an inline buffer give nothing back (a view's owner gives its block back).
     deinit {
-        if owner == nil {
-            let permanent = arenaReference._withUnsafeGuaranteedRef { arena in
-                arena.release(block, sizeClass: sizeClass)
+        let header = self.header
+        if header.pointee.sizeClass > 0, let reference = header.pointee.arenaReference {
+            let permanent = reference._withUnsafeGuaranteedRef { arena in
+                arena.release(header.pointee.block, sizeClass: header.pointee.sizeClass)
                 return arena.isPermanent
             }
-            if !permanent { arenaReference.release() }
+            if !permanent { reference.release() }
         }
+        header.deinitialize(count: 1)
     }
 }

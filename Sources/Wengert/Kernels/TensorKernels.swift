@@ -318,7 +318,7 @@ enum TensorKernels {
             // axis): a view of x's buffer, no copy. Buffers are never written once filled,
             // so the view and x cannot see each other change.
             let stride = MemoryLayout<S>.stride
-            let view = DeviceBuffer(viewing: x.storage, byteOffset: runs[0].lowerBound * inner * stride, byteCount: count * stride)
+            let view = DeviceBuffer.view(of: x.storage, byteOffset: runs[0].lowerBound * inner * stride, byteCount: count * stride)
             return Tensor(buffer: view, shape: shape, device: .cpu)
         }
         return Tensor.host(shape: shape, count: count) { out in

@@ -88,13 +88,18 @@ enum TensorStorage {
         threadCachedGlobal(WENGERT_SLOT_HOST_ARENA) { CPUBackend.hostArena }
     }
 
-    /// An uninitialised host buffer of `count` scalars, bound to `S`.
+    /// An uninitialised host buffer of `count` scalars, bound to `S`: a small one holds
+    /// its scalars itself (one allocation, no arena lock), a larger one is an arena block.
     @inlinable
     static func hostBuffer<S: TensorScalar>(_: S.Type, count: Int) -> DeviceBuffer {
         let bytes = count * MemoryLayout<S>.stride
         let buffer: DeviceBuffer
-        do { buffer = try hostArena._withUnsafeGuaranteedRef { try $0.allocate(bytes) } } catch {
-            wengertTensorDeviceFailure(.cpu, "allocate", error)
+        if bytes <= DeviceBuffer.inlineByteLimit {
+            buffer = DeviceBuffer.inlineHost(byteCount: bytes)
+        } else {
+            do { buffer = try hostArena._withUnsafeGuaranteedRef { try $0.allocate(bytes) } } catch {
+                wengertTensorDeviceFailure(.cpu, "allocate", error)
+            }
         }
         buffer.block.bindMemory(to: S.self, capacity: count)
         return buffer
