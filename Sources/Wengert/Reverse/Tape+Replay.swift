@@ -83,7 +83,11 @@ extension Tape {
         let values = valueBuffer(count: n)
         hasReplayedValues = false
         let end = inputs.withUnsafeBufferPointer { buffer in
-            evaluate(inputs: buffer.baseAddress, into: values, upTo: n, updatingPartials: true, checkingGuards: true)
+            if replayElementaryFunctions == .vectorized && (T.self == Double.self || T.self == Float.self),
+               let schedule = batchedSchedule() {
+                return evaluate(schedule, inputs: buffer.baseAddress, into: values)
+            }
+            return evaluate(inputs: buffer.baseAddress, into: values, upTo: n, updatingPartials: true, checkingGuards: true)
         }
         switch end {
         case .finished:
@@ -229,6 +233,58 @@ extension Tape {
             if !guardDue { return .finished }
             if !holds(guards.load(nextGuard, as: BranchGuard<T>.self), values) { return .guardFlipped(nextGuard) }
             nextGuard += 1
+        }
+    }
+
+    /// The schedule of the current recording if batching pays for it, building it at the
+    /// first vectorised replay of a recording (Reverse/ReplaySchedule.swift).
+    @inlinable
+    func batchedSchedule() -> ReplaySchedule? {
+        if let schedule = replaySchedule, schedule.describes(header) { return schedule.pays ? schedule : nil }
+        let schedule = ReplaySchedule(header, entryStride: MemoryLayout<TapeEntry<T>>.stride,
+                                      guardStride: MemoryLayout<BranchGuard<T>>.stride)
+        replaySchedule = schedule
+        return schedule.pays ? schedule : nil
+    }
+
+    /// Replay's forward pass in a schedule, for `Double` and `Float`: what `evaluate`
+    /// computes with partials and guards, the batchable elementary functions through the
+    /// vector kernels. The recording has no custom rule (replay refused it before).
+    ///
+    /// - Complexity: O(entries); no allocation.
+    @inlinable
+    func evaluate(_ schedule: ReplaySchedule, inputs: UnsafePointer<T>?, into values: UnsafeMutablePointer<T>)
+        -> ForwardPassEnd {
+        let h = header
+        values[0] = 0
+        var cursor = WengertReplayCursor(
+            entries: h.pointee.entries, opcodes: h.pointee.opcodes,
+            constants: UnsafeRawPointer(h.pointee.constants.base), inputs: UnsafeRawPointer(inputs),
+            values: UnsafeMutableRawPointer(values), next: 1, nextInput: 0, nextConstant: 0)
+        return schedule.order.withUnsafeBufferPointer { orderBuffer in
+            schedule.stream.withUnsafeBufferPointer { streamBuffer in
+                let order = orderBuffer.baseAddress.unsafelyUnwrapped
+                let stream = streamBuffer.baseAddress.unsafelyUnwrapped
+                for step in schedule.steps {
+                    let start = Int(step.start), count = Int(step.end) &- Int(step.start)
+                    if step.opcode == 0 {
+                        if T.self == Double.self {
+                            wengert_replay_ordered_double(&cursor, order + start, count, stream, replayRuleDouble)
+                        } else {
+                            wengert_replay_ordered_float(&cursor, order + start, count, stream, replayRuleFloat)
+                        }
+                    } else if step.opcode == ReplayStep.guardCheck {
+                        if !holds(h.pointee.guards.load(start, as: BranchGuard<T>.self), values) {
+                            return .guardFlipped(start)
+                        }
+                    } else if T.self == Double.self {
+                        wengert_replay_batch_double(&cursor, step.opcode, order + start, count)
+                    } else {
+                        wengert_replay_batch_float(&cursor, step.opcode, order + start, count)
+                    }
+                }
+                return .finished
+            }
         }
     }
 
