@@ -2,8 +2,9 @@
 // (ReverseDiff.jl's compiled tapes; CppAD's `Forward(0, x)` on a recorded `ADFun`).
 // One forward pass recomputes every entry's value and partials from its opcode,
 // its operands' new values and the constant stream, then the usual sweep applies.
-// The same pass (`evaluate`) is the tape's only interpreter: anomaly detection runs it
-// too, without touching the partials.
+// The same pass (`evaluate`) is the tape's interpreter in recording order: anomaly
+// detection runs it too, without touching the partials. A `.vectorized` replay runs a
+// schedule instead (ReplaySchedule.swift), the same rules in another order.
 //
 // Replay is valid when the function, run at the new inputs, would perform the same
 // operations: no branch on a comparison that now goes the other way (checked: every
@@ -54,8 +55,15 @@ extension Tape {
     /// when a recorded comparison comes out differently at the new inputs ("recorded
     /// branch at comparison #k now goes the other way"): record again in that case.
     ///
+    /// Bit for bit what a fresh recording at `inputs` would compute, unless
+    /// `replayElementaryFunctions` is `.vectorized`: then the elementary functions of a
+    /// `Double` or `Float` recording with many of them run in batches through the vector
+    /// kernels, to within their ulp bounds of libm (`ReplayElementaryFunctions`).
+    ///
     /// - Complexity: O(entries), one evaluation of each operation and its partials;
-    ///   no allocation once the value buffer has grown to the recording's size.
+    ///   no allocation once the value buffer has grown to the recording's size. The
+    ///   first `.vectorized` replay of a recording also sorts its entries once
+    ///   (O(entries · log entries), 8 bytes per entry kept with the tape).
     @inlinable
     public func replay(at inputs: [T]) {
         if let k = replayCore(inputs) { branchFlipped(k, header: header, T.self) }
