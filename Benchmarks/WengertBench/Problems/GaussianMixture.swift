@@ -95,26 +95,39 @@ struct GaussianMixtureObjective: ScalarObjective {
                 for col in 0..<row { lowerRows.append(x[lStart + lowerOffset[row * d + col]]) }
             }
         }
-        var centred = [T](repeating: 0, count: d)
-        var transformed = [T](repeating: 0, count: d)
+        // The per-point work runs on raw buffers: as arrays and slices, each `dot` call
+        // retained and released its operands' storage and each store checked uniqueness,
+        // four runtime calls per row of Q(x - μ) when `dot` is not inlined (on a tape).
+        var centredStorage = [T](repeating: 0, count: d)
+        var transformedStorage = [T](repeating: 0, count: d)
         var mainTerm = [T](repeating: 0, count: k)
         var total: T = 0
-        for i in 0..<pointCount {
-            for c in 0..<k {
-                for j in 0..<d { centred[j] = T(points[i * d + j]) - x[meanStart + c * d + j] }
-                // Q(x - μ) row by row, each row a dot product continuing the diagonal
-                // term, and then its squared norm: `dot` records one tape entry per term
-                // where `t += a * b` records two. The terms are added in ADBench's order
-                // (diagonal first, then the columns), so the value is the same.
-                for row in 0..<d {
-                    let rowStart = c * lowerCount + row * (row - 1) / 2
-                    transformed[row] = dot(lowerRows[rowStart..<(rowStart + row)], centred[0..<row],
-                                           adding: qDiag[c * d + row] * centred[row])
+        lowerRows.withUnsafeBufferPointer { lowerRows in
+        qDiag.withUnsafeBufferPointer { qDiag in
+        centredStorage.withUnsafeMutableBufferPointer { centred in
+        transformedStorage.withUnsafeMutableBufferPointer { transformed in
+            for i in 0..<pointCount {
+                for c in 0..<k {
+                    for j in 0..<d { centred[j] = T(points[i * d + j]) - x[meanStart + c * d + j] }
+                    // Q(x - μ) row by row, each row a dot product continuing the diagonal
+                    // term, and then its squared norm: `dot` records one tape entry per
+                    // term where `t += a * b` records two. The terms are added in
+                    // ADBench's order (diagonal first, then the columns), so the value is
+                    // the same.
+                    for row in 0..<d {
+                        let rowStart = c * lowerCount + row * (row - 1) / 2
+                        transformed[row] = dot(UnsafeBufferPointer(rebasing: lowerRows[rowStart..<(rowStart + row)]),
+                                               UnsafeBufferPointer(rebasing: centred[0..<row]),
+                                               adding: qDiag[c * d + row] * centred[row])
+                    }
+                    let sq = dot(UnsafeBufferPointer(transformed), UnsafeBufferPointer(transformed))
+                    mainTerm[c] = offset[c] - 0.5 * sq
                 }
-                let sq = dot(transformed, transformed)
-                mainTerm[c] = offset[c] - 0.5 * sq
+                total += Self.logSumExp(mainTerm)
             }
-            total += Self.logSumExp(mainTerm)
+        }
+        }
+        }
         }
         total -= T(pointCount) * Self.logSumExp(Array(x[alphaStart..<(alphaStart + k)]))
         // Wishart prior: ½γ²‖Q‖²_F - m log det Q for each component.
