@@ -63,6 +63,8 @@ struct DerivedFigures: Codable, Sendable {
     /// Issue 17: `replay` over `reverse` (replay and sweep against recording and sweep),
     /// medians, per problem and size.
     var replayOverReverse: [Cell] = []
+    /// The same with the elementary functions batched (`replay-vectorized`).
+    var vectorizedReplayOverReverse: [Cell] = []
     /// Issue 17: `batch` over `batch-threads` (the speed-up of the same gradients or
     /// Jacobian rows on every core), medians, per problem and size.
     var threadSpeedUp: [Cell] = []
@@ -121,6 +123,7 @@ struct DerivedFigures: Codable, Sendable {
             }
         }
         replayOverReverse = quotient("replay", "reverse")
+        vectorizedReplayOverReverse = quotient("replay-vectorized", "reverse")
         threadSpeedUp = quotient("batch", "batch-threads")
         let taped = ok.filter { $0.nanosecondsPerEntry != nil }
         tapeCosts = Set(taped.map(\.mode)).sorted().map { mode in

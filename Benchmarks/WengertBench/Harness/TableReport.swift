@@ -61,6 +61,9 @@ extension BenchmarkReport {
         if !derived.replayOverReverse.isEmpty {
             lines.append("replay/reverse (replay + sweep over record + sweep): " + cells(derived.replayOverReverse))
         }
+        if !derived.vectorizedReplayOverReverse.isEmpty {
+            lines.append("replay-vectorized/reverse: " + cells(derived.vectorizedReplayOverReverse))
+        }
         if !derived.threadSpeedUp.isEmpty {
             lines.append("batch/batch-threads (speed-up on \(machine.cores) cores): " + cells(derived.threadSpeedUp))
         }

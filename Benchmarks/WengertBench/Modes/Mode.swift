@@ -64,7 +64,7 @@ struct Mode: Sendable {
 
     /// Every mode, in display order. `plain` must stay first: ratios are taken to it.
     static let all: [Mode] = [
-        .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .batchOneThread, .batchAllThreads,
+        .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .replayVectorized, .batchOneThread, .batchAllThreads,
         .swiftAutodiff,
         .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward, .trainStep, .autograd, .kernel,
     ]

@@ -18,7 +18,11 @@ enum {
     WENGERT_OP_ADD = 4, WENGERT_OP_SUBTRACT = 5, WENGERT_OP_MULTIPLY = 6, WENGERT_OP_DIVIDE = 7,
     WENGERT_OP_NEGATE = 8, WENGERT_OP_ADD_CONSTANT = 9, WENGERT_OP_SUBTRACT_CONSTANT = 10,
     WENGERT_OP_CONSTANT_MINUS = 11, WENGERT_OP_MULTIPLY_CONSTANT = 12, WENGERT_OP_DIVIDE_CONSTANT = 13,
-    WENGERT_OP_CONSTANT_OVER = 14, WENGERT_OP_MULTIPLY_ADD = 44,
+    WENGERT_OP_CONSTANT_OVER = 14, WENGERT_OP_POW_CONSTANT = 15, WENGERT_OP_CONSTANT_POW = 16,
+    WENGERT_OP_SIN = 17, WENGERT_OP_COS = 18, WENGERT_OP_TAN = 19, WENGERT_OP_SINH = 23,
+    WENGERT_OP_COSH = 24, WENGERT_OP_TANH = 25, WENGERT_OP_EXP = 26, WENGERT_OP_EXPM1 = 27,
+    WENGERT_OP_LOG = 28, WENGERT_OP_LOG1P = 29, WENGERT_OP_LOG2 = 30, WENGERT_OP_LOG10 = 31,
+    WENGERT_OP_ATAN2 = 39, WENGERT_OP_MULTIPLY_ADD = 44,
     /// Not an opcode of Swift's: the C loop writes it at `opcodes[stop]` while it runs
     /// (the opcode column has one spare byte past its capacity for it) and restores the byte.
     WENGERT_OP_SENTINEL = 45,
@@ -56,6 +60,26 @@ typedef float (*WengertReplayRuleFloat)(uint8_t opcode, float x, float y, void *
 void wengert_replay_double(WengertReplayCursor *cursor, long stop, WengertReplayRuleDouble rule);
 /// `wengert_replay_double` for `Float` tapes.
 void wengert_replay_float(WengertReplayCursor *cursor, long stop, WengertReplayRuleFloat rule);
+
+/// Replay in a schedule (Reverse/ReplaySchedule.swift), for `ReplayElementaryFunctions.vectorized`.
+/// Whether replay evaluates `opcode` in batches through the vector kernels (sin, cos,
+/// tan, sinh, cosh, tanh, exp, expm1, log, log1p, log2, log10).
+int wengert_replay_batches(uint8_t opcode);
+/// Recomputes the values and partials of entries order[0 ..< count], in that order (each
+/// one's operands already computed), reading an input or constant operand of entry i at
+/// `stream[i]` of the inputs or the constant stream; `rule` as for `wengert_replay_double`.
+/// The entries must not be custom rules, null entries or batchable opcodes' batches.
+void wengert_replay_ordered_double(WengertReplayCursor *cursor, const uint32_t *order, long count,
+                                   const uint32_t *stream, WengertReplayRuleDouble rule);
+/// `wengert_replay_ordered_double` for `Float` tapes.
+void wengert_replay_ordered_float(WengertReplayCursor *cursor, const uint32_t *order, long count,
+                                  const uint32_t *stream, WengertReplayRuleFloat rule);
+/// Recomputes the values and partials of entries order[0 ..< count], all with the
+/// batchable `opcode` and mutually independent, through the vector kernels (within their
+/// ulp bounds of libm, `wengert_unary_f64`), gathering 128 operands at a time on the stack.
+void wengert_replay_batch_double(WengertReplayCursor *cursor, uint8_t opcode, const uint32_t *order, long count);
+/// `wengert_replay_batch_double` for `Float` tapes.
+void wengert_replay_batch_float(WengertReplayCursor *cursor, uint8_t opcode, const uint32_t *order, long count);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,8 @@ extension RandomProgram {
     /// - reverse mode, replay, forward mode (`Dual`) and chunk mode (`Forward.gradient`)
     ///   agree with one another to 1e-10 relative, and each with finite differences
     ///   (`gradientCheck(of:at:)`, default tolerances);
-    /// - replaying the recording at a nearby point reproduces a fresh recording there;
+    /// - replaying the recording at a nearby point reproduces a fresh recording there
+    ///   (1e-12 relative), and so does the vectorised replay (1e-10);
     /// - forward-over-reverse Hessian-vector products agree with differences of the
     ///   gradient (`hessianCheck(of:at:)`).
     ///
@@ -57,6 +58,20 @@ extension RandomProgram {
         if !closeEnough(tape.value(of: y), fresh.value, 1e-13)
             || zip(replayed, fresh.gradient).contains(where: { !closeEnough($0, $1, 1e-12) }) {
             return "replay at \(moved.inputs) gives value \(tape.value(of: y)), gradient \(replayed); "
+                + "a fresh recording gives \(fresh.value), \(fresh.gradient)"
+        }
+        // The vectorised replay, its schedule forced even for so small a program: the
+        // vector kernels' rounding, not bit identity, so the modes' tolerance.
+        tape.replayElementaryFunctions = .vectorized
+        tape.replaySchedule = ReplaySchedule(tape.header, entryStride: MemoryLayout<TapeEntry<Double>>.stride,
+                                             guardStride: MemoryLayout<BranchGuard<Double>>.stride, always: true)
+        if let k = tape.replayCore(moved.inputs) {
+            return "vectorised replay at \(moved.inputs) flipped recorded comparison #\(k + 1)"
+        }
+        let batched = tape.gradient(of: y)[vars]
+        if !closeEnough(tape.value(of: y), fresh.value, 1e-10)
+            || zip(batched, fresh.gradient).contains(where: { !closeEnough($0, $1, 1e-10) }) {
+            return "vectorised replay at \(moved.inputs) gives value \(tape.value(of: y)), gradient \(batched); "
                 + "a fresh recording gives \(fresh.value), \(fresh.gradient)"
         }
         return nil

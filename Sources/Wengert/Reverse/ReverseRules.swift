@@ -1,6 +1,8 @@
 // The local derivatives of every tape opcode. Recording (Var+ElementaryFunctions.swift)
 // and replay (Tape+Replay.swift) both call these, so a replayed tape computes exactly
-// what a fresh recording would; the elementary functions delegate to `ElementaryRule`
+// what a fresh recording would (the default; a `.vectorized` replay computes the
+// batchable functions with the vector kernels instead, to their ulp bounds: see
+// ReplaySchedule.swift); the elementary functions delegate to `ElementaryRule`
 // (Scalar/ElementaryRules.swift), the table forward mode uses too.
 // The conventions at kinks and singular points are those of `Dual` (ARCHITECTURE.md):
 // abs and relu have derivative 0 at 0, sqrt and cbrt +∞ at 0, min/max favour their

@@ -2,8 +2,9 @@
 // (ReverseDiff.jl's compiled tapes; CppAD's `Forward(0, x)` on a recorded `ADFun`).
 // One forward pass recomputes every entry's value and partials from its opcode,
 // its operands' new values and the constant stream, then the usual sweep applies.
-// The same pass (`evaluate`) is the tape's only interpreter: anomaly detection runs it
-// too, without touching the partials.
+// The same pass (`evaluate`) is the tape's interpreter in recording order: anomaly
+// detection runs it too, without touching the partials. A `.vectorized` replay runs a
+// schedule instead (ReplaySchedule.swift), the same rules in another order.
 //
 // Replay is valid when the function, run at the new inputs, would perform the same
 // operations: no branch on a comparison that now goes the other way (checked: every
@@ -54,8 +55,15 @@ extension Tape {
     /// when a recorded comparison comes out differently at the new inputs ("recorded
     /// branch at comparison #k now goes the other way"): record again in that case.
     ///
+    /// Bit for bit what a fresh recording at `inputs` would compute, unless
+    /// `replayElementaryFunctions` is `.vectorized`: then the elementary functions of a
+    /// `Double` or `Float` recording with many of them run in batches through the vector
+    /// kernels, to within their ulp bounds of libm (`ReplayElementaryFunctions`).
+    ///
     /// - Complexity: O(entries), one evaluation of each operation and its partials;
-    ///   no allocation once the value buffer has grown to the recording's size.
+    ///   no allocation once the value buffer has grown to the recording's size. The
+    ///   first `.vectorized` replay of a recording also sorts its entries once
+    ///   (O(entries · log entries), 8 bytes per entry kept with the tape).
     @inlinable
     public func replay(at inputs: [T]) {
         if let k = replayCore(inputs) { branchFlipped(k, header: header, T.self) }
@@ -83,7 +91,11 @@ extension Tape {
         let values = valueBuffer(count: n)
         hasReplayedValues = false
         let end = inputs.withUnsafeBufferPointer { buffer in
-            evaluate(inputs: buffer.baseAddress, into: values, upTo: n, updatingPartials: true, checkingGuards: true)
+            if replayElementaryFunctions == .vectorized && (T.self == Double.self || T.self == Float.self),
+               let schedule = batchedSchedule() {
+                return evaluate(schedule, inputs: buffer.baseAddress, into: values)
+            }
+            return evaluate(inputs: buffer.baseAddress, into: values, upTo: n, updatingPartials: true, checkingGuards: true)
         }
         switch end {
         case .finished:
@@ -229,6 +241,58 @@ extension Tape {
             if !guardDue { return .finished }
             if !holds(guards.load(nextGuard, as: BranchGuard<T>.self), values) { return .guardFlipped(nextGuard) }
             nextGuard += 1
+        }
+    }
+
+    /// The schedule of the current recording if batching pays for it, building it at the
+    /// first vectorised replay of a recording (Reverse/ReplaySchedule.swift).
+    @inlinable
+    func batchedSchedule() -> ReplaySchedule? {
+        if let schedule = replaySchedule, schedule.describes(header) { return schedule.pays ? schedule : nil }
+        let schedule = ReplaySchedule(header, entryStride: MemoryLayout<TapeEntry<T>>.stride,
+                                      guardStride: MemoryLayout<BranchGuard<T>>.stride)
+        replaySchedule = schedule
+        return schedule.pays ? schedule : nil
+    }
+
+    /// Replay's forward pass in a schedule, for `Double` and `Float`: what `evaluate`
+    /// computes with partials and guards, the batchable elementary functions through the
+    /// vector kernels. The recording has no custom rule (replay refused it before).
+    ///
+    /// - Complexity: O(entries); no allocation.
+    @inlinable
+    func evaluate(_ schedule: ReplaySchedule, inputs: UnsafePointer<T>?, into values: UnsafeMutablePointer<T>)
+        -> ForwardPassEnd {
+        let h = header
+        values[0] = 0
+        var cursor = WengertReplayCursor(
+            entries: h.pointee.entries, opcodes: h.pointee.opcodes,
+            constants: UnsafeRawPointer(h.pointee.constants.base), inputs: UnsafeRawPointer(inputs),
+            values: UnsafeMutableRawPointer(values), next: 1, nextInput: 0, nextConstant: 0)
+        return schedule.order.withUnsafeBufferPointer { orderBuffer in
+            schedule.stream.withUnsafeBufferPointer { streamBuffer in
+                let order = orderBuffer.baseAddress.unsafelyUnwrapped
+                let stream = streamBuffer.baseAddress.unsafelyUnwrapped
+                for step in schedule.steps {
+                    let start = Int(step.start), count = Int(step.end) &- Int(step.start)
+                    if step.opcode == 0 {
+                        if T.self == Double.self {
+                            wengert_replay_ordered_double(&cursor, order + start, count, stream, replayRuleDouble)
+                        } else {
+                            wengert_replay_ordered_float(&cursor, order + start, count, stream, replayRuleFloat)
+                        }
+                    } else if step.opcode == ReplayStep.guardCheck {
+                        if !holds(h.pointee.guards.load(start, as: BranchGuard<T>.self), values) {
+                            return .guardFlipped(start)
+                        }
+                    } else if T.self == Double.self {
+                        wengert_replay_batch_double(&cursor, step.opcode, order + start, count)
+                    } else {
+                        wengert_replay_batch_float(&cursor, step.opcode, order + start, count)
+                    }
+                }
+                return .finished
+            }
         }
     }
 

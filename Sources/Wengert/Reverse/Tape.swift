@@ -48,6 +48,14 @@ public final class Tape<T: DifferentiableScalar> {
     /// Input variables reused by the convenience functions, so that steady state
     /// allocates only the result (unless the caller's function kept the last ones).
     @exclusivity(unchecked) @usableFromInline var inputScratch: [Var<T>] = []
+    /// The batched order of the latest recording replayed with `.vectorized`
+    /// (Reverse/ReplaySchedule.swift), built at its first such replay.
+    @exclusivity(unchecked) @usableFromInline var replaySchedule: ReplaySchedule?
+
+    /// How `replay(at:)` evaluates the elementary functions: `.exact` (the default), bit
+    /// for bit as a fresh recording, or `.vectorized`, in batches through the vector
+    /// kernels, to within their ulp bounds (see `ReplayElementaryFunctions`).
+    @exclusivity(unchecked) public var replayElementaryFunctions: ReplayElementaryFunctions = .exact
 
     /// An empty tape.
     ///
