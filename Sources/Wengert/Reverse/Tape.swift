@@ -65,7 +65,8 @@ public final class Tape<T: DifferentiableScalar> {
     ///     are 32-bit). Recording past it stops with a message rather than wrapping.
     ///   - memoryBudget: the most bytes a recording may use for its entries, their
     ///     opcodes and the adjoints a sweep needs (`bytesPerEntry + MemoryLayout<T>.stride`
-    ///     per entry; the constant stream and branch guards are not counted), or nil for
+    ///     per entry; the constant stream, branch guards, replay's value buffer and the
+    ///     vectorised replay's schedule, 8 bytes per entry, are not counted), or nil for
     ///     no budget. Recording that would pass it stops with a message naming the number
     ///     of entries and bytes reached, instead of running the machine out of memory.
     /// - Complexity: O(capacity) to reserve.
