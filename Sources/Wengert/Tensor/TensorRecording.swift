@@ -96,7 +96,9 @@ class TensorTrackingOwner: @unchecked Sendable {
     @inlinable init() {}
 
     /// The owner that constants hold in place of none (Tensor.trackingOwner): one
-    /// shared object, whose reference count untracked tensors move. Every tensor an
+    /// shared, statically initialised object, which the runtime makes immortal, so that
+    /// retaining and releasing it writes no count (docs/measurements.md; an optional
+    /// owner instead cost value-witness copies of every `Tensor?`). Every tensor an
     /// operation makes starts with it, so it is read from a per-thread slot
     /// (`threadCachedGlobal`).
     @inlinable static var constant: TensorTrackingOwner {
