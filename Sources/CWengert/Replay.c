@@ -26,7 +26,8 @@
             &&rule_unary, &&rule_unary, &&rule_unary, /* exp ... relu */                   \
             &&rule_binary, &&rule_binary, &&rule_binary, &&rule_binary, &&rule_binary,     \
             /* atan2 ... max */                                                            \
-            &&op_multiply_add, &&sentinel,                                                 \
+            &&op_multiply_add, &&op_multiply_add, /* multiplyAdd, multiplyAddInterior */   \
+            &&sentinel,                                                                    \
         };                                                                                 \
         ENTRY *const entries = (ENTRY *)cursor->entries;                                   \
         uint8_t *const opcodes = cursor->opcodes;                                          \

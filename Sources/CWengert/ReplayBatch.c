@@ -61,7 +61,7 @@ int wengert_replay_batches(uint8_t opcode) {
                 const T c = constants[stream[i]]; v = x / c; e->lhsPartial = (T)1 / c; break; } \
             case WENGERT_OP_CONSTANT_OVER: {                                                   \
                 const T c = constants[stream[i]]; v = c / x; e->lhsPartial = -v / x; break; }  \
-            case WENGERT_OP_MULTIPLY_ADD: {                                                    \
+            case WENGERT_OP_MULTIPLY_ADD: case WENGERT_OP_MULTIPLY_ADD_INTERIOR: {             \
                 const T y = OPERAND(e->rhs); const T product = x * y; v = product + OPERAND(i - 1); \
                 e->lhsPartial = y; e->rhsPartial = x; break; }                                 \
             case WENGERT_OP_POW_CONSTANT: case WENGERT_OP_CONSTANT_POW:                        \

@@ -22,12 +22,12 @@ enum {
     WENGERT_OP_SIN = 17, WENGERT_OP_COS = 18, WENGERT_OP_TAN = 19, WENGERT_OP_SINH = 23,
     WENGERT_OP_COSH = 24, WENGERT_OP_TANH = 25, WENGERT_OP_EXP = 26, WENGERT_OP_EXPM1 = 27,
     WENGERT_OP_LOG = 28, WENGERT_OP_LOG1P = 29, WENGERT_OP_LOG2 = 30, WENGERT_OP_LOG10 = 31,
-    WENGERT_OP_ATAN2 = 39, WENGERT_OP_MULTIPLY_ADD = 44,
+    WENGERT_OP_ATAN2 = 39, WENGERT_OP_MULTIPLY_ADD = 44, WENGERT_OP_MULTIPLY_ADD_INTERIOR = 45,
     /// Not an opcode of Swift's: the C loop writes it at `opcodes[stop]` while it runs
     /// (the opcode column has one spare byte past its capacity for it) and restores the byte.
-    WENGERT_OP_SENTINEL = 45,
+    WENGERT_OP_SENTINEL = 46,
     /// Rows of the C loop's dispatch table.
-    WENGERT_OP_COUNT = 46
+    WENGERT_OP_COUNT = 47
 };
 
 /// Where a replay stands: the tape's columns (entries laid out as Swift's

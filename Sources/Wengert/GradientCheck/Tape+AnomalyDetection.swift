@@ -48,7 +48,7 @@ extension Tape {
                     adj[Int(e.rhsSlot)] += r
                     rhsBad = !adj[Int(e.rhsSlot)].doubleValue.isFinite
                 }
-                if header.pointee.opcodes.unsafelyUnwrapped[i] == ReverseOpcode.multiplyAdd.rawValue {
+                if unsafeBitCast(header.pointee.opcodes.unsafelyUnwrapped[i], to: ReverseOpcode.self).isMultiplyAdd {
                     // The third operand of x · y + z: the entry before, with partial 1.
                     adj[i - 1] += a
                     rhsBad = rhsBad || !adj[i - 1].doubleValue.isFinite
@@ -95,7 +95,8 @@ extension Tape {
     }
 
     func opcodeName(_ i: Int) -> String {
-        ReverseOpcode(rawValue: header.pointee.opcodes.unsafelyUnwrapped[i]).map { "\($0)" } ?? "?"
+        // The interior of a `dot` run is a multiplyAdd to the user.
+        ReverseOpcode(rawValue: header.pointee.opcodes.unsafelyUnwrapped[i]).map { $0.isMultiplyAdd ? "multiplyAdd" : "\($0)" } ?? "?"
     }
 
     /// The values of entry i's operands, when known.
@@ -106,7 +107,7 @@ extension Tape {
         if op == .input || op == .constant || op == .null { return [] }
         var slots = [Int(e.lhsSlot)]
         if op?.isBinary == true { slots.append(Int(e.rhsSlot)) }
-        if op == .multiplyAdd { slots.append(i - 1) }
+        if op?.isMultiplyAdd == true { slots.append(i - 1) }
         return slots.compactMap { $0 < values.count ? values[$0].doubleValue : nil }
     }
 }

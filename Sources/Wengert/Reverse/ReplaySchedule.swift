@@ -123,7 +123,7 @@ final class ReplaySchedule {
                 var l: UInt32 = 0
                 if lhs >= segmentStart && lhs < i { l = level[lhs] }
                 if rhs >= segmentStart && rhs < i { l = Swift.max(l, level[rhs]) }
-                if op == .multiplyAdd && i - 1 >= segmentStart { l = Swift.max(l, level[i - 1]) }
+                if op.isMultiplyAdd && i - 1 >= segmentStart { l = Swift.max(l, level[i - 1]) }
                 let batches = wengert_replay_batches(opcodes[i]) != 0
                 if batches { l += 1 }
                 level[i] = l

@@ -191,7 +191,7 @@ extension Tape {
                     let y = rhs == i &- 1 ? last : values[rhs]
                     v = x * y
                     if updatingPartials { e.pointee.lhsPartial = y; e.pointee.rhsPartial = x }
-                case .multiplyAdd:
+                case .multiplyAdd, .multiplyAddInterior:
                     let y = rhs == i &- 1 ? last : values[rhs]
                     v = x * y + last
                     if updatingPartials { e.pointee.lhsPartial = y; e.pointee.rhsPartial = x }

@@ -96,7 +96,7 @@ extension Tape {
 
     /// The loop of `plainSweep` and `inputSweep`, over slots `top` down to `floor + 1`:
     /// with `readingOpcodes`, a `multiplyAdd` entry also passes its adjoint to the entry
-    /// before it; with `clearing`, each slot's adjoint is zeroed once used (instead of
+    /// before it, and the interior of a `dot` run is one loop over its terms; with `clearing`, each slot's adjoint is zeroed once used (instead of
     /// kept) and the carry left for slot `floor` is added to it at the end.
     @inlinable @inline(__always)
     func sweepLoop(_ adj: UnsafeMutablePointer<T>, from top: UInt32, floor: Int,
@@ -132,7 +132,7 @@ extension Tape {
                     if isExactlyZero(e.rhsPartial) { r = 0 }
                 }
                 // x · y + z passes its adjoint to z, the entry before it, with partial 1.
-                if readingOpcodes && opcodes[i] == ReverseOpcode.multiplyAdd.rawValue { carry += a }
+                if readingOpcodes && opcodes[i] >= ReverseOpcode.multiplyAdd.rawValue { carry += a }
                 // Two operands first, with one test: the combined test `lhs == rhs && lhs
                 // != i - 1` cost 7 instructions of about 40 per entry (callgrind, ADBench GMM).
                 let below = i &- 1
@@ -149,6 +149,24 @@ extension Tape {
                 } else {
                     carry += l
                     carry += r
+                }
+                if readingOpcodes && opcodes[i &- 1] == ReverseOpcode.multiplyAddInterior.rawValue
+                    && a.doubleValue.isFinite {
+                    // The interior of a `dot` run below: entries whose adjoint is exactly
+                    // this one (each is used only as the next one's z, and 0 + a = a),
+                    // whose operands are older than the run, so none is `below` and the
+                    // carry is a. One loop over the terms without the tests above; the
+                    // same additions in the same order as entry by entry (x[j] == y[j]
+                    // gives (adj + l) + r either way). Their own adjoints stay 0 where the
+                    // loop above would have kept a: no Var names them.
+                    var k = i &- 1
+                    repeat {
+                        let t = entries[k]
+                        adj[Int(t.lhsSlot)] += t.lhsPartial * a
+                        adj[Int(t.rhsSlot)] += t.rhsPartial * a
+                        k &-= 1
+                    } while opcodes[k] == ReverseOpcode.multiplyAddInterior.rawValue
+                    i = k &+ 1
                 }
             }
             i &-= 1

@@ -31,6 +31,11 @@ struct TapeEntry<T> {
 /// `multiplyAdd` is the one entry with a third operand: `x · y + z` where z is the entry
 /// just before it (slot i − 1) with partial 1, which the entry does not store; the sweep
 /// reads the opcode to pass the adjoint on to it (`Var.multiplyAdd`).
+/// `multiplyAddInterior` is the same entry inside a run that `dot` records
+/// (Reverse/Var+DotProduct.swift): its result is used by nothing but the next entry (as
+/// that entry's z), and its x and y are older than its z. Such an entry's adjoint is
+/// exactly its successor's, so the sweep runs the interior of a run as one loop over
+/// the terms (Tape+Sweep.swift); everything else treats it as `multiplyAdd`.
 @usableFromInline
 enum ReverseOpcode: UInt8 {
     case null, input, constant, custom
@@ -40,7 +45,10 @@ enum ReverseOpcode: UInt8 {
     case sin, cos, tan, asin, acos, atan, sinh, cosh, tanh
     case exp, expm1, log, log1p, log2, log10, sqrt, cbrt, abs, erf, sigmoid, softplus, relu
     case atan2, pow, hypot, min, max
-    case multiplyAdd
+    case multiplyAdd, multiplyAddInterior
+
+    /// `multiplyAdd` or `multiplyAddInterior`: x · y + z with z the entry before.
+    @inlinable var isMultiplyAdd: Bool { rawValue >= ReverseOpcode.multiplyAdd.rawValue }
 }
 
 /// A comparison made while recording, checked again at replay: if the same comparison

@@ -1,6 +1,8 @@
 // A running sum of products recorded in one pass (`dot`, Scalar/DotProduct.swift). Each
 // term becomes the `multiplyAdd` entry that `s = multiplyAdd(x[j], y[j], s)` records,
-// bit for bit, so replay, the sweep and anomaly detection see nothing new. What goes is
+// bit for bit, except that the terms whose sum only the next term uses are marked
+// `multiplyAddInterior`, which replay and anomaly detection treat as `multiplyAdd` and
+// the sweep runs as one loop over the terms (Tape+Sweep.swift). What goes is
 // the per-term overhead of the scalar call: the operands' tape and epoch checks fold into
 // one test per term, the capacity is reserved once for the run, and the header's count
 // and flag are written once at its end (callgrind: about 51 instructions per entry
@@ -64,11 +66,19 @@ extension Var {
             if other != 0 { break }
             value = a.value * b.value + value
             entries[i] = TapeEntry(lhsSlot: a.slot, rhsSlot: b.slot, lhsPartial: b.value, rhsPartial: a.value)
-            opcodes[i] = ReverseOpcode.multiplyAdd.rawValue
+            // Interior until shown otherwise below: the next term uses it as its z only.
+            opcodes[i] = ReverseOpcode.multiplyAddInterior.rawValue
             i &+= 1
             j &+= 1
         }
         if j > start {
+            // The last entry is the result, which anything may use. The first is interior
+            // only if its x and y are older than its z (`dot([s], [s], adding: s)`).
+            opcodes[i &- 1] = ReverseOpcode.multiplyAdd.rawValue
+            let first = Int(h.pointee.count)
+            if entries[first].lhsSlot == s.slot || entries[first].rhsSlot == s.slot {
+                opcodes[first] = ReverseOpcode.multiplyAdd.rawValue
+            }
             h.pointee.count = UInt32(truncatingIfNeeded: i)
             h.pointee.hasMultiplyAdd = true
             s = Var(value: value, slot: UInt32(truncatingIfNeeded: i &- 1), epoch: epoch, header: h)

@@ -73,7 +73,8 @@ struct ReverseReplayInterpreterTests {
             (.addConstant, WENGERT_OP_ADD_CONSTANT), (.subtractConstant, WENGERT_OP_SUBTRACT_CONSTANT),
             (.constantMinus, WENGERT_OP_CONSTANT_MINUS), (.multiplyConstant, WENGERT_OP_MULTIPLY_CONSTANT),
             (.divideConstant, WENGERT_OP_DIVIDE_CONSTANT), (.constantOver, WENGERT_OP_CONSTANT_OVER),
-            (.multiplyAdd, WENGERT_OP_MULTIPLY_ADD), (.powConstant, WENGERT_OP_POW_CONSTANT),
+            (.multiplyAdd, WENGERT_OP_MULTIPLY_ADD),
+            (.multiplyAddInterior, WENGERT_OP_MULTIPLY_ADD_INTERIOR), (.powConstant, WENGERT_OP_POW_CONSTANT),
             (.constantPow, WENGERT_OP_CONSTANT_POW), (.sin, WENGERT_OP_SIN), (.cos, WENGERT_OP_COS),
             (.tan, WENGERT_OP_TAN), (.sinh, WENGERT_OP_SINH), (.cosh, WENGERT_OP_COSH), (.tanh, WENGERT_OP_TANH),
             (.exp, WENGERT_OP_EXP), (.expm1, WENGERT_OP_EXPM1), (.log, WENGERT_OP_LOG), (.log1p, WENGERT_OP_LOG1P),
@@ -81,12 +82,12 @@ struct ReverseReplayInterpreterTests {
         ]
         // The opcodes the vectorised replay batches (ReplayBatch.c), and no others.
         let batched: Set<ReverseOpcode> = [.sin, .cos, .tan, .sinh, .cosh, .tanh, .exp, .expm1, .log, .log1p, .log2, .log10]
-        for raw in 0...UInt8(WENGERT_OP_MULTIPLY_ADD) {
+        for raw in 0...UInt8(WENGERT_OP_MULTIPLY_ADD_INTERIOR) {
             let op = ReverseOpcode(rawValue: raw)!
             #expect((wengert_replay_batches(raw) != 0) == batched.contains(op), "\(op)")
         }
         for (op, number) in pairs { #expect(Int(op.rawValue) == number, "\(op)") }
-        #expect(Int(ReverseOpcode.multiplyAdd.rawValue) + 1 == WENGERT_OP_SENTINEL)
+        #expect(Int(ReverseOpcode.multiplyAddInterior.rawValue) + 1 == WENGERT_OP_SENTINEL)
         #expect(ReverseOpcode(rawValue: UInt8(WENGERT_OP_SENTINEL)) == nil)
         #expect(MemoryLayout<TapeEntry<Double>>.stride == 24 && MemoryLayout<TapeEntry<Float>>.stride == 16)
         #expect(MemoryLayout<TapeEntry<Double>>.offset(of: \.lhsPartial) == 8)
