@@ -1,5 +1,5 @@
 import Testing
-import Wengert
+@testable import Wengert
 
 /// Dot products in the shapes the sweep's loop over a run's interior must handle: a
 /// long run, operands that repeat (x[j] == y[j], one Var in several terms), a constant
@@ -39,6 +39,15 @@ func dotShapesByLoop<T: DifferentiableScalar>(_ x: [T]) -> T {
     let fromOlder = loop(Array(a[1...]), Array(b[1...]), adding: long)
     let selfFirst = loop([fromOlder, b[0], b[1]], [fromOlder, a[0], a[1]], adding: fromOlder)
     return sin(selfFirst) * withConstant + older * long
+}
+
+/// Dot products over many exponentials and sines: enough batched functions for the
+/// vectorised replay's schedule to pay, so that its ordered C loop evaluates the runs.
+func dotsOfElementaryFunctions<T: DifferentiableScalar>(_ x: [T]) -> T {
+    let e = x.map { exp($0) }, s = x.map { sin($0) }
+    let d1 = dot(e, x)
+    let d2 = dot(s, e, adding: d1)
+    return log(1 + d2 * d2) + dot(x, x, adding: d2)
 }
 
 @Suite("dot: the sweep runs a run's interior as one loop, with the loop's bits", .tags(.reverseMode))
@@ -114,5 +123,23 @@ struct ReverseDotSweepTests {
         }
         let anomaly = try #require(error)
         #expect(anomaly.phase == .forward && anomaly.operation == "multiplyAdd", "\(anomaly)")
+    }
+
+    @Test func theVectorisedScheduleAndFloatReplayRecomputeRuns() {
+        let n = 64
+        let recorded = (0..<n).map { sin(Double($0) * 0.37) * 0.8 }, x = recorded.map { 0.9 * $0 - 0.05 }
+        let compiled = CompiledGradient(of: dotsOfElementaryFunctions, at: recorded, elementaryFunctions: .vectorized)
+        let (value, g) = compiled.valueWithGradient(at: x)
+        let fresh = valueWithGradient(of: dotsOfElementaryFunctions, at: x)
+        #expect(compiled.tape.replaySchedule?.pays == true)
+        #expect(Swift.abs(value - fresh.value) <= 1e-13 * Swift.max(1, Swift.abs(fresh.value)))
+        #expect(close(g, fresh.gradient, tolerance: 1e-13))
+        // Float through its own C loop, exactly.
+        let xf = x.map { Float($0) }
+        let exact = CompiledGradient(of: dotsOfElementaryFunctions, at: recorded.map { Float($0) })
+        let (vf, gf) = exact.valueWithGradient(at: xf)
+        let freshF = valueWithGradient(of: dotsOfElementaryFunctions, at: xf)
+        #expect(vf.bitPattern == freshF.value.bitPattern)
+        #expect(gf.map(\.bitPattern) == freshF.gradient.map(\.bitPattern))
     }
 }
