@@ -6,12 +6,12 @@
 // the Swift loop's out-of-line dispatch did): one set of rules for recording and replay.
 
 #include "CWengertReplay.h"
+#include "ReplayArithmetic.h"
 
 // x·y + z must round twice, as Swift computes it.
 #pragma STDC FP_CONTRACT OFF
 
-#define WENGERT_REPLAY_LOOP(NAME, T, ENTRY, RULE)                                            \
-    typedef struct { uint32_t lhs, rhs; T lhsPartial, rhsPartial; } ENTRY;                 \
+#define WENGERT_REPLAY_LOOP(NAME, T, ENTRY, RULE)                                          \
     void NAME(WengertReplayCursor *cursor, long stop, RULE rule) {                         \
         static void *const table[WENGERT_OP_COUNT] = {                                     \
             &&unhandled, &&op_input, &&op_constant, &&unhandled,                           \
@@ -40,34 +40,28 @@
         /* own jump (a test there made clang merge every dispatch into one).           */  \
         const uint8_t saved = opcodes[stop];                                               \
         opcodes[stop] = WENGERT_OP_SENTINEL;                                               \
-        /* The previous value stays in a register: most operands name entry i − 1. */     \
+        /* The previous value stays in a register: most operands name entry i − 1. */      \
         T last = values[i - 1];                                                            \
         ENTRY *e = entries + i;                                                            \
         T v;                                                                               \
         goto *table[opcodes[i]];                                                           \
     op_input: v = inputs[nextInput++]; goto next;                                          \
     op_constant: v = constants[nextConstant++]; goto next;                                 \
-    op_add: v = X + Y; goto next;                                                          \
-    op_subtract: v = X - Y; goto next;                                                     \
-    op_multiply: { T x = X, y = Y; v = x * y; e->lhsPartial = y; e->rhsPartial = x; goto next; } \
-    op_divide: {                                                                           \
-        T x = X, y = Y; v = x / y;                                                         \
-        e->lhsPartial = (T)1 / y; e->rhsPartial = -v / y; goto next; }                     \
-    op_negate: v = -X; goto next;                                                          \
-    op_add_constant: v = X + constants[nextConstant++]; goto next;                         \
-    op_subtract_constant: v = X - constants[nextConstant++]; goto next;                    \
-    op_constant_minus: v = constants[nextConstant++] - X; goto next;                       \
-    op_multiply_constant: v = X * e->lhsPartial; goto next;                                \
-    op_divide_constant: {                                                                  \
-        T c = constants[nextConstant++]; v = X / c; e->lhsPartial = (T)1 / c; goto next; } \
-    op_constant_over: {                                                                    \
-        T c = constants[nextConstant++], x = X; v = c / x; e->lhsPartial = -v / x; goto next; } \
-    op_multiply_add: {                                                                     \
-        T x = X, y = Y; T product = x * y; v = product + last;                             \
-        e->lhsPartial = y; e->rhsPartial = x; goto next; }                                 \
-    rule_constant: v = rule(opcodes[i], X, constants[nextConstant++], e); goto next;      \
-    rule_unary: v = rule(opcodes[i], X, 0, e); goto next;                                  \
-    rule_binary: v = rule(opcodes[i], X, Y, e); goto next;                                 \
+    op_add: WENGERT_REPLAY_ADD(T); goto next;                                              \
+    op_subtract: WENGERT_REPLAY_SUBTRACT(T); goto next;                                    \
+    op_multiply: WENGERT_REPLAY_MULTIPLY(T); goto next;                                    \
+    op_divide: WENGERT_REPLAY_DIVIDE(T); goto next;                                        \
+    op_negate: WENGERT_REPLAY_NEGATE(T); goto next;                                        \
+    op_add_constant: WENGERT_REPLAY_ADD_CONSTANT(T); goto next;                            \
+    op_subtract_constant: WENGERT_REPLAY_SUBTRACT_CONSTANT(T); goto next;                  \
+    op_constant_minus: WENGERT_REPLAY_CONSTANT_MINUS(T); goto next;                        \
+    op_multiply_constant: WENGERT_REPLAY_MULTIPLY_CONSTANT(T); goto next;                  \
+    op_divide_constant: WENGERT_REPLAY_DIVIDE_CONSTANT(T); goto next;                      \
+    op_constant_over: WENGERT_REPLAY_CONSTANT_OVER(T); goto next;                          \
+    op_multiply_add: WENGERT_REPLAY_MULTIPLY_ADD(T); goto next;                            \
+    rule_constant: v = rule(opcodes[i], REPLAY_X, REPLAY_C, e); goto next;                 \
+    rule_unary: v = rule(opcodes[i], REPLAY_X, 0, e); goto next;                           \
+    rule_binary: v = rule(opcodes[i], REPLAY_X, REPLAY_Y, e); goto next;                   \
     next:                                                                                  \
         values[i] = v;                                                                     \
         last = v;                                                                          \
@@ -82,8 +76,10 @@
         cursor->nextConstant = nextConstant;                                               \
     }
 
-#define X ((long)e->lhs == i - 1 ? last : values[e->lhs])
-#define Y ((long)e->rhs == i - 1 ? last : values[e->rhs])
+#define REPLAY_X ((long)e->lhs == i - 1 ? last : values[e->lhs])
+#define REPLAY_Y ((long)e->rhs == i - 1 ? last : values[e->rhs])
+#define REPLAY_C constants[nextConstant++]
+#define REPLAY_LAST last
 
 WENGERT_REPLAY_LOOP(wengert_replay_double, double, WengertReplayEntryDouble, WengertReplayRuleDouble)
 WENGERT_REPLAY_LOOP(wengert_replay_float, float, WengertReplayEntryFloat, WengertReplayRuleFloat)

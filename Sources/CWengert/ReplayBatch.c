@@ -4,6 +4,7 @@
 
 #include "CWengertKernels.h"
 #include "CWengertReplay.h"
+#include "ReplayArithmetic.h"
 
 // Partials as the Swift rules write them (1 - t·t, not a fused multiply-add).
 #pragma STDC FP_CONTRACT OFF
@@ -24,19 +25,19 @@ int wengert_replay_batches(uint8_t opcode) {
 // Entries per gather: the operands, values and partials stay on the stack (no allocation).
 #define BATCH 128
 
-#define WENGERT_REPLAY_SCHEDULED(ORDERED, BATCHED, T, ENTRY, RULE, UNARY, LN2, LN10)         \
-    void ORDERED(WengertReplayCursor *cursor, const uint32_t *order, long count,              \
+#define WENGERT_REPLAY_SCHEDULED(ORDERED, BATCHED, T, ENTRY, RULE, UNARY, LN2, LN10)           \
+    void ORDERED(WengertReplayCursor *cursor, const uint32_t *order, long count,               \
                  const uint32_t *stream, RULE rule) {                                          \
         ENTRY *const entries = (ENTRY *)cursor->entries;                                       \
         const uint8_t *const opcodes = cursor->opcodes;                                        \
         const T *const constants = (const T *)cursor->constants;                               \
         const T *const inputs = (const T *)cursor->inputs;                                     \
         T *const values = (T *)cursor->values;                                                 \
-        /* The previous value stays in a register, as in Replay.c: an operand read back */   \
-        /* from `values` just after its store stalls the dependent chain.              */   \
+        /* The previous value stays in a register, as in Replay.c: an operand read back */     \
+        /* from `values` just after its store stalls the dependent chain.              */      \
         uint32_t prev = 0;                                                                     \
         T last = 0;                                                                            \
-        for (long k = 0; k < count; k++) {                                                    \
+        for (long k = 0; k < count; k++) {                                                     \
             const uint32_t i = order[k];                                                       \
             ENTRY *const e = entries + i;                                                      \
             const T x = OPERAND(e->lhs);                                                       \
@@ -44,31 +45,24 @@ int wengert_replay_batches(uint8_t opcode) {
             switch (opcodes[i]) {                                                              \
             case WENGERT_OP_INPUT: v = inputs[stream[i]]; break;                               \
             case WENGERT_OP_CONSTANT: v = constants[stream[i]]; break;                         \
-            case WENGERT_OP_ADD: v = x + OPERAND(e->rhs); break;                                \
-            case WENGERT_OP_SUBTRACT: v = x - OPERAND(e->rhs); break;                           \
-            case WENGERT_OP_MULTIPLY: {                                                        \
-                const T y = OPERAND(e->rhs); v = x * y;                                         \
-                e->lhsPartial = y; e->rhsPartial = x; break; }                                 \
-            case WENGERT_OP_DIVIDE: {                                                          \
-                const T y = OPERAND(e->rhs); v = x / y;                                         \
-                e->lhsPartial = (T)1 / y; e->rhsPartial = -v / y; break; }                     \
-            case WENGERT_OP_NEGATE: v = -x; break;                                             \
-            case WENGERT_OP_ADD_CONSTANT: v = x + constants[stream[i]]; break;                 \
-            case WENGERT_OP_SUBTRACT_CONSTANT: v = x - constants[stream[i]]; break;            \
-            case WENGERT_OP_CONSTANT_MINUS: v = constants[stream[i]] - x; break;               \
-            case WENGERT_OP_MULTIPLY_CONSTANT: v = x * e->lhsPartial; break;                   \
-            case WENGERT_OP_DIVIDE_CONSTANT: {                                                 \
-                const T c = constants[stream[i]]; v = x / c; e->lhsPartial = (T)1 / c; break; } \
-            case WENGERT_OP_CONSTANT_OVER: {                                                   \
-                const T c = constants[stream[i]]; v = c / x; e->lhsPartial = -v / x; break; }  \
-            case WENGERT_OP_MULTIPLY_ADD: case WENGERT_OP_MULTIPLY_ADD_INTERIOR: {             \
-                const T y = OPERAND(e->rhs); const T product = x * y; v = product + OPERAND(i - 1); \
-                e->lhsPartial = y; e->rhsPartial = x; break; }                                 \
+            case WENGERT_OP_ADD: WENGERT_REPLAY_ADD(T); break;                                 \
+            case WENGERT_OP_SUBTRACT: WENGERT_REPLAY_SUBTRACT(T); break;                       \
+            case WENGERT_OP_MULTIPLY: WENGERT_REPLAY_MULTIPLY(T); break;                       \
+            case WENGERT_OP_DIVIDE: WENGERT_REPLAY_DIVIDE(T); break;                           \
+            case WENGERT_OP_NEGATE: WENGERT_REPLAY_NEGATE(T); break;                           \
+            case WENGERT_OP_ADD_CONSTANT: WENGERT_REPLAY_ADD_CONSTANT(T); break;               \
+            case WENGERT_OP_SUBTRACT_CONSTANT: WENGERT_REPLAY_SUBTRACT_CONSTANT(T); break;     \
+            case WENGERT_OP_CONSTANT_MINUS: WENGERT_REPLAY_CONSTANT_MINUS(T); break;           \
+            case WENGERT_OP_MULTIPLY_CONSTANT: WENGERT_REPLAY_MULTIPLY_CONSTANT(T); break;     \
+            case WENGERT_OP_DIVIDE_CONSTANT: WENGERT_REPLAY_DIVIDE_CONSTANT(T); break;         \
+            case WENGERT_OP_CONSTANT_OVER: WENGERT_REPLAY_CONSTANT_OVER(T); break;             \
+            case WENGERT_OP_MULTIPLY_ADD: case WENGERT_OP_MULTIPLY_ADD_INTERIOR:               \
+                WENGERT_REPLAY_MULTIPLY_ADD(T); break;                                         \
             case WENGERT_OP_POW_CONSTANT: case WENGERT_OP_CONSTANT_POW:                        \
-                v = rule(opcodes[i], x, constants[stream[i]], e); break;                       \
+                v = rule(opcodes[i], REPLAY_X, REPLAY_C, e); break;                            \
             default:                                                                           \
                 v = opcodes[i] >= WENGERT_OP_ATAN2 && opcodes[i] < WENGERT_OP_MULTIPLY_ADD     \
-                    ? rule(opcodes[i], x, OPERAND(e->rhs), e) : rule(opcodes[i], x, 0, e);     \
+                    ? rule(opcodes[i], REPLAY_X, REPLAY_Y, e) : rule(opcodes[i], REPLAY_X, 0, e); \
             }                                                                                  \
             values[i] = v;                                                                     \
             prev = i;                                                                          \
@@ -91,16 +85,16 @@ int wengert_replay_batches(uint8_t opcode) {
                 UNARY(WENGERT_UNARY_SIN, x, p, n);                                             \
                 for (long k = 0; k < n; k++) p[k] = -p[k];                                     \
                 break;                                                                         \
-            case WENGERT_OP_TAN: for (long k = 0; k < n; k++) p[k] = 1 + v[k] * v[k]; break;  \
+            case WENGERT_OP_TAN: for (long k = 0; k < n; k++) p[k] = 1 + v[k] * v[k]; break;   \
             case WENGERT_OP_SINH: UNARY(WENGERT_UNARY_COSH, x, p, n); break;                   \
             case WENGERT_OP_COSH: UNARY(WENGERT_UNARY_SINH, x, p, n); break;                   \
-            case WENGERT_OP_TANH: for (long k = 0; k < n; k++) p[k] = 1 - v[k] * v[k]; break; \
-            case WENGERT_OP_EXP: for (long k = 0; k < n; k++) p[k] = v[k]; break;             \
+            case WENGERT_OP_TANH: for (long k = 0; k < n; k++) p[k] = 1 - v[k] * v[k]; break;  \
+            case WENGERT_OP_EXP: for (long k = 0; k < n; k++) p[k] = v[k]; break;              \
             case WENGERT_OP_EXPM1: UNARY(WENGERT_UNARY_EXP, x, p, n); break;                   \
-            case WENGERT_OP_LOG: for (long k = 0; k < n; k++) p[k] = 1 / x[k]; break;         \
-            case WENGERT_OP_LOG1P: for (long k = 0; k < n; k++) p[k] = 1 / (1 + x[k]); break; \
+            case WENGERT_OP_LOG: for (long k = 0; k < n; k++) p[k] = 1 / x[k]; break;          \
+            case WENGERT_OP_LOG1P: for (long k = 0; k < n; k++) p[k] = 1 / (1 + x[k]); break;  \
             case WENGERT_OP_LOG2: for (long k = 0; k < n; k++) p[k] = 1 / (x[k] * LN2); break; \
-            default: for (long k = 0; k < n; k++) p[k] = 1 / (x[k] * LN10); break;            \
+            default: for (long k = 0; k < n; k++) p[k] = 1 / (x[k] * LN10); break;             \
             }                                                                                  \
             for (long k = 0; k < n; k++) {                                                     \
                 values[slots[k]] = v[k];                                                       \
@@ -110,14 +104,16 @@ int wengert_replay_batches(uint8_t opcode) {
     }
 
 #define OPERAND(slot) ((slot) == prev ? last : values[slot])
+#define REPLAY_X x
+#define REPLAY_Y OPERAND(e->rhs)
+#define REPLAY_C constants[stream[i]]
+#define REPLAY_LAST OPERAND(i - 1)
 
-typedef struct { uint32_t lhs, rhs; double lhsPartial, rhsPartial; } ScheduledEntryDouble;
-typedef struct { uint32_t lhs, rhs; float lhsPartial, rhsPartial; } ScheduledEntryFloat;
 
 // ln 2 and ln 10 rounded to each type, as `ElementaryRule.ln2` converts them.
-WENGERT_REPLAY_SCHEDULED(wengert_replay_ordered_double, wengert_replay_batch_double, double, ScheduledEntryDouble,
+WENGERT_REPLAY_SCHEDULED(wengert_replay_ordered_double, wengert_replay_batch_double, double, WengertReplayEntryDouble,
                          WengertReplayRuleDouble, wengert_unary_f64, 0.693147180559945309417232121458176568,
                          2.30258509299404568401799145468436421)
-WENGERT_REPLAY_SCHEDULED(wengert_replay_ordered_float, wengert_replay_batch_float, float, ScheduledEntryFloat,
+WENGERT_REPLAY_SCHEDULED(wengert_replay_ordered_float, wengert_replay_batch_float, float, WengertReplayEntryFloat,
                          WengertReplayRuleFloat, wengert_unary_f32, 0.693147180559945309417232121458176568f,
                          2.30258509299404568401799145468436421f)
