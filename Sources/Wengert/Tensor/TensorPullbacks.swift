@@ -304,7 +304,10 @@ enum TensorPullbacks {
             before[axis] = lower
             after[axis] = shape[axis] - upper
             if lower > 0 { parts.append(Tensor(zeros: before, on: g.placement)) }
-            parts.append(g)
+            // An index (`a[i]`) dropped the axis from its result; the cotangent gets it back.
+            var sliced = operandShapes[0]
+            sliced[axis] = upper - lower
+            parts.append(g.reshapedUnchecked(to: sliced))
             if after[axis] > 0 { parts.append(Tensor(zeros: after, on: g.placement)) }
             cotangent(0, Tensor(concatenating: parts, alongAxis: axis))
         case .gather:

@@ -253,7 +253,11 @@ extension TensorRecording.Snapshot {
                                         pendingSlices.reserveCapacity(8)
                                         pendingTargets.reserveCapacity(8)
                                     }
-                                    pendingSlices.append(.init(g, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
+                                    // With the sliced axis, which an index (`a[i]`) dropped from its result.
+                                    var part = g
+                                    part.dimensions = shapeBuffer[slot]
+                                    part.dimensions[args[0]] = args[2] - args[1]
+                                    pendingSlices.append(.init(part, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
                                     pendingTargets.append(target)
                                     hasSlices[target] = true
                                 }
