@@ -145,7 +145,7 @@ func sinCubicAutograd<S: TensorScalar>(_: S.Type) {
     let y = sin(x)
     var p = (0..<4).map { Tensor<S>(S($0) * 0.1).requiringGradient() }
     for _ in 0..<2000 {
-        let loss = (p[0] + p[1] * x + p[2] * x * x + p[3] * x * x * x - y).squared().sum()
+        let loss = (p[0] + p[1] * x + p[2] * pow(x, n: 2) + p[3] * pow(x, n: 3) - y).squared().sum()
         loss.backward()
         withoutGradient {
             for i in 0..<4 {

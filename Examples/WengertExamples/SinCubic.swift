@@ -46,8 +46,10 @@ func sinCubic<S: TensorScalar>(_: S.Type, steps: Int = 2000, log: (String) -> Vo
 
     log("\(S.self), gradients by hand:")
     var (a, b, c, d) = (start[0], start[1], start[2], start[3])
+    // The tutorial's x ** 2 and x ** 3: x needs no gradient, so these are plain tensors.
+    let x2 = pow(x, n: 2), x3 = pow(x, n: 3)
     for t in 0..<steps {
-        let yPred = a + b * x + c * x * x + d * x * x * x
+        let yPred = a + b * x + c * x2 + d * x3
         let loss = (yPred - y).squared().sum().scalar
         if t % 100 == 99 {
             log("\(t) \(fmt(loss, 6))")
@@ -56,8 +58,8 @@ func sinCubic<S: TensorScalar>(_: S.Type, steps: Int = 2000, log: (String) -> Vo
         let g = 2 * (yPred - y)
         a -= lr * g.sum().scalar
         b -= lr * (g * x).sum().scalar
-        c -= lr * (g * x * x).sum().scalar
-        d -= lr * (g * x * x * x).sum().scalar
+        c -= lr * (g * x2).sum().scalar
+        d -= lr * (g * x3).sum().scalar
     }
     fit.byHand = [a, b, c, d]
     log("Result: y = \(fmt(a, 6)) + \(fmt(b, 6)) x + \(fmt(c, 6)) x^2 + \(fmt(d, 6)) x^3")
@@ -65,7 +67,7 @@ func sinCubic<S: TensorScalar>(_: S.Type, steps: Int = 2000, log: (String) -> Vo
     log("\(S.self), gradients by autograd:")
     var p = (0..<4).map { Tensor<S>(start[$0]).requiringGradient() }
     for t in 0..<steps {
-        let yPred = p[0] + p[1] * x + p[2] * x * x + p[3] * x * x * x
+        let yPred = p[0] + p[1] * x + p[2] * x2 + p[3] * x3
         let loss = (yPred - y).squared().sum()
         if t % 100 == 99 {
             log("\(t) \(fmt(loss.scalar, 6))")

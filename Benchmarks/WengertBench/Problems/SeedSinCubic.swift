@@ -22,13 +22,14 @@ struct SeedSinCubic: TrainingLoop {
         var (a, b, c, d) = (s[0], s[1], s[2], s[3])
         var lastLoss: Float = 0
         for _ in 0..<steps {
-            let yPred = a + b * x + c * x * x + d * x * x * x
+            let x2 = pow(x, n: 2), x3 = pow(x, n: 3)
+            let yPred = a + b * x + c * x2 + d * x3
             lastLoss = (yPred - y).squared().sum().scalar
             let g = 2 * (yPred - y)
             a -= lr * g.sum().scalar
             b -= lr * (g * x).sum().scalar
-            c -= lr * (g * x * x).sum().scalar
-            d -= lr * (g * x * x * x).sum().scalar
+            c -= lr * (g * x2).sum().scalar
+            d -= lr * (g * x3).sum().scalar
         }
         return [a, b, c, d, lastLoss]
     }
@@ -40,7 +41,9 @@ struct SeedSinCubic: TrainingLoop {
         var p = (0..<4).map { Tensor<Float>(shape: [], scalars: [s[$0]], on: device).requiringGradient() }
         var lastLoss: Float = 0
         for _ in 0..<steps {
-            let yPred = p[0] + p[1] * x + p[2] * x * x + p[3] * x * x * x
+            // x ** 2 and x ** 3 as the seed writes them: x needs no gradient, so the powers
+            // are untracked and only the products with the parameters are recorded.
+            let yPred = p[0] + p[1] * x + p[2] * pow(x, n: 2) + p[3] * pow(x, n: 3)
             let loss = (yPred - y).squared().sum()
             lastLoss = loss.scalar
             loss.backward()

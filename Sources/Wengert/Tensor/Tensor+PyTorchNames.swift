@@ -64,6 +64,9 @@ extension Tensor {
     /// xⁿ elementwise for an integer exponent, by repeated squaring: exact products, so
     /// it is right at negative bases (see the scalar `pow(_:n:)`).
     /// - Complexity: O(n log |n|) and O(log |n|) recorded entries.
+    // Inlinable so that it runs specialised: generic, each product looked up `Tensor<S>`'s
+    // metadata (callgrind: 2.4 % of the seed's sin cubic step).
+    @inlinable
     public static func integerPower(_ x: Tensor, _ n: Int) -> Tensor {
         if n == 0 { return Tensor(repeating: 1, shape: x.shape, on: x.device) }
         var base = x, e = n.magnitude, result: Tensor? = nil
@@ -79,4 +82,4 @@ extension Tensor {
 
 /// xⁿ elementwise for an integer exponent (see the scalar `pow(_:n:)`).
 /// - Complexity: O(n log |n|) and O(log |n|) recorded entries.
-public func pow<S>(_ x: Tensor<S>, n: Int) -> Tensor<S> { Tensor.integerPower(x, n) }
+@inlinable public func pow<S>(_ x: Tensor<S>, n: Int) -> Tensor<S> { Tensor.integerPower(x, n) }

@@ -174,10 +174,20 @@ struct FusedKernelTests {
     /// The cotangent of a scalar times a tensor, Σ g·x in one pass, against the product
     /// then the sum that the recorded form of the rule takes (a backward creating a graph),
     /// for either operand order, shapes whose every axis is summed, and awkward values.
-    @Test(arguments: [[2], [7], [16], [33], [3, 11], [2, 3, 170]])
-    func scalarFactorCotangentEqualsTheProductThenTheSum(_ shape: [Int]) {
+    /// The kernel sums without the mask first: `xs` 0 mixes every awkward value; 1 keeps x
+    /// finite, so the unmasked sum is the result, with -0 products among its terms (x
+    /// negated puts -0 against g's +0 and +0 against -0); 2 puts infinities and NaN only
+    /// where g is 0, so the chain sum is finite but the unmasked one is not and the masked
+    /// pass must redo it.
+    @Test(arguments: [[2], [7], [16], [33], [3, 11], [2, 3, 170]], [0, 1, 2])
+    func scalarFactorCotangentEqualsTheProductThenTheSum(_ shape: [Int], _ xs: Int) {
         let n = shape.reduce(1, *)
-        let x0 = Self.values(n, seed: 5), g0 = Self.values(n, seed: 6, finite: true)
+        let g0 = Self.values(n, seed: 6, finite: true)
+        var x0 = xs == 0 ? Self.values(n, seed: 5) : Self.values(n, seed: 5, finite: true).map { -$0 }
+        if xs == 2 {
+            let awkward: [Double] = [.infinity, .nan, -.infinity]
+            for k in 0..<n where g0[k] == 0 { x0[k] = awkward[k % 3] }
+        }
         func check<S: TensorScalar>(_: S.Type, level: CPUKernels.Level) {
             let x = Tensor<S>(shape: shape, scalars: x0.map { S($0) })
             let g = Tensor<S>(shape: shape, scalars: g0.map { S($0) })
