@@ -84,6 +84,9 @@ extension Tensor {
     /// - Complexity: O(n) and one recorded entry.
     @inlinable static func chained(_ g: Tensor, _ p: Tensor) -> Tensor {
         let out = TensorKernels.arithmetic(.chain, g, p, operation: "backward")
+        // A first-order backward's case, decided before `recorded`'s optional
+        // arguments are made (copies of g and p, retained and released).
+        if !g.isTracked && !p.isTracked { return out }
         return recorded(out, .chain, g, p, saving: g, p)
     }
 }

@@ -72,25 +72,34 @@ extension Tensor {
         if range.lowerBound < 0 || range.upperBound > dimensions[a] {
             wengertTensorRangeOutOfBounds(range, axis: a, size: dimensions[a])
         }
+        return Tensor.recorded(sliceValue(axis: a, range: range), .slice, self, arguments: [a, range.lowerBound, range.upperBound])
+    }
+
+    /// The scalars at positions `range` along axis `a` (both checked by the caller), as
+    /// an untracked tensor.
+    @inlinable func sliceValue(axis a: Int, range: Range<Int>) -> Tensor {
         var shape = dimensions
         shape[a] = range.count
         TensorKernels.requireConsistent(self, operation: "slice")
-        let result = placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: [range]) : TensorKernels.onDevice(placement, "slice") { backend in
+        return placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: [range]) : TensorKernels.onDevice(placement, "slice") { backend in
             let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
             try backend.copy(BufferView(storage, StridedLayout.contiguous(dimensions).sliced(axis: a, range)), into: out.contiguousView)
             return out
         }
-        return Tensor.recorded(result, .slice, self, arguments: [a, range.lowerBound, range.upperBound])
     }
 
     /// The slice at `index` along axis 0, with that axis removed (`a[0]`). Tracked.
     /// Stops with the index and the extent when out of range.
-    /// - Complexity: O(size of the slice) and two recorded entries.
+    /// - Complexity: O(size of the slice) and one recorded entry.
     @inlinable public subscript(index: Int) -> Tensor {
         if rank == 0 { wengertTensorIndexOutOfRange(index, axis: 0, size: 0) }
         if index < 0 || index >= dimensions[0] { wengertTensorIndexOutOfRange(index, axis: 0, size: dimensions[0]) }
-        // The shape is right by construction: no array of it, nor its checks.
-        return slice(along: 0, range: index..<(index + 1)).reshapedUnchecked(to: TensorDimensions(dimensions.dropFirst()))
+        // One slice entry whose result has axis 0 dropped (PyTorch's select), rather
+        // than a slice and a reshape: the slice's rule gives the cotangent its axis back,
+        // which changes no scalar. The shape is right by construction: no array, no checks.
+        var result = sliceValue(axis: 0, range: index..<(index + 1))
+        result.dimensions = TensorDimensions(dimensions.dropFirst())
+        return Tensor.recorded(result, .slice, self, arguments: [0, index, index + 1])
     }
 
     /// The positions `range` along axis 0 (`a[1..<3]`). Tracked.

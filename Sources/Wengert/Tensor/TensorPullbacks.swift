@@ -85,6 +85,14 @@ enum TensorPullbacks {
         return Tensor.host(shape: shape, count: 1) { $0.initialize(to: total) }
     }
 
+    /// g·p as a product's cotangent for an operand of `shape`: `chainedSum` where it
+    /// applies, else the chained product. `p` is read from the saved tensors once (each
+    /// read is a copy: two retains and two releases).
+    @inlinable
+    static func chainedProduct<S: TensorScalar>(_ g: Tensor<S>, _ p: Tensor<S>, to shape: TensorDimensions, tracked: Bool) -> Tensor<S> {
+        chainedSum(g, p, to: shape, tracked: tracked) ?? Tensor.chained(g, p)
+    }
+
     @inlinable
     static func binary<S: TensorScalar>(
         _ g: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, tracked: Bool, _ rule: (S, S) -> (value: S, lhs: S, rhs: S),
@@ -130,7 +138,7 @@ enum TensorPullbacks {
     /// retain and release per tensor on the first-order path).
     @inlinable
     static func pullback<S: TensorScalar>(
-        _ operation: TensorOperation, _ g: Tensor<S>, saved savedSlice: UnsafeBufferPointer<Tensor<S>>,
+        _ operation: TensorOperation, _ upstream: consuming Tensor<S>, saved savedSlice: UnsafeBufferPointer<Tensor<S>>,
         arguments argumentSlice: UnsafeBufferPointer<Int>, operandShapes shapeSlice: UnsafeBufferPointer<TensorDimensions>,
         customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false,
         into cotangent: TensorCotangentSink<S>
@@ -140,6 +148,10 @@ enum TensorPullbacks {
         let saved = TensorPullbackOperands(savedSlice)
         let arguments = TensorPullbackOperands(argumentSlice)
         let operandShapes = TensorPullbackOperands(shapeSlice)
+        // Taken, not borrowed: a rule that hands g on unchanged (a sum's, a broadcast's)
+        // gives its last use to the sink, which moves it instead of retaining its buffer
+        // and its owner (and the sweep releasing them after the rule).
+        let g = upstream
         // Saved layouts: unary [x] or [x, y]; binary math [a, b, out]; multiply [a, b];
         // divide [b, out]; extrema [x, kept]; matmul [a, b]; select [mask]; custom [x];
         // chain [g, p].
@@ -151,8 +163,14 @@ enum TensorPullbacks {
         case .leaf: return
         // A constant operand gets nothing: not even a copy of g, nor -g computed.
         case .add:
-            if needs[0] { cotangent(0, g) }
-            if needs[1] { cotangent(1, g) }
+            if needs[0] && needs[1] {
+                cotangent(0, g)
+                cotangent(1, g)
+            } else if needs[0] {
+                cotangent(0, g)
+            } else if needs[1] {
+                cotangent(1, g)
+            }
         case .expand: cotangent(0, g)
         case .subtract:
             if needs[0] { cotangent(0, g) }
@@ -161,12 +179,8 @@ enum TensorPullbacks {
         // zero cotangent passes nothing through an infinite partial, as the tape skips
         // an entry whose adjoint is zero.
         case .multiply:
-            if needs[0] {
-                cotangent(0, chainedSum(g, saved[1], to: operandShapes[0], tracked: tracked) ?? Tensor.chained(g, saved[1]))
-            }
-            if needs[1] {
-                cotangent(1, chainedSum(g, saved[0], to: operandShapes[1], tracked: tracked) ?? Tensor.chained(g, saved[0]))
-            }
+            if needs[0] { cotangent(0, chainedProduct(g, saved[1], to: operandShapes[0], tracked: tracked)) }
+            if needs[1] { cotangent(1, chainedProduct(g, saved[0], to: operandShapes[1], tracked: tracked)) }
         case .divide:
             if needs[0] { cotangent(0, Tensor.chained(g, 1 / saved[0])) }
             if needs[1] { cotangent(1, Tensor.chained(g, -(saved[1] / saved[0]))) }
@@ -290,7 +304,10 @@ enum TensorPullbacks {
             before[axis] = lower
             after[axis] = shape[axis] - upper
             if lower > 0 { parts.append(Tensor(zeros: before, on: g.placement)) }
-            parts.append(g)
+            // An index (`a[i]`) dropped the axis from its result; the cotangent gets it back.
+            var sliced = operandShapes[0]
+            sliced[axis] = upper - lower
+            parts.append(g.reshapedUnchecked(to: sliced))
             if after[axis] > 0 { parts.append(Tensor(zeros: after, on: g.placement)) }
             cotangent(0, Tensor(concatenating: parts, alongAxis: axis))
         case .gather:

@@ -253,7 +253,11 @@ extension TensorRecording.Snapshot {
                                         pendingSlices.reserveCapacity(8)
                                         pendingTargets.reserveCapacity(8)
                                     }
-                                    pendingSlices.append(.init(g, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
+                                    // With the sliced axis, which an index (`a[i]`) dropped from its result.
+                                    var part = g
+                                    part.dimensions = shapeBuffer[slot]
+                                    part.dimensions[args[0]] = args[2] - args[1]
+                                    pendingSlices.append(.init(part, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
                                     pendingTargets.append(target)
                                     hasSlices[target] = true
                                 }
@@ -287,30 +291,32 @@ extension TensorRecording.Snapshot {
                             }
                             // An if rather than `live.map { … }`: a closure over self would copy the
                             // snapshot's arrays (a retain and release each) for every entry.
-                            func runRule(into sink: TensorCotangentSink<Scalar>) {
+                            // The rule takes the cotangent (`upstream`), so that one that hands it on
+                            // unchanged moves it into its operand's slot.
+                            func runRule(_ upstream: consuming Tensor<Scalar>, into sink: TensorCotangentSink<Scalar>) {
                                 if let live {
                                     savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
                                         TensorPullbacks.pullback(
-                                            entry.operation, g, saved: tracked, arguments: args, operandShapes: shapes,
+                                            entry.operation, copy upstream, saved: tracked, arguments: args, operandShapes: shapes,
                                             customFunctions: customFunctions, needs: needs, creatingGraph: true, into: sink)
                                     }
                                 } else {
                                     TensorPullbacks.pullback(
-                                        entry.operation, g, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
+                                        entry.operation, upstream, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
                                         arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
                                         creatingGraph: false, into: sink)
                                 }
                             }
                             if observer == nil && live == nil {
                                 // The hot path: each cotangent goes straight into its operand's.
-                                runRule(into: accumulate)
+                                runRule(g, into: accumulate)
                                 continue
                             }
                             // The observer sees all of a rule's results before any is added; a
                             // graph-creating sweep records the rule's steps before the additions,
                             // in the order a first-order sweep runs them.
                             var grads = [Tensor<Scalar>?](repeating: nil, count: operandRange.count)
-                            runRule { k, grad in grads[k] = grad }
+                            runRule(g) { k, grad in grads[k] = grad }
                             if let observer {
                                 observer.backwardRuleDidRun(
                                     entry.operation.backwardName, index: index, saved: saved[savedRange],

@@ -14,6 +14,20 @@ struct TensorHigherOrderTests {
         #expect(x.grad == nil)
     }
 
+    /// `a[i]` records one slice whose result has the axis dropped; a recorded backward
+    /// gives the cotangent its axis back, and differentiates again through it.
+    @Test func secondDerivativeThroughAnIndex() {
+        let x = Tensor<Double>(shape: [3, 2], scalars: [0.5, -1, 2, 1.5, -0.25, 3]).requiringGradient()
+        let row = x[1]
+        #expect(row.shape == [2] && row.scalars == [2, 1.5])
+        #expect(row.gradientFunctionName == "SliceBackward")
+        let g = gradients(of: (row * row * row).sum(), withRespectTo: [x], creatingGraph: true)[0]
+        #expect(g.shape == [3, 2] && g.requiresGradient)
+        #expect(g.scalars == [0, 0, 12, 6.75, 0, 0])  // 3x² in row 1
+        let h = gradients(of: g.sum(), withRespectTo: [x])[0]
+        #expect(h.scalars == [0, 0, 12, 9, 0, 0])  // 6x
+    }
+
     @Test func backwardCreatingGraphLeavesATrackedGradient() {
         let w = Tensor<Double>(shape: [2, 2], scalars: [0.3, -0.2, 0.5, 0.1]).requiringGradient()
         let x = Tensor<Double>([0.4, -0.7]).requiringGradient()
