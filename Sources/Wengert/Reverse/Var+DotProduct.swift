@@ -20,12 +20,41 @@ extension Var {
     public static func sumOfProducts(_ x: UnsafeBufferPointer<Var>, _ y: UnsafeBufferPointer<Var>,
                                      adding z: Var) -> Var {
         let n = x.count
+        if n == 0 { return z }
+        // The common case inline, with no call on its path (so no registers saved around
+        // one): z is the latest entry and the run fits in the capacity already there.
+        // Anything else, and whatever a run leaves, goes to the general loop below.
+        if z.slot != 0 {
+            let h = checkedHeader(z)
+            let count = Int(h.pointee.count)
+            if Int(z.slot) &+ 1 == count && Int(h.pointee.capacity) &- count >= n {
+                var s = z
+                let j = appendRun(h, x, y, from: 0, after: &s)
+                if j == n { return s }
+                return sumOfProductsRest(x, y, from: j, adding: s)
+            }
+        }
+        return sumOfProductsRest(x, y, from: 0, adding: z)
+    }
+
+    /// `sumOfProducts` from term `start` on: runs where z is the latest entry (growing
+    /// the tape first), `multiplyAdd` for the other terms.
+    @inlinable @inline(never)
+    static func sumOfProductsRest(_ x: UnsafeBufferPointer<Var>, _ y: UnsafeBufferPointer<Var>,
+                                  from start: Int, adding z: Var) -> Var {
+        let n = x.count
         var s = z
-        var j = 0
+        var j = start
         while j < n {
             if s.slot != 0 {
                 let h = checkedHeader(s)
                 if s.slot &+ 1 == h.pointee.count {
+                    // Room for the whole run at once; `grow` stops at the entry limit or
+                    // memory budget with its message, as appending one by one would.
+                    while Int(h.pointee.capacity) &- Int(h.pointee.count) < n &- j {
+                        TapeHeader.grow(h, entryStride: MemoryLayout<TapeEntry<T>>.stride,
+                                        scalarStride: MemoryLayout<T>.stride)
+                    }
                     j = appendRun(h, x, y, from: j, after: &s)
                     if j == n { break }
                 }
@@ -39,20 +68,18 @@ extension Var {
     /// Appends `multiplyAdd` entries for terms j, j+1, … after s (the latest entry of
     /// `h`'s current recording) until the operands run out or a term's operands are not
     /// both current variables of this tape; updates s and returns the first term left.
+    /// The caller has made room for all the terms from `start` on.
     @inlinable @inline(__always)
     static func appendRun(_ h: UnsafeMutablePointer<TapeHeader>, _ x: UnsafeBufferPointer<Var>,
                           _ y: UnsafeBufferPointer<Var>, from start: Int, after s: inout Var) -> Int {
         let n = x.count
         let epoch = h.pointee.epoch
-        var i = Int(h.pointee.count)
-        // Room for the whole run at once; `grow` stops at the entry limit or memory budget
-        // with its message, as appending the entries one by one would.
-        while Int(h.pointee.capacity) - i < n - start {
-            TapeHeader.grow(h, entryStride: MemoryLayout<TapeEntry<T>>.stride, scalarStride: MemoryLayout<T>.stride)
-        }
+        let first = Int(h.pointee.count)
         let entries = h.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
         let opcodes = h.pointee.opcodes.unsafelyUnwrapped
         let xs = x.baseAddress.unsafelyUnwrapped, ys = y.baseAddress.unsafelyUnwrapped
+        // Term j is entry j + shift: one index for the operands and the tape.
+        let shift = first &- start
         let tape = UInt(bitPattern: h)
         var value = s.value
         var j = start
@@ -65,17 +92,16 @@ extension Var {
                 | UInt((a.epoch ^ epoch) | (b.epoch ^ epoch))
             if other != 0 { break }
             value = a.value * b.value + value
-            entries[i] = TapeEntry(lhsSlot: a.slot, rhsSlot: b.slot, lhsPartial: b.value, rhsPartial: a.value)
+            entries[j &+ shift] = TapeEntry(lhsSlot: a.slot, rhsSlot: b.slot, lhsPartial: b.value, rhsPartial: a.value)
             // Interior until shown otherwise below: the next term uses it as its z only.
-            opcodes[i] = ReverseOpcode.multiplyAddInterior.rawValue
-            i &+= 1
+            opcodes[j &+ shift] = ReverseOpcode.multiplyAddInterior.rawValue
             j &+= 1
         }
         if j > start {
+            let i = j &+ shift
             // The last entry is the result, which anything may use. The first is interior
             // only if its x and y are older than its z (`dot([s], [s], adding: s)`).
             opcodes[i &- 1] = ReverseOpcode.multiplyAdd.rawValue
-            let first = Int(h.pointee.count)
             if entries[first].lhsSlot == s.slot || entries[first].rhsSlot == s.slot {
                 opcodes[first] = ReverseOpcode.multiplyAdd.rawValue
             }

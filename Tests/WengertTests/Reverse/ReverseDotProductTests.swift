@@ -82,6 +82,29 @@ struct ReverseDotProductTests {
         #expect(y.value == (1..<n).reduce(x[0] * x[n]) { x[$1] * x[n + $1] + $0 })
     }
 
+    @Test func runsAfterFallbacksRecordTheLoopsEntries() {
+        // Leading constant terms (recording nothing, so the term index passes the tape's
+        // count), then a run longer than the tape's first allocation, which the general
+        // loop must grow for; a constant in the middle splits it.
+        let n = 3000
+        let values = (0..<(2 * n)).map { Double($0 % 13) * 0.25 - 1.5 }
+        func operands(_ v: [Var<Double>]) -> ([Var<Double>], [Var<Double>]) {
+            var x = Array(v[..<n]), y = Array(v[n...])
+            for j in 0..<12 { x[j] = Var(Double(j) + 0.5); y[j] = Var(2.0) }
+            x[n / 2] = Var(3.0)
+            return (x, y)
+        }
+        let looped = Tape<Double>(), dotted = Tape<Double>()
+        let a = looped.variables(values), b = dotted.variables(values)
+        let (xa, ya) = operands(a), (xb, yb) = operands(b)
+        var s: Var<Double> = 0
+        for j in 0..<n { s = multiplyAdd(xa[j], ya[j], s) }
+        let r = dot(xb, yb, adding: 0)
+        #expect(dotted.entryCount == looped.entryCount)
+        #expect(r.value.bitPattern == s.value.bitPattern)
+        #expect(sameBits(dotted.gradient(of: r)[b], looped.gradient(of: s)[a]))
+    }
+
     @Test func emptyOperands() {
         let tape = Tape<Double>()
         let z = tape.variable(1.5)
