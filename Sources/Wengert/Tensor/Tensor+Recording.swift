@@ -18,9 +18,11 @@ extension Tensor {
     /// The optional tensors are read through `switch`, never `if let` or `?.`: this
     /// compiler copies a payload that `if let` binds (a retain and a release of its
     /// buffer and owner around each use, eight per recorded product), while a `switch`
-    /// binds it in place.
+    /// binds it in place. `result` is taken (`consuming`), so that the output is it,
+    /// moved, rather than a copy (a retain of its buffer and owner here, their release
+    /// by the caller).
     @inlinable static func recorded(
-        _ result: Tensor, _ operation: TensorOperation, _ a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil,
+        _ result: consuming Tensor, _ operation: TensorOperation, _ a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil,
         _ s1: Tensor? = nil, _ s2: Tensor? = nil, savedOutput: Int = -1, arguments: [Int] = []
     ) -> Tensor {
         var isTracked = a.isTracked

@@ -139,7 +139,7 @@ enum TensorPullbacks {
     @inlinable
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ upstream: consuming Tensor<S>, saved savedSlice: UnsafeBufferPointer<Tensor<S>>,
-        arguments argumentSlice: UnsafeBufferPointer<Int>, operandShapes shapeSlice: UnsafeBufferPointer<TensorDimensions>,
+        arguments argumentSlice: UnsafeBufferPointer<Int>, operandShapes shapeSlice: UnsafeBufferPointer<TensorOperandRecord>,
         customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false,
         into cotangent: TensorCotangentSink<S>
     ) {
@@ -147,7 +147,7 @@ enum TensorPullbacks {
         // rules index them from 0.
         let saved = TensorPullbackOperands(savedSlice)
         let arguments = TensorPullbackOperands(argumentSlice)
-        let operandShapes = TensorPullbackOperands(shapeSlice)
+        let operandShapes = TensorPullbackShapes(shapeSlice)
         // Taken, not borrowed: a rule that hands g on unchanged (a sum's, a broadcast's)
         // gives its last use to the sink, which moves it instead of retaining its buffer
         // and its owner (and the sweep releasing them after the rule).
@@ -387,6 +387,14 @@ struct TensorPullbackOperands<Element> {
     @inlinable var count: Int { buffer.count }
     @inlinable var first: Element? { buffer.first }
     @inlinable var array: [Element] { Array(buffer) }
+}
+
+/// The shapes of an entry's operands, read in place from its operand records.
+@usableFromInline
+struct TensorPullbackShapes {
+    @usableFromInline let buffer: UnsafeBufferPointer<TensorOperandRecord>
+    @inlinable init(_ buffer: UnsafeBufferPointer<TensorOperandRecord>) { self.buffer = buffer }
+    @inlinable subscript(k: Int) -> TensorDimensions { buffer[k].shape }
 }
 
 /// Which operands of an entry are tracked (bit k for operand k), so that a rule can skip

@@ -90,7 +90,6 @@ extension TensorRecording {
         source.mergeOffset = offset
         source.entries = []
         source.operands = []
-        source.operandShapes = []
         source.saved = []
         source.savedEntries = []
         source.arguments = []
@@ -117,8 +116,10 @@ extension TensorRecording {
             entry.argumentStart = tensorRecordingIndex(Int(entry.argumentStart) + argumentBase)
             entries.append(entry)
         }
-        for id in source.operands { operands.append(id < 0 ? -1 : tensorRecordingIndex(Int(id) + offset)) }
-        operandShapes += source.operandShapes
+        for var operand in source.operands {
+            if operand.entry >= 0 { operand.entry = tensorRecordingIndex(Int(operand.entry) + offset) }
+            operands.append(operand)
+        }
         saved += source.saved
         for id in source.savedEntries { savedEntries.append(id < 0 ? -1 : tensorRecordingIndex(Int(id) + offset)) }
         self.arguments += arguments

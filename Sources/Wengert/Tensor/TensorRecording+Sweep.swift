@@ -13,8 +13,7 @@ extension TensorRecording {
     @usableFromInline
     struct Snapshot {
         @usableFromInline let entries: [TensorEntry]
-        @usableFromInline let operands: [Int32]
-        @usableFromInline let operandShapes: [TensorDimensions]
+        @usableFromInline let operands: [TensorOperandRecord]
         @usableFromInline let saved: [Tensor<Scalar>]
         @usableFromInline let savedEntries: [Int32]
         @usableFromInline let arguments: [Int]
@@ -25,7 +24,6 @@ extension TensorRecording {
         @inlinable init(_ r: TensorRecording) {
             entries = r.entries
             operands = r.operands
-            operandShapes = r.operandShapes
             saved = r.saved
             savedEntries = r.savedEntries
             arguments = r.arguments
@@ -190,140 +188,138 @@ extension TensorRecording.Snapshot {
             wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, UnsafeMutableRawPointer(bitPattern: Int(bitPattern: depth) + 1))
         }
         defer { wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, depth) }
-        // The rules read the saved tensors, arguments and shapes of each entry through
+        // The rules read the saved tensors, arguments and operands of each entry through
         // pointers into the snapshot's arrays, which the snapshot keeps alive: slices
         // would retain and release each array once per entry.
         saved.withUnsafeBufferPointer { savedBuffer in
             arguments.withUnsafeBufferPointer { argumentBuffer in
-                operandShapes.withUnsafeBufferPointer { shapeBuffer in
-                    operands.withUnsafeBufferPointer { operandBuffer in
-                        for index in stride(from: start, through: 0, by: -1) {
-                            if hasSlices[index] {
-                                hasSlices[index] = false
-                                var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                                if pendingTargets.allSatisfy({ $0 == index }) {
-                                    TensorKernels.accumulateSlices(pendingSlices, into: &total)
-                                    pendingSlices = []
-                                    pendingTargets = []
-                                } else {
-                                    var parts: [TensorKernels.SliceCotangent<Scalar>] = [], others = parts, targets: [Int] = []
-                                    for (part, target) in Swift.zip(pendingSlices, pendingTargets) {
-                                        if target == index {
-                                            parts.append(part)
-                                        } else {
-                                            others.append(part)
-                                            targets.append(target)
-                                        }
+                operands.withUnsafeBufferPointer { operandBuffer in
+                    for index in stride(from: start, through: 0, by: -1) {
+                        if hasSlices[index] {
+                            hasSlices[index] = false
+                            var total = hasCotangent[index] ? (cotangents + index).move() : nil
+                            if pendingTargets.allSatisfy({ $0 == index }) {
+                                TensorKernels.accumulateSlices(pendingSlices, into: &total)
+                                pendingSlices = []
+                                pendingTargets = []
+                            } else {
+                                var parts: [TensorKernels.SliceCotangent<Scalar>] = [], others = parts, targets: [Int] = []
+                                for (part, target) in Swift.zip(pendingSlices, pendingTargets) {
+                                    if target == index {
+                                        parts.append(part)
+                                    } else {
+                                        others.append(part)
+                                        targets.append(target)
                                     }
-                                    (pendingSlices, pendingTargets) = (others, targets)
-                                    TensorKernels.accumulateSlices(parts, into: &total)
                                 }
-                                hasCotangent[index] = total != nil
-                                if let total { (cotangents + index).initialize(to: total) }
+                                (pendingSlices, pendingTargets) = (others, targets)
+                                TensorKernels.accumulateSlices(parts, into: &total)
                             }
-                            guard hasCotangent[index] else { continue }
-                            hasCotangent[index] = false
-                            let g = (cotangents + index).move()
-                            reached.append(index)
-                            if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
-                            if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
-                                box.accumulate(g, recording: creatingGraph)
-                            }
-                            let entry = entries[index]
-                            let args = UnsafeBufferPointer(
-                                rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
-                            if entry.operation == .leaf {
-                                if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
-                                continue
-                            }
-                            if entry.isFreed {
-                                wengertTensorInvalid(
-                                    "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
-                                        + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
-                            }
-                            let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
-                            if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
-                                // Kept until the operand is reached, then added into its cotangent region
-                                // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
-                                let slot = operandRange.lowerBound, target = Int(operands[slot])
-                                if target >= 0 {
-                                    // Room for a few at once: grown by doubling from one, the two
-                                    // arrays were reallocated three times for four slices.
-                                    if pendingSlices.capacity == 0 {
-                                        pendingSlices.reserveCapacity(8)
-                                        pendingTargets.reserveCapacity(8)
-                                    }
-                                    // With the sliced axis, which an index (`a[i]`) dropped from its result.
-                                    var part = g
-                                    part.dimensions = shapeBuffer[slot]
-                                    part.dimensions[args[0]] = args[2] - args[1]
-                                    pendingSlices.append(.init(part, shape: shapeBuffer[slot], axis: args[0], lower: args[1]))
-                                    pendingTargets.append(target)
-                                    hasSlices[target] = true
-                                }
-                                continue
-                            }
-                            var needs = TensorOperandMask(bits: 0)
-                            for (k, slot) in operandRange.enumerated() where k < 64 && operands[slot] >= 0 {
-                                needs.bits |= 1 << UInt64(k)
-                            }
-                            let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
-                            let shapes = UnsafeBufferPointer(rebasing: shapeBuffer[operandRange])
-                            // Adds operand k's cotangent into its entry's, summed to its shape.
-                            func accumulate(_ k: Int, _ grad: consuming Tensor<Scalar>) {
-                                let slot = operandRange.lowerBound + k
-                                let target = Int(operandBuffer[slot])
-                                guard target >= 0 else { return }
-                                // Moved, not copied, when it has the operand's shape already.
-                                let fitted: Tensor<Scalar>
-                                if grad.dimensions == shapeBuffer[slot] {
-                                    fitted = consume grad
-                                } else {
-                                    fitted = grad.summed(toShape: shapeBuffer[slot])
-                                }
-                                if hasCotangent[target] {
-                                    let previous = (cotangents + target).move()
-                                    (cotangents + target).initialize(to: previous + fitted)
-                                } else {
-                                    (cotangents + target).initialize(to: fitted)
-                                    hasCotangent[target] = true
-                                }
-                            }
-                            // An if rather than `live.map { … }`: a closure over self would copy the
-                            // snapshot's arrays (a retain and release each) for every entry.
-                            // The rule takes the cotangent (`upstream`), so that one that hands it on
-                            // unchanged moves it into its operand's slot.
-                            func runRule(_ upstream: consuming Tensor<Scalar>, into sink: TensorCotangentSink<Scalar>) {
-                                if let live {
-                                    savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
-                                        TensorPullbacks.pullback(
-                                            entry.operation, copy upstream, saved: tracked, arguments: args, operandShapes: shapes,
-                                            customFunctions: customFunctions, needs: needs, creatingGraph: true, into: sink)
-                                    }
-                                } else {
-                                    TensorPullbacks.pullback(
-                                        entry.operation, upstream, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
-                                        arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
-                                        creatingGraph: false, into: sink)
-                                }
-                            }
-                            if observer == nil && live == nil {
-                                // The hot path: each cotangent goes straight into its operand's.
-                                runRule(g, into: accumulate)
-                                continue
-                            }
-                            // The observer sees all of a rule's results before any is added; a
-                            // graph-creating sweep records the rule's steps before the additions,
-                            // in the order a first-order sweep runs them.
-                            var grads = [Tensor<Scalar>?](repeating: nil, count: operandRange.count)
-                            runRule(g) { k, grad in grads[k] = grad }
-                            if let observer {
-                                observer.backwardRuleDidRun(
-                                    entry.operation.backwardName, index: index, saved: saved[savedRange],
-                                    operandShapes: ArraySlice(shapes.map(\.array)), upstream: g, results: grads)
-                            }
-                            for (k, grad) in grads.enumerated() { if let grad { accumulate(k, grad) } }
+                            hasCotangent[index] = total != nil
+                            if let total { (cotangents + index).initialize(to: total) }
                         }
+                        guard hasCotangent[index] else { continue }
+                        hasCotangent[index] = false
+                        let g = (cotangents + index).move()
+                        reached.append(index)
+                        if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
+                        if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
+                            box.accumulate(g, recording: creatingGraph)
+                        }
+                        let entry = entries[index]
+                        let args = UnsafeBufferPointer(
+                            rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
+                        if entry.operation == .leaf {
+                            if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
+                            continue
+                        }
+                        if entry.isFreed {
+                            wengertTensorInvalid(
+                                "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
+                                    + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
+                        }
+                        let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                        if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
+                            // Kept until the operand is reached, then added into its cotangent region
+                            // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
+                            let slot = operandRange.lowerBound, target = Int(operandBuffer[slot].entry)
+                            if target >= 0 {
+                                // Room for a few at once: grown by doubling from one, the two
+                                // arrays were reallocated three times for four slices.
+                                if pendingSlices.capacity == 0 {
+                                    pendingSlices.reserveCapacity(8)
+                                    pendingTargets.reserveCapacity(8)
+                                }
+                                // With the sliced axis, which an index (`a[i]`) dropped from its result.
+                                var part = g
+                                part.dimensions = operandBuffer[slot].shape
+                                part.dimensions[args[0]] = args[2] - args[1]
+                                pendingSlices.append(.init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1]))
+                                pendingTargets.append(target)
+                                hasSlices[target] = true
+                            }
+                            continue
+                        }
+                        var needs = TensorOperandMask(bits: 0)
+                        for (k, slot) in operandRange.enumerated() where k < 64 && operandBuffer[slot].entry >= 0 {
+                            needs.bits |= 1 << UInt64(k)
+                        }
+                        let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
+                        let shapes = UnsafeBufferPointer(rebasing: operandBuffer[operandRange])
+                        // Adds operand k's cotangent into its entry's, summed to its shape.
+                        func accumulate(_ k: Int, _ grad: consuming Tensor<Scalar>) {
+                            let slot = operandRange.lowerBound + k
+                            let target = Int(operandBuffer[slot].entry)
+                            guard target >= 0 else { return }
+                            // Moved, not copied, when it has the operand's shape already.
+                            let fitted: Tensor<Scalar>
+                            if grad.dimensions == operandBuffer[slot].shape {
+                                fitted = consume grad
+                            } else {
+                                fitted = grad.summed(toShape: operandBuffer[slot].shape)
+                            }
+                            if hasCotangent[target] {
+                                let previous = (cotangents + target).move()
+                                (cotangents + target).initialize(to: previous + fitted)
+                            } else {
+                                (cotangents + target).initialize(to: fitted)
+                                hasCotangent[target] = true
+                            }
+                        }
+                        // An if rather than `live.map { … }`: a closure over self would copy the
+                        // snapshot's arrays (a retain and release each) for every entry.
+                        // The rule takes the cotangent (`upstream`), so that one that hands it on
+                        // unchanged moves it into its operand's slot.
+                        func runRule(_ upstream: consuming Tensor<Scalar>, into sink: TensorCotangentSink<Scalar>) {
+                            if let live {
+                                savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
+                                    TensorPullbacks.pullback(
+                                        entry.operation, copy upstream, saved: tracked, arguments: args, operandShapes: shapes,
+                                        customFunctions: customFunctions, needs: needs, creatingGraph: true, into: sink)
+                                }
+                            } else {
+                                TensorPullbacks.pullback(
+                                    entry.operation, upstream, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
+                                    arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
+                                    creatingGraph: false, into: sink)
+                            }
+                        }
+                        if observer == nil && live == nil {
+                            // The hot path: each cotangent goes straight into its operand's.
+                            runRule(g, into: accumulate)
+                            continue
+                        }
+                        // The observer sees all of a rule's results before any is added; a
+                        // graph-creating sweep records the rule's steps before the additions,
+                        // in the order a first-order sweep runs them.
+                        var grads = [Tensor<Scalar>?](repeating: nil, count: operandRange.count)
+                        runRule(g) { k, grad in grads[k] = grad }
+                        if let observer {
+                            observer.backwardRuleDidRun(
+                                entry.operation.backwardName, index: index, saved: saved[savedRange],
+                                operandShapes: ArraySlice(shapes.map(\.shape.array)), upstream: g, results: grads)
+                        }
+                        for (k, grad) in grads.enumerated() { if let grad { accumulate(k, grad) } }
                     }
                 }
             }

@@ -153,6 +153,23 @@ func wengertTensorRecordingFull(_ index: Int) -> Never {
             + "call backward() or drop the tensors of finished computations so recordings are freed.")
 }
 
+/// One operand of an entry: the entry that made it and its shape. One array of these
+/// rather than two parallel ones, so that recording an operand is one append (each
+/// append checks its array's uniqueness and capacity).
+@usableFromInline
+struct TensorOperandRecord: Sendable {
+    /// The operand's shape (for unbroadcasting gradients): an inline value, so appending
+    /// and clearing records touch no reference counts.
+    @usableFromInline var shape: TensorDimensions
+    /// The entry of this recording that made the operand; -1 for an untracked operand.
+    @usableFromInline var entry: Int32
+
+    @inlinable init(entry: Int32, shape: TensorDimensions) {
+        self.entry = entry
+        self.shape = shape
+    }
+}
+
 /// A recording of tensor operations, in execution order.
 ///
 /// Shared by every tensor it made, and so possibly by tasks on several threads. Sendable
@@ -165,11 +182,8 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     // The arrays are `@exclusivity(unchecked)`: the lock serialises access, and the
     // dynamic checks on class storage cost more than the rest of recording an entry.
     @exclusivity(unchecked) @usableFromInline var entries: [TensorEntry] = []
-    /// Operand entry ids of all entries, concatenated (-1 for an untracked operand).
-    @exclusivity(unchecked) @usableFromInline var operands: [Int32] = []
-    /// The shape of each operand, parallel to `operands` (for unbroadcasting gradients):
-    /// inline values, so appending one and clearing them touch no reference counts.
-    @exclusivity(unchecked) @usableFromInline var operandShapes: [TensorDimensions] = []
+    /// The operands of all entries, concatenated.
+    @exclusivity(unchecked) @usableFromInline var operands: [TensorOperandRecord] = []
     /// Tensors saved for backward rules, concatenated, without their tracking (a saved
     /// tensor must not keep its own recording alive).
     @exclusivity(unchecked) @usableFromInline var saved: [Tensor<Scalar>] = []
@@ -248,14 +262,12 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     }
 
     @inlinable func appendOperand(_ input: Tensor<Scalar>) {
+        var id: Int32 = -1
         if input.isTracked {
             // The common case, an interior operand of this recording, needs no lookup.
-            let id = input.trackingOwner === self ? input.trackingIndex : entry(for: input.tracking!)
-            operands.append(tensorRecordingIndex(id))
-        } else {
-            operands.append(-1)
+            id = tensorRecordingIndex(input.trackingOwner === self ? input.trackingIndex : entry(for: input.tracking!))
         }
-        operandShapes.append(input.dimensions)
+        operands.append(TensorOperandRecord(entry: id, shape: input.dimensions))
     }
 
     /// Saves `s` untracked, remembering the entry that made it (-1 for a constant).
@@ -346,7 +358,6 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     @inlinable func reset() {
         entries.removeAll(keepingCapacity: true)
         operands.removeAll(keepingCapacity: true)
-        operandShapes.removeAll(keepingCapacity: true)
         saved.removeAll(keepingCapacity: true)
         savedEntries.removeAll(keepingCapacity: true)
         arguments.removeAll(keepingCapacity: true)
