@@ -48,7 +48,7 @@ extension Tape {
                     adj[Int(e.rhsSlot)] += r
                     rhsBad = !adj[Int(e.rhsSlot)].doubleValue.isFinite
                 }
-                if unsafeBitCast(header.pointee.opcodes.unsafelyUnwrapped[i], to: ReverseOpcode.self).isMultiplyAdd {
+                if ReverseOpcode.isMultiplyAdd(header.pointee.opcodes.unsafelyUnwrapped[i]) {
                     // The third operand of x · y + z: the entry before, with partial 1.
                     adj[i - 1] += a
                     rhsBad = rhsBad || !adj[i - 1].doubleValue.isFinite

@@ -96,8 +96,9 @@ extension Tape {
 
     /// The loop of `plainSweep` and `inputSweep`, over slots `top` down to `floor + 1`:
     /// with `readingOpcodes`, a `multiplyAdd` entry also passes its adjoint to the entry
-    /// before it, and the interior of a `dot` run is one loop over its terms; with `clearing`, each slot's adjoint is zeroed once used (instead of
-    /// kept) and the carry left for slot `floor` is added to it at the end.
+    /// before it, and the interior of a `dot` run is one loop over its terms; with
+    /// `clearing`, each slot's adjoint is zeroed once used (instead of kept) and the
+    /// carry left for slot `floor` is added to it at the end.
     @inlinable @inline(__always)
     func sweepLoop(_ adj: UnsafeMutablePointer<T>, from top: UInt32, floor: Int,
                    readingOpcodes: Bool, clearing: Bool) {
@@ -132,7 +133,7 @@ extension Tape {
                     if isExactlyZero(e.rhsPartial) { r = 0 }
                 }
                 // x · y + z passes its adjoint to z, the entry before it, with partial 1.
-                if readingOpcodes && opcodes[i] >= ReverseOpcode.multiplyAdd.rawValue { carry += a }
+                if readingOpcodes && ReverseOpcode.isMultiplyAdd(opcodes[i]) { carry += a }
                 // Two operands first, with one test: the combined test `lhs == rhs && lhs
                 // != i - 1` cost 7 instructions of about 40 per entry (callgrind, ADBench GMM).
                 let below = i &- 1

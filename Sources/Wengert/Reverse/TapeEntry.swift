@@ -48,7 +48,11 @@ enum ReverseOpcode: UInt8 {
     case multiplyAdd, multiplyAddInterior
 
     /// `multiplyAdd` or `multiplyAddInterior`: x · y + z with z the entry before.
-    @inlinable var isMultiplyAdd: Bool { rawValue >= ReverseOpcode.multiplyAdd.rawValue }
+    @inlinable var isMultiplyAdd: Bool { Self.isMultiplyAdd(rawValue) }
+
+    /// The same test on an opcode byte as the tape stores it (the sweep and anomaly
+    /// detection read bytes): the two are the last opcodes.
+    @inlinable static func isMultiplyAdd(_ raw: UInt8) -> Bool { raw >= multiplyAdd.rawValue }
 }
 
 /// A comparison made while recording, checked again at replay: if the same comparison
