@@ -78,8 +78,7 @@ extension Tensor {
     /// The scalars at positions `range` along axis `a` (both checked by the caller), as
     /// an untracked tensor.
     @inlinable func sliceValue(axis a: Int, range: Range<Int>) -> Tensor {
-        var shape = dimensions
-        shape[a] = range.count
+        let shape = dimensions.replacing(axis: a, with: range.count)
         TensorKernels.requireConsistent(self, operation: "slice")
         return placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: [range]) : TensorKernels.onDevice(placement, "slice") { backend in
             let out: Tensor = try TensorKernels.deviceOutput(backend, shape)

@@ -93,6 +93,13 @@ struct TensorDimensions: RandomAccessCollection, MutableCollection, Hashable, Se
         return o01 || o23 || o ? nil : p
     }
 
+    /// This shape with axis `axis` of extent `count`: the shape of a slice along it.
+    @inlinable func replacing(axis: Int, with count: Int) -> TensorDimensions {
+        var shape = self
+        shape[axis] = count
+        return shape
+    }
+
     /// Equal ranks and extents: one vector comparison (unused lanes agree, and equal
     /// high-rank shapes share their interned address).
     @inlinable static func == (a: TensorDimensions, b: TensorDimensions) -> Bool {

@@ -305,9 +305,7 @@ enum TensorPullbacks {
             after[axis] = shape[axis] - upper
             if lower > 0 { parts.append(Tensor(zeros: before, on: g.placement)) }
             // An index (`a[i]`) dropped the axis from its result; the cotangent gets it back.
-            var sliced = operandShapes[0]
-            sliced[axis] = upper - lower
-            parts.append(g.reshapedUnchecked(to: sliced))
+            parts.append(g.reshapedUnchecked(to: operandShapes[0].replacing(axis: axis, with: upper - lower)))
             if after[axis] > 0 { parts.append(Tensor(zeros: after, on: g.placement)) }
             cotangent(0, Tensor(concatenating: parts, alongAxis: axis))
         case .gather:

@@ -252,8 +252,7 @@ extension TensorRecording.Snapshot {
                                 }
                                 // With the sliced axis, which an index (`a[i]`) dropped from its result.
                                 var part = g
-                                part.dimensions = operandBuffer[slot].shape
-                                part.dimensions[args[0]] = args[2] - args[1]
+                                part.dimensions = operandBuffer[slot].shape.replacing(axis: args[0], with: args[2] - args[1])
                                 pendingSlices.append(.init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1]))
                                 pendingTargets.append(target)
                                 hasSlices[target] = true
