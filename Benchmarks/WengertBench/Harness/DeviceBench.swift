@@ -20,7 +20,7 @@ enum DeviceBench {
 
     static func run(devices: [String], quick: Bool, budget: Double?) -> Int32 {
         let seconds = budget ?? (quick ? 0.02 : 0.5)
-        var columns: [(String, [String: Double])] = []  // device label, row key → seconds
+        var columns: [(String, [String: Timing])] = []  // device label, row key → seconds
         var notes: [String] = []
         var rowOrder: [(key: String, work: Double, isFlops: Bool)] = []
         for name in devices {
@@ -40,13 +40,13 @@ enum DeviceBench {
                 return 1
             }
             do {
-                var times: [String: Double] = [:]
+                var times: [String: Timing] = [:]
                 for row in try rows(backend, quick: quick) + programs(on: backend.device, quick: quick) {
                     let key = "\(row.name) \(row.size)"
                     if !rowOrder.contains(where: { $0.key == key }) { rowOrder.append((key, row.work, row.isFlops)) }
                     try row.run()  // warm-up: program build, arena
                     try backend.synchronize()
-                    times[key] = try median(seconds: seconds) {
+                    times[key] = try timing(seconds: seconds) {
                         try row.run()
                         try backend.synchronize()
                     }
@@ -62,20 +62,22 @@ enum DeviceBench {
             }
         }
         var header = ["operation"]
-        for (label, _) in columns { header += ["\(label) time", "rate"] }
+        for (label, _) in columns { header += ["\(label) time", "rate", "best rate"] }
         var table: [[String]] = []
         for row in rowOrder {
             var cells = [row.key]
             for (_, times) in columns {
-                guard let t = times[row.key] else { cells += ["-", "-"]; continue }
-                let rate = row.work / t
-                let rateCell = row.work == 0 ? "-" : row.isFlops ? String(format: "%.1f GFLOP/s", rate / 1e9) : String(format: "%.1f GB/s", rate / 1e9)
-                cells += [Format.duration(nanoseconds: t * 1e9), rateCell]
+                guard let t = times[row.key] else { cells += ["-", "-", "-"]; continue }
+                func rateCell(_ seconds: Double) -> String {
+                    let rate = row.work / seconds
+                    return row.work == 0 ? "-" : row.isFlops ? String(format: "%.1f GFLOP/s", rate / 1e9) : String(format: "%.1f GB/s", rate / 1e9)
+                }
+                cells += [Format.duration(nanoseconds: t.median * 1e9), rateCell(t.median), rateCell(t.minimum)]
             }
             table.append(cells)
         }
         print(Format.table(header: header, rows: table, leftAligned: 1))
-        print("time: median of runs of the operation plus synchronize(); rate: 2·s³ flops for matmul, the fused multiply-adds' flops for the peak (Float, the kernels' widest vectors, independent chains, on every kernel thread), bytes read plus written otherwise.")
+        print("time: median of runs of the operation plus synchronize(); rate: at that median, best rate: at the fastest run (steadier than the median when other programs share the cores); 2·s³ flops for matmul, the fused multiply-adds' flops for the peak (Float, the kernels' widest vectors, independent chains, on every kernel thread), bytes read plus written otherwise.")
         for note in notes { print(note) }
         return 0
     }
@@ -172,7 +174,14 @@ enum DeviceBench {
     }
 
     /// The median seconds of `body` over at least 3 runs and about `seconds` of time.
-    static func median(seconds: Double, _ body: () throws -> Void) throws -> Double {
+    /// The median and the fastest of a row's runs, in seconds.
+    struct Timing {
+        var median: Double
+        var minimum: Double
+    }
+
+    /// Runs `body` for about `seconds` (at least 3 times, at most 1000) and times each run.
+    static func timing(seconds: Double, _ body: () throws -> Void) throws -> Timing {
         var samples: [Double] = []
         let start = monotonicNanoseconds()
         while samples.count < 3 || (Double(monotonicNanoseconds() - start) * 1e-9 < seconds && samples.count < 1000) {
@@ -181,6 +190,6 @@ enum DeviceBench {
             samples.append(Double(monotonicNanoseconds() - t0) * 1e-9)
         }
         samples.sort()
-        return samples[samples.count / 2]
+        return Timing(median: samples[samples.count / 2], minimum: samples[0])
     }
 }

@@ -37,14 +37,18 @@ extension CPUBackend {
         }
     }
 
-    /// out = op(x), a strided loop (a row copy for `.identity`).
+    /// out = op(x): contiguous rows of an operation with a vectorised C kernel go to it
+    /// (the kernels tensors use), the rest is a strided loop (a row copy for `.identity`).
     @_specialize(where S == Float) @_specialize(where S == Double)
     public func unary<S: TensorScalar>(_ op: UnaryOperation, _ x: BufferView<S>, into out: BufferView<S>) throws {
         wengertCheckShapes("unary \(op)", out.layout.shape, x)
         let px = pointer(x), po = pointer(out)
         let ix = x.layout.innerStride, io = out.layout.innerStride
+        let vectorKernel = ix == 1 && io == 1 ? op.vectorKernel : nil
         wengertForEachRow(out.layout.shape, out.layout, x.layout, x.layout, x.layout) { o, a, _, _, count in
-            if op == .identity {
+            if let vectorKernel {
+                if count > 0 { S._unaryKernel(vectorKernel, px + a, po + o, count) }
+            } else if op == .identity {
                 for j in 0..<count { po[o + j * io] = px[a + j * ix] }
             } else {
                 for j in 0..<count { po[o + j * io] = op.apply(px[a + j * ix]) }
@@ -98,7 +102,8 @@ extension CPUBackend {
     }
 
     /// Folds over `axes`; a sum or mean of a whole contiguous buffer goes to the C sum
-    /// kernel (double-precision lanes for Float).
+    /// kernel (double-precision lanes for Float), one over consecutive axes of a
+    /// contiguous buffer to the C kernel that sums along an axis.
     @_specialize(where S == Float) @_specialize(where S == Double)
     public func reduce<S: TensorScalar>(
         _ op: ReductionOperation, _ x: BufferView<S>, axes: [Int], into out: BufferView<S>
@@ -110,6 +115,18 @@ extension CPUBackend {
         if whole && (op == .sum || op == .mean) {
             let total = S._sumKernel(px + x.layout.offset, size)
             po[out.layout.offset] = op == .mean ? total / S(size) : total
+            return
+        }
+        if (op == .sum || op == .mean) && size > 0 && x.layout.isContiguous && out.layout.isContiguous,
+           let first = axes.min(), let last = axes.max(), last - first + 1 == axes.count {
+            // Sums over consecutive axes of a contiguous tensor (a bias gradient, a mean
+            // over rows): the vectorised kernel tensors use, outer × size × inner.
+            let shape = x.layout.shape
+            let outer = shape[..<first].reduce(1, *), inner = shape[(last + 1)...].reduce(1, *)
+            if outer * inner == 0 { return }
+            let target = po + out.layout.offset
+            S._sumAxisKernel(px + x.layout.offset, outer: outer, size: size, inner: inner, target)
+            if op == .mean { for i in 0..<(outer * inner) { target[i] /= S(size) } }
             return
         }
         let keptOut = StridedLayout(shape: split.kept.shape, strides: split.outStrides, offset: out.layout.offset)

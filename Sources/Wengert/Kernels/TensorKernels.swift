@@ -136,32 +136,7 @@ enum TensorKernels {
 
     /// The C kernel code of an elementwise operation, where it has one.
     @inlinable static func unaryCode(_ operation: TensorOperation) -> Int32? {
-        switch operation {
-        case .exp: Int32(WENGERT_UNARY_EXP.rawValue)
-        case .expm1: Int32(WENGERT_UNARY_EXPM1.rawValue)
-        case .log: Int32(WENGERT_UNARY_LOG.rawValue)
-        case .log1p: Int32(WENGERT_UNARY_LOG1P.rawValue)
-        case .log2: Int32(WENGERT_UNARY_LOG2.rawValue)
-        case .log10: Int32(WENGERT_UNARY_LOG10.rawValue)
-        case .sin: Int32(WENGERT_UNARY_SIN.rawValue)
-        case .cos: Int32(WENGERT_UNARY_COS.rawValue)
-        case .tan: Int32(WENGERT_UNARY_TAN.rawValue)
-        case .tanh: Int32(WENGERT_UNARY_TANH.rawValue)
-        case .sigmoid: Int32(WENGERT_UNARY_SIGMOID.rawValue)
-        case .softplus: Int32(WENGERT_UNARY_SOFTPLUS.rawValue)
-        case .sinh: Int32(WENGERT_UNARY_SINH.rawValue)
-        case .cosh: Int32(WENGERT_UNARY_COSH.rawValue)
-        case .sqrt: Int32(WENGERT_UNARY_SQRT.rawValue)
-        case .abs: Int32(WENGERT_UNARY_ABS.rawValue)
-        case .relu: Int32(WENGERT_UNARY_RELU.rawValue)
-        case .negate: Int32(WENGERT_UNARY_NEGATE.rawValue)
-        case .asin: Int32(WENGERT_UNARY_ASIN.rawValue)
-        case .acos: Int32(WENGERT_UNARY_ACOS.rawValue)
-        case .atan: Int32(WENGERT_UNARY_ATAN.rawValue)
-        case .cbrt: Int32(WENGERT_UNARY_CBRT.rawValue)
-        case .erf: Int32(WENGERT_UNARY_ERF.rawValue)
-        default: nil
-        }
+        backendOperation(operation)?.vectorKernel
     }
 
     /// The backend code of an elementwise operation, where it has one.
