@@ -180,7 +180,7 @@ extension TensorRecording.Snapshot {
         // one pass there. One array rather than a dictionary of arrays: a model's slices
         // are usually all of one flat parameter, reached once, and the dictionary cost a
         // hash, a resize and an array per step.
-        var pendingSlices: [TensorKernels.SliceCotangent<Scalar>] = [], pendingTargets: [Int] = []
+        var pendingSlices: [TensorKernels.SliceCotangent] = []
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
         let depth = wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH)
@@ -198,21 +198,15 @@ extension TensorRecording.Snapshot {
                         if hasSlices[index] {
                             hasSlices[index] = false
                             var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                            if pendingTargets.allSatisfy({ $0 == index }) {
+                            if !pendingSlices.contains(where: { $0.operand != index }) {
                                 TensorKernels.accumulateSlices(pendingSlices, into: &total)
                                 pendingSlices = []
-                                pendingTargets = []
                             } else {
-                                var parts: [TensorKernels.SliceCotangent<Scalar>] = [], others = parts, targets: [Int] = []
-                                for (part, target) in Swift.zip(pendingSlices, pendingTargets) {
-                                    if target == index {
-                                        parts.append(part)
-                                    } else {
-                                        others.append(part)
-                                        targets.append(target)
-                                    }
+                                var parts: [TensorKernels.SliceCotangent] = [], others = parts
+                                for part in pendingSlices {
+                                    if part.operand == index { parts.append(part) } else { others.append(part) }
                                 }
-                                (pendingSlices, pendingTargets) = (others, targets)
+                                pendingSlices = others
                                 TensorKernels.accumulateSlices(parts, into: &total)
                             }
                             hasCotangent[index] = total != nil
@@ -244,17 +238,14 @@ extension TensorRecording.Snapshot {
                             // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
                             let slot = operandRange.lowerBound, target = Int(operandBuffer[slot].entry)
                             if target >= 0 {
-                                // Room for a few at once: grown by doubling from one, the two
-                                // arrays were reallocated three times for four slices.
-                                if pendingSlices.capacity == 0 {
-                                    pendingSlices.reserveCapacity(8)
-                                    pendingTargets.reserveCapacity(8)
-                                }
+                                // Room for a few at once: grown by doubling from one, the
+                                // array was reallocated three times for four slices.
+                                if pendingSlices.capacity == 0 { pendingSlices.reserveCapacity(8) }
                                 // With the sliced axis, which an index (`a[i]`) dropped from its result.
                                 var part = g
                                 part.dimensions = operandBuffer[slot].shape.replacing(axis: args[0], with: args[2] - args[1])
-                                pendingSlices.append(.init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1]))
-                                pendingTargets.append(target)
+                                pendingSlices.append(
+                                    .init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], operand: target))
                                 hasSlices[target] = true
                             }
                             continue
