@@ -58,14 +58,16 @@ extension TensorRecording {
                 "backward through a recording that an earlier backward() already freed; "
                     + "pass retainingGraph: true to the first backward to keep it.")
         }
-        // Optional so that it is released before the freeing writes to the arrays it
-        // shares, which would otherwise copy them.
-        var snapshot: Snapshot? = Snapshot(live)
-        live.unlock()
-        var unused: [Tensor<Scalar>?] = []
-        let reached = snapshot!.sweep(
-            from: start, seed: seed, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
-        snapshot = nil
+        // In a scope of its own so that it is released before the freeing writes to the
+        // arrays it shares, which would otherwise copy them. (An optional set to nil did
+        // the same through the runtime's value witnesses, about 400 instructions.)
+        let reached: [Int]
+        do {
+            let snapshot = Snapshot(live)
+            live.unlock()
+            var unused: [Tensor<Scalar>?] = []
+            reached = snapshot.sweep(from: start, seed: seed, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
+        }
         if !retainingGraph && !creatingGraph { free(reached, of: live) }
     }
 
@@ -126,13 +128,15 @@ extension TensorRecording {
                 }
             }
         }
-        var snapshot: Snapshot? = Snapshot(live)
-        live.unlock()
         var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
-        let reached = snapshot!.sweep(
-            from: start, seed: seed, capture: capture, captured: &captured, accumulating: false,
-            creatingGraphIn: creatingGraph ? live : nil)
-        snapshot = nil
+        let reached: [Int]
+        do {  // released before the freeing (`backward`)
+            let snapshot = Snapshot(live)
+            live.unlock()
+            reached = snapshot.sweep(
+                from: start, seed: seed, capture: capture, captured: &captured, accumulating: false,
+                creatingGraphIn: creatingGraph ? live : nil)
+        }
         if !retainingGraph && !creatingGraph { free(reached, of: live) }
         return captured
     }
@@ -209,8 +213,14 @@ extension TensorRecording.Snapshot {
                                 pendingSlices = others
                                 TensorKernels.accumulateSlices(parts, into: &total)
                             }
-                            hasCotangent[index] = total != nil
-                            if let total { (cotangents + index).initialize(to: total) }
+                            // Moved into the slot through `switch`: `!= nil` and `if let`
+                            // copied and destroyed the optional through its value witnesses.
+                            switch consume total {
+                            case .some(let sum):
+                                (cotangents + index).initialize(to: sum)
+                                hasCotangent[index] = true
+                            case .none: hasCotangent[index] = false
+                            }
                         }
                         guard hasCotangent[index] else { continue }
                         hasCotangent[index] = false
