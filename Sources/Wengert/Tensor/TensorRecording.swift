@@ -306,7 +306,9 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
         appendSaved(ifAny: s1)
         appendSaved(ifAny: s2)
         let argumentStart = arguments.count
-        if !args.isEmpty { arguments.append(contentsOf: args) }
+        // One append per argument (an entry has up to three): `append(contentsOf:)`
+        // cost about a hundred instructions for any count.
+        for argument in args { arguments.append(argument) }
         entries.append(
             TensorEntry(
                 operation: operation, operandStart: operandStart, operandCount: operands.count - operandStart,
