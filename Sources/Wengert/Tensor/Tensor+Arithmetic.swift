@@ -20,15 +20,7 @@ extension Tensor {
     /// a · b elementwise, broadcasting.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let out = TensorKernels.arithmetic(.multiply, a, b, operation: "*")
-        // Each factor's cotangent reads only the other factor, so a constant factor's
-        // partner is not saved (PyTorch saves what the rule reads): one saved tensor
-        // fewer for `w * x` (its retain, its slot, its release when freed). Anomaly
-        // detection reports the inputs a rule saved, so under an observer both stay.
-        if a.isTracked != b.isTracked && tensorSweepObserver == nil {
-            return recorded(out, .multiply, a, b, saving: a.isTracked ? b : a)
-        }
-        return recorded(out, .multiply, a, b, saving: a, b)
+        recorded(TensorKernels.arithmetic(.multiply, a, b, operation: "*"), .multiply, a, b, saving: a, b, factorsOnly: true)
     }
     /// a / b elementwise, broadcasting.
     /// - Complexity: O(n) and one recorded entry.

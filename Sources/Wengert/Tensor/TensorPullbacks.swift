@@ -178,7 +178,7 @@ enum TensorPullbacks {
         // Products with the cotangent follow the chain rule's convention (`chained`): a
         // zero cotangent passes nothing through an infinite partial, as the tape skips
         // an entry whose adjoint is zero.
-        // Saved [a, b], or only the constant factor when one is (Tensor+Arithmetic.swift):
+        // Saved [a, b], or only the constant factor when one is (Tensor+Recording.swift):
         // a's cotangent reads the last saved tensor, b's the first, either way.
         case .multiply:
             if needs[0] { cotangent(0, chainedProduct(g, saved[saved.count - 1], to: operandShapes[0], tracked: tracked)) }
