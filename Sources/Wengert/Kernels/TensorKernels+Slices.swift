@@ -13,20 +13,37 @@ import CWengert
 
 extension TensorKernels {
     /// A slice's cotangent waiting for its operand: `g` for positions
-    /// `lower ..< lower + g.shape[axis]` along `axis` of an operand of `shape`.
+    /// `lower ..< lower + g.shape[axis]` along `axis` of an operand of `shape`, made by
+    /// entry `operand` of the recording swept (the sweep's key; one array of these
+    /// rather than a second one of keys, which cost an allocation per sweep).
+    ///
+    /// The cotangent is held as its parts (buffer, shape, device) and rebuilt untracked
+    /// (a first-order sweep's cotangents are), not as a `Tensor<S>`: this compiler copied
+    /// a generic struct holding one through its value witnesses, about 100 instructions
+    /// and a retain each time an element was read out of the array, six times for a
+    /// seed's two scalar slices; this one copies as one retain.
     @usableFromInline
-    struct SliceCotangent<S: TensorScalar> {
-        @usableFromInline let g: Tensor<S>
+    struct SliceCotangent {
+        @usableFromInline let buffer: DeviceBuffer
+        @usableFromInline let extents: TensorDimensions
+        @usableFromInline let device: Device
         @usableFromInline let shape: TensorDimensions
         @usableFromInline let axis: Int
         @usableFromInline let lower: Int
+        @usableFromInline let operand: Int
 
-        @inlinable init(_ g: Tensor<S>, shape: TensorDimensions, axis: Int, lower: Int) {
-            self.g = g
+        @inlinable init<S>(_ g: Tensor<S>, shape: TensorDimensions, axis: Int, lower: Int, operand: Int) {
+            buffer = g.storage
+            extents = g.dimensions
+            device = g.placement
             self.shape = shape
             self.axis = axis
             self.lower = lower
+            self.operand = operand
         }
+
+        /// The cotangent, untracked.
+        @inlinable func g<S>(_: S.Type) -> Tensor<S> { Tensor(buffer: buffer, shape: extents, device: device) }
 
         /// The scalars before the region in a flat view of the operand, when the region is
         /// one contiguous run (no axis before `axis` longer than 1); else nil. Counted
@@ -35,7 +52,7 @@ extension TensorKernels {
             for k in 0..<axis where shape[k] != 1 { return nil }
             var inner = 1
             for k in (axis + 1)..<shape.count { inner &*= shape[k] }
-            return (lower * inner)..<((lower + g.dimensions[axis]) * inner)
+            return (lower * inner)..<((lower + extents[axis]) * inner)
         }
     }
 
@@ -44,25 +61,37 @@ extension TensorKernels {
     /// to adding each padded part in turn, to the bit (but for the sign of a zero sum).
     /// - Complexity: one pass over the operand when `total` is nil and the parts are
     ///   contiguous runs that do not overlap; else as ``accumulateSlice(_:into:shape:axis:lower:)`` each.
-    @inlinable static func accumulateSlices<S>(_ parts: [SliceCotangent<S>], into total: inout Tensor<S>?) {
-        if total == nil, let written = disjointSlices(parts) {
-            total = written
-            return
+    @inlinable static func accumulateSlices<S>(_ parts: [SliceCotangent], into total: inout Tensor<S>?) {
+        // `switch` rather than `== nil`, which copied the optional tensor (Tensor.recorded).
+        switch total {
+        case .some: break
+        case .none:
+            if let written = disjointSlices(parts, S.self) {
+                total = written
+                return
+            }
         }
-        for part in parts { accumulateSlice(part.g, into: &total, shape: part.shape, axis: part.axis, lower: part.lower) }
+        for part in parts { accumulateSlice(part.g(S.self), into: &total, shape: part.shape, axis: part.axis, lower: part.lower) }
     }
 
     /// The operand's cotangent made of `parts` alone, in one pass (zeros only in the
     /// gaps), when they are CPU runs of one operand that do not overlap; else nil.
-    @inlinable static func disjointSlices<S>(_ parts: [SliceCotangent<S>]) -> Tensor<S>? {
+    @inlinable static func disjointSlices<S>(_ parts: [SliceCotangent], _: S.Type) -> Tensor<S>? {
         let shape = parts[0].shape
-        for part in parts where part.shape != shape || part.g.placement.kind != .cpu { return nil }
+        for part in parts where part.shape != shape || part.device.kind != .cpu { return nil }
+        for part in parts { requireConsistent(part.g(S.self), operation: "backward (slice)") }
+        // The result's buffer first, so that the closure below returns only whether the
+        // runs fit (a tensor returned from it as an optional was copied through its value
+        // witnesses); the rare parts that overlap waste it.
+        let count = TensorShape.count(shape), bytes = MemoryLayout<S>.stride
+        let out = Tensor<S>.host(shape: shape, count: count) { _ in }
+        let po = out.hostBase
         // The runs in increasing order, as positions into `parts`, in memory on the stack
         // (the sweep meets a flat parameter's slices in reverse order of use, a handful
         // of them, every step): an insertion sort, then a check that no two overlap.
-        return withUnsafeTemporaryAllocation(of: (lower: Int, upper: Int, part: Int).self, capacity: parts.count) { runs in
+        let written = withUnsafeTemporaryAllocation(of: (lower: Int, upper: Int, part: Int).self, capacity: parts.count) { runs in
             for k in parts.indices {
-                guard let range = parts[k].flatRange else { return nil }
+                guard let range = parts[k].flatRange else { return false }
                 var at = k
                 while at > 0 && runs[at - 1].lower > range.lowerBound {
                     runs[at] = runs[at - 1]
@@ -70,21 +99,20 @@ extension TensorKernels {
                 }
                 runs[at] = (range.lowerBound, range.upperBound, k)
             }
-            for k in 1..<Swift.max(runs.count, 1) where runs[k - 1].upper > runs[k].lower { return nil }
-            for part in parts { requireConsistent(part.g, operation: "backward (slice)") }
-            let count = TensorShape.count(shape), bytes = MemoryLayout<S>.stride
-            return withExtendedLifetime(parts) {
-                Tensor.host(shape: shape, count: count) { po in
-                    var at = 0
-                    for run in runs {
-                        if run.lower > at { wengert_zero_bytes(po + at, (run.lower - at) * bytes) }
-                        if run.upper > run.lower { (po + run.lower).update(from: parts[run.part].g.hostBase, count: run.upper - run.lower) }
-                        at = run.upper
-                    }
-                    if count > at { wengert_zero_bytes(po + at, (count - at) * bytes) }
+            for k in 1..<Swift.max(runs.count, 1) where runs[k - 1].upper > runs[k].lower { return false }
+            var at = 0
+            for run in runs {
+                if run.lower > at { wengert_zero_bytes(po + at, (run.lower - at) * bytes) }
+                if run.upper > run.lower {
+                    let source = parts[run.part].buffer.block.assumingMemoryBound(to: S.self)
+                    (po + run.lower).update(from: source, count: run.upper - run.lower)
                 }
+                at = run.upper
             }
+            if count > at { wengert_zero_bytes(po + at, (count - at) * bytes) }
+            return true
         }
+        return written ? out : nil
     }
 
     /// Adds `g`, the cotangent of positions `lower ..< lower + g.shape[axis]` along `axis`

@@ -281,19 +281,21 @@ enum TensorKernels {
 
     /// The positions `runs` along `axis`, one after another, of a CPU tensor (slicing is
     /// one run, gathering one run of one per index): a row copy per run and outer index.
-    @inlinable static func copyRuns<S>(_ x: Tensor<S>, axis: Int, runs: [Range<Int>]) -> Tensor<S> {
+    /// Any collection of runs: a slice passes `CollectionOfOne`, which an array literal
+    /// would have allocated (and freed) for every `a[i]`.
+    @inlinable static func copyRuns<S>(_ x: Tensor<S>, axis: Int, runs: some Collection<Range<Int>>) -> Tensor<S> {
         var shape = x.dimensions
         shape[axis] = runs.reduce(0) { $0 + $1.count }
         let inner = TensorShape.count(x.dimensions[(axis + 1)...])
         let outer = TensorShape.count(x.dimensions[..<axis])
         let size = x.dimensions[axis], px = x.hostBase
         let count = TensorShape.count(shape)
-        if runs.count == 1 && count > 0 && (outer == 1 || runs[0] == 0..<size) {
+        if runs.count == 1, let run = runs.first, count > 0 && (outer == 1 || run == 0..<size) {
             // One contiguous run (a range of the first axis with extent > 1, or a whole
             // axis): a view of x's buffer, no copy. Buffers are never written once filled,
             // so the view and x cannot see each other change.
             let stride = MemoryLayout<S>.stride
-            let view = DeviceBuffer.view(of: x.storage, byteOffset: runs[0].lowerBound * inner * stride, byteCount: count * stride)
+            let view = DeviceBuffer.view(of: x.storage, byteOffset: run.lowerBound * inner * stride, byteCount: count * stride)
             return Tensor(buffer: view, shape: shape, device: .cpu)
         }
         return Tensor.host(shape: shape, count: count) { out in

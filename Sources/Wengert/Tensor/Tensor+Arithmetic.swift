@@ -20,7 +20,7 @@ extension Tensor {
     /// a · b elementwise, broadcasting.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable public static func * (a: Tensor, b: Tensor) -> Tensor {
-        recorded(TensorKernels.arithmetic(.multiply, a, b, operation: "*"), .multiply, a, b, saving: a, b)
+        recorded(TensorKernels.arithmetic(.multiply, a, b, operation: "*"), .multiply, a, b, saving: a, b, factorsOnly: true)
     }
     /// a / b elementwise, broadcasting.
     /// - Complexity: O(n) and one recorded entry.

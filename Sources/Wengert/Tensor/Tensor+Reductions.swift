@@ -3,7 +3,7 @@
 extension Tensor {
     /// Sorted, distinct, non-negative axes; all axes when `axes` is empty.
     @inlinable func normalizedAxes(_ axes: [Int], operation: StaticString) -> [Int] {
-        if axes.isEmpty { return Array(0..<rank) }
+        if axes.isEmpty { return TensorShape.allAxes(rank) }
         return Set(axes.map { TensorShape.normalize(axis: $0, rank: rank, operation: operation) }).sorted()
     }
 

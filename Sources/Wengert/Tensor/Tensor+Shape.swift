@@ -80,7 +80,8 @@ extension Tensor {
     @inlinable func sliceValue(axis a: Int, range: Range<Int>) -> Tensor {
         let shape = dimensions.replacing(axis: a, with: range.count)
         TensorKernels.requireConsistent(self, operation: "slice")
-        return placement.kind == .cpu ? TensorKernels.copyRuns(self, axis: a, runs: [range]) : TensorKernels.onDevice(placement, "slice") { backend in
+        if placement.kind == .cpu { return TensorKernels.copyRuns(self, axis: a, runs: CollectionOfOne(range)) }
+        return TensorKernels.onDevice(placement, "slice") { backend in
             let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
             try backend.copy(BufferView(storage, StridedLayout.contiguous(dimensions).sliced(axis: a, range)), into: out.contiguousView)
             return out

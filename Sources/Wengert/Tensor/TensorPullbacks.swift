@@ -152,9 +152,9 @@ enum TensorPullbacks {
         // gives its last use to the sink, which moves it instead of retaining its buffer
         // and its owner (and the sweep releasing them after the rule).
         let g = upstream
-        // Saved layouts: unary [x] or [x, y]; binary math [a, b, out]; multiply [a, b];
-        // divide [b, out]; extrema [x, kept]; matmul [a, b]; select [mask]; custom [x];
-        // chain [g, p].
+        // Saved layouts: unary [x] or [x, y]; binary math [a, b, out]; multiply [a, b]
+        // or its constant factor alone; divide [b, out]; extrema [x, kept]; matmul [a, b];
+        // select [mask]; custom [x]; chain [g, p].
         // Read where a rule uses them, not for every entry: each read copies a tensor
         // (two retains and two releases), which the rules that do not use them paid.
         var x: Tensor<S>? { saved.first }
@@ -178,8 +178,10 @@ enum TensorPullbacks {
         // Products with the cotangent follow the chain rule's convention (`chained`): a
         // zero cotangent passes nothing through an infinite partial, as the tape skips
         // an entry whose adjoint is zero.
+        // Saved [a, b], or only the constant factor when one is (Tensor+Recording.swift):
+        // a's cotangent reads the last saved tensor, b's the first, either way.
         case .multiply:
-            if needs[0] { cotangent(0, chainedProduct(g, saved[1], to: operandShapes[0], tracked: tracked)) }
+            if needs[0] { cotangent(0, chainedProduct(g, saved[saved.count - 1], to: operandShapes[0], tracked: tracked)) }
             if needs[1] { cotangent(1, chainedProduct(g, saved[0], to: operandShapes[1], tracked: tracked)) }
         case .divide:
             if needs[0] { cotangent(0, Tensor.chained(g, 1 / saved[0])) }

@@ -58,14 +58,16 @@ extension TensorRecording {
                 "backward through a recording that an earlier backward() already freed; "
                     + "pass retainingGraph: true to the first backward to keep it.")
         }
-        // Optional so that it is released before the freeing writes to the arrays it
-        // shares, which would otherwise copy them.
-        var snapshot: Snapshot? = Snapshot(live)
-        live.unlock()
-        var unused: [Tensor<Scalar>?] = []
-        let reached = snapshot!.sweep(
-            from: start, seed: seed, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
-        snapshot = nil
+        // In a scope of its own so that it is released before the freeing writes to the
+        // arrays it shares, which would otherwise copy them. (An optional set to nil did
+        // the same through the runtime's value witnesses, about 400 instructions.)
+        let reached: [Int]
+        do {
+            let snapshot = Snapshot(live)
+            live.unlock()
+            var unused: [Tensor<Scalar>?] = []
+            reached = snapshot.sweep(from: start, seed: seed, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
+        }
         if !retainingGraph && !creatingGraph { free(reached, of: live) }
     }
 
@@ -126,13 +128,15 @@ extension TensorRecording {
                 }
             }
         }
-        var snapshot: Snapshot? = Snapshot(live)
-        live.unlock()
         var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
-        let reached = snapshot!.sweep(
-            from: start, seed: seed, capture: capture, captured: &captured, accumulating: false,
-            creatingGraphIn: creatingGraph ? live : nil)
-        snapshot = nil
+        let reached: [Int]
+        do {  // released before the freeing (`backward`)
+            let snapshot = Snapshot(live)
+            live.unlock()
+            reached = snapshot.sweep(
+                from: start, seed: seed, capture: capture, captured: &captured, accumulating: false,
+                creatingGraphIn: creatingGraph ? live : nil)
+        }
         if !retainingGraph && !creatingGraph { free(reached, of: live) }
         return captured
     }
@@ -180,7 +184,7 @@ extension TensorRecording.Snapshot {
         // one pass there. One array rather than a dictionary of arrays: a model's slices
         // are usually all of one flat parameter, reached once, and the dictionary cost a
         // hash, a resize and an array per step.
-        var pendingSlices: [TensorKernels.SliceCotangent<Scalar>] = [], pendingTargets: [Int] = []
+        var pendingSlices: [TensorKernels.SliceCotangent] = []
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
         let depth = wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH)
@@ -198,25 +202,25 @@ extension TensorRecording.Snapshot {
                         if hasSlices[index] {
                             hasSlices[index] = false
                             var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                            if pendingTargets.allSatisfy({ $0 == index }) {
+                            if !pendingSlices.contains(where: { $0.operand != index }) {
                                 TensorKernels.accumulateSlices(pendingSlices, into: &total)
                                 pendingSlices = []
-                                pendingTargets = []
                             } else {
-                                var parts: [TensorKernels.SliceCotangent<Scalar>] = [], others = parts, targets: [Int] = []
-                                for (part, target) in Swift.zip(pendingSlices, pendingTargets) {
-                                    if target == index {
-                                        parts.append(part)
-                                    } else {
-                                        others.append(part)
-                                        targets.append(target)
-                                    }
+                                var parts: [TensorKernels.SliceCotangent] = [], others = parts
+                                for part in pendingSlices {
+                                    if part.operand == index { parts.append(part) } else { others.append(part) }
                                 }
-                                (pendingSlices, pendingTargets) = (others, targets)
+                                pendingSlices = others
                                 TensorKernels.accumulateSlices(parts, into: &total)
                             }
-                            hasCotangent[index] = total != nil
-                            if let total { (cotangents + index).initialize(to: total) }
+                            // Moved into the slot through `switch`: `!= nil` and `if let`
+                            // copied and destroyed the optional through its value witnesses.
+                            switch consume total {
+                            case .some(let sum):
+                                (cotangents + index).initialize(to: sum)
+                                hasCotangent[index] = true
+                            case .none: hasCotangent[index] = false
+                            }
                         }
                         guard hasCotangent[index] else { continue }
                         hasCotangent[index] = false
@@ -244,17 +248,14 @@ extension TensorRecording.Snapshot {
                             // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
                             let slot = operandRange.lowerBound, target = Int(operandBuffer[slot].entry)
                             if target >= 0 {
-                                // Room for a few at once: grown by doubling from one, the two
-                                // arrays were reallocated three times for four slices.
-                                if pendingSlices.capacity == 0 {
-                                    pendingSlices.reserveCapacity(8)
-                                    pendingTargets.reserveCapacity(8)
-                                }
+                                // Room for a few at once: grown by doubling from one, the
+                                // array was reallocated three times for four slices.
+                                if pendingSlices.capacity == 0 { pendingSlices.reserveCapacity(8) }
                                 // With the sliced axis, which an index (`a[i]`) dropped from its result.
                                 var part = g
                                 part.dimensions = operandBuffer[slot].shape.replacing(axis: args[0], with: args[2] - args[1])
-                                pendingSlices.append(.init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1]))
-                                pendingTargets.append(target)
+                                pendingSlices.append(
+                                    .init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], operand: target))
                                 hasSlices[target] = true
                             }
                             continue

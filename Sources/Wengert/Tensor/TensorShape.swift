@@ -95,6 +95,14 @@ enum TensorShape {
         return out
     }
 
+    /// The axes 0..<rank, as a reduction over all of them records them: shared arrays up
+    /// to rank 4, so that a loss's `sum()` or `mean()` allocates (and frees) no array.
+    @inlinable static func allAxes(_ rank: Int) -> [Int] {
+        rank < allAxesByRank.count ? allAxesByRank[rank] : Array(0..<rank)
+    }
+
+    @usableFromInline static let allAxesByRank: [[Int]] = (0...TensorDimensions.inlineCapacity).map { Array(0..<$0) }
+
     /// An axis in 0..<rank from a possibly negative one (-1 is the last axis).
     @inlinable static func normalize(axis: Int, rank: Int, operation: StaticString) -> Int {
         let a = axis < 0 ? axis + rank : axis
