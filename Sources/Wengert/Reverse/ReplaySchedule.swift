@@ -74,11 +74,13 @@ final class ReplaySchedule {
 
     /// The most entries one stretch is reordered over; a longer stretch between guards is
     /// cut here, like a guard cuts it. Each level of a stretch is one pass over it, so a
-    /// stretch must stay in the cache (about 40 bytes per entry with its value, opcode
-    /// and order: 330 KiB of a core's 1 MiB L2): over the whole of logsumexp's 300,000
-    /// entries (n = 1e5) the three passes made vectorised replay 1.3 to 1.6 times
-    /// slower than the exact one.
-    static let window = 8192
+    /// stretch should stay in the cache (about 40 bytes per entry with its value, opcode
+    /// and order). Over the whole of logsumexp's 300,000 entries (n = 1e5) vectorised
+    /// replay took 1.04 to 1.6 times the exact one's time (alternated runs, load 2-5);
+    /// cut at 1024 it had 10 % fewer L1 misses (callgrind's cache model; 256: 46 % fewer
+    /// but 18 % more instructions on elementary n = 512, its batches a twentieth as long)
+    /// and took 0.92 to 1.08 times exact's time.
+    static let window = 1024
 
     /// Whether `batched` batched entries among `entries` pass the tests on their number
     /// (the mean batch is the third test).
