@@ -3,11 +3,13 @@
 // KC, all of equal size (k = 784 with KC 384 is three blocks of 262, not 384 + 384 + 16).
 // Each (KC x NC) block of B is copied once into contiguous panels of NR columns (padded
 // with zeros), so the micro-kernel reads it with unit stride whatever the transposition
-// flag, and the panel it sweeps stays in L1. A is copied into panels of MR rows, MC rows
-// at a time (they stay in L2), except when C has at most two column panels: each element
-// of A would then be copied to be read once or twice, so the micro-kernel broadcasts it
-// from where it lies (a broadcast needs no unit stride). Those are the skinny products of
-// a small layer (n = 10) and its backward products: 2x faster than packing them.
+// flag, and the panel it sweeps stays in L1 while the next one is fetched into L2, a share
+// of its lines per tile (so the first tile of a panel does not wait on L3). A is copied
+// into panels of MR rows, MC rows at a time (they stay in L2), except when C has at most
+// two column panels: each element of A would then be copied to be read once or twice, so
+// the micro-kernel broadcasts it from where it lies (a broadcast needs no unit stride).
+// Those are the skinny products of a small layer (n = 10) and its backward products: 2x
+// faster than packing them.
 //
 // The micro-kernel keeps an MR x NR tile of C in registers across the KC loop: per step
 // NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
@@ -250,13 +252,21 @@ static void sweep(const gemm_plan *g, const char *ap, long i0, long i1, long j0,
     const gemm_kernels *q = &g->kern;
     size_t es = q->size;
     long rsa = g->a_in_place ? (g->trans_a ? 1 : g->lda) : 1, csa = g->a_in_place ? (g->trans_a ? g->lda : 1) : q->mr;
+    size_t panel = (size_t)(g->kc * q->nr) * es;
+    size_t step = ((panel / (size_t)((i1 - i0 + q->mr - 1) / q->mr)) + 63) & ~(size_t)63;
     for (long jr = j0; jr < j1; jr += q->nr) {
         long nr = j1 - jr < q->nr ? j1 - jr : q->nr;
         const char *b = g->bp + (size_t)(jr * g->kc) * es;
         gemm_ukr ukr = g->a_in_place ? q->strided : q->packed;
         char *c = g->c + (size_t)(i0 * g->ldc + g->jc + jr) * es;
+        // The next panel of B (it follows this one) comes from L3, or from memory when
+        // other cores crowd L3: a share of its lines per tile is fetched into L2, so its
+        // first tile does not wait for it.
+        size_t fetched = 0, next = jr + q->nr < j1 ? panel : 0;
         for (long ir = i0; ir < i1; ir += q->mr, c += (size_t)(q->mr * g->ldc) * es) {
             long mr = i1 - ir < q->mr ? i1 - ir : q->mr;
+            for (size_t until = fetched + step < next ? fetched + step : next; fetched < until; fetched += 64)
+                __builtin_prefetch(b + panel + fetched, 0, 2);
             const char *a = g->a_in_place ? g->a + (size_t)(ir * rsa + g->pc * csa) * es : ap + (size_t)((ir - i0) * g->kc) * es;
             ukr(g->kc, a, rsa, csa, b, c, g->ldc, g->beta, mr, nr);
         }
