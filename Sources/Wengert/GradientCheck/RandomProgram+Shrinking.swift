@@ -5,8 +5,8 @@
 extension RandomProgram {
     /// The smallest program reachable from this one by repeated simplification that
     /// still satisfies `fails`: cutting the program short, removing an instruction
-    /// (its uses take its first operand), dropping unused inputs, and rounding inputs
-    /// to one decimal. Candidates that
+    /// (its uses take its first operand), dropping a dot's term or the value it adds,
+    /// dropping unused inputs, and rounding inputs to one decimal. Candidates that
     /// leave an operation's smooth domain (margin `margin`) are skipped, so a shrunk
     /// program fails for the same kind of reason, not because it hit a singularity.
     ///
@@ -44,20 +44,36 @@ extension RandomProgram {
                 let remap = { (i: Int) -> Int in i == removed ? replacement : i > removed ? i - 1 : i }
                 var rest = instructions
                 rest.remove(at: k)
-                for j in rest.indices {
-                    rest[j].first = remap(rest[j].first)
-                    rest[j].second = remap(rest[j].second)
-                }
-                result.append(RandomProgram(inputs: inputs, instructions: rest))
+                result.append(RandomProgram(inputs: inputs, instructions: rest.map { $0.remapped(remap) }))
+            }
+        }
+        // Drop a term of a dot, or what it adds, while it still reads a value.
+        for (k, ins) in instructions.enumerated() {
+            guard let dot = ins.dot else { continue }
+            var shorter: [Dot] = dot.x.indices.map { j in
+                var d = dot
+                d.x.remove(at: j)
+                d.y.remove(at: j)
+                return d
+            }
+            if dot.adding != nil {
+                var d = dot
+                d.adding = nil
+                shorter.append(d)
+            }
+            for d in shorter where !d.values.isEmpty {
+                var changed = instructions
+                changed[k] = Instruction(dot: d)
+                result.append(RandomProgram(inputs: inputs, instructions: changed))
             }
         }
         // Drop an input that no instruction reads.
         if n > 1 {
-            for i in 0..<n where !instructions.contains(where: { $0.first == i || $0.second == i }) {
+            for i in 0..<n where !instructions.contains(where: { $0.operands.contains(i) }) {
                 let remap = { (j: Int) -> Int in j > i ? j - 1 : j }
                 var fewer = inputs
                 fewer.remove(at: i)
-                let rewired = instructions.map { Instruction($0.operation, remap($0.first), remap($0.second)) }
+                let rewired = instructions.map { $0.remapped(remap) }
                 result.append(RandomProgram(inputs: fewer, instructions: rewired))
             }
         }

@@ -21,7 +21,8 @@
 /// ```
 package struct RandomProgram: Sendable, CustomStringConvertible {
     /// One instruction: `operation` applied to two earlier values (the second is
-    /// ignored by unary operations).
+    /// ignored by unary operations), or a dot product of earlier values and constants
+    /// (`dot` set; RandomProgram+Dot.swift).
     package struct Instruction: Sendable, Hashable {
         /// The operation.
         package var operation: ScalarOperation
@@ -29,6 +30,8 @@ package struct RandomProgram: Sendable, CustomStringConvertible {
         package var first: Int
         /// The index of the second operand among the program's values.
         package var second: Int
+        /// The dot product this instruction computes instead of `operation`, or nil.
+        package var dot: Dot?
 
         /// An instruction applying `operation` to values `first` and `second`.
         package init(_ operation: ScalarOperation, _ first: Int, _ second: Int) {
@@ -52,8 +55,8 @@ package struct RandomProgram: Sendable, CustomStringConvertible {
     /// A program from given parts; traps when an instruction uses a later value.
     package init(inputs: [Double], instructions: [Instruction]) {
         if inputs.isEmpty { invalidProgram("a program needs at least one input") }
-        for (k, ins) in instructions.enumerated() where Swift.max(ins.first, ins.second) >= inputs.count + k || Swift.min(ins.first, ins.second) < 0 {
-            invalidProgram("instruction \(k) (\(ins.operation)) uses values \(ins.first) and \(ins.second); only 0..<\(inputs.count + k) exist before it")
+        for (k, ins) in instructions.enumerated() where ins.operands.contains(where: { $0 >= inputs.count + k || $0 < 0 }) {
+            invalidProgram("instruction \(k) (\(ins.operation)) uses values \(ins.operands); only 0..<\(inputs.count + k) exist before it")
         }
         self.inputs = inputs
         self.instructions = instructions
@@ -69,7 +72,7 @@ package struct RandomProgram: Sendable, CustomStringConvertible {
         var values = x
         values.reserveCapacity(x.count + instructions.count)
         for ins in instructions {
-            values.append(ins.operation.apply(values[ins.first], values[ins.second]))
+            values.append(ins.apply(values))
         }
         return values[values.count - 1]
     }
@@ -84,7 +87,7 @@ package struct RandomProgram: Sendable, CustomStringConvertible {
         if x.count != inputs.count { wrongInputCount(x.count, inputs.count) }
         var values = x
         for ins in instructions {
-            values.append(ins.operation.apply(values[ins.first], values[ins.second]))
+            values.append(ins.apply(values))
         }
         return Array(values[x.count...])
     }
@@ -93,7 +96,7 @@ package struct RandomProgram: Sendable, CustomStringConvertible {
     package func trace() -> [Double] {
         var values = inputs
         for ins in instructions {
-            values.append(ins.operation.apply(values[ins.first], values[ins.second]))
+            values.append(ins.apply(values))
         }
         return values
     }
@@ -103,9 +106,8 @@ package struct RandomProgram: Sendable, CustomStringConvertible {
     package func isValid(margin: Double) -> Bool {
         var values = inputs
         for ins in instructions {
-            let a = values[ins.first], b = values[ins.second]
-            guard ins.operation.isValid(a, b, margin: margin) else { return false }
-            let r = ins.operation.apply(a, b)
+            guard ins.isValid(values, margin: margin) else { return false }
+            let r = ins.apply(values)
             guard r.isFinite else { return false }
             values.append(r)
         }
@@ -122,7 +124,7 @@ package struct RandomProgram: Sendable, CustomStringConvertible {
                      + ": \(inputs.count) inputs, \(instructions.count) instructions",
                      "func program<T: DifferentiableScalar>(_ x: [T]) -> T {"]
         for (k, ins) in instructions.enumerated() {
-            lines.append("    let t\(k) = " + ins.operation.expression(name(ins.first), name(ins.second)))
+            lines.append("    let t\(k) = " + (ins.dot?.expression(name) ?? ins.operation.expression(name(ins.first), name(ins.second))))
         }
         lines.append("    return \(name(inputs.count + instructions.count - 1))")
         lines.append("}")

@@ -62,7 +62,8 @@ extension Tape {
     ///
     /// - Complexity: O(entries), one evaluation of each operation and its partials;
     ///   no allocation once the value buffer has grown to the recording's size. The
-    ///   first `.vectorized` replay of a recording also sorts its entries once
+    ///   first `.vectorized` replay of a recording also reads its opcodes once and,
+    ///   where enough of them are elementary functions, sorts its entries once
     ///   (O(entries · log entries), 8 bytes per entry kept with the tape).
     @inlinable
     public func replay(at inputs: [T]) {

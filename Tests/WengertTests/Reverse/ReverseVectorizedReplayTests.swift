@@ -65,12 +65,49 @@ struct ReverseVectorizedReplayTests {
         #expect(compiled.tape.replaySchedule?.pays == true)
     }
 
+    /// A recording longer than the schedule's window: reordered window by window, each
+    /// function batched once per window, and still within the kernels' bounds.
+    @Test func longRecordingsAreScheduledByWindows() throws {
+        let n = 2000
+        let compiled = CompiledGradient(of: elementaryHeavy, at: Self.points(n, seed: 1) as [Double],
+                                        elementaryFunctions: .vectorized)
+        let x: [Double] = Self.points(n, seed: 6)
+        let fresh = valueWithGradient(of: elementaryHeavy, at: x)
+        #expect(largestRelativeDifference(compiled.gradient(at: x), fresh.gradient) <= 1e-13)
+        let schedule = try #require(compiled.tape.replaySchedule)
+        #expect(schedule.pays)
+        // The inputs come first; every full window after them has sines.
+        let windows = (schedule.count - 1 - n) / ReplaySchedule.window
+        #expect(windows >= 2, "the test's premise: \(schedule.count) entries span several windows")
+        let sinBatches = schedule.steps.filter { $0.opcode == ReverseOpcode.sin.rawValue }.count
+        #expect(sinBatches >= windows, "sin batched \(sinBatches) times over \(windows) windows past the inputs")
+    }
+
     /// Few elementary functions: the schedule does not pay, and replay is the exact one.
     @Test func recordingsWithFewFunctionsReplayExactly() {
         let compiled = CompiledGradient(of: smoothish, at: [0.7, 0.1, 0.9], elementaryFunctions: .vectorized)
         let x = [0.9, -0.3, 1.2]
         #expect(compiled.valueWithGradient(at: x).gradient == valueWithGradient(of: smoothish, at: x).gradient)
         #expect(compiled.tape.replaySchedule?.pays == false)
+    }
+
+    /// Enough elementary functions by count, but a guard between every few of them (the
+    /// GMM's logsumexp per point): batches of 3, so the schedule does not pay either.
+    @Test func smallBatchesBetweenGuardsReplayExactly() {
+        func f<T: DifferentiableScalar>(_ x: [T]) -> T {
+            var s: T = 0
+            for i in 0..<x.count {
+                let m = x[i] > s ? x[i] : s
+                s = m + log(exp(x[i] - m) + exp(s - m))
+            }
+            return s
+        }
+        let x0: [Double] = Self.points(40, seed: 3), x = x0.map { $0 * 1.01 }
+        #expect(ReplaySchedule.mayPay(batched: 3 * 40, entries: 9 * 40), "the test's premise: the counts pass")
+        let compiled = CompiledGradient(of: f, at: x0, elementaryFunctions: .vectorized)
+        #expect(compiled.valueWithGradient(at: x).gradient == valueWithGradient(of: f, at: x).gradient)
+        #expect(compiled.tape.replaySchedule?.pays == false)
+        #expect(!ReplaySchedule.mayPay(batched: 6_050, entries: 400_000), "the GMM's counts fail before any sort")
     }
 
     /// Guards in the middle of batched stretches: each is checked after the entries

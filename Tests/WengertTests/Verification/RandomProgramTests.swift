@@ -39,14 +39,61 @@ struct RandomProgramTests {
         #expect(lengths > 500 * 3, "programs are too short on average: \(lengths) instructions in 500")
     }
 
+    @Test("programs draw dot products of every shape: empty, one term, constants, squares, each kind of z")
+    func dotShapes() {
+        var shapes: Set<String> = []
+        var programsWithDots = 0
+        for seed in 0..<500 as Range<UInt64> {
+            let p = RandomProgram(seed: seed)
+            var hasDot = false
+            for (k, ins) in p.instructions.enumerated() {
+                guard let dot = ins.dot else { continue }
+                hasDot = true
+                shapes.insert("\(min(dot.x.count, 2)) terms")
+                if (dot.x + dot.y).contains(where: { if case .constant = $0 { true } else { false } }) { shapes.insert("constant factor") }
+                if zip(dot.x, dot.y).contains(where: { $0 == $1 }) { shapes.insert("square") }
+                if Set(dot.values).count < dot.values.count { shapes.insert("repeated value") }
+                switch dot.adding {
+                case nil: shapes.insert("no z")
+                case .constant?: shapes.insert("constant z")
+                case .value(let z)? where z == p.inputs.count + k - 1: shapes.insert("newest z")
+                case .value?: shapes.insert("older z")
+                }
+                if p.instructions[(k + 1)...].contains(where: { $0.operands.contains(p.inputs.count + k) }) {
+                    shapes.insert("used later")
+                }
+            }
+            if hasDot { programsWithDots += 1 }
+            if p.instructions.contains(where: { $0.dot == nil && ($0.operation == .multiplyAdd || $0.operation == .sumOfProducts) }) {
+                shapes.insert("table's fused forms")
+            }
+        }
+        #expect(programsWithDots > 150, "only \(programsWithDots) of 500 programs have a dot")
+        let expected: Set = ["0 terms", "1 terms", "2 terms", "constant factor", "square", "repeated value",
+                             "no z", "constant z", "newest z", "older z", "used later", "table's fused forms"]
+        #expect(expected.isSubset(of: shapes), "missing: \(expected.subtracting(shapes))")
+    }
+
+    @Test("shrinking drops a dot's terms and what it adds")
+    func shrinkingDots() {
+        let dot = RandomProgram.Dot([.value(0), .constant(0.5), .value(1)], [.value(1), .value(0), .value(1)],
+                                    adding: .value(1))
+        let p = RandomProgram(inputs: [0.5, 1.2], instructions: [.init(dot: dot)])
+        #expect(sameValue(p.evaluate(p.inputs), 1.2 + 0.5 * 1.2 + 0.5 * 0.5 + 1.2 * 1.2))
+        // Fails while the dot still reads x[0] as a left factor.
+        let small = p.shrunk { $0.instructions.contains { $0.dot?.x.contains(.value(0)) == true } }
+        #expect(small.instructions.count == 1)
+        #expect(small.instructions[0].dot == RandomProgram.Dot([.value(0)], [.value(1)], adding: nil), "\(small)")
+        #expect(small.description.contains("dot([x[0]], [x[1]])"), "\(small)")
+    }
+
     @Test("programs share subexpressions: some value is used more than once")
     func sharing() {
         let shared = (0..<200 as Range<UInt64>).filter { seed in
             let p = RandomProgram(seed: seed)
             var uses: [Int: Int] = [:]
             for ins in p.instructions {
-                uses[ins.first, default: 0] += 1
-                if ins.operation.arity == 2 { uses[ins.second, default: 0] += 1 }
+                for i in ins.operands { uses[i, default: 0] += 1 }
             }
             return uses.values.contains { $0 > 1 }
         }
@@ -100,7 +147,7 @@ struct RandomProgramTests {
             _ = RandomProgram(inputs: [0.5], instructions: [.init(.add, 0, 1)])
         }.map { result in
             let message = String(decoding: result.standardErrorContent, as: UTF8.self)
-            #expect(message.contains("instruction 0 (x + y) uses values 0 and 1; only 0..<1 exist before it"), "\(message)")
+            #expect(message.contains("instruction 0 (x + y) uses values [0, 1]; only 0..<1 exist before it"), "\(message)")
         }
     }
 }
@@ -166,14 +213,21 @@ struct RandomProgramJacobianTests {
 
 /// The program with the same operations, each reading values no other instruction reads:
 /// a binary operation takes the newest unused value and the oldest (inputs first), a unary
-/// one the newest; an instruction with too few unused values left is dropped. Without
+/// one the newest, a dot the newest for each value it read (constants stay); an
+/// instruction with too few unused values left is dropped. Without
 /// fan-out no sum in the chain rule adds two paths' contributions, so forward and reverse
 /// mode multiply the same partials along one path, only in opposite orders.
 func withoutFanOut(_ p: RandomProgram) -> RandomProgram {
     var unused = Array(p.inputs.indices)
     var instructions: [RandomProgram.Instruction] = []
     for ins in p.instructions {
-        if ins.operation.arity == 2 {
+        if let dot = ins.dot {
+            let reads = dot.values.count
+            guard unused.count >= reads else { continue }
+            var fresh = Array(unused.suffix(reads).reversed()).makeIterator()
+            unused.removeLast(reads)
+            instructions.append(.init(dot: dot.remapped { _ in fresh.next()! }))
+        } else if ins.operation.arity == 2 {
             guard unused.count >= 2 else { continue }
             let a = unused.removeLast(), b = unused.removeFirst()
             instructions.append(.init(ins.operation, a, b))
@@ -278,8 +332,7 @@ struct RandomProgramEdgeInputTests {
             var dependsOnNaN = [Bool](repeating: false, count: inputs.count + p.instructions.count)
             dependsOnNaN[Int(seed) % inputs.count] = true
             for (k, instruction) in p.instructions.enumerated() {
-                dependsOnNaN[inputs.count + k] =
-                    dependsOnNaN[instruction.first] || (instruction.operation.arity == 2 && dependsOnNaN[instruction.second])
+                dependsOnNaN[inputs.count + k] = instruction.operands.contains { dependsOnNaN[$0] }
             }
             let exempt = p.instructions.contains { $0.operation == .pow || $0.operation == .powerByConstant || $0.operation == .hypot }
             if dependsOnNaN.last! && !exempt { #expect(plain.isNaN, "seed \(seed): \(plain)\n\(p)") }

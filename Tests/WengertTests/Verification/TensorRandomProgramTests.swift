@@ -2,11 +2,26 @@ import Testing
 import Wengert
 
 /// A random program evaluated on tensors, each value a one-element tensor, through the
-/// tensor forms of the table (`tensorApply`).
+/// tensor forms of the table (`tensorApply`); a dot as its running sum of products.
 func evaluateOnTensors(_ p: RandomProgram, _ x: [Tensor<Double>]) -> Tensor<Double> {
     var values = x
     for ins in p.instructions {
-        values.append(tensorApply(ins.operation, values[ins.first], values[ins.second]))
+        guard let dot = ins.dot else {
+            values.append(tensorApply(ins.operation, values[ins.first], values[ins.second]))
+            continue
+        }
+        func tensor(_ o: RandomProgram.Operand) -> Tensor<Double> {
+            switch o {
+            case .value(let i): return values[i]
+            case .constant(let c): return Tensor(repeating: c, shape: values[0].shape, on: values[0].device)
+            }
+        }
+        let terms = zip(dot.x, dot.y).map { tensor($0) * tensor($1) }
+        // dot(x, y) starts from its first product; a dot reads a value, so it has a term
+        // or adds something.
+        var s = dot.adding.map(tensor) ?? terms[0]
+        for t in dot.adding == nil ? terms.dropFirst() : terms[...] { s = t + s }
+        values.append(s)
     }
     return values[values.count - 1]
 }
