@@ -64,6 +64,20 @@ struct CPUBackendKernelTests {
         #expect(try backend.scalars(of: out) == tensor.sum(alongAxes: 1).scalars)
     }
 
+    /// Sums along the last axis run eight rows side by side; each row keeps the order of
+    /// the fold x[0] + x[1] + ..., so the sums equal it to the bit (blocks of eight rows and
+    /// the rows after the last block).
+    @Test func sumsAlongTheLastAxisAreTheSequentialFold() {
+        for (rows, columns) in [(19, 37), (8, 1000), (3, 5), (17, 1)] {
+            let input: [Float] = testScalars(rows * columns, seed: 14, lower: -1e3, upper: 1e3)
+            let fold = (0..<rows).map { r in input[(r * columns + 1)..<((r + 1) * columns)].reduce(input[r * columns], +) }
+            #expect(Tensor<Float>(shape: [rows, columns], scalars: input).sum(alongAxes: 1).scalars == fold, "[\(rows), \(columns)]")
+            let doubles = input.map(Double.init)
+            let foldd = (0..<rows).map { r in doubles[(r * columns + 1)..<((r + 1) * columns)].reduce(doubles[r * columns], +) }
+            #expect(Tensor<Double>(shape: [rows, columns], scalars: doubles).sum(alongAxes: 1).scalars == foldd, "[\(rows), \(columns)] Double")
+        }
+    }
+
     /// `x` (row-major of `shape`) stored with its axes reversed.
     private func reversedAxes(_ x: [Double], _ shape: [Int]) -> [Double] {
         Tensor<Double>(shape: shape, scalars: x).transposed(permutation: Array(shape.indices.reversed())).scalars
