@@ -117,7 +117,7 @@ extension CPUBackend {
             po[out.layout.offset] = op == .mean ? total / S(size) : total
             return
         }
-        if (op == .sum || op == .mean) && size > 0 && x.layout.isContiguous && out.layout.isContiguous,
+        if (op == .sum || op == .mean) && size > 0 && x.layout.isContiguous,
            let first = axes.min(), let last = axes.max(), last - first + 1 == axes.count {
             // Sums over consecutive axes of a contiguous tensor (a bias gradient, a mean
             // over rows): the vectorised kernel tensors use, outer × size × inner.
