@@ -17,6 +17,28 @@ extension TensorKernels {
         return a.placement.kind == .cpu && a.storage.owner == nil && isKnownUniquelyReferenced(&a.storage)
     }
 
+    /// `lhs = lhs op rhs` written into `lhs`'s buffer (a compound assignment such as an
+    /// optimiser's `p -= lr * g`) when ``isWritableInPlace(_:)`` allows, `rhs` is a CPU
+    /// tensor and the result keeps `lhs`'s shape with `rhs` of its count or one scalar:
+    /// the kernel call `arithmetic` makes for those operands (the kernels allow `out` to
+    /// alias an input), so the same bits, without a new buffer nor the old one's release.
+    /// Returns false, changing nothing, otherwise.
+    /// - Complexity: O(n), one pass.
+    @inlinable static func arithmeticInPlace<S>(
+        _ op: TensorArithmetic, _ lhs: inout Tensor<S>, _ rhs: Tensor<S>, operation: StaticString
+    ) -> Bool {
+        let n = lhs.scalarCount, nb = rhs.scalarCount
+        guard rhs.placement.kind == .cpu, nb == n || nb == 1, isWritableInPlace(&lhs),
+            TensorShape.broadcast(lhs.dimensions, rhs.dimensions) == lhs.dimensions
+        else { return false }
+        requireConsistent(lhs, operation: operation)
+        if n > 0 {
+            let pa = lhs.hostBase
+            withExtendedLifetime(rhs) { S._binaryKernel(op.rawValue, pa, 1, rhs.hostBase, nb == n ? 1 : 0, pa, n) }
+        }
+        return true
+    }
+
     /// a + s·b for tensors of one shape, in one pass over memory (an optimiser's p - η·g),
     /// equal to the two operations it replaces; on another device, or for shapes that
     /// differ, it is those two operations.

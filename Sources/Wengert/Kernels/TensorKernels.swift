@@ -110,6 +110,30 @@ enum TensorKernels {
         }
     }
 
+    /// `x op s` (or `s op x` when `scalarFirst`) for an untracked CPU tensor and a scalar:
+    /// the kernel call that `arithmetic` makes with `s` as a 0-d tensor, without that
+    /// tensor's buffer (an allocation and a release per `lr * g`).
+    @inlinable static func arithmetic<S>(
+        _ op: TensorArithmetic, _ x: Tensor<S>, scalar s: S, scalarFirst: Bool, operation: StaticString
+    ) -> Tensor<S> {
+        requireConsistent(x, operation: operation)
+        let n = x.scalarCount, px = x.hostBase
+        return withExtendedLifetime(x) {
+            Tensor.host(shape: x.dimensions, count: n) { base in
+                guard n > 0 else { return }
+                withUnsafePointer(to: s) { ps in
+                    // One scalar on both sides is `arithmetic`'s same-count call; the strides
+                    // of a one-element pass do not change its result.
+                    if scalarFirst {
+                        S._binaryKernel(op.rawValue, ps, 0, px, 1, base, n)
+                    } else {
+                        S._binaryKernel(op.rawValue, px, 1, ps, 0, base, n)
+                    }
+                }
+            }
+        }
+    }
+
     /// x·x elementwise: the C multiply on the CPU (a closure per element costs ten times
     /// as much where the caller is generic over the scalar), the backend's square elsewhere.
     @inlinable static func square<S>(_ x: Tensor<S>) -> Tensor<S> {

@@ -35,21 +35,50 @@ extension Tensor {
     }
 
     /// The tensor + a scalar (a 0-d constant, broadcast).
-    @inlinable @_disfavoredOverload public static func + (a: Tensor, b: Scalar) -> Tensor { a + Tensor(b) }
+    @inlinable @_disfavoredOverload public static func + (a: Tensor, b: Scalar) -> Tensor {
+        a.takesScalarPath
+            ? TensorKernels.arithmetic(.add, a, scalar: b, scalarFirst: false, operation: "+") : a + Tensor(b)
+    }
     /// A scalar + the tensor.
-    @inlinable @_disfavoredOverload public static func + (a: Scalar, b: Tensor) -> Tensor { Tensor(a) + b }
+    @inlinable @_disfavoredOverload public static func + (a: Scalar, b: Tensor) -> Tensor {
+        b.takesScalarPath
+            ? TensorKernels.arithmetic(.add, b, scalar: a, scalarFirst: true, operation: "+") : Tensor(a) + b
+    }
     /// The tensor - a scalar.
-    @inlinable @_disfavoredOverload public static func - (a: Tensor, b: Scalar) -> Tensor { a - Tensor(b) }
+    @inlinable @_disfavoredOverload public static func - (a: Tensor, b: Scalar) -> Tensor {
+        a.takesScalarPath
+            ? TensorKernels.arithmetic(.subtract, a, scalar: b, scalarFirst: false, operation: "-") : a - Tensor(b)
+    }
     /// A scalar - the tensor.
-    @inlinable @_disfavoredOverload public static func - (a: Scalar, b: Tensor) -> Tensor { Tensor(a) - b }
+    @inlinable @_disfavoredOverload public static func - (a: Scalar, b: Tensor) -> Tensor {
+        b.takesScalarPath
+            ? TensorKernels.arithmetic(.subtract, b, scalar: a, scalarFirst: true, operation: "-") : Tensor(a) - b
+    }
     /// The tensor · a scalar.
-    @inlinable @_disfavoredOverload public static func * (a: Tensor, b: Scalar) -> Tensor { a * Tensor(b) }
+    @inlinable @_disfavoredOverload public static func * (a: Tensor, b: Scalar) -> Tensor {
+        a.takesScalarPath
+            ? TensorKernels.arithmetic(.multiply, a, scalar: b, scalarFirst: false, operation: "*") : a * Tensor(b)
+    }
     /// A scalar · the tensor.
-    @inlinable @_disfavoredOverload public static func * (a: Scalar, b: Tensor) -> Tensor { Tensor(a) * b }
+    @inlinable @_disfavoredOverload public static func * (a: Scalar, b: Tensor) -> Tensor {
+        b.takesScalarPath
+            ? TensorKernels.arithmetic(.multiply, b, scalar: a, scalarFirst: true, operation: "*") : Tensor(a) * b
+    }
     /// The tensor / a scalar.
-    @inlinable @_disfavoredOverload public static func / (a: Tensor, b: Scalar) -> Tensor { a / Tensor(b) }
+    @inlinable @_disfavoredOverload public static func / (a: Tensor, b: Scalar) -> Tensor {
+        a.takesScalarPath
+            ? TensorKernels.arithmetic(.divide, a, scalar: b, scalarFirst: false, operation: "/") : a / Tensor(b)
+    }
     /// A scalar / the tensor.
-    @inlinable @_disfavoredOverload public static func / (a: Scalar, b: Tensor) -> Tensor { Tensor(a) / b }
+    @inlinable @_disfavoredOverload public static func / (a: Scalar, b: Tensor) -> Tensor {
+        b.takesScalarPath
+            ? TensorKernels.arithmetic(.divide, b, scalar: a, scalarFirst: true, operation: "/") : Tensor(a) / b
+    }
+
+    /// Whether an operation of this tensor with a scalar runs without making the scalar a
+    /// tensor: on the CPU and not recorded (untracked, or gradients off). A recorded one
+    /// saves the scalar as a tensor for its rule; another device takes it as an upload.
+    @inlinable var takesScalarPath: Bool { placement.kind == .cpu && (!isTracked || !Tensor.isGradientEnabled) }
 
     /// x² elementwise (one entry rather than x * x's).
     /// - Complexity: O(n) and one recorded entry.
@@ -79,13 +108,27 @@ extension Tensor {
 
     /// lhs = lhs + rhs: on a leaf that requires a gradient only inside `withoutGradient { }`
     /// (the optimiser step), where the leaf keeps its identity and its `grad`.
-    @inlinable public static func += (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 + rhs }, operation: "+=") }
-    /// lhs = lhs - rhs.
-    @inlinable public static func -= (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 - rhs }, operation: "-=") }
-    /// lhs = lhs · rhs.
-    @inlinable public static func *= (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 * rhs }, operation: "*=") }
-    /// lhs = lhs / rhs.
-    @inlinable public static func /= (lhs: inout Tensor, rhs: Tensor) { update(&lhs, { $0 / rhs }, operation: "/=") }
+    /// In place (the same bits, no new buffer) when nothing else holds `lhs`'s buffer and
+    /// the result keeps its shape (`TensorKernels.arithmeticInPlace`).
+    @inlinable public static func += (lhs: inout Tensor, rhs: Tensor) {
+        if TensorKernels.arithmeticInPlace(.add, &lhs, rhs, operation: "+=") { return }
+        update(&lhs, { $0 + rhs }, operation: "+=")
+    }
+    /// lhs = lhs - rhs, in place when `+=` would be.
+    @inlinable public static func -= (lhs: inout Tensor, rhs: Tensor) {
+        if TensorKernels.arithmeticInPlace(.subtract, &lhs, rhs, operation: "-=") { return }
+        update(&lhs, { $0 - rhs }, operation: "-=")
+    }
+    /// lhs = lhs · rhs, in place when `+=` would be.
+    @inlinable public static func *= (lhs: inout Tensor, rhs: Tensor) {
+        if TensorKernels.arithmeticInPlace(.multiply, &lhs, rhs, operation: "*=") { return }
+        update(&lhs, { $0 * rhs }, operation: "*=")
+    }
+    /// lhs = lhs / rhs, in place when `+=` would be.
+    @inlinable public static func /= (lhs: inout Tensor, rhs: Tensor) {
+        if TensorKernels.arithmeticInPlace(.divide, &lhs, rhs, operation: "/=") { return }
+        update(&lhs, { $0 / rhs }, operation: "/=")
+    }
     /// lhs = lhs + rhs.
     @inlinable public static func += (lhs: inout Tensor, rhs: Scalar) { lhs += Tensor(rhs) }
     /// lhs = lhs - rhs.

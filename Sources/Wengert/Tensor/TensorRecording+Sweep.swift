@@ -61,28 +61,30 @@ extension TensorRecording {
         // In a scope of its own so that it is released before the freeing writes to the
         // arrays it shares, which would otherwise copy them. (An optional set to nil did
         // the same through the runtime's value witnesses, about 400 instructions.)
-        let reached: [Int]
-        do {
-            let snapshot = Snapshot(live)
-            live.unlock()
-            var unused: [Tensor<Scalar>?] = []
-            reached = snapshot.sweep(from: start, seed: seed, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
+        TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
+            do {
+                let snapshot = Snapshot(live)
+                live.unlock()
+                var unused: [Tensor<Scalar>?] = []
+                snapshot.sweep(from: start, seed: seed, memory: memory, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
+            }
+            if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
         }
-        if !retainingGraph && !creatingGraph { free(reached, of: live) }
     }
 
-    /// Frees `entries` of `recording` (unlocked), wherever a join has moved them since.
+    /// Frees the entries below `count` that `reached` marks, of `recording` (unlocked),
+    /// wherever a join has moved them since.
     /// When they are all the entries it has left (one computation in the recording, as
     /// in a training loop), its saved tensors go in one truncation of the arrays, which
     /// keeps their buffers for the next computation: writing a placeholder into each
     /// slot cost two retains, two releases and a uniqueness check per saved tensor.
     @inlinable
-    static func free(_ entries: [Int], of recording: TensorRecording) {
+    static func free(reached: UnsafePointer<Bool>, count: Int, of recording: TensorRecording) {
         var (target, offset) = lockedResolved(recording, 0)
         var freeing = 0
-        for k in entries where !target.entries[k + offset].isFreed { freeing += 1 }
+        for k in 0..<count where reached[k] && !target.entries[k + offset].isFreed { freeing += 1 }
         if freeing == target.liveCount {
-            for k in entries { _ = target.markFreed(k + offset) }
+            for k in 0..<count where reached[k] { _ = target.markFreed(k + offset) }
             target.saved.removeAll(keepingCapacity: true)
             target.savedEntries.removeAll(keepingCapacity: true)
             target.unlock()
@@ -94,7 +96,7 @@ extension TensorRecording {
         target.unlock()
         let empty = Tensor<Scalar>(uncheckedStorage: [], shape: [0])
         (target, offset) = lockedResolved(recording, 0)
-        for k in entries { target.freeEntry(k + offset, placeholder: empty) }
+        for k in 0..<count where reached[k] { target.freeEntry(k + offset, placeholder: empty) }
         target.unlock()
     }
 
@@ -129,15 +131,16 @@ extension TensorRecording {
             }
         }
         var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
-        let reached: [Int]
-        do {  // released before the freeing (`backward`)
-            let snapshot = Snapshot(live)
-            live.unlock()
-            reached = snapshot.sweep(
-                from: start, seed: seed, capture: capture, captured: &captured, accumulating: false,
-                creatingGraphIn: creatingGraph ? live : nil)
+        TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
+            do {  // released before the freeing (`backward`)
+                let snapshot = Snapshot(live)
+                live.unlock()
+                snapshot.sweep(
+                    from: start, seed: seed, memory: memory, capture: capture, captured: &captured, accumulating: false,
+                    creatingGraphIn: creatingGraph ? live : nil)
+            }
+            if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
         }
-        if !retainingGraph && !creatingGraph { free(reached, of: live) }
         return captured
     }
 }
@@ -145,7 +148,7 @@ extension TensorRecording {
 extension TensorRecording.Snapshot {
     /// The reverse sweep: entries from `start` down to 0, each one's rule turning its
     /// output's cotangent into its operands'. Operands always precede their users, so one
-    /// pass suffices. Returns the entries reached.
+    /// pass suffices. Marks the entries reached in `memory.reached`.
     ///
     /// With `capture`, the cotangent reaching entry i is also added to
     /// `captured[capture[i]]`; with `accumulating` false, leaves' and retained
@@ -157,34 +160,30 @@ extension TensorRecording.Snapshot {
     /// `create_graph`); otherwise they run unrecorded on plain tensors.
     @inlinable
     func sweep(
-        from start: Int, seed: Tensor<Scalar>, capture: [Int: Int] = [:], captured: inout [Tensor<Scalar>?],
-        accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
-    ) -> [Int] {
+        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, capture: [Int: Int] = [:],
+        captured: inout [Tensor<Scalar>?], accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
+    ) {
         // The cotangent reaching each entry, initialised where `hasCotangent` says: raw
         // memory rather than `[Tensor?]`, whose optionals this compiler copies and
         // destroys through the runtime's value witnesses (and whose every write checks
         // uniqueness), at a cost comparable to a small operation's rule.
-        let cotangents = UnsafeMutablePointer<Tensor<Scalar>>.allocate(capacity: start + 1)
-        // Whether entry i holds a cotangent, then whether slice cotangents wait for it.
-        let hasCotangent = UnsafeMutablePointer<Bool>.allocate(capacity: 2 * (start + 1))
-        hasCotangent.initialize(repeating: false, count: 2 * (start + 1))
-        let hasSlices = hasCotangent + (start + 1)
+        let cotangents = memory.cotangents, hasCotangent = memory.hasCotangent, hasSlices = memory.hasSlices
         defer {
             for i in 0...start where hasCotangent[i] { (cotangents + i).deinitialize(count: 1) }
-            cotangents.deallocate()
-            hasCotangent.deallocate()
         }
         (cotangents + start).initialize(to: seed)
         hasCotangent[start] = true
-        // At most every entry from `start` down; reserved once rather than grown by
-        // doubling (eight reallocations for a recording of a hundred entries).
-        var reached: [Int] = []
-        reached.reserveCapacity(start + 1)
         // Slice cotangents waiting for their operand's index, in the order met, added in
         // one pass there. One array rather than a dictionary of arrays: a model's slices
         // are usually all of one flat parameter, reached once, and the dictionary cost a
-        // hash, a resize and an array per step.
+        // hash, a resize and an array per step. Its buffer is the thread's, kept between
+        // passes (an allocation per pass otherwise).
         var pendingSlices: [TensorKernels.SliceCotangent] = []
+        swap(&pendingSlices, &memory.state.sweepSlices)
+        defer {
+            pendingSlices.removeAll(keepingCapacity: true)
+            swap(&pendingSlices, &memory.state.sweepSlices)
+        }
         let observer = tensorSweepObserver
         let creatingGraph = live != nil
         let depth = wengert_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH)
@@ -204,7 +203,7 @@ extension TensorRecording.Snapshot {
                             var total = hasCotangent[index] ? (cotangents + index).move() : nil
                             if !pendingSlices.contains(where: { $0.operand != index }) {
                                 TensorKernels.accumulateSlices(pendingSlices, into: &total)
-                                pendingSlices = []
+                                pendingSlices.removeAll(keepingCapacity: true)
                             } else {
                                 var parts: [TensorKernels.SliceCotangent] = [], others = parts
                                 for part in pendingSlices {
@@ -225,7 +224,7 @@ extension TensorRecording.Snapshot {
                         guard hasCotangent[index] else { continue }
                         hasCotangent[index] = false
                         let g = (cotangents + index).move()
-                        reached.append(index)
+                        memory.reached[index] = true
                         if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
                         if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
                             box.accumulate(g, recording: creatingGraph)
@@ -324,7 +323,6 @@ extension TensorRecording.Snapshot {
                 }
             }
         }
-        return reached
     }
 
     /// The saved tensors in `range` with their tracking restored: the entry that made
@@ -340,5 +338,67 @@ extension TensorRecording.Snapshot {
                 entry.operation == .leaf ? .leaf(leaves[arguments[Int(entry.argumentStart)]]) : .interior(live, id)
         }
         return tensors
+    }
+}
+
+/// The scratch memory of one backward sweep over `count` entries: the cotangent reaching
+/// each entry (initialised where `hasCotangent` says), whether slice cotangents wait for
+/// it, and whether the sweep reached it (which `free` then reads). The block is the
+/// calling thread's, kept between passes: allocating it, and the reached list, cost three
+/// `malloc`s and `free`s per pass, about a thousand instructions, as much as a small
+/// operation's rule.
+@usableFromInline
+struct TensorSweepMemory<Scalar: TensorScalar> {
+    @usableFromInline let cotangents: UnsafeMutablePointer<Tensor<Scalar>>
+    @usableFromInline let hasCotangent: UnsafeMutablePointer<Bool>
+    @usableFromInline let hasSlices: UnsafeMutablePointer<Bool>
+    @usableFromInline let reached: UnsafeMutablePointer<Bool>
+    /// The thread whose block this is (it also lends the pending slices' array).
+    @usableFromInline let state: TensorThreadState
+
+    @inlinable init(block: UnsafeMutableRawPointer, count: Int, state: TensorThreadState) {
+        let tensorBytes = count * MemoryLayout<Tensor<Scalar>>.stride
+        cotangents = block.bindMemory(to: Tensor<Scalar>.self, capacity: count)
+        let flags = (block + tensorBytes).bindMemory(to: Bool.self, capacity: 3 * count)
+        flags.initialize(repeating: false, count: 3 * count)
+        hasCotangent = flags
+        hasSlices = flags + count
+        reached = flags + 2 * count
+        self.state = state
+    }
+
+    /// The bytes a sweep over `count` entries needs.
+    @inlinable static func byteCount(_ count: Int) -> Int { count * (MemoryLayout<Tensor<Scalar>>.stride + 3) }
+
+    /// The largest block a thread keeps between passes; a larger sweep allocates its own.
+    @inlinable static var cachedByteLimit: Int { 1 << 20 }
+
+    /// Runs `body` with scratch memory for `count` entries, taken from the calling
+    /// thread's block when it is large enough (a sweep nested in another, from a custom
+    /// function's backward, finds none there and allocates), and gives it back after.
+    /// `body` must leave no cotangent initialised.
+    @inlinable
+    static func with<R>(count: Int, _ body: (TensorSweepMemory) -> R) -> R {
+        let state = TensorThreadState.current
+        let bytes = byteCount(count)
+        let block: UnsafeMutableRawPointer, capacity: Int
+        if let cached = state.sweepBlock, state.sweepBlockBytes >= bytes {
+            block = cached
+            capacity = state.sweepBlockBytes
+            state.sweepBlock = nil
+        } else {
+            capacity = Swift.max(bytes, 1024)
+            block = .allocate(byteCount: capacity, alignment: 16)
+        }
+        defer {
+            if capacity > cachedByteLimit || (state.sweepBlock != nil && state.sweepBlockBytes >= capacity) {
+                block.deallocate()
+            } else {
+                state.sweepBlock?.deallocate()
+                state.sweepBlock = block
+                state.sweepBlockBytes = capacity
+            }
+        }
+        return body(TensorSweepMemory(block: block, count: count, state: state))
     }
 }

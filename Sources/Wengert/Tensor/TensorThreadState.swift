@@ -19,7 +19,15 @@ final class TensorThreadState {
     @exclusivity(unchecked) @usableFromInline var float: TensorRecording<Float>?
     /// The thread's current `Double` recording.
     @exclusivity(unchecked) @usableFromInline var double: TensorRecording<Double>?
+    /// The backward sweep's scratch memory, kept between passes (TensorSweepMemory), and
+    /// its size in bytes; nil while a sweep holds it.
+    @exclusivity(unchecked) @usableFromInline var sweepBlock: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) @usableFromInline var sweepBlockBytes = 0
+    /// The sweep's list of pending slice cotangents, empty, kept for its capacity.
+    @exclusivity(unchecked) @usableFromInline var sweepSlices: [TensorKernels.SliceCotangent] = []
     @inlinable init() {}
+
+    deinit { sweepBlock?.deallocate() }
 
     /// The calling thread's state.
     @inlinable static var current: TensorThreadState {
