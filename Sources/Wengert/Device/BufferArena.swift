@@ -325,6 +325,8 @@ public final class DeviceBuffer: @unchecked Sendable {
             }
             if !permanent { reference.release() }
         }
-        header.deinitialize(count: 1)
+        // Only a view's header holds a reference (its owner): the outlined destroy of the
+        // others' trivial fields cost a call per tensor that dies.
+        if header.pointee.owner != nil { header.deinitialize(count: 1) }
     }
 }

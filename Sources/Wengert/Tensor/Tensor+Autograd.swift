@@ -40,8 +40,9 @@ extension Tensor {
     /// backward() …`. See <doc:TensorsAndTraining>.
     /// - Complexity: O(1).
     @inlinable public var grad: Tensor? {
-        guard let tracking else { return nil }
-        if let box = tracking.leafBox(Scalar.self) { return box.gradient }
+        // A leaf's box is read through the stored owner: `tracking` retained and released it.
+        if trackingIndex == -1 { return leafBox.gradient }
+        guard isTracked else { return nil }
         do {
             guard let (recording, index) = lockedEntry() else { return nil }
             let box = recording.retainedGradients[index]
@@ -68,15 +69,17 @@ extension Tensor {
     /// `.grad.zero_()`); nothing for others.
     /// - Complexity: O(n).
     @inlinable public func zeroGradient() {
-        guard let tracking else { return }
-        if let box = tracking.leafBox(Scalar.self) {
-            box.zero(shape: dimensions, device: placement)
+        if trackingIndex == -1 {
+            leafBox.zero(shape: dimensions, device: placement)
         } else if let (recording, index) = lockedEntry() {
             let box = recording.retainedGradients[index]
             recording.unlock()
             box?.zero(shape: dimensions, device: placement)
         }
     }
+
+    /// The gradient box of a leaf (`trackingIndex` -1), read without building `tracking`.
+    @inlinable var leafBox: TensorLeaf<Scalar> { unsafeDowncast(trackingOwner, to: TensorLeaf<Scalar>.self) }
 
     /// The same values, no longer recorded (PyTorch's `detach()`).
     /// - Complexity: O(1).

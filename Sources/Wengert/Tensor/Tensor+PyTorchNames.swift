@@ -69,14 +69,22 @@ extension Tensor {
     @inlinable
     public static func integerPower(_ x: Tensor, _ n: Int) -> Tensor {
         if n == 0 { return Tensor(repeating: 1, shape: x.shape, on: x.device) }
-        var base = x, e = n.magnitude, result: Tensor? = nil
-        while true {
-            if e & 1 == 1 { result = result.map { $0 * base } ?? base }
-            e >>= 1
-            if e == 0 { break }
+        // Square-and-multiply from the lowest bit: the powers below the lowest set bit,
+        // then each square and each product with the result, in that order. No optional
+        // result: its copies through `map` and `??` cost more than a small product.
+        var base = x, e = n.magnitude
+        while e & 1 == 0 {
             base = base * base
+            e >>= 1
         }
-        return n < 0 ? 1 / result! : result!
+        var result = base
+        e >>= 1
+        while e != 0 {
+            base = base * base
+            if e & 1 == 1 { result = result * base }
+            e >>= 1
+        }
+        return n < 0 ? 1 / result : result
     }
 }
 

@@ -84,7 +84,15 @@ extension TensorRecording {
         var freeing = 0
         for k in 0..<count where reached[k] && !target.entries[k + offset].isFreed { freeing += 1 }
         if freeing == target.liveCount {
-            for k in 0..<count where reached[k] { _ = target.markFreed(k + offset) }
+            // `markFreed`'s marks through one pointer: each write through the array's
+            // subscript checked its uniqueness, three per entry.
+            target.entries.withUnsafeMutableBufferPointer { entries in
+                for k in 0..<count where reached[k] && !entries[k + offset].isFreed {
+                    entries[k + offset].isFreed = true
+                    entries[k + offset].savedCount = 0
+                }
+            }
+            target.freedCount += freeing
             target.saved.removeAll(keepingCapacity: true)
             target.savedEntries.removeAll(keepingCapacity: true)
             target.unlock()
