@@ -5,8 +5,8 @@
 //
 // Value semantics need no copy-on-write check here: an operation never writes into a
 // buffer another value can see (it takes a new one from the arena, or, in the backward
-// sweep's slice cotangents and SGD's update, first checks that it holds the only
-// reference), so a buffer, once filled, is immutable to every value that shares it
+// sweep's slice cotangents, the optimisers' updates and the compound assignments, first
+// checks that it holds the only reference), so a buffer, once filled, is immutable to every value that shares it
 // (reshapes, copies, saved tensors, views of a contiguous slice). Reading
 // scalars on the host is an explicit download for a device that is not the CPU.
 
