@@ -66,7 +66,8 @@ extension TensorRecording {
                 let snapshot = Snapshot(live)
                 live.unlock()
                 var unused: [Tensor<Scalar>?] = []
-                snapshot.sweep(from: start, seed: seed, memory: memory, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
+                snapshot.sweep(
+                    from: start, seed: seed, memory: memory, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
             }
             if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
         }
