@@ -22,13 +22,15 @@ extension TensorKernels {
     /// tensor and the result keeps `lhs`'s shape with `rhs` of its count or one scalar:
     /// the kernel call `arithmetic` makes for those operands (the kernels allow `out` to
     /// alias an input), so the same bits, without a new buffer nor the old one's release.
-    /// Returns false, changing nothing, otherwise.
+    /// Returns false, changing nothing, otherwise, and when the result must be recorded:
+    /// `total += term` with a tracked term makes a constant `total` their recorded sum.
     /// - Complexity: O(n), one pass.
     @inlinable static func arithmeticInPlace<S>(
         _ op: TensorArithmetic, _ lhs: inout Tensor<S>, _ rhs: Tensor<S>, operation: StaticString
     ) -> Bool {
         let n = lhs.scalarCount, nb = rhs.scalarCount
-        guard rhs.placement.kind == .cpu, nb == n || nb == 1, isWritableInPlace(&lhs),
+        guard rhs.placement.kind == .cpu, nb == n || nb == 1, !rhs.isTracked || !Tensor<S>.isGradientEnabled,
+            isWritableInPlace(&lhs),
             TensorShape.broadcast(lhs.dimensions, rhs.dimensions) == lhs.dimensions
         else { return false }
         requireConsistent(lhs, operation: operation)

@@ -91,6 +91,24 @@ struct InPlaceUpdateTests {
         #expect(x.grad!.scalars == [5, 9, 13])  // d/dx (2x + 1)·x = 4x + 1
     }
 
+    /// A constant that accumulates tracked terms (`total += term`, the loss summed over
+    /// a loop) becomes their recorded sum: its buffer is its own, but writing the sum
+    /// there would drop the terms' gradients.
+    @Test func constantsAccumulatingTrackedTermsAreRecorded() {
+        let w = Tensor<Float>([1, 2]).requiringGradient()
+        var total = Tensor<Float>([0, 0])
+        total += w * 3
+        var loss = Tensor<Float>(0)
+        for k in 1...2 { loss += (Float(k) * w).sum() }
+        #expect(total.requiresGradient && loss.requiresGradient)
+        (total.sum() + loss).backward()
+        #expect(w.grad!.scalars == [6, 6])  // 3 from total, 1 + 2 from loss
+        // Under withoutGradient the same accumulation is plain (and may be in place).
+        var plain = Tensor<Float>([0, 0])
+        withoutGradient { plain += w * 3 }
+        #expect(!plain.requiresGradient && plain.scalars == [3, 6])
+    }
+
     /// `s op x` and `x op s` equal the operation with `s` as a 0-d tensor, to the bit,
     /// recorded when `x` is tracked and gradients are on, plain otherwise.
     @Test(arguments: [0, 1, 2, 9, 1000])
