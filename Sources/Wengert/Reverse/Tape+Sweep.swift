@@ -136,8 +136,10 @@ extension Tape {
                     // path would have kept a: no Var names them. Taking the last term here
                     // too, rather than through the general path, saves about 30
                     // instructions a run (callgrind, ADBench GMM); two terms a turn, one
-                    // opcode test each, about 2 a term.
-                    carry = a
+                    // opcode test each, about 2 a term. The carry is 0 here; added to,
+                    // as the general path does, rather than assigned (a zero part of a
+                    // `Dual` keeps the general path's sign).
+                    carry += a
                     var k = i
                     repeat {
                         let t = entries[k]
