@@ -30,8 +30,11 @@ extension DifferentiableScalar {
 ///   (others are copied once).
 /// - Precondition: x and y have the same count; otherwise it stops with a message
 ///   naming both counts.
-@inlinable
+@inlinable @inline(__always)
 public func dot<T: DifferentiableScalar, X: Collection<T>, Y: Collection<T>>(_ x: X, _ y: Y) -> T {
+    // Always inlined: left to the inliner, this wrapper stayed a function of its own on
+    // `Var` (the first product's recording made it look large), about 70 instructions
+    // a call around the out-of-line run it calls anyway (callgrind, ADBench GMM).
     withContiguousOperands(x, y) { a, b in
         let n = a.count
         guard n > 0, let x0 = a.baseAddress, let y0 = b.baseAddress else { return 0 }
