@@ -5,8 +5,9 @@
 // The interior terms of a dot product (multiplyAddInterior, two thirds of the ADBench
 // GMM's entries) run as one loop per run instead: in that GMM the jump per term cost
 // more than the term (docs/measurements.md, "Replay's dot-product runs").
-// The elementary functions call back into Swift's rules (one indirect call each, as
-// the Swift loop's out-of-line dispatch did): one set of rules for recording and replay.
+// The elementary functions call back into Swift's rules (one indirect call each, to
+// that opcode's rule: Reverse/ReplayRuleTable.swift): one set of rules for recording
+// and replay.
 
 #include "CWengertReplay.h"
 #include "ReplayArithmetic.h"
@@ -15,7 +16,7 @@
 #pragma STDC FP_CONTRACT OFF
 
 #define WENGERT_REPLAY_LOOP(NAME, T, ENTRY, RULE)                                          \
-    void NAME(WengertReplayCursor *cursor, long stop, RULE rule) {                         \
+    void NAME(WengertReplayCursor *cursor, long stop, const RULE *rules) {                 \
         static void *const table[WENGERT_OP_COUNT] = {                                     \
             &&unhandled, &&op_input, &&op_constant, &&unhandled,                           \
             &&op_add, &&op_subtract, &&op_multiply, &&op_divide, &&op_negate,              \
@@ -74,9 +75,9 @@
             e++;                                                                           \
         } while (opcodes[i] == WENGERT_OP_MULTIPLY_ADD_INTERIOR);                          \
         goto *table[opcodes[i]];                                                           \
-    rule_constant: v = rule(opcodes[i], REPLAY_X, REPLAY_C, e); goto next;                 \
-    rule_unary: v = rule(opcodes[i], REPLAY_X, 0, e); goto next;                           \
-    rule_binary: v = rule(opcodes[i], REPLAY_X, REPLAY_Y, e); goto next;                   \
+    rule_constant: v = rules[opcodes[i]](REPLAY_X, REPLAY_C, e); goto next;                \
+    rule_unary: v = rules[opcodes[i]](REPLAY_X, 0, e); goto next;                          \
+    rule_binary: v = rules[opcodes[i]](REPLAY_X, REPLAY_Y, e); goto next;                  \
     next:                                                                                  \
         values[i] = v;                                                                     \
         last = v;                                                                          \
