@@ -240,8 +240,13 @@ extension Tape {
                 i &+= 1
             }
             if !guardDue { return .finished }
-            if !holds(guards.load(nextGuard, as: BranchGuard<T>.self), values) { return .guardFlipped(nextGuard) }
-            nextGuard += 1
+            // Comparisons made one after another share a position (a maximum of n values
+            // makes n in a row): check them here rather than going round the segment loop
+            // for each (logsumexp n = 1e5: 41 instructions per guard that way).
+            repeat {
+                if !holds(guards.load(nextGuard, as: BranchGuard<T>.self), values) { return .guardFlipped(nextGuard) }
+                nextGuard += 1
+            } while nextGuard < guardCount && Int(guards.load(nextGuard, as: BranchGuard<T>.self).position) == i
         }
     }
 

@@ -134,6 +134,26 @@ struct ReverseReplayInterpreterTests {
         }
     }
 
+    /// Comparisons made one after another share a position and are checked together:
+    /// each is checked, and the first that flips is the one reported.
+    @Test func guardsAtOnePositionAreEachChecked() {
+        let tape = Tape<Double>()
+        let a = tape.variable(1), b = tape.variable(2)
+        _ = a < 5                        // #0
+        _ = b < 5                        // #1, same position
+        _ = a < b                        // #2, same position
+        let p = a * b
+        _ = p < 10                       // #3, after an entry
+        _ = p == 6                       // #4, same position (false when recorded)
+        #expect(tape.branchGuardCount == 5)
+        #expect(tape.replayCore([2, 2.5]) == nil)
+        #expect(tape.replayCore([6, 3]) == 0)
+        #expect(tape.replayCore([1, 7]) == 1)
+        #expect(tape.replayCore([3, 2]) == 2)
+        #expect(tape.replayCore([3, 4]) == 3)
+        #expect(tape.replayCore([2, 3]) == 4)
+    }
+
     @Test func floatGuardFlipAfterInterpretedEntriesStops() async {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let tape = Tape<Float>()
