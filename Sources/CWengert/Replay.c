@@ -2,8 +2,12 @@
 // Direct threading: every handler ends in its own indirect jump through the table, so
 // the branch predictor learns which opcode follows which (a recorded loop body repeats
 // its opcode pattern), where one shared `switch` jump mispredicts at every change.
-// The elementary functions call back into Swift's rules (one indirect call each, as
-// the Swift loop's out-of-line dispatch did): one set of rules for recording and replay.
+// The interior terms of a dot product (multiplyAddInterior, two thirds of the ADBench
+// GMM's entries) run as one loop per run instead: in that GMM the jump per term cost
+// more than the term (docs/measurements.md, "Replay's dot-product runs").
+// The elementary functions call back into Swift's rules (one indirect call each, to
+// that opcode's rule: Reverse/ReplayRuleTable.swift): one set of rules for recording
+// and replay.
 
 #include "CWengertReplay.h"
 #include "ReplayArithmetic.h"
@@ -12,7 +16,7 @@
 #pragma STDC FP_CONTRACT OFF
 
 #define WENGERT_REPLAY_LOOP(NAME, T, ENTRY, RULE)                                          \
-    void NAME(WengertReplayCursor *cursor, long stop, RULE rule) {                         \
+    void NAME(WengertReplayCursor *cursor, long stop, const RULE *rules) {                 \
         static void *const table[WENGERT_OP_COUNT] = {                                     \
             &&unhandled, &&op_input, &&op_constant, &&unhandled,                           \
             &&op_add, &&op_subtract, &&op_multiply, &&op_divide, &&op_negate,              \
@@ -26,7 +30,7 @@
             &&rule_unary, &&rule_unary, &&rule_unary, /* exp ... relu */                   \
             &&rule_binary, &&rule_binary, &&rule_binary, &&rule_binary, &&rule_binary,     \
             /* atan2 ... max */                                                            \
-            &&op_multiply_add, &&op_multiply_add, /* multiplyAdd, multiplyAddInterior */   \
+            &&op_multiply_add, &&op_interior, /* multiplyAdd, multiplyAddInterior */       \
             &&sentinel,                                                                    \
         };                                                                                 \
         ENTRY *const entries = (ENTRY *)cursor->entries;                                   \
@@ -59,9 +63,21 @@
     op_divide_constant: WENGERT_REPLAY_DIVIDE_CONSTANT(T); goto next;                      \
     op_constant_over: WENGERT_REPLAY_CONSTANT_OVER(T); goto next;                          \
     op_multiply_add: WENGERT_REPLAY_MULTIPLY_ADD(T); goto next;                            \
-    rule_constant: v = rule(opcodes[i], REPLAY_X, REPLAY_C, e); goto next;                 \
-    rule_unary: v = rule(opcodes[i], REPLAY_X, 0, e); goto next;                           \
-    rule_binary: v = rule(opcodes[i], REPLAY_X, REPLAY_Y, e); goto next;                   \
+    /* A dot product's interior terms, one loop up to the run's last term: a */            \
+    /* conditional branch per term instead of the indirect jump, and no test of */         \
+    /* the operands against entry i − 1, which an interior term's never are. */            \
+    op_interior:                                                                           \
+        do {                                                                               \
+            WENGERT_REPLAY_MULTIPLY_ADD_OF(T, values[e->lhs], values[e->rhs]);             \
+            values[i] = v;                                                                 \
+            last = v;                                                                      \
+            i++;                                                                           \
+            e++;                                                                           \
+        } while (opcodes[i] == WENGERT_OP_MULTIPLY_ADD_INTERIOR);                          \
+        goto *table[opcodes[i]];                                                           \
+    rule_constant: v = rules[opcodes[i]](REPLAY_X, REPLAY_C, e); goto next;                \
+    rule_unary: v = rules[opcodes[i]](REPLAY_X, 0, e); goto next;                          \
+    rule_binary: v = rules[opcodes[i]](REPLAY_X, REPLAY_Y, e); goto next;                  \
     next:                                                                                  \
         values[i] = v;                                                                     \
         last = v;                                                                          \

@@ -40,9 +40,12 @@ typedef struct { uint32_t lhs, rhs; float lhsPartial, rhsPartial; } WengertRepla
 #define WENGERT_REPLAY_CONSTANT_OVER(T)                                                  \
     { const T c_ = REPLAY_C, x_ = REPLAY_X; v = c_ / x_; e->lhsPartial = -v / x_; }
 // x·y + z rounds twice, as Swift computes it (the files set FP_CONTRACT OFF).
-#define WENGERT_REPLAY_MULTIPLY_ADD(T)                                                   \
+#define WENGERT_REPLAY_MULTIPLY_ADD(T) WENGERT_REPLAY_MULTIPLY_ADD_OF(T, REPLAY_X, REPLAY_Y)
+// The same with the operands' values given: a loop that knows where they are (an
+// interior term's operands are never the entry just before) reads them directly.
+#define WENGERT_REPLAY_MULTIPLY_ADD_OF(T, X, Y)                                          \
     {                                                                                    \
-        const T x_ = REPLAY_X, y_ = REPLAY_Y;                                            \
+        const T x_ = X, y_ = Y;                                                          \
         const T product_ = x_ * y_;                                                      \
         v = product_ + REPLAY_LAST;                                                      \
         e->lhsPartial = y_;                                                              \

@@ -27,7 +27,7 @@ int wengert_replay_batches(uint8_t opcode) {
 
 #define WENGERT_REPLAY_SCHEDULED(ORDERED, BATCHED, T, ENTRY, RULE, UNARY, LN2, LN10)           \
     void ORDERED(WengertReplayCursor *cursor, const uint32_t *order, long count,               \
-                 const uint32_t *stream, RULE rule) {                                          \
+                 const uint32_t *stream, const RULE *rules) {                                  \
         ENTRY *const entries = (ENTRY *)cursor->entries;                                       \
         const uint8_t *const opcodes = cursor->opcodes;                                        \
         const T *const constants = (const T *)cursor->constants;                               \
@@ -59,10 +59,11 @@ int wengert_replay_batches(uint8_t opcode) {
             case WENGERT_OP_MULTIPLY_ADD: case WENGERT_OP_MULTIPLY_ADD_INTERIOR:               \
                 WENGERT_REPLAY_MULTIPLY_ADD(T); break;                                         \
             case WENGERT_OP_POW_CONSTANT: case WENGERT_OP_CONSTANT_POW:                        \
-                v = rule(opcodes[i], REPLAY_X, REPLAY_C, e); break;                            \
+                v = rules[opcodes[i]](REPLAY_X, REPLAY_C, e); break;                           \
             default:                                                                           \
-                v = opcodes[i] >= WENGERT_OP_ATAN2 && opcodes[i] < WENGERT_OP_MULTIPLY_ADD     \
-                    ? rule(opcodes[i], REPLAY_X, REPLAY_Y, e) : rule(opcodes[i], REPLAY_X, 0, e); \
+                /* atan2 ... max have a right operand; the elementary functions do not */     \
+                v = rules[opcodes[i]](REPLAY_X, opcodes[i] >= WENGERT_OP_ATAN2 ? REPLAY_Y : 0, \
+                                      e);                                                      \
             }                                                                                  \
             values[i] = v;                                                                     \
             prev = i;                                                                          \

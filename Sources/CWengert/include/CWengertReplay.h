@@ -45,21 +45,22 @@ typedef struct {
 } WengertReplayCursor;
 
 /// Evaluates one entry the C loop does not write out (the elementary functions, pow,
-/// atan2, hypot, min, max) with the Swift rules every recording uses: stores its
-/// partials in `entry` and returns its value. `y` is the right operand of a binary
-/// opcode, the constant of `powConstant` and `constantPow`, else 0.
-typedef double (*WengertReplayRuleDouble)(uint8_t opcode, double x, double y, void *entry);
+/// atan2, hypot, min, max) with the Swift rule every recording uses for its opcode:
+/// stores its partials in `entry` and returns its value. `y` is the right operand of a
+/// binary opcode, the constant of `powConstant` and `constantPow`, else 0. The loops
+/// take one per opcode, in a table indexed by opcode (Reverse/ReplayRuleTable.swift).
+typedef double (*WengertReplayRuleDouble)(double x, double y, void *entry);
 /// `WengertReplayRuleDouble` for `Float` tapes.
-typedef float (*WengertReplayRuleFloat)(uint8_t opcode, float x, float y, void *entry);
+typedef float (*WengertReplayRuleFloat)(float x, float y, void *entry);
 
 /// Recomputes the values and partials of entries `cursor->next ..< stop` (next ≥ 1,
 /// values[0 ..< next] already computed) and advances the cursor. Stops early, with
 /// `next` at that entry, at a custom-rule or null entry, which the caller handles.
 /// Bit for bit what the Swift interpreter computes: the same IEEE operations in the
-/// same order, none contracted into a fused multiply-add, and `rule` for the rest.
-void wengert_replay_double(WengertReplayCursor *cursor, long stop, WengertReplayRuleDouble rule);
+/// same order, none contracted into a fused multiply-add, and `rules[opcode]` for the rest.
+void wengert_replay_double(WengertReplayCursor *cursor, long stop, const WengertReplayRuleDouble *rules);
 /// `wengert_replay_double` for `Float` tapes.
-void wengert_replay_float(WengertReplayCursor *cursor, long stop, WengertReplayRuleFloat rule);
+void wengert_replay_float(WengertReplayCursor *cursor, long stop, const WengertReplayRuleFloat *rules);
 
 /// Replay in a schedule (Reverse/ReplaySchedule.swift), for `ReplayElementaryFunctions.vectorized`.
 /// Whether replay evaluates `opcode` in batches through the vector kernels (sin, cos,
@@ -67,13 +68,13 @@ void wengert_replay_float(WengertReplayCursor *cursor, long stop, WengertReplayR
 int wengert_replay_batches(uint8_t opcode);
 /// Recomputes the values and partials of entries order[0 ..< count], in that order (each
 /// one's operands already computed), reading an input or constant operand of entry i at
-/// `stream[i]` of the inputs or the constant stream; `rule` as for `wengert_replay_double`.
+/// `stream[i]` of the inputs or the constant stream; `rules` as for `wengert_replay_double`.
 /// The entries must not be custom rules, null entries or batchable opcodes' batches.
 void wengert_replay_ordered_double(WengertReplayCursor *cursor, const uint32_t *order, long count,
-                                   const uint32_t *stream, WengertReplayRuleDouble rule);
+                                   const uint32_t *stream, const WengertReplayRuleDouble *rules);
 /// `wengert_replay_ordered_double` for `Float` tapes.
 void wengert_replay_ordered_float(WengertReplayCursor *cursor, const uint32_t *order, long count,
-                                  const uint32_t *stream, WengertReplayRuleFloat rule);
+                                  const uint32_t *stream, const WengertReplayRuleFloat *rules);
 /// Recomputes the values and partials of entries order[0 ..< count], all with the
 /// batchable `opcode` and mutually independent, through the vector kernels (within their
 /// ulp bounds of libm, `wengert_unary_f64`), gathering 128 operands at a time on the stack.

@@ -94,6 +94,66 @@ struct ReverseReplayInterpreterTests {
         #expect(MemoryLayout<TapeEntry<Float>>.offset(of: \.rhsPartial) == 12)
     }
 
+    /// Each entry of the rule tables applies its own opcode's rule: a table shifted or two
+    /// entries swapped gives another function's value or partials at one of the points.
+    /// `rule(opcode, x, y, &entry)` applies table entry `opcode`, nil where it is nil.
+    func ruleTableMatchesTheRules<T: DifferentiableScalar>(
+        count: Int, _ rule: (Int, T, T, inout TapeEntry<T>) -> T?
+    ) {
+        #expect(count == Int(ReverseOpcode.multiplyAddInterior.rawValue) + 1)
+        for raw in 0..<UInt8(count) {
+            let op = ReverseOpcode(rawValue: raw)!
+            let handedBack = raw >= ReverseOpcode.powConstant.rawValue && raw <= ReverseOpcode.max.rawValue
+            for (x, y) in [(T(0.3), T(1.7)), (T(-0.3), T(0.5))] {
+                var entry = TapeEntry<T>(lhsSlot: 0, rhsSlot: 0, lhsPartial: 0, rhsPartial: 0)
+                let applied = rule(Int(raw), x, y, &entry)
+                #expect((applied != nil) == handedBack, "\(op)")
+                guard handedBack, let value = applied else { continue }
+                let expected: (value: T, lhs: T, rhs: T)
+                if op.isBinary {
+                    expected = ReverseRule<T>.binary(op, x, y)
+                } else {
+                    let r = ReverseRule<T>.unary(op, x, y)
+                    expected = (r.value, r.partial, 0)
+                }
+                // log and sqrt of -0.3 are NaN, which == alone would reject.
+                func same(_ a: T, _ b: T) -> Bool { a == b || (a != a && b != b) }
+                #expect(same(value, expected.value), "\(op) at \(x)")
+                #expect(same(entry.lhsPartial, expected.lhs), "\(op) at \(x)")
+                #expect(same(entry.rhsPartial, expected.rhs), "\(op) at \(x)")
+            }
+        }
+    }
+
+    @Test func ruleTablesApplyTheirOpcodesRules() {
+        ruleTableMatchesTheRules(count: replayRulesDouble.count) { (op, x: Double, y, entry) in
+            replayRulesDouble[op].map { $0(x, y, &entry) }
+        }
+        ruleTableMatchesTheRules(count: replayRulesFloat.count) { (op, x: Float, y, entry) in
+            replayRulesFloat[op].map { $0(x, y, &entry) }
+        }
+    }
+
+    /// Comparisons made one after another share a position and are checked together:
+    /// each is checked, and the first that flips is the one reported.
+    @Test func guardsAtOnePositionAreEachChecked() {
+        let tape = Tape<Double>()
+        let a = tape.variable(1), b = tape.variable(2)
+        _ = a < 5                        // #0
+        _ = b < 5                        // #1, same position
+        _ = a < b                        // #2, same position
+        let p = a * b
+        _ = p < 10                       // #3, after an entry
+        _ = p == 6                       // #4, same position (false when recorded)
+        #expect(tape.branchGuardCount == 5)
+        #expect(tape.replayCore([2, 2.5]) == nil)
+        #expect(tape.replayCore([6, 3]) == 0)
+        #expect(tape.replayCore([1, 7]) == 1)
+        #expect(tape.replayCore([3, 2]) == 2)
+        #expect(tape.replayCore([3, 4]) == 3)
+        #expect(tape.replayCore([2, 3]) == 4)
+    }
+
     @Test func floatGuardFlipAfterInterpretedEntriesStops() async {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let tape = Tape<Float>()
