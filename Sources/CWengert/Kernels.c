@@ -104,6 +104,68 @@ void wengert_zero_bytes(void *destination, long count) {
 WENGERT_DEFINE_BINARY(float, f32)
 WENGERT_DEFINE_BINARY(double, f64)
 
+// out[i] = v: the cotangent a whole-tensor sum hands back. Swift's
+// `initialize(repeating:count:)` stored one 128-bit vector a turn; here the vectoriser
+// stores whole registers, unrolled.
+#define WENGERT_DEFINE_FILL(T, SUFFIX)                                                                     \
+    WENGERT_AT_LEVELS(void, fill_##SUFFIX, (T v, T *out, long n), for (long i = 0; i < n; i++) out[i] = v;) \
+    void wengert_fill_##SUFFIX(T v, T *out, long n) { WENGERT_AT_LEVEL(fill_##SUFFIX, wengert_kernel_level(), (v, out, n)); }
+
+WENGERT_DEFINE_FILL(float, f32)
+WENGERT_DEFINE_FILL(double, f64)
+
+// xᵉ by square-and-multiply from the lowest bit, the tensor operator's products in its
+// order (Tensor.integerPower), each rounded on its own: x², x³ = x·x² and x⁴ = x²·x²
+// in one pass each; other exponents a block of 256 elements at a time, the powers of x
+// in a buffer on the stack, each step a vector pass over the block.
+#define WENGERT_POWER_BLOCK 256
+#define WENGERT_INTEGER_POWER_BODY(T)                                                    \
+    if (e == 2) {                                                                        \
+        for (long i = 0; i < n; i++) out[i] = x[i] * x[i];                               \
+        return;                                                                          \
+    }                                                                                    \
+    if (e == 3) {                                                                        \
+        for (long i = 0; i < n; i++) {                                                   \
+            const T square = x[i] * x[i];                                                \
+            out[i] = x[i] * square;                                                      \
+        }                                                                                \
+        return;                                                                          \
+    }                                                                                    \
+    if (e == 4) {                                                                        \
+        for (long i = 0; i < n; i++) {                                                   \
+            const T square = x[i] * x[i];                                                \
+            out[i] = square * square;                                                    \
+        }                                                                                \
+        return;                                                                          \
+    }                                                                                    \
+    for (long start = 0; start < n; start += WENGERT_POWER_BLOCK) {                      \
+        const long m = n - start < WENGERT_POWER_BLOCK ? n - start : WENGERT_POWER_BLOCK; \
+        const T *xs = x + start;                                                         \
+        T *os = out + start;                                                             \
+        T base[WENGERT_POWER_BLOCK];                                                     \
+        unsigned long k = e;                                                             \
+        for (long i = 0; i < m; i++) base[i] = xs[i];                                    \
+        for (; (k & 1) == 0; k >>= 1)                                                    \
+            for (long i = 0; i < m; i++) base[i] = base[i] * base[i];                    \
+        for (long i = 0; i < m; i++) os[i] = base[i];                                    \
+        for (k >>= 1; k != 0; k >>= 1) {                                                 \
+            for (long i = 0; i < m; i++) base[i] = base[i] * base[i];                    \
+            if (k & 1)                                                                   \
+                for (long i = 0; i < m; i++) os[i] = os[i] * base[i];                    \
+        }                                                                                \
+    }
+
+#define WENGERT_DEFINE_INTEGER_POWER(T, SUFFIX)                                                            \
+    WENGERT_AT_LEVELS(void, integer_power_##SUFFIX, (const T *restrict x, unsigned long e, T *restrict out, long n), \
+                      WENGERT_INTEGER_POWER_BODY(T))                                                        \
+    void wengert_integer_power_##SUFFIX(const T *x, unsigned long e, T *out, long n) {                     \
+        if (e == 0 || n <= 0) return;                                                                       \
+        WENGERT_AT_LEVEL(integer_power_##SUFFIX, wengert_kernel_level(), (x, e, out, n));                   \
+    }
+
+WENGERT_DEFINE_INTEGER_POWER(float, f32)
+WENGERT_DEFINE_INTEGER_POWER(double, f64)
+
 // a + s·b, rounded as the two operations are (the product first, then the sum): a
 // statement each, so the compiler does not contract them into one fused multiply-add.
 #define WENGERT_SCALED_ADD_BODY(T)                                                       \
@@ -245,12 +307,32 @@ typedef double wengert_d4 __attribute__((vector_size(32)));
 typedef float wengert_f4 __attribute__((vector_size(16)));
 typedef int wengert_i4 __attribute__((vector_size(16)));
 typedef long long wengert_l4 __attribute__((vector_size(32)));
+typedef float wengert_f8 __attribute__((vector_size(32)));
+typedef int wengert_i8 __attribute__((vector_size(32)));
 
 #define WENGERT_SUM_BODY(T, LANES, LOAD4, ELEMENT)                                       \
+    WENGERT_SUM_BLOCKS(T, LANES, ELEMENT,                                                \
+                       for (int j = 0; j < LANES / 4; j++) acc[j] += LOAD4(i + 4 * j);)
+
+// Float products eight at a time: one 256-bit multiply, its halves widened into the
+// accumulators that four at a time would use (elements k..k+3 into acc[2j], k+4..k+7
+// into acc[2j + 1]), in the same order, so the sums are the same to the bit; four at a
+// time, each four took a 128-bit load, multiply, widening and add of its own.
+#define WENGERT_SUM8_BODY(LANES, LOAD8, ELEMENT)                                         \
+    WENGERT_SUM_BLOCKS(float, LANES, ELEMENT, for (int j = 0; j < LANES / 8; j++) {      \
+        const wengert_f8 v_ = LOAD8(i + 8 * j);                                          \
+        acc[2 * j] += __builtin_convertvector(__builtin_shufflevector(v_, v_, 0, 1, 2, 3), wengert_d4); \
+        acc[2 * j + 1] += __builtin_convertvector(__builtin_shufflevector(v_, v_, 4, 5, 6, 7), wengert_d4); \
+    })
+
+// The partial sums of LANES lanes, BLOCK adding elements i..i+LANES-1 into `acc`, then
+// the tail into lane 0 and the lanes folded pairwise. Two blocks a turn halve the loop's
+// own instructions (each accumulator still adds its elements in order).
+#define WENGERT_SUM_BLOCKS(T, LANES, ELEMENT, BLOCK)                                     \
     wengert_d4 acc[LANES / 4] = {0};                                                     \
     long i = 0;                                                                          \
-    for (; i + LANES <= n; i += LANES)                                                   \
-        for (int j = 0; j < LANES / 4; j++) acc[j] += LOAD4(i + 4 * j);                  \
+    _Pragma("clang loop unroll_count(2)")                                                \
+    for (; i + LANES <= n; i += LANES) { BLOCK }                                         \
     double s[LANES];                                                                     \
     memcpy(s, acc, sizeof s);                                                            \
     for (; i < n; i++) {                                                                 \
@@ -267,14 +349,14 @@ typedef long long wengert_l4 __attribute__((vector_size(32)));
     ({ wengert_f4 v_; memcpy(&v_, x + (k), sizeof v_); __builtin_convertvector(v_, wengert_d4); })
 #define WENGERT_SUM_LOAD4_f64(k)                                                         \
     ({ wengert_d4 v_; memcpy(&v_, x + (k), sizeof v_); v_; })
-// The plain product four at a time: chain(g, p) wherever the sum is finite (below).
+// The plain product: chain(g, p) wherever the sum is finite (below).
 #define WENGERT_DOT_ELEMENT(k) (g[k] * p[k])
-#define WENGERT_DOT_LOAD4_f32(k)                                                         \
+#define WENGERT_DOT_LOAD8_f32(k)                                                         \
     ({                                                                                   \
-        wengert_f4 g_, p_;                                                               \
+        wengert_f8 g_, p_;                                                               \
         memcpy(&g_, g + (k), sizeof g_);                                                 \
         memcpy(&p_, p + (k), sizeof p_);                                                 \
-        __builtin_convertvector(g_ * p_, wengert_d4);                                    \
+        g_ * p_;                                                                         \
     })
 #define WENGERT_DOT_LOAD4_f64(k)                                                         \
     ({                                                                                   \
@@ -283,14 +365,14 @@ typedef long long wengert_l4 __attribute__((vector_size(32)));
         memcpy(&p_, p + (k), sizeof p_);                                                 \
         g_ * p_;                                                                         \
     })
-// chain(g, p) four at a time: the product where neither factor is 0, else +0 (a mask).
-#define WENGERT_CHAIN_LOAD4_f32(k)                                                       \
+// chain(g, p) several at a time: the product where neither factor is 0, else +0 (a mask).
+#define WENGERT_CHAIN_LOAD8_f32(k)                                                       \
     ({                                                                                   \
-        wengert_f4 g_, p_;                                                               \
+        wengert_f8 g_, p_;                                                               \
         memcpy(&g_, g + (k), sizeof g_);                                                 \
         memcpy(&p_, p + (k), sizeof p_);                                                 \
-        const wengert_i4 keep_ = (g_ != 0) & (p_ != 0);                                  \
-        __builtin_convertvector((wengert_f4)((wengert_i4)(g_ * p_) & keep_), wengert_d4); \
+        const wengert_i8 keep_ = (g_ != 0) & (p_ != 0);                                  \
+        (wengert_f8)((wengert_i8)(g_ * p_) & keep_);                                     \
     })
 #define WENGERT_CHAIN_LOAD4_f64(k)                                                       \
     ({                                                                                   \
@@ -307,10 +389,8 @@ typedef long long wengert_l4 __attribute__((vector_size(32)));
     double wengert_sum_##SUFFIX(const T *x, long n) {                                                          \
         return WENGERT_AT_LEVEL(sum_##SUFFIX, wengert_kernel_level(), (x, n));                                 \
     }                                                                                                          \
-    WENGERT_AT_LEVELS(double, dot_##SUFFIX, (const T *g, const T *p, long n),                                  \
-                      WENGERT_SUM_BODY(T, LANES, WENGERT_DOT_LOAD4_##SUFFIX, WENGERT_DOT_ELEMENT))             \
-    WENGERT_AT_LEVELS(double, chain_sum_##SUFFIX, (const T *g, const T *p, long n),                            \
-                      WENGERT_SUM_BODY(T, LANES, WENGERT_CHAIN_LOAD4_##SUFFIX, WENGERT_CHAIN_ELEMENT))         \
+    WENGERT_AT_LEVELS(double, dot_##SUFFIX, (const T *g, const T *p, long n), WENGERT_DOT_BODY_##SUFFIX)          \
+    WENGERT_AT_LEVELS(double, chain_sum_##SUFFIX, (const T *g, const T *p, long n), WENGERT_CHAIN_BODY_##SUFFIX)  \
     double wengert_chain_sum_##SUFFIX(const T *g, const T *p, long n) {                                        \
         const int level = wengert_kernel_level();                                                              \
         const double plain = WENGERT_AT_LEVEL(dot_##SUFFIX, level, (g, p, n));                                 \
@@ -318,6 +398,10 @@ typedef long long wengert_l4 __attribute__((vector_size(32)));
         return WENGERT_AT_LEVEL(chain_sum_##SUFFIX, level, (g, p, n));                                         \
     }
 
+#define WENGERT_DOT_BODY_f32 WENGERT_SUM8_BODY(16, WENGERT_DOT_LOAD8_f32, WENGERT_DOT_ELEMENT)
+#define WENGERT_CHAIN_BODY_f32 WENGERT_SUM8_BODY(16, WENGERT_CHAIN_LOAD8_f32, WENGERT_CHAIN_ELEMENT)
+#define WENGERT_DOT_BODY_f64 WENGERT_SUM_BODY(double, 8, WENGERT_DOT_LOAD4_f64, WENGERT_DOT_ELEMENT)
+#define WENGERT_CHAIN_BODY_f64 WENGERT_SUM_BODY(double, 8, WENGERT_CHAIN_LOAD4_f64, WENGERT_CHAIN_ELEMENT)
 WENGERT_DEFINE_SUM(float, f32, 16)
 WENGERT_DEFINE_SUM(double, f64, 8)
 

@@ -19,6 +19,16 @@ extern "C" {
 void wengert_binary_f32(int op, const float *a, long inc_a, const float *b, long inc_b, float *out, long n);
 void wengert_binary_f64(int op, const double *a, long inc_a, const double *b, long inc_b, double *out, long n);
 
+/// out[i] = v for i < n.
+void wengert_fill_f32(float v, float *out, long n);
+void wengert_fill_f64(double v, double *out, long n);
+
+/// out[i] = x[i]ᵉ for e ≥ 1, by square-and-multiply from the lowest bit of e, each product
+/// rounded on its own in the order of the tensor operator's products (x³ = x·(x·x)), so
+/// it equals those products to the bit. Does nothing for e = 0. `out` must not alias `x`.
+void wengert_integer_power_f32(const float *x, unsigned long e, float *out, long n);
+void wengert_integer_power_f64(const double *x, unsigned long e, double *out, long n);
+
 /// out[i] = a[i] + s·b[i], rounded as a product then a sum (never a fused multiply-add,
 /// so it equals the two tensor operations it replaces): one pass for an optimiser's
 /// p - η·g. `out` may alias `a` or `b`.

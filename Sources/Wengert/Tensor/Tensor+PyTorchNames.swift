@@ -69,6 +69,16 @@ extension Tensor {
     @inlinable
     public static func integerPower(_ x: Tensor, _ n: Int) -> Tensor {
         if n == 0 { return Tensor(repeating: 1, shape: x.shape, on: x.device) }
+        if n.magnitude >= 2 && x.takesScalarPath {
+            // Nothing to record (a constant, or gradients off): the same products in one
+            // C pass and one buffer, not one tensor per product.
+            TensorKernels.requireConsistent(x, operation: "pow")
+            let count = x.scalarCount, px = x.hostBase
+            let result = withExtendedLifetime(x) {
+                Tensor.host(shape: x.dimensions, count: count) { Scalar._integerPowerKernel(px, n.magnitude, $0, count) }
+            }
+            return n < 0 ? 1 / result : result
+        }
         // Square-and-multiply from the lowest bit: the powers below the lowest set bit,
         // then each square and each product with the result, in that order. No optional
         // result: its copies through `map` and `??` cost more than a small product.

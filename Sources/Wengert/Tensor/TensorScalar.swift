@@ -46,6 +46,15 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     /// that kernel followed by `_sumKernel`, in one pass and without the array between.
     /// - Complexity: O(n).
     static func _chainSumKernel(_ g: UnsafePointer<Self>, _ p: UnsafePointer<Self>, _ n: Int) -> Self
+    /// out[i] = v for i < n.
+    /// - Complexity: O(n), vectorised.
+    static func _fillKernel(_ v: Self, _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// out[i] = x[i]ᵉ for e ≥ 1 (nothing for e = 0), by square-and-multiply from the
+    /// lowest bit of e, each product rounded on its own in `Tensor.integerPower`'s order:
+    /// equal to its products to the bit, in one pass and one buffer. `out` must not
+    /// alias `x`.
+    /// - Complexity: O(n log e), vectorised.
+    static func _integerPowerKernel(_ x: UnsafePointer<Self>, _ e: UInt, _ out: UnsafeMutablePointer<Self>, _ n: Int)
     /// out[o·inner + i] = Σ_s x[(o·size + s)·inner + i] for a row-major [outer, size,
     /// inner] array: one axis summed away, in order, vectorised over `inner`.
     /// - Complexity: O(outer·size·inner).
@@ -106,6 +115,14 @@ extension Float: TensorScalar {
     @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
         Float(wengert_chain_sum_f32(g, p, n))
     }
+    /// Calls `wengert_fill_f32`.
+    @inlinable public static func _fillKernel(_ v: Float, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+        wengert_fill_f32(v, out, n)
+    }
+    /// Calls `wengert_integer_power_f32`.
+    @inlinable public static func _integerPowerKernel(
+        _ x: UnsafePointer<Float>, _ e: UInt, _ out: UnsafeMutablePointer<Float>, _ n: Int
+    ) { wengert_integer_power_f32(x, e, out, n) }
     /// Calls `wengert_gemm_f32`.
     @inlinable public static func _gemmKernel(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
@@ -161,6 +178,14 @@ extension Double: TensorScalar {
     @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Double>, _ p: UnsafePointer<Double>, _ n: Int) -> Double {
         wengert_chain_sum_f64(g, p, n)
     }
+    /// Calls `wengert_fill_f64`.
+    @inlinable public static func _fillKernel(_ v: Double, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        wengert_fill_f64(v, out, n)
+    }
+    /// Calls `wengert_integer_power_f64`.
+    @inlinable public static func _integerPowerKernel(
+        _ x: UnsafePointer<Double>, _ e: UInt, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) { wengert_integer_power_f64(x, e, out, n) }
     /// Calls `wengert_gemm_f64`.
     @inlinable public static func _gemmKernel(
         _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,

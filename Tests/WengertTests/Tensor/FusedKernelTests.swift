@@ -179,7 +179,7 @@ struct FusedKernelTests {
     /// negated puts -0 against g's +0 and +0 against -0); 2 puts infinities and NaN only
     /// where g is 0, so the chain sum is finite but the unmasked one is not and the masked
     /// pass must redo it.
-    @Test(arguments: [[2], [7], [16], [33], [3, 11], [2, 3, 170]], [0, 1, 2])
+    @Test(arguments: [[2], [7], [16], [33], [48], [79], [3, 11], [2, 3, 170]], [0, 1, 2])
     func scalarFactorCotangentEqualsTheProductThenTheSum(_ shape: [Int], _ xs: Int) {
         let n = shape.reduce(1, *)
         let g0 = Self.values(n, seed: 6, finite: true)
