@@ -176,7 +176,7 @@ extension TensorRecording.Snapshot {
     /// `create_graph`); otherwise they run unrecorded on plain tensors.
     @inlinable
     func sweep(
-        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, capture: [Int: Int] = [:],
+        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, capture: [Int: Int] = Dictionary(),
         captured: inout [Tensor<Scalar>?], accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
     ) {
         // The cotangent reaching each entry, initialised where `hasCotangent` says: raw
@@ -370,7 +370,10 @@ struct TensorSweepMemory<Scalar: TensorScalar> {
     @usableFromInline let hasSlices: UnsafeMutablePointer<Bool>
     @usableFromInline let reached: UnsafeMutablePointer<Bool>
     /// The thread whose block this is (it also lends the pending slices' array).
-    @usableFromInline let state: TensorThreadState
+    /// Unowned: the thread's slot keeps it alive, and the memory never leaves the
+    /// thread's `with` call. A strong reference was a retain here and a release through
+    /// the struct's generic value witness after every pass.
+    @usableFromInline unowned(unsafe) let state: TensorThreadState
 
     @inlinable init(block: UnsafeMutableRawPointer, count: Int, state: TensorThreadState) {
         let tensorBytes = count * MemoryLayout<Tensor<Scalar>>.stride
