@@ -114,10 +114,9 @@ extension Tensor {
         if scalarCount != 1 { wengertTensorNotScalar(dimensions, operation: "backward()") }
         // Ones of this shape need none of `backward(seed:)`'s checks (finite, broadcasting)
         // nor its expansion: about 600 instructions per training step.
-        let seed =
-            placement.kind == .cpu
-            ? Tensor.hostFilled(1, shape: dimensions, count: 1) : Tensor(repeating: 1, shape: shape, on: placement)
-        backpropagate(seed, retainingGraph: retainingGraph, creatingGraph: creatingGraph)
+        backpropagate(
+            Tensor(repeating: 1, dimensions: dimensions, on: placement), retainingGraph: retainingGraph,
+            creatingGraph: creatingGraph)
     }
 
     /// Back-propagates the cotangent `seed` (a vector-Jacobian product): each leaf's

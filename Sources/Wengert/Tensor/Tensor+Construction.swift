@@ -28,12 +28,18 @@ extension Tensor {
     /// shape when a dimension is negative or the product is too large.
     /// - Complexity: O(n).
     @inlinable public init(repeating value: Scalar, shape: [Int], on device: Device = .cpu) {
-        let count = TensorShape.count(shape)
+        _ = TensorShape.count(shape)  // the checks: no negative dimension, no overflow
+        self.init(repeating: value, dimensions: TensorDimensions(shape), on: device)
+    }
+
+    /// `init(repeating:shape:on:)` for a shape already checked (a tensor's own): a host
+    /// fill on the CPU, the backend's fill elsewhere.
+    @inlinable init(repeating value: Scalar, dimensions: TensorDimensions, on device: Device) {
         if device.kind == .cpu {
-            self = Tensor.hostFilled(value, shape: TensorDimensions(shape), count: count)
+            self = Tensor.hostFilled(value, shape: dimensions, count: TensorShape.count(dimensions))
         } else {
             self = TensorKernels.onDevice(device, "fill") { backend in
-                let out: Tensor = try TensorKernels.deviceOutput(backend, shape)
+                let out: Tensor = try TensorKernels.deviceOutput(backend, dimensions)
                 try backend.fill(out.contiguousView, with: value)
                 return out
             }

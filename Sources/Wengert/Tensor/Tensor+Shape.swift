@@ -97,8 +97,18 @@ extension Tensor {
         // One slice entry whose result has axis 0 dropped (PyTorch's select), rather
         // than a slice and a reshape: the slice's rule gives the cotangent its axis back,
         // which changes no scalar. The shape is right by construction: no array, no checks.
-        var result = sliceValue(axis: 0, range: index..<(index + 1))
-        result.dimensions = TensorDimensions(dimensions.dropFirst())
+        let result: Tensor
+        if rank == 1 && placement.kind == .cpu {
+            // One scalar of a CPU vector (a parameter's `p[i]`): copied into a 0-d tensor
+            // of its own. A view of it (`copyRuns`) cost about 300 instructions more: its
+            // run's bounds, the parent's retain and, when it dies, release.
+            TensorKernels.requireConsistent(self, operation: "slice")
+            result = Tensor.scalar0d(hostBase[index])
+        } else {
+            var slice = sliceValue(axis: 0, range: index..<(index + 1))
+            slice.dimensions = TensorDimensions(dimensions.dropFirst())
+            result = slice
+        }
         return Tensor.recorded(result, .slice, self, arguments: [0, index, index + 1])
     }
 

@@ -21,11 +21,13 @@ extension TensorRecording {
         @usableFromInline let customFunctions: [CustomFunction<Scalar>]
         @usableFromInline let retainedGradients: [Int: TensorLeaf<Scalar>]
 
-        @inlinable init(_ r: TensorRecording) {
+        /// `savedEntries` only when `creatingGraph` (`savedTracked` alone reads it): each
+        /// array copied is a retain here and a release after the sweep.
+        @inlinable init(_ r: TensorRecording, creatingGraph: Bool) {
             entries = r.entries
             operands = r.operands
             saved = r.saved
-            savedEntries = r.savedEntries
+            savedEntries = creatingGraph ? r.savedEntries : []
             arguments = r.arguments
             leaves = r.leaves
             customFunctions = r.customFunctions
@@ -63,7 +65,7 @@ extension TensorRecording {
         // the same through the runtime's value witnesses, about 400 instructions.)
         TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
             do {
-                let snapshot = Snapshot(live)
+                let snapshot = Snapshot(live, creatingGraph: creatingGraph)
                 live.unlock()
                 var unused: [Tensor<Scalar>?] = []
                 snapshot.sweep(
@@ -82,8 +84,13 @@ extension TensorRecording {
     @inlinable
     static func free(reached: UnsafePointer<Bool>, count: Int, of recording: TensorRecording) {
         var (target, offset) = lockedResolved(recording, 0)
-        var freeing = 0
-        for k in 0..<count where reached[k] && !target.entries[k + offset].isFreed { freeing += 1 }
+        // Counted through one pointer: `target.entries[i]` loaded and checked the
+        // recording's array on every turn.
+        let freeing = target.entries.withUnsafeBufferPointer { entries in
+            var n = 0
+            for k in 0..<count where reached[k] && !entries[k + offset].isFreed { n += 1 }
+            return n
+        }
         if freeing == target.liveCount {
             // `markFreed`'s marks through one pointer: each write through the array's
             // subscript checked its uniqueness, three per entry.
@@ -94,7 +101,7 @@ extension TensorRecording {
                 }
             }
             target.freedCount += freeing
-            target.saved.removeAll(keepingCapacity: true)
+            removeAllInPlace(&target.saved)
             target.savedEntries.removeAll(keepingCapacity: true)
             target.unlock()
             return
@@ -142,7 +149,7 @@ extension TensorRecording {
         var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
         TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
             do {  // released before the freeing (`backward`)
-                let snapshot = Snapshot(live)
+                let snapshot = Snapshot(live, creatingGraph: creatingGraph)
                 live.unlock()
                 snapshot.sweep(
                     from: start, seed: seed, memory: memory, capture: capture, captured: &captured, accumulating: false,
@@ -169,7 +176,7 @@ extension TensorRecording.Snapshot {
     /// `create_graph`); otherwise they run unrecorded on plain tensors.
     @inlinable
     func sweep(
-        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, capture: [Int: Int] = [:],
+        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, capture: [Int: Int] = Dictionary(),
         captured: inout [Tensor<Scalar>?], accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
     ) {
         // The cotangent reaching each entry, initialised where `hasCotangent` says: raw
@@ -190,7 +197,7 @@ extension TensorRecording.Snapshot {
         var pendingSlices: [TensorKernels.SliceCotangent] = []
         swap(&pendingSlices, &memory.state.sweepSlices)
         defer {
-            pendingSlices.removeAll(keepingCapacity: true)
+            removeAllInPlace(&pendingSlices)
             swap(&pendingSlices, &memory.state.sweepSlices)
         }
         let observer = tensorSweepObserver
@@ -212,7 +219,7 @@ extension TensorRecording.Snapshot {
                             var total = hasCotangent[index] ? (cotangents + index).move() : nil
                             if !pendingSlices.contains(where: { $0.operand != index }) {
                                 TensorKernels.accumulateSlices(pendingSlices, into: &total)
-                                pendingSlices.removeAll(keepingCapacity: true)
+                                removeAllInPlace(&pendingSlices)
                             } else {
                                 var parts: [TensorKernels.SliceCotangent] = [], others = parts
                                 for part in pendingSlices {
@@ -363,7 +370,10 @@ struct TensorSweepMemory<Scalar: TensorScalar> {
     @usableFromInline let hasSlices: UnsafeMutablePointer<Bool>
     @usableFromInline let reached: UnsafeMutablePointer<Bool>
     /// The thread whose block this is (it also lends the pending slices' array).
-    @usableFromInline let state: TensorThreadState
+    /// Unowned: the thread's slot keeps it alive, and the memory never leaves the
+    /// thread's `with` call. A strong reference was a retain here and a release through
+    /// the struct's generic value witness after every pass.
+    @usableFromInline unowned(unsafe) let state: TensorThreadState
 
     @inlinable init(block: UnsafeMutableRawPointer, count: Int, state: TensorThreadState) {
         let tensorBytes = count * MemoryLayout<Tensor<Scalar>>.stride

@@ -230,15 +230,18 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
 
     /// The entry id of a tracked operand in this recording (locked), adding an entry for
     /// a leaf on its first use here.
-    @inlinable func entry(for tracking: TensorTracking) -> Int {
-        if let recording = tracking.recording(Scalar.self) {
-            if recording === self { return tracking.index }
+    /// The tracking comes as a tensor's two fields (`trackingOwner`, `trackingIndex`),
+    /// not as a `TensorTracking?` built from them and unwrapped again by the caller.
+    @inlinable func entry(owner: TensorTrackingOwner, index: Int) -> Int {
+        if index >= 0 {
+            let recording = unsafeDowncast(owner, to: TensorRecording.self)
+            if recording === self { return index }
             // Joined into this one earlier: follow the forwarding (no other lock taken).
-            let (final, moved) = TensorRecording.resolved(recording, tracking.index)
+            let (final, moved) = TensorRecording.resolved(recording, index)
             if final !== self { wengertTensorInvalid("internal error: an operand's recording is not the target recording") }
             return moved
         } else {
-            let box = tracking.leafBox(Scalar.self)!
+            let box = unsafeDowncast(owner, to: TensorLeaf<Scalar>.self)
             let cached = box.cachedEntry.load(ordering: .relaxed)
             if cached >= 0, cached < entries.count, entries[cached].operation == .leaf,
                 leaves[arguments[Int(entries[cached].argumentStart)]] === box
@@ -264,8 +267,8 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     @inlinable func appendOperand(_ input: Tensor<Scalar>) {
         var id: Int32 = -1
         if input.isTracked {
-            // The common case, an interior operand of this recording, needs no lookup.
-            id = tensorRecordingIndex(input.trackingOwner === self ? input.trackingIndex : entry(for: input.tracking!))
+            // The common case, an interior operand of this recording, is `entry`'s first test.
+            id = tensorRecordingIndex(entry(owner: input.trackingOwner, index: input.trackingIndex))
         }
         operands.append(TensorOperandRecord(entry: id, shape: input.dimensions))
     }
@@ -274,8 +277,8 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     @inlinable func appendSaved(_ s: Tensor<Scalar>) {
         saved.append(s.untracked)
         guard s.isTracked else { return savedEntries.append(-1) }
-        // The common case, an interior tensor of this recording, needs no lookup.
-        savedEntries.append(tensorRecordingIndex(s.trackingOwner === self ? s.trackingIndex : entry(for: s.tracking!)))
+        // The common case, an interior tensor of this recording, is `entry`'s first test.
+        savedEntries.append(tensorRecordingIndex(entry(owner: s.trackingOwner, index: s.trackingIndex)))
     }
 
     /// `appendSaved(s)` unless `s` is nil, binding it in place (`if let` would copy it).
@@ -358,15 +361,16 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     /// Empties the recording for reuse, keeping its buffers. Only for a recording that
     /// no tensor refers to (locked).
     /// Each array is emptied only when it holds something: a training loop's backward
-    /// already emptied the saved tensors, and each call costs about a hundred instructions.
+    /// already emptied the saved tensors, and each `removeAll` costs about a hundred
+    /// instructions; those of references go by `removeAllInPlace`.
     @inlinable func reset() {
         if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
         if !operands.isEmpty { operands.removeAll(keepingCapacity: true) }
-        if !saved.isEmpty { saved.removeAll(keepingCapacity: true) }
+        removeAllInPlace(&saved)
         if !savedEntries.isEmpty { savedEntries.removeAll(keepingCapacity: true) }
         if !arguments.isEmpty { arguments.removeAll(keepingCapacity: true) }
-        if !leaves.isEmpty { leaves.removeAll(keepingCapacity: true) }
-        if !customFunctions.isEmpty { customFunctions.removeAll(keepingCapacity: true) }
+        removeAllInPlace(&leaves)
+        removeAllInPlace(&customFunctions)
         if !retainedGradients.isEmpty { retainedGradients.removeAll() }
         freedCount = 0
         if mergedInto != nil {
@@ -375,4 +379,14 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
             stub.store(false, ordering: .relaxed)
         }
     }
+}
+
+/// Empties `array` keeping its capacity, one `removeLast()` at a time: for elements that
+/// hold references, `removeAll(keepingCapacity:)` destroys them through the runtime's
+/// generic `swift_arrayDestroy` (a witness call per element, about 200 instructions for
+/// two tensors besides their releases), while `removeLast` releases each one inline. An
+/// empty array costs one check.
+@inlinable @inline(__always)
+func removeAllInPlace<Element>(_ array: inout [Element]) {
+    while !array.isEmpty { array.removeLast() }
 }

@@ -30,6 +30,13 @@ extension Tensor {
         host(shape: shape, count: count) { count > 16 ? Scalar._fillKernel(value, $0, count) : $0.initialize(repeating: value, count: count) }
     }
 
+    /// A 0-d CPU tensor holding `value`, its shape built inline (`Tensor(value)` converts
+    /// an empty array literal to the shape).
+    @inlinable
+    static func scalar0d(_ value: Scalar) -> Tensor {
+        host(shape: TensorDimensions(), count: 1) { $0.initialize(to: value) }
+    }
+
     /// `host(shape:count:_:)` with the shape as an array.
     @inlinable
     static func host(shape: [Int], count: Int, _ initialize: (UnsafeMutablePointer<Scalar>) -> Void) -> Tensor {

@@ -1,0 +1,54 @@
+import Testing
+import Wengert
+
+/// The short paths that small recorded programs take (a whole-tensor `sum()` and
+/// `mean()`, a scalar of a CPU vector `p[i]`) against the general paths they skip:
+/// the same scalars to the bit, the same shapes, the same recorded operations.
+@Suite("Tensor short paths", .tags(.tensor))
+struct TensorShortPathTests {
+    static let values: [Float] = [0.1, -2.5, 3.75, 1e-3, 7, -0.3, 2.2, 9.5, -4.125, 0.6, 1.9]
+
+    /// Σ and mean over all axes against the same reductions named axis by axis (the
+    /// general path), on a vector and a matrix: equal bits, 0-d results, and gradients.
+    @Test(arguments: [[11], [1, 11], [11, 1]])
+    func wholeReductionsMatchAxisReductions(_ shape: [Int]) {
+        let x = Tensor<Float>(shape: shape, scalars: Self.values).requiringGradient()
+        let axes = Array(0..<shape.count)
+        let pairs = [
+            (x.sum(), shape.count == 1 ? x.sum(alongAxes: 0) : x.sum(alongAxes: 0, 1)),
+            (x.mean(), shape.count == 1 ? x.mean(alongAxes: 0) : x.mean(alongAxes: 0, 1)),
+        ]
+        for (short, general) in pairs {
+            #expect(short.shape == [] && general.shape == [])
+            #expect(short.scalar.bitPattern == general.scalar.bitPattern, "axes \(axes)")
+            #expect(short.gradientFunctionName == general.gradientFunctionName)
+        }
+        let mean = x.mean()
+        mean.backward()
+        #expect(x.grad!.scalars == [Float](repeating: 1 / 11, count: 11))
+        #expect(x.grad!.shape == shape)
+    }
+
+    /// `p[i]` of a CPU vector is a 0-d copy of the scalar, recorded as a slice whose
+    /// cotangent reaches position i alone; a matrix's row stays the general path.
+    @Test func vectorIndexIsRecordedSlice() {
+        let p = Tensor<Float>(shape: [3], scalars: [1.5, -2, 4]).requiringGradient()
+        let w = p[1]
+        #expect(w.shape == [] && w.scalar == -2)
+        #expect(w.gradientFunctionName == "SliceBackward")
+        (w * 3 + p[2] * p[2]).backward()
+        #expect(p.grad!.scalars == [0, 3, 8])
+        let m = Tensor<Float>(shape: [2, 2], scalars: [1, 2, 3, 4]).requiringGradient()
+        let row = m[1]
+        #expect(row.shape == [2] && row.scalars == [3, 4])
+        row.sum().backward()
+        #expect(m.grad!.scalars == [0, 0, 1, 1])
+    }
+
+    /// `backward()`'s seed of ones takes the output's shape, whatever its rank.
+    @Test func backwardSeedTakesOutputShape() {
+        let x = Tensor<Double>(shape: [1, 1], scalars: [3]).requiringGradient()
+        (x * x).backward()
+        #expect(x.grad!.shape == [1, 1] && x.grad!.scalars == [6])
+    }
+}
