@@ -36,43 +36,46 @@ extension Tensor {
 
     /// The tensor + a scalar (a 0-d constant, broadcast).
     @inlinable @_disfavoredOverload public static func + (a: Tensor, b: Scalar) -> Tensor {
-        a.takesScalarPath
-            ? TensorKernels.arithmetic(.add, a, scalar: b, scalarFirst: false, operation: "+") : a + Tensor(b)
+        mixed(.add, a, b, scalarFirst: false, "+") { $0 + $1 }
     }
     /// A scalar + the tensor.
     @inlinable @_disfavoredOverload public static func + (a: Scalar, b: Tensor) -> Tensor {
-        b.takesScalarPath
-            ? TensorKernels.arithmetic(.add, b, scalar: a, scalarFirst: true, operation: "+") : Tensor(a) + b
+        mixed(.add, b, a, scalarFirst: true, "+") { $0 + $1 }
     }
     /// The tensor - a scalar.
     @inlinable @_disfavoredOverload public static func - (a: Tensor, b: Scalar) -> Tensor {
-        a.takesScalarPath
-            ? TensorKernels.arithmetic(.subtract, a, scalar: b, scalarFirst: false, operation: "-") : a - Tensor(b)
+        mixed(.subtract, a, b, scalarFirst: false, "-") { $0 - $1 }
     }
     /// A scalar - the tensor.
     @inlinable @_disfavoredOverload public static func - (a: Scalar, b: Tensor) -> Tensor {
-        b.takesScalarPath
-            ? TensorKernels.arithmetic(.subtract, b, scalar: a, scalarFirst: true, operation: "-") : Tensor(a) - b
+        mixed(.subtract, b, a, scalarFirst: true, "-") { $0 - $1 }
     }
     /// The tensor · a scalar.
     @inlinable @_disfavoredOverload public static func * (a: Tensor, b: Scalar) -> Tensor {
-        a.takesScalarPath
-            ? TensorKernels.arithmetic(.multiply, a, scalar: b, scalarFirst: false, operation: "*") : a * Tensor(b)
+        mixed(.multiply, a, b, scalarFirst: false, "*") { $0 * $1 }
     }
     /// A scalar · the tensor.
     @inlinable @_disfavoredOverload public static func * (a: Scalar, b: Tensor) -> Tensor {
-        b.takesScalarPath
-            ? TensorKernels.arithmetic(.multiply, b, scalar: a, scalarFirst: true, operation: "*") : Tensor(a) * b
+        mixed(.multiply, b, a, scalarFirst: true, "*") { $0 * $1 }
     }
     /// The tensor / a scalar.
     @inlinable @_disfavoredOverload public static func / (a: Tensor, b: Scalar) -> Tensor {
-        a.takesScalarPath
-            ? TensorKernels.arithmetic(.divide, a, scalar: b, scalarFirst: false, operation: "/") : a / Tensor(b)
+        mixed(.divide, a, b, scalarFirst: false, "/") { $0 / $1 }
     }
     /// A scalar / the tensor.
     @inlinable @_disfavoredOverload public static func / (a: Scalar, b: Tensor) -> Tensor {
-        b.takesScalarPath
-            ? TensorKernels.arithmetic(.divide, b, scalar: a, scalarFirst: true, operation: "/") : Tensor(a) / b
+        mixed(.divide, b, a, scalarFirst: true, "/") { $0 / $1 }
+    }
+
+    /// `t op s`, or `s op t` when `scalarFirst`: when nothing is recorded
+    /// (`takesScalarPath`), one kernel call that reads the scalar with stride 0; otherwise
+    /// `tensorOperator` with the scalar as a 0-d tensor, which the operation's rule saves.
+    @inlinable static func mixed(
+        _ op: TensorArithmetic, _ t: Tensor, _ s: Scalar, scalarFirst: Bool, _ operation: StaticString,
+        _ tensorOperator: (Tensor, Tensor) -> Tensor
+    ) -> Tensor {
+        if t.takesScalarPath { return TensorKernels.arithmetic(op, t, scalar: s, scalarFirst: scalarFirst, operation: operation) }
+        return scalarFirst ? tensorOperator(Tensor(s), t) : tensorOperator(t, Tensor(s))
     }
 
     /// Whether an operation of this tensor with a scalar runs without making the scalar a
