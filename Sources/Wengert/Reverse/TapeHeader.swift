@@ -137,7 +137,14 @@ extension TapeHeader {
             (epoch, wrapped) = nextEpoch(after: header.pointee.epoch)
             wrapped = wrapped || header.pointee.epochHasWrapped
         } else {
-            header = .allocate(capacity: 1)
+            // Cache lines of its own: two threads recording side by side each write
+            // their header's count at every entry (and read it at every operation), so
+            // a header sharing a line with another thread's header (both from the pool,
+            // allocated one after the other) made that line travel between the cores at
+            // each operation. 128 bytes, not 64: the L2 prefetcher fetches lines in pairs.
+            let bytes = (MemoryLayout<TapeHeader>.stride + 127) & ~127
+            header = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 128)
+                .bindMemory(to: TapeHeader.self, capacity: 1)
         }
         header.initialize(to: TapeHeader(
             epoch: epoch, count: 0, capacity: 0, limit: limit, entries: nil, opcodes: nil,
