@@ -2,16 +2,20 @@
 // it. Copies of a leaf share one box, and so may tasks on other threads: two
 // computations that use the same parameters at once both accumulate into it.
 
-import CWengert
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The identity and accumulated gradient of a leaf tensor (or of an interior tensor
 /// that retains its gradient), shared by its copies.
 ///
-/// Sendable by its locks, not by assertion: `storedGradient` is read and written only
-/// between `wengert_object_lock(self)` and `wengert_object_unlock(self)` (one of
-/// CWengert's striped pthread mutexes; a gradient is touched once per backward pass, so
-/// no lock is allocated per leaf), and `cachedEntry` is atomic.
+/// Sendable by its lock, not by assertion: `storedGradient` and `zeroed` are read and
+/// written only between ``lock()`` and ``unlock()`` (a spin lock on one atomic byte of the
+/// box, so no lock is allocated per leaf), and `cachedEntry` is atomic.
 @usableFromInline
 final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var storedGradient: Tensor<Scalar>?
@@ -25,10 +29,27 @@ final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Se
     /// makes the hint miss).
     @usableFromInline let cachedEntry = Atomic<Int>(-1)
 
+    /// Whether a thread holds the box's lock.
+    @usableFromInline let held = Atomic<Bool>(false)
+
     @inlinable override init() {}
 
-    @inlinable func lock() { wengert_object_lock(Unmanaged.passUnretained(self).toOpaque()) }
-    @inlinable func unlock() { wengert_object_unlock(Unmanaged.passUnretained(self).toOpaque()) }
+    /// One atomic exchange when free. It was one of CWengert's striped pthread mutexes:
+    /// two calls into C and about 80 instructions per lock and unlock, and a seed's
+    /// optimiser step takes it twice per parameter (`grad`, `zeroGradient()`).
+    @inlinable func lock() { if held.exchange(true, ordering: .acquiring) { lockContended() } }
+    @inlinable func unlock() { held.store(false, ordering: .releasing) }
+
+    /// Waits for the holder: spins briefly, then yields the processor, since the holder
+    /// may be adding a large gradient (a backward pass accumulating from another task)
+    /// and, on a machine of few cores, may be waiting for this one's.
+    @usableFromInline func lockContended() {
+        var spins = 0
+        while held.load(ordering: .relaxed) || held.exchange(true, ordering: .acquiring) {
+            spins += 1
+            if spins > 64 { sched_yield() }
+        }
+    }
 
     /// The accumulated gradient; nil before the first backward pass reaches the leaf.
     @inlinable var gradient: Tensor<Scalar>? {
