@@ -49,22 +49,3 @@ void wengert_spin_lock_slow(int *word) {
         }
     }
 }
-
-// Striped mutexes for objects whose locking is rare (a leaf's gradient is touched once
-// per backward pass): no lock to allocate per object, and the thread sanitizer models
-// pthread mutexes.
-#define WENGERT_STRIPES 64
-static pthread_mutex_t stripes[WENGERT_STRIPES] = {
-#define M PTHREAD_MUTEX_INITIALIZER
-    M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M,
-    M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M,
-#undef M
-};
-
-static pthread_mutex_t *stripe(const void *object) {
-    uintptr_t a = (uintptr_t)object;
-    return &stripes[((a >> 4) ^ (a >> 10)) % WENGERT_STRIPES];
-}
-
-void wengert_object_lock(const void *object) { pthread_mutex_lock(stripe(object)); }
-void wengert_object_unlock(const void *object) { pthread_mutex_unlock(stripe(object)); }

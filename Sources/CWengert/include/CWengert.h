@@ -59,10 +59,6 @@ static inline void wengert_spin_lock(int *word) {
 }
 static inline void wengert_spin_unlock(int *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }
 
-/// One of 64 process-wide pthread mutexes, chosen by the object's address: a lock for
-/// objects that are rarely locked, without allocating one per object.
-void wengert_object_lock(const void *object);
-void wengert_object_unlock(const void *object);
 
 /// 1 when the running CPU has AVX-512F (and the kernels may use it), else 0.
 int wengert_cpu_has_avx512f(void);
