@@ -273,9 +273,8 @@ enum TensorKernels {
         requireConsistent(x, operation: "reduction")
         if x.placement.kind != .cpu { return onDevice(reduce: op, x, axes: axes) }
         var values = x, shape = x.dimensions
-        if op == .sum && axes.count == shape.count && x.scalarCount > 0 {
-            let total = S._sumKernel(x.hostBase, x.scalarCount)
-            return Tensor.host(shape: TensorDimensions(repeatElement(1, count: shape.count)), count: 1) { $0.initialize(to: total) }
+        if op == .sum && axes.count == shape.count, let total = x.wholeSum() {
+            return Tensor.hostFilled(total, shape: TensorDimensions(repeatElement(1, count: shape.count)), count: 1)
         }
         for axis in axes {
             let size = shape[axis]
@@ -337,11 +336,10 @@ enum TensorKernels {
     @inlinable static func sum<S>(_ g: Tensor<S>, toShape shape: TensorDimensions) -> Tensor<S> {
         if g.dimensions == shape { return g }
         requireConsistent(g, operation: "backward (summing a cotangent to its operand's shape)")
-        if g.placement.kind == .cpu && g.scalarCount > 0 && TensorShape.count(shape) == 1 && reducesEveryAxis(g.dimensions, to: shape) {
-            // The cotangent of a scalar parameter (a bias added to a batch): the one sum
-            // `reduce` would take, without the axes' arrays between.
-            let total = S._sumKernel(g.hostBase, g.scalarCount)
-            return Tensor.host(shape: shape, count: 1) { $0.initialize(to: total) }
+        // The cotangent of a scalar parameter (a bias added to a batch): the one sum
+        // `reduce` would take, without the axes' arrays between.
+        if TensorShape.count(shape) == 1 && reducesEveryAxis(g.dimensions, to: shape), let total = g.wholeSum() {
+            return Tensor.hostFilled(total, shape: shape, count: 1)
         }
         var reduced = sum(g, axes: broadcastAxes(g.dimensions.array, shape.array))
         if reduced.scalarCount != TensorShape.count(shape) {

@@ -72,11 +72,13 @@ extension Tensor {
         return Tensor.recorded(out, .mean, self, arguments: axes)
     }
 
-    /// Σ of all scalars of a non-empty CPU tensor, by the kernel `TensorKernels.reduce`
-    /// runs for it (the same additions in the same order); nil for an empty tensor or
-    /// another device, which take the general path. A loss reduces every axis to a 0-d
-    /// tensor: this way it builds no axes, no shape of ones and no second shape, about
-    /// 400 instructions of a 1,200-instruction `mean()` on 11 scalars.
+    /// Σ of all scalars of a non-empty CPU tensor, by one pass of the sum kernel; nil
+    /// for an empty tensor or another device, which take the general path. Every
+    /// whole-tensor sum goes through here (`sum()`, `mean()`, `TensorKernels.reduce` over
+    /// every axis, a cotangent summed to one scalar), so they add in the same order and
+    /// agree to the bit. A loss reduces every axis to a 0-d tensor: this way it builds no
+    /// axes, no shape of ones and no second shape, about 400 instructions of a
+    /// 1,200-instruction `mean()` on 11 scalars.
     @inlinable func wholeSum() -> Scalar? {
         if placement.kind != .cpu || scalarCount == 0 { return nil }
         TensorKernels.requireConsistent(self, operation: "reduction")
