@@ -67,14 +67,25 @@
     /* conditional branch per term instead of the indirect jump, and no test of */         \
     /* the operands against entry i − 1, which an interior term's never are. */            \
     op_interior:                                                                           \
-        do {                                                                               \
+        /* Two terms a turn, one opcode test each, as the sweep's loop over a run. */    \
+        for (;;) {                                                                         \
             WENGERT_REPLAY_MULTIPLY_ADD_OF(T, values[e->lhs], values[e->rhs]);             \
             values[i] = v;                                                                 \
             last = v;                                                                      \
-            i++;                                                                           \
+            if (opcodes[i + 1] != WENGERT_OP_MULTIPLY_ADD_INTERIOR) { i++; e++; break; }   \
             e++;                                                                           \
-        } while (opcodes[i] == WENGERT_OP_MULTIPLY_ADD_INTERIOR);                          \
-        goto *table[opcodes[i]];                                                           \
+            WENGERT_REPLAY_MULTIPLY_ADD_OF(T, values[e->lhs], values[e->rhs]);             \
+            values[i + 1] = v;                                                             \
+            last = v;                                                                      \
+            i += 2;                                                                        \
+            e++;                                                                           \
+            if (opcodes[i] != WENGERT_OP_MULTIPLY_ADD_INTERIOR) break;                     \
+        }                                                                                  \
+        /* The run's last term (dot marks it multiplyAdd) names operands older than the */ \
+        /* run too: evaluated here, without the tests against entry i − 1 or a jump.    */ \
+        if (opcodes[i] != WENGERT_OP_MULTIPLY_ADD) goto *table[opcodes[i]];                \
+        WENGERT_REPLAY_MULTIPLY_ADD_OF(T, values[e->lhs], values[e->rhs]);                 \
+        goto next;                                                                         \
     rule_constant: v = rules[opcodes[i]](REPLAY_X, REPLAY_C, e); goto next;                \
     rule_unary: v = rules[opcodes[i]](REPLAY_X, 0, e); goto next;                          \
     rule_binary: v = rules[opcodes[i]](REPLAY_X, REPLAY_Y, e); goto next;                  \
