@@ -220,23 +220,28 @@ DEFINE_PORTABLE_UKR(double, f64)
     DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
     DEFINE_SIMD_STRIDED(NAME, TARGET, T, MR)
 
-DEFINE_SIMD_UKR(ukr_avx512_f32, WENGERT_TARGET_AVX512, float, __m512, 16, 12, 2, _mm512_loadu_ps, _mm512_storeu_ps,
-                _mm512_set1_ps, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_add_ps)
-DEFINE_SIMD_UKR(ukr_avx512_f64, WENGERT_TARGET_AVX512, double, __m512d, 8, 12, 2, _mm512_loadu_pd, _mm512_storeu_pd,
-                _mm512_set1_pd, _mm512_setzero_pd, _mm512_fmadd_pd, _mm512_add_pd)
-DEFINE_SIMD_UKR(ukr_avx2_f32, WENGERT_TARGET_AVX2, float, __m256, 8, 6, 2, _mm256_loadu_ps, _mm256_storeu_ps,
-                _mm256_set1_ps, _mm256_setzero_ps, _mm256_fmadd_ps, _mm256_add_ps)
-DEFINE_SIMD_UKR(ukr_avx2_f64, WENGERT_TARGET_AVX2, double, __m256d, 4, 6, 2, _mm256_loadu_pd, _mm256_storeu_pd,
-                _mm256_set1_pd, _mm256_setzero_pd, _mm256_fmadd_pd, _mm256_add_pd)
-// Edge kernels: half the AVX-512 tile's rows, four of the AVX2 tile's six.
-DEFINE_SIMD_EDGE(edge_avx512_f32, WENGERT_TARGET_AVX512, float, __m512, 16, 6, 2, _mm512_loadu_ps, _mm512_storeu_ps,
-                 _mm512_set1_ps, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_add_ps)
-DEFINE_SIMD_EDGE(edge_avx512_f64, WENGERT_TARGET_AVX512, double, __m512d, 8, 6, 2, _mm512_loadu_pd, _mm512_storeu_pd,
-                 _mm512_set1_pd, _mm512_setzero_pd, _mm512_fmadd_pd, _mm512_add_pd)
-DEFINE_SIMD_EDGE(edge_avx2_f32, WENGERT_TARGET_AVX2, float, __m256, 8, 4, 2, _mm256_loadu_ps, _mm256_storeu_ps,
-                 _mm256_set1_ps, _mm256_setzero_ps, _mm256_fmadd_ps, _mm256_add_ps)
-DEFINE_SIMD_EDGE(edge_avx2_f64, WENGERT_TARGET_AVX2, double, __m256d, 4, 4, 2, _mm256_loadu_pd, _mm256_storeu_pd,
-                 _mm256_set1_pd, _mm256_setzero_pd, _mm256_fmadd_pd, _mm256_add_pd)
+// Each instruction set's types and operations as macro arguments (target, scalar, vector,
+// lanes; load, store, broadcast, zero, multiply-add, add), spread by INSTANTIATE into the
+// full kernels and the edge kernels: half the AVX-512 tile's rows, four of the AVX2 tile's six.
+#define ISA_AVX512_F32 WENGERT_TARGET_AVX512, float, __m512, 16
+#define ISA_AVX512_F64 WENGERT_TARGET_AVX512, double, __m512d, 8
+#define ISA_AVX2_F32 WENGERT_TARGET_AVX2, float, __m256, 8
+#define ISA_AVX2_F64 WENGERT_TARGET_AVX2, double, __m256d, 4
+#define OPS_AVX512_F32 _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_add_ps
+#define OPS_AVX512_F64 _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_setzero_pd, _mm512_fmadd_pd, _mm512_add_pd
+#define OPS_AVX2_F32 _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_fmadd_ps, _mm256_add_ps
+#define OPS_AVX2_F64 _mm256_loadu_pd, _mm256_storeu_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_fmadd_pd, _mm256_add_pd
+#define APPLY(DEFINE, ...) DEFINE(__VA_ARGS__)
+#define INSTANTIATE(DEFINE, NAME, ISA, MR, NV, OPS) APPLY(DEFINE, NAME, ISA, MR, NV, OPS)
+
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx512_f32, ISA_AVX512_F32, 12, 2, OPS_AVX512_F32)
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx512_f64, ISA_AVX512_F64, 12, 2, OPS_AVX512_F64)
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx2_f32, ISA_AVX2_F32, 6, 2, OPS_AVX2_F32)
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx2_f64, ISA_AVX2_F64, 6, 2, OPS_AVX2_F64)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f32, ISA_AVX512_F32, 6, 2, OPS_AVX512_F32)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f64, ISA_AVX512_F64, 6, 2, OPS_AVX512_F64)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f32, ISA_AVX2_F32, 4, 2, OPS_AVX2_F32)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f64, ISA_AVX2_F64, 4, 2, OPS_AVX2_F64)
 #endif
 
 static gemm_kernels kernels_f32(int level) {
