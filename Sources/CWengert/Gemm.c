@@ -17,12 +17,13 @@
 // 6 x 8 (12 ymm accumulators of 16). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 //
-// Threads (ThreadPool.c). Rows split: per (NC, KC) block, B is packed once by all
-// threads together, then the rows of C are cut into parts (at least two per thread, whole
-// micro-tiles, at most MC rows each) that pack their own A rows and sweep the shared B;
-// nothing is packed twice. Columns split, when C has at most MC rows (a layer's batch):
-// each part is a product of its own over a range of columns, packing its own B, with A
-// (in L2) read in place by every thread, so the parts need no common step at all. Parts
+// Threads (ThreadPool.c). Rows split: per (NC, KC) block, B is packed once (by all
+// threads together when the block is large), then the rows of C are cut into parts (at
+// least four per thread, whole micro-tiles, at most MC rows each) that pack their own A
+// rows and sweep the shared B; nothing is packed twice. Columns split, when C has at most
+// MC rows (a layer's batch): each part is a product of its own over one column panel,
+// packing its own B, with A (in L2) read in place by every thread, so the parts need no
+// common step at all. Parts
 // are claimed dynamically, so a worker the system does not schedule in time costs only
 // its share. No split changes any element's arithmetic (same KC blocks, same order), so
 // every thread count gives the same bits.
@@ -50,6 +51,13 @@
 #define MC_F64 96
 #define NC_ALL 3072
 
+// Splitting across threads. Column split: at most this many parts (one panel each).
+// Row split: at least this many parts per thread. B is packed by all threads together
+// only from this many elements a block.
+#define COLUMN_PARTS_MAX 64
+#define ROW_PARTS_PER_THREAD 4
+#define PACK_B_PARALLEL_MIN 65536
+
 // c[r·ldc + j] (+)= Σ_p A(r, p)·bp[p·NR + j] for r < mr, j < nr, where A(r, p) is
 // a[r·rsa + p·csa]: rsa = 1, csa = MR for a packed panel, or A's own strides in place.
 typedef void (*gemm_ukr)(long kc, const void *a, long rsa, long csa, const void *bp, void *c, long ldc, int beta,
@@ -64,6 +72,12 @@ typedef struct {
     long mr, nr, kc, mc;
     gemm_pack pack;
     gemm_ukr packed, strided; // over a packed A panel; over A where it lies
+    // A kernel of fewer rows (edge_mr, 0 for none) for a last tile of at most that many,
+    // over A with any strides (a packed panel's too): 64 rows are 10 tiles of 6 and one
+    // of 4, which the 6-row kernel computes as 6 (a third of its work wasted; with 12-row
+    // AVX-512 tiles, two thirds).
+    long edge_mr;
+    gemm_ukr edge;
 } gemm_kernels;
 
 // ---------------------------------------------------------------------------------------
@@ -149,7 +163,7 @@ DEFINE_PORTABLE_UKR(double, f64)
 // 1024²) and with A's own strides (no fetch ahead: along a transposed A it cost 25 %).
 // Unrolling the k loop by 4 gained nothing on squares and cost 12 % on 256 x 10 x 64 (aT).
 #define UNROLL _Pragma("clang loop unroll(full)")
-#define DEFINE_SIMD_UKR(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)         \
+#define DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
     TARGET static inline __attribute__((always_inline)) void NAME##_body(                              \
         long kc, const T *restrict a, long rsa, long csa, long rows, int ahead, const T *restrict bp,  \
         T *restrict c, long ldc, int beta, long mr, long nr) {                                         \
@@ -186,44 +200,74 @@ DEFINE_PORTABLE_UKR(double, f64)
         for (long r = 0; r < mr; r++)                                                                  \
             for (long j = 0; j < nr; j++)                                                              \
                 c[r * ldc + j] = beta ? c[r * ldc + j] + tile[r * NV * LANES + j] : tile[r * NV * LANES + j]; \
-    }                                                                                                  \
-    TARGET static void NAME(long kc, const void *a, long rsa, long csa, const void *bp, void *c, long ldc, \
-                            int beta, long mr, long nr) {                                              \
-        (void)rsa, (void)csa;                                                                          \
-        NAME##_body(kc, (const T *)a, 1, MR, MR, 1, (const T *)bp, (T *)c, ldc, beta, mr, nr);         \
-    }                                                                                                  \
+    }
+#define DEFINE_SIMD_STRIDED(NAME, TARGET, T, MR)                                                       \
     TARGET static void NAME##_strided(long kc, const void *a, long rsa, long csa, const void *bp, void *c, \
                                       long ldc, int beta, long mr, long nr) {                          \
         NAME##_body(kc, (const T *)a, rsa, csa, mr, 0, (const T *)bp, (T *)c, ldc, beta, mr, nr);      \
     }
+#define DEFINE_SIMD_UKR(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)         \
+    DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
+    DEFINE_SIMD_STRIDED(NAME, TARGET, T, MR)                                                           \
+    TARGET static void NAME(long kc, const void *a, long rsa, long csa, const void *bp, void *c, long ldc, \
+                            int beta, long mr, long nr) {                                              \
+        (void)rsa, (void)csa;                                                                          \
+        NAME##_body(kc, (const T *)a, 1, MR, MR, 1, (const T *)bp, (T *)c, ldc, beta, mr, nr);         \
+    }
+// An edge kernel: the body with A's strides only (it reads packed panels of the full
+// kernel's width as well as A in place).
+#define DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
+    DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
+    DEFINE_SIMD_STRIDED(NAME, TARGET, T, MR)
 
-DEFINE_SIMD_UKR(ukr_avx512_f32, WENGERT_TARGET_AVX512, float, __m512, 16, 12, 2, _mm512_loadu_ps, _mm512_storeu_ps,
-                _mm512_set1_ps, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_add_ps)
-DEFINE_SIMD_UKR(ukr_avx512_f64, WENGERT_TARGET_AVX512, double, __m512d, 8, 12, 2, _mm512_loadu_pd, _mm512_storeu_pd,
-                _mm512_set1_pd, _mm512_setzero_pd, _mm512_fmadd_pd, _mm512_add_pd)
-DEFINE_SIMD_UKR(ukr_avx2_f32, WENGERT_TARGET_AVX2, float, __m256, 8, 6, 2, _mm256_loadu_ps, _mm256_storeu_ps,
-                _mm256_set1_ps, _mm256_setzero_ps, _mm256_fmadd_ps, _mm256_add_ps)
-DEFINE_SIMD_UKR(ukr_avx2_f64, WENGERT_TARGET_AVX2, double, __m256d, 4, 6, 2, _mm256_loadu_pd, _mm256_storeu_pd,
-                _mm256_set1_pd, _mm256_setzero_pd, _mm256_fmadd_pd, _mm256_add_pd)
+// Each instruction set's types and operations as macro arguments (target, scalar, vector,
+// lanes; load, store, broadcast, zero, multiply-add, add), spread by INSTANTIATE into the
+// full kernels and the edge kernels: half the AVX-512 tile's rows, four of the AVX2 tile's six.
+#define ISA_AVX512_F32 WENGERT_TARGET_AVX512, float, __m512, 16
+#define ISA_AVX512_F64 WENGERT_TARGET_AVX512, double, __m512d, 8
+#define ISA_AVX2_F32 WENGERT_TARGET_AVX2, float, __m256, 8
+#define ISA_AVX2_F64 WENGERT_TARGET_AVX2, double, __m256d, 4
+#define OPS_AVX512_F32 _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_add_ps
+#define OPS_AVX512_F64 _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_setzero_pd, _mm512_fmadd_pd, _mm512_add_pd
+#define OPS_AVX2_F32 _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_fmadd_ps, _mm256_add_ps
+#define OPS_AVX2_F64 _mm256_loadu_pd, _mm256_storeu_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_fmadd_pd, _mm256_add_pd
+#define APPLY(DEFINE, ...) DEFINE(__VA_ARGS__)
+#define INSTANTIATE(DEFINE, NAME, ISA, MR, NV, OPS) APPLY(DEFINE, NAME, ISA, MR, NV, OPS)
+
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx512_f32, ISA_AVX512_F32, 12, 2, OPS_AVX512_F32)
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx512_f64, ISA_AVX512_F64, 12, 2, OPS_AVX512_F64)
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx2_f32, ISA_AVX2_F32, 6, 2, OPS_AVX2_F32)
+INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx2_f64, ISA_AVX2_F64, 6, 2, OPS_AVX2_F64)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f32, ISA_AVX512_F32, 6, 2, OPS_AVX512_F32)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f64, ISA_AVX512_F64, 6, 2, OPS_AVX512_F64)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f32, ISA_AVX2_F32, 4, 2, OPS_AVX2_F32)
+INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f64, ISA_AVX2_F64, 4, 2, OPS_AVX2_F64)
 #endif
 
 static gemm_kernels kernels_f32(int level) {
 #if defined(__x86_64__)
-    if (level == 2) return (gemm_kernels){sizeof(float), 12, 32, KC_ALL, MC_F32, pack_f32, ukr_avx512_f32, ukr_avx512_f32_strided};
+    if (level == 2)
+        return (gemm_kernels){sizeof(float), 12, 32, KC_ALL, MC_F32, pack_f32, ukr_avx512_f32, ukr_avx512_f32_strided,
+                              6, edge_avx512_f32_strided};
     if (level == 1)
-        return (gemm_kernels){sizeof(float), 6, 16, KC_F32_AVX2, MC_F32_AVX2, pack_f32, ukr_avx2_f32, ukr_avx2_f32_strided};
+        return (gemm_kernels){sizeof(float), 6, 16, KC_F32_AVX2, MC_F32_AVX2, pack_f32, ukr_avx2_f32, ukr_avx2_f32_strided,
+                              4, edge_avx2_f32_strided};
 #endif
     (void)level;
-    return (gemm_kernels){sizeof(float), 4, 8, KC_ALL, MC_F32, pack_f32, ukr_portable_f32, ukr_portable_f32};
+    return (gemm_kernels){sizeof(float), 4, 8, KC_ALL, MC_F32, pack_f32, ukr_portable_f32, ukr_portable_f32, 0, NULL};
 }
 
 static gemm_kernels kernels_f64(int level) {
 #if defined(__x86_64__)
-    if (level == 2) return (gemm_kernels){sizeof(double), 12, 16, KC_ALL, MC_F64, pack_f64, ukr_avx512_f64, ukr_avx512_f64_strided};
-    if (level == 1) return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided};
+    if (level == 2)
+        return (gemm_kernels){sizeof(double), 12, 16, KC_ALL, MC_F64, pack_f64, ukr_avx512_f64, ukr_avx512_f64_strided,
+                              6, edge_avx512_f64_strided};
+    if (level == 1)
+        return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided,
+                              4, edge_avx2_f64_strided};
 #endif
     (void)level;
-    return (gemm_kernels){sizeof(double), 4, 8, KC_ALL, MC_F64, pack_f64, ukr_portable_f64, ukr_portable_f64};
+    return (gemm_kernels){sizeof(double), 4, 8, KC_ALL, MC_F64, pack_f64, ukr_portable_f64, ukr_portable_f64, 0, NULL};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -268,7 +312,10 @@ static void sweep(const gemm_plan *g, const char *ap, long i0, long i1, long j0,
             for (size_t until = fetched + step < next ? fetched + step : next; fetched < until; fetched += 64)
                 __builtin_prefetch(b + panel + fetched, 0, 2);
             const char *a = g->a_in_place ? g->a + (size_t)(ir * rsa + g->pc * csa) * es : ap + (size_t)((ir - i0) * g->kc) * es;
-            ukr(g->kc, a, rsa, csa, b, c, g->ldc, g->beta, mr, nr);
+            // A last tile of few rows: the edge kernel, over the same A (same sums, same
+            // order: the bits of the full tile's rows).
+            if (mr <= q->edge_mr) q->edge(g->kc, a, rsa, csa, b, c, g->ldc, g->beta, mr, nr);
+            else ukr(g->kc, a, rsa, csa, b, c, g->ldc, g->beta, mr, nr);
         }
     }
 }
@@ -354,21 +401,30 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
     if (threads > 1 && m <= kern.mc && tiles_n >= 2 * threads) {
         // At most MC rows (the batch of a layer): each thread takes columns, A (in
         // L2) is read in place by all of them, and the parts need no common step.
+        // One column panel a part: the sweep walks a part's panels one by one anyway
+        // (A read again for each), so small parts cost nothing but a claim, and a
+        // worker slowed by the machine's other work holds back the caller by one
+        // panel's time, not by a quarter of the product.
         g.a_in_place = 1;
-        g.parts = 2 * threads < tiles_n ? 2 * threads : tiles_n;
+        g.parts = tiles_n < COLUMN_PARTS_MAX ? tiles_n : COLUMN_PARTS_MAX;
         run_parts(g.parts, threads, column_part, &g);
         return;
     }
-    // Rows: enough parts that none exceeds MC rows, and with threads at least two per
-    // thread (a rounded multiple of them), so a late worker leaves little to the caller.
+    // Rows: enough parts that none exceeds MC rows, and with threads at least four per
+    // thread (a rounded multiple of them), so a late or slowed worker leaves little to
+    // the caller at the end.
     long parts = (m + kern.mc - 1) / kern.mc;
     if (threads > 1) {
-        if (parts < 2 * threads) parts = 2 * threads;
+        if (parts < ROW_PARTS_PER_THREAD * threads) parts = ROW_PARTS_PER_THREAD * threads;
         parts = ((parts + threads - 1) / threads) * threads;
     }
     g.parts = parts < tiles_m ? parts : tiles_m;
     long nc_tiles = tiles_n < g.nc_max / nr ? tiles_n : g.nc_max / nr;
-    g.pack_parts = threads > 1 ? (2 * threads < nc_tiles ? 2 * threads : nc_tiles) : 1;
+    // A small block of B (the k = batch block of a weight's gradient, xᵀ·g) is packed by
+    // the caller: a job of its own would cost a second hand-over to the workers for a
+    // copy of a few microseconds.
+    int small_b = (double)(nc_tiles * nr) * (double)(k < g.kc_max ? k : g.kc_max) < PACK_B_PARALLEL_MIN;
+    g.pack_parts = threads > 1 && !small_b ? (2 * threads < nc_tiles ? 2 * threads : nc_tiles) : 1;
     g.bp = (char *)wengert_scratch(1, (size_t)(nc_tiles * nr * g.kc_max) * es);
     for (g.jc = 0; g.jc < n; g.jc += g.nc_max) {
         g.nc = n - g.jc < g.nc_max ? n - g.jc : g.nc_max;

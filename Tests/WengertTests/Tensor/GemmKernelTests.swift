@@ -83,6 +83,32 @@ struct GemmKernelTests {
         }
     }
 
+    /// The last tile of a few rows (64 = 10 x 6 + 4 with AVX2, 5 x 12 + 4 with AVX-512)
+    /// goes through a kernel of fewer rows: its rows must have the bits they get inside a
+    /// full tile, which a product with A's rows extended to a multiple of every tile height
+    /// computes. Packed A (n past two column panels) and A in place, every transposition.
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 10, 13, 16, 64])
+    func edgeTilesHaveTheBitsOfFullTiles(_ m: Int) {
+        let k = 70, full = (m + 23) / 24 * 24
+        for level in Self.levels {
+            for n in [10, 40, 100] {
+                for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+                    let extended = Tensor<Double>(randomNormal: [full * k], seed: 31).scalars
+                    // A's first m rows of the extended A, in the layout `run` reads (k x m when ta).
+                    let a = (0..<(m * k)).map { ta ? extended[($0 / m) * full + $0 % m] : extended[$0] }
+                    let b = Tensor<Double>(randomNormal: [k * n], seed: 32).scalars
+                    let (f, fFull, d, dFull) = CPUKernels.withLevel(level) {
+                        (Self.run(Float.self, ta, tb, m, n, k, a, b), Self.run(Float.self, ta, tb, full, n, k, extended, b),
+                         Self.run(Double.self, ta, tb, m, n, k, a, b), Self.run(Double.self, ta, tb, full, n, k, extended, b))
+                    }
+                    let rows = m * (n + 3)
+                    #expect(Array(f[..<rows]) == Array(fFull[..<rows]), "\(level) m \(m) n \(n) ta \(ta) tb \(tb): Float")
+                    #expect(Array(d[..<rows]) == Array(dFull[..<rows]), "\(level) m \(m) n \(n) ta \(ta) tb \(tb): Double")
+                }
+            }
+        }
+    }
+
     @Test func accumulateAddsToC() {
         let (m, n, k) = (29, 45, 270)
         let a = Tensor<Double>(randomNormal: [m * k], seed: 13).scalars
@@ -121,10 +147,11 @@ struct GemmKernelTests {
         }
     }
 
-    /// Products split by rows (shared packed B), by columns (few rows: A read in place by
-    /// every thread) and skinny ones, at every level and transposition: 2 and 3 threads
-    /// give the bits of 1.
-    @Test(arguments: [(300, 200, 260), (40, 600, 300), (64, 256, 784), (784, 10, 64), (7, 1000, 100)])
+    /// Products split by rows (shared packed B), by rows with a small B packed by the
+    /// caller (a weight's gradient xᵀ·g over a batch of 64), by columns (few rows: A read
+    /// in place by every thread) and skinny ones, at every level and transposition: 2 and
+    /// 3 threads give the bits of 1.
+    @Test(arguments: [(300, 200, 260), (784, 256, 64), (40, 600, 300), (64, 256, 784), (784, 10, 64), (7, 1000, 100)])
     func threadSplitsAreBitwiseEqualToOneThread(_ shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         let a = Tensor<Double>(randomNormal: [m * k], seed: 21).scalars
