@@ -3,7 +3,7 @@ import Wengert
 
 /// `--hvp`: the cost of a tensor Hessian-vector product (reverse over reverse: a backward
 /// pass that records, then a backward pass over that recording) over the cost of a
-/// gradient, on the mlp-784-256-10 loss (tanh, mean squared error, batch 64, Float). The
+/// gradient, on the mlp-784-256-10 loss (tanh, softmax cross-entropy, batch 64, Float). The
 /// two are timed alternately, call for call, so that load on a shared machine falls on
 /// both; the ratio of the medians and of the minima is printed. Before timing, H·v in
 /// Double is checked against central differences of the gradient along v.
@@ -36,7 +36,7 @@ enum HessianVectorProductBench {
         }
         func median(_ t: [Double]) -> Double { t.sorted()[t.count / 2] }
         let ms = { (t: Double) in String(format: "%.2f", t / 1e6) }
-        var text = "hvp: mlp-784-256-10 loss (tanh, MSE, batch \(batch), Float), \(iterations) alternating timed calls "
+        var text = "hvp: mlp-784-256-10 loss (tanh, softmax cross-entropy, batch \(batch), Float), \(iterations) alternating timed calls "
         text += "after 3 untimed\n\n"
         text += "| computation | median ms | min ms |\n|---|---|---|\n"
         text += "| gradient (record + backward()) | \(ms(median(gradientTimes))) | \(ms(gradientTimes.min()!)) |\n"

@@ -1,8 +1,8 @@
 import Wengert
 
 /// One training step at the size the tracker's issue 4 quotes: a perceptron with 784
-/// inputs, 256 hidden units (tanh) and 10 outputs, mean squared error on a batch of
-/// Float examples. The parameters W₁ (784 × 256), b₁ (256), W₂ (256 × 10), b₂ (10) are
+/// inputs, 256 hidden units (tanh) and 10 outputs, softmax cross-entropy on a batch of
+/// Float examples (the peers' step: PyTorch's `cross_entropy`, JAX's `log_softmax`). The parameters W₁ (784 × 256), b₁ (256), W₂ (256 × 10), b₂ (10) are
 /// one flat tensor split by slicing. The size is the batch (64 by default); `plain` is the
 /// forward pass, `backward` forward and backward, `train-step` those and an SGD step.
 struct MLP784Objective: TensorObjective {
@@ -11,6 +11,8 @@ struct MLP784Objective: TensorObjective {
     let batch: Int
     let input: [Double]
     let constants: [TensorConstant]
+    /// The examples' classes, spread evenly over the outputs.
+    let labels: [Int]
     var parameterShape: [Int] { [Self.parameterCount] }
     var isTrainingStep: Bool { true }
 
@@ -19,13 +21,13 @@ struct MLP784Objective: TensorObjective {
         // Weights of about 1/√fan-in keep tanh out of its flat tails.
         let scale = 1 / Double(Self.inputs).squareRoot()
         input = tensorConstant(shape: [Self.parameterCount], lower: -scale, upper: scale, seed: 61).double
-        constants = [tensorConstant(shape: [batch, Self.inputs], lower: 0, upper: 1, seed: 62),
-                     tensorConstant(shape: [batch, Self.outputs], seed: 63)]
+        constants = [tensorConstant(shape: [batch, Self.inputs], lower: 0, upper: 1, seed: 62)]
+        labels = (0..<batch).map { $0 % Self.outputs }
     }
 
     func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S> {
         let (i, h, o) = (Self.inputs, Self.hidden, Self.outputs)
-        let x = constants[0], y = constants[1]
+        let x = constants[0]
         var at = 0
         func take(_ shape: [Int]) -> Tensor<S> {
             let count = shape.reduce(1, *)
@@ -34,14 +36,14 @@ struct MLP784Objective: TensorObjective {
         }
         let w1 = take([i, h]), b1 = take([h]), w2 = take([h, o]), b2 = take([o])
         let hiddenLayer = tanh(matmul(x, w1) + b1)
-        return meanSquaredError(predicted: matmul(hiddenLayer, w2) + b2, expected: y)
+        return softmaxCrossEntropy(logits: matmul(hiddenLayer, w2) + b2, labels: labels)
     }
 }
 
 extension Problem {
     static let mlp784 = Problem(
         name: "mlp-784-256-10",
-        summary: "Tensor<Float>: MLP 784-256-10 (tanh, MSE), one training step with SGD (size: batch)",
+        summary: "Tensor<Float>: MLP 784-256-10 (tanh, softmax cross-entropy), one training step with SGD (size: batch)",
         sizeMeaning: "batch", defaultSizes: [64], quickSizes: [64], minimumSize: 1,
         make: { batch in .tensor(MLP784Objective(batch: batch)) })
 }
