@@ -10,25 +10,31 @@ extension Mode {
             guard case .tensor(let f) = objective, f.isTrainingStep else { return nil }
             let x = f.input.map { Float($0) }
             let constants = f.constants.map { Tensor<Float>(shape: $0.shape, scalars: $0.float) }
-            // The model is updated in place through `update(&parameters)`, as a training loop
-            // does; the closure owns it.
-            var parameters = Tensor<Float>(shape: f.parameterShape, scalars: x).requiringGradient()
+            // The model's tensors as separate leaves, updated in place through
+            // `update(&parameters)` as a training loop does; the closure owns them.
+            func leaves() -> [Tensor<Float>] {
+                var at = 0
+                return (f.parameterParts ?? [f.parameterShape]).map { shape in
+                    let count = shape.reduce(1, *)
+                    defer { at += count }
+                    return Tensor<Float>(shape: shape, scalars: Array(x[at..<(at + count)])).requiringGradient()
+                }
+            }
+            var parameters = leaves()
             let training = SGD<Float>(learningRate: 1e-3)
             return PreparedRun(
                 run: {
-                    let loss = f.loss(parameters, opaque(constants))
+                    let loss = f.loss(parts: parameters, opaque(constants))
                     loss.backward()
                     training.update(&parameters)
-                    parameters.zeroGradient()
+                    for p in parameters { p.zeroGradient() }
                     sink(loss.scalar)
                 },
                 output: {
                     // The gradient the step used, read before the update from fresh parameters.
-                    var fresh = Tensor<Float>(shape: f.parameterShape, scalars: x).requiringGradient()
-                    f.loss(fresh, constants).backward()
-                    let g = fresh.grad!.scalars
-                    SGD<Float>(learningRate: 1e-3).update(&fresh)
-                    return .gradient(g.map { Double($0) })
+                    let fresh = leaves()
+                    f.loss(parts: fresh, constants).backward()
+                    return .gradient(fresh.flatMap { $0.grad!.scalars.map { Double($0) } })
                 },
                 precision: 1e-3)
         })

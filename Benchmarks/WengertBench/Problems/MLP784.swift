@@ -2,9 +2,12 @@ import Wengert
 
 /// One training step at the size the tracker's issue 4 quotes: a perceptron with 784
 /// inputs, 256 hidden units (tanh) and 10 outputs, softmax cross-entropy on a batch of
-/// Float examples (the peers' step: PyTorch's `cross_entropy`, JAX's `log_softmax`). The parameters W₁ (784 × 256), b₁ (256), W₂ (256 × 10), b₂ (10) are
-/// one flat tensor split by slicing. The size is the batch (64 by default); `plain` is the
-/// forward pass, `backward` forward and backward, `train-step` those and an SGD step.
+/// Float examples: the peers' step (PyTorch's `cross_entropy`, JAX's `log_softmax`). The
+/// parameters W₁ (784 × 256), b₁ (256), W₂ (256 × 10), b₂ (10) are four tensors in
+/// `train-step`, as in the peers' step and a user's model, and one flat tensor cut by
+/// slicing in the modes that differentiate a function of one vector. The size is the
+/// batch (64 by default); `plain` is the forward pass, `backward` forward and backward,
+/// `train-step` those and an SGD step.
 struct MLP784Objective: TensorObjective {
     static let (inputs, hidden, outputs) = (784, 256, 10)
     static let parameterCount = inputs * hidden + hidden + hidden * outputs + outputs
@@ -25,18 +28,25 @@ struct MLP784Objective: TensorObjective {
         labels = (0..<batch).map { $0 % Self.outputs }
     }
 
-    func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S> {
+    var parameterParts: [[Int]]? {
         let (i, h, o) = (Self.inputs, Self.hidden, Self.outputs)
-        let x = constants[0]
+        return [[i, h], [h], [h, o], [o]]
+    }
+
+    /// The loss on the flat parameter vector: its four parts cut out by slicing.
+    func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S> {
         var at = 0
-        func take(_ shape: [Int]) -> Tensor<S> {
+        let parts = parameterParts!.map { shape in
             let count = shape.reduce(1, *)
             defer { at += count }
             return w[at..<(at + count)].reshaped(to: shape)
         }
-        let w1 = take([i, h]), b1 = take([h]), w2 = take([h, o]), b2 = take([o])
-        let hiddenLayer = tanh(matmul(x, w1) + b1)
-        return softmaxCrossEntropy(logits: matmul(hiddenLayer, w2) + b2, labels: labels)
+        return loss(parts: parts, constants)
+    }
+
+    func loss<S: TensorScalar>(parts: [Tensor<S>], _ constants: [Tensor<S>]) -> Tensor<S> {
+        let hiddenLayer = tanh(matmul(constants[0], parts[0]) + parts[1])
+        return softmaxCrossEntropy(logits: matmul(hiddenLayer, parts[2]) + parts[3], labels: labels)
     }
 }
 

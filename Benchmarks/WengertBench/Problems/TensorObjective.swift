@@ -21,6 +21,15 @@ protocol TensorObjective: Sendable {
     /// Whether one call is a training step (the `train-step` mode applies).
     var isTrainingStep: Bool { get }
 
+    /// The shapes of the model's separate parameter tensors (a network's weights and
+    /// biases), whose flattened concatenation is `input`; nil for one tensor of
+    /// `parameterShape`. The `train-step` mode trains them as separate leaves, as a
+    /// user's model (and the peers' step) holds them.
+    var parameterParts: [[Int]]? { get }
+    /// The loss on the parameter tensors of `parameterParts`' shapes (one tensor of
+    /// `parameterShape` when it is nil).
+    func loss<S: TensorScalar>(parts: [Tensor<S>], _ constants: [Tensor<S>]) -> Tensor<S>
+
     /// The tensor operations one loss records, where the problem counts them (the
     /// `backward` mode then reports nanoseconds per recorded operation).
     var recordedOperations: Int? { get }
@@ -36,6 +45,9 @@ protocol TensorObjective: Sendable {
 extension TensorObjective {
     var isTrainingStep: Bool { false }
     var recordedOperations: Int? { nil }
+    var parameterParts: [[Int]]? { nil }
+
+    func loss<S: TensorScalar>(parts: [Tensor<S>], _ constants: [Tensor<S>]) -> Tensor<S> { loss(parts[0], constants) }
 
     func plainLoss(_ parameters: [Float]) -> Float {
         withoutGradient {
