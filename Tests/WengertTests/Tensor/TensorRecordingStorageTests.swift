@@ -78,12 +78,13 @@ struct TensorRecordingStorageTests {
             })
         let loss = paused(y0).sum()
         nonisolated(unsafe) var count = 0  // written before `otherDone.signal()`, read after the wait
-        DispatchQueue.global().async {
+        let join = startThread {
             reachedRule.wait()
             count = other(y0)
             otherDone.signal()
         }
         loss.backward()
+        join()
         return (w.grad?.scalars, count)
     }
 
