@@ -73,8 +73,8 @@ extension Tensor {
     /// Records a custom function's application to `x` (tracked) with result `out`.
     @inlinable static func recordedCustom(_ out: Tensor, _ function: CustomFunction<Scalar>, _ x: Tensor) -> Tensor {
         let recording = TensorRecording<Scalar>.lockedTarget(x, nil)
-        recording.customFunctions.append(function)
-        let id = recording.append(.custom, x, nil, saving: x, nil, nil, arguments: [recording.customFunctions.count - 1])
+        let function = recording.appendCustomFunction(function)
+        let id = recording.append(.custom, x, nil, saving: x, nil, nil, arguments: [function])
         recording.unlock()
         var result = out.untracked
         result.tracking = .interior(recording, id)
@@ -90,8 +90,8 @@ extension Tensor {
     @inlinable static func recordedCustomBackward(_ out: Tensor, _ function: CustomFunction<Scalar>, _ x: Tensor, _ g: Tensor) -> Tensor {
         if !isGradientEnabled || (!x.isTracked && !g.isTracked) { return out }
         let recording = TensorRecording<Scalar>.lockedTarget(x, g)
-        recording.customFunctions.append(function)
-        let id = recording.append(.customBackward, x, g, saving: nil, nil, nil, arguments: [recording.customFunctions.count - 1])
+        let function = recording.appendCustomFunction(function)
+        let id = recording.append(.customBackward, x, g, saving: nil, nil, nil, arguments: [function])
         recording.unlock()
         var result = out.untracked
         result.tracking = .interior(recording, id)

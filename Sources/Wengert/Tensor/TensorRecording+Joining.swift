@@ -88,13 +88,7 @@ extension TensorRecording {
         let offset = destination.absorb(source)
         source.mergedInto = destination
         source.mergeOffset = offset
-        source.entries = []
-        source.operands = []
-        source.saved = []
-        source.savedEntries = []
-        source.arguments = []
-        source.leaves = []
-        source.customFunctions = []
+        source.storage = TensorRecordingStorage()
         source.retainedGradients = [:]
         source.freedCount = 0
         source.stub.store(true, ordering: .releasing)
@@ -102,29 +96,37 @@ extension TensorRecording {
 
     /// Appends `source`'s entries (both locked), renumbered, and returns the offset of
     /// their ids.
+    /// The storage is made this recording's alone first (a sweep's snapshot may share it),
+    /// so that its lists can grow in place (this runs once per pair of recordings that meet).
     @usableFromInline
     func absorb(_ source: TensorRecording) -> Int {
-        let offset = entries.count
-        let operandBase = operands.count, savedBase = saved.count, argumentBase = arguments.count
-        let leafBase = leaves.count, customBase = customFunctions.count
-        var arguments = source.arguments
-        for var entry in source.entries {
+        let from = source.storage, storage = uniqueStorage()
+        let offset = storage.entries.count
+        let operandBase = storage.operands.count, savedBase = storage.saved.count
+        let argumentBase = storage.arguments.count
+        let leafBase = storage.leaves.count, customBase = storage.customFunctions.count
+        var arguments = Array(from.arguments.elements)
+        for var entry in from.entries.elements {
             if entry.operation == .leaf { arguments[Int(entry.argumentStart)] += leafBase }
             if entry.operation == .custom || entry.operation == .customBackward { arguments[Int(entry.argumentStart)] += customBase }
             entry.operandStart = tensorRecordingIndex(Int(entry.operandStart) + operandBase)
             entry.savedStart = tensorRecordingIndex(Int(entry.savedStart) + savedBase)
             entry.argumentStart = tensorRecordingIndex(Int(entry.argumentStart) + argumentBase)
-            entries.append(entry)
+            storage.entries.appendGrowingInPlace(entry)
         }
-        for var operand in source.operands {
+        for var operand in from.operands.elements {
             if operand.entry >= 0 { operand.entry = tensorRecordingIndex(Int(operand.entry) + offset) }
-            operands.append(operand)
+            storage.operands.appendGrowingInPlace(operand)
         }
-        saved += source.saved
-        for id in source.savedEntries { savedEntries.append(id < 0 ? -1 : tensorRecordingIndex(Int(id) + offset)) }
-        self.arguments += arguments
-        leaves += source.leaves
-        customFunctions += source.customFunctions
+        for tensor in from.saved.elements { storage.saved.appendGrowingInPlace(tensor) }
+        for id in from.savedEntries.elements {
+            storage.savedEntries.appendGrowingInPlace(id < 0 ? -1 : tensorRecordingIndex(Int(id) + offset))
+        }
+        for argument in arguments { storage.arguments.appendGrowingInPlace(argument) }
+        for box in from.leaves.elements { storage.leaves.appendGrowingInPlace(box) }
+        for function in from.customFunctions.elements {
+            storage.customFunctions.appendGrowingInPlace(function)
+        }
         for (id, box) in source.retainedGradients { retainedGradients[id + offset] = box }
         freedCount += source.freedCount
         return offset

@@ -1,36 +1,43 @@
 // The backward sweep over a recording, and what it frees.
 //
-// The sweep copies the recording's arrays out under the lock (O(1): the buffers are
-// shared) and runs the rules with no lock held, so other computations keep recording
-// meanwhile (their appends then copy the arrays once). Afterwards it frees the entries
+// The sweep takes a snapshot of the recording's storage under the lock (O(1): one
+// retain and its pointers) and runs the rules with no lock held, so other computations
+// keep recording meanwhile (TensorRecordingStorage.swift says why their appends leave
+// the snapshot's reads alone). Afterwards it frees the entries
 // it reached, which are exactly those its result depends on: a computation that shares
 // the recording but not those entries is untouched.
 
 import CWengert
 
 extension TensorRecording {
-    /// The arrays a backward pass reads, copied out of the recording under its lock.
+    /// What a backward pass reads, taken from the recording under its lock: its storage,
+    /// retained so that no append, freeing or reset changes or frees what is read (they
+    /// copy the storage first, or write past these counts), and the lists' elements as
+    /// they were then, through pointers copied here (the storage's fields may change).
     @usableFromInline
     struct Snapshot {
-        @usableFromInline let entries: [TensorEntry]
-        @usableFromInline let operands: [TensorOperandRecord]
-        @usableFromInline let saved: [Tensor<Scalar>]
-        @usableFromInline let savedEntries: [Int32]
-        @usableFromInline let arguments: [Int]
-        @usableFromInline let leaves: [TensorLeaf<Scalar>]
+        @usableFromInline let storage: TensorRecordingStorage<Scalar>
+        @usableFromInline let entries: UnsafeMutableBufferPointer<TensorEntry>
+        @usableFromInline let operands: UnsafeMutableBufferPointer<TensorOperandRecord>
+        @usableFromInline let saved: UnsafeMutableBufferPointer<Tensor<Scalar>>
+        @usableFromInline let savedEntries: UnsafeMutableBufferPointer<Int32>
+        @usableFromInline let arguments: UnsafeMutableBufferPointer<Int>
+        @usableFromInline let leaves: UnsafeMutableBufferPointer<TensorLeaf<Scalar>>
+        /// An array because the rules take one; empty (no allocation) unless the
+        /// recording has custom functions.
         @usableFromInline let customFunctions: [CustomFunction<Scalar>]
         @usableFromInline let retainedGradients: [Int: TensorLeaf<Scalar>]
 
-        /// `savedEntries` only when `creatingGraph` (`savedTracked` alone reads it): each
-        /// array copied is a retain here and a release after the sweep.
-        @inlinable init(_ r: TensorRecording, creatingGraph: Bool) {
-            entries = r.entries
-            operands = r.operands
-            saved = r.saved
-            savedEntries = creatingGraph ? r.savedEntries : []
-            arguments = r.arguments
-            leaves = r.leaves
-            customFunctions = r.customFunctions
+        @inlinable init(_ r: TensorRecording) {
+            let s = r.storage
+            storage = s
+            entries = s.entries.elements
+            operands = s.operands.elements
+            saved = s.saved.elements
+            savedEntries = s.savedEntries.elements
+            arguments = s.arguments.elements
+            leaves = s.leaves.elements
+            customFunctions = s.customFunctions.count == 0 ? [] : Array(s.customFunctions.elements)
             retainedGradients = r.retainedGradients
         }
     }
@@ -65,7 +72,7 @@ extension TensorRecording {
         // the same through the runtime's value witnesses, about 400 instructions.)
         TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
             do {
-                let snapshot = Snapshot(live, creatingGraph: creatingGraph)
+                let snapshot = Snapshot(live)
                 live.unlock()
                 var unused: [Tensor<Scalar>?] = []
                 snapshot.sweep(
@@ -84,25 +91,21 @@ extension TensorRecording {
     @inlinable
     static func free(reached: UnsafePointer<Bool>, count: Int, of recording: TensorRecording) {
         var (target, offset) = lockedResolved(recording, 0)
-        // Counted through one pointer: `target.entries[i]` loaded and checked the
-        // recording's array on every turn.
-        let freeing = target.entries.withUnsafeBufferPointer { entries in
-            var n = 0
-            for k in 0..<count where reached[k] && !entries[k + offset].isFreed { n += 1 }
-            return n
-        }
+        let entries = target.storage.entries.elements
+        var freeing = 0
+        for k in 0..<count where reached[k] && !entries[k + offset].isFreed { freeing += 1 }
         if freeing == target.liveCount {
-            // `markFreed`'s marks through one pointer: each write through the array's
-            // subscript checked its uniqueness, three per entry.
-            target.entries.withUnsafeMutableBufferPointer { entries in
-                for k in 0..<count where reached[k] && !entries[k + offset].isFreed {
-                    entries[k + offset].isFreed = true
-                    entries[k + offset].savedCount = 0
-                }
+            // `markFreed`'s marks, through one pointer, in storage of this recording's own
+            // (another thread's sweep may still read the old one).
+            let storage = target.uniqueStorage()
+            let entries = storage.entries.elements
+            for k in 0..<count where reached[k] && !entries[k + offset].isFreed {
+                entries[k + offset].isFreed = true
+                entries[k + offset].savedCount = 0
             }
             target.freedCount += freeing
-            removeAllInPlace(&target.saved)
-            target.savedEntries.removeAll(keepingCapacity: true)
+            storage.saved.removeAll()
+            storage.savedEntries.removeAll()
             target.unlock()
             return
         }
@@ -140,8 +143,9 @@ extension TensorRecording {
                 let (final, j) = resolved(r, tracking.index)
                 if final === live { capture[j] = k }
             } else if let box = tracking.leafBox(Scalar.self) {
-                for (j, entry) in live.entries.enumerated()
-                where entry.operation == .leaf && live.leaves[live.arguments[Int(entry.argumentStart)]] === box {
+                let s = live.storage
+                for (j, entry) in s.entries.elements.enumerated()
+                where entry.operation == .leaf && s.leaves[s.arguments[Int(entry.argumentStart)]] === box {
                     capture[j] = k
                 }
             }
@@ -149,7 +153,7 @@ extension TensorRecording {
         var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
         TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
             do {  // released before the freeing (`backward`)
-                let snapshot = Snapshot(live, creatingGraph: creatingGraph)
+                let snapshot = Snapshot(live)
                 live.unlock()
                 snapshot.sweep(
                     from: start, seed: seed, memory: memory, capture: capture, captured: &captured, accumulating: false,
@@ -208,135 +212,133 @@ extension TensorRecording.Snapshot {
         }
         defer { wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, depth) }
         // The rules read the saved tensors, arguments and operands of each entry through
-        // pointers into the snapshot's arrays, which the snapshot keeps alive: slices
-        // would retain and release each array once per entry.
-        saved.withUnsafeBufferPointer { savedBuffer in
-            arguments.withUnsafeBufferPointer { argumentBuffer in
-                operands.withUnsafeBufferPointer { operandBuffer in
-                    for index in stride(from: start, through: 0, by: -1) {
-                        if hasSlices[index] {
-                            hasSlices[index] = false
-                            var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                            if !pendingSlices.contains(where: { $0.operand != index }) {
-                                TensorKernels.accumulateSlices(pendingSlices, into: &total)
-                                removeAllInPlace(&pendingSlices)
-                            } else {
-                                var parts: [TensorKernels.SliceCotangent] = [], others = parts
-                                for part in pendingSlices {
-                                    if part.operand == index { parts.append(part) } else { others.append(part) }
-                                }
-                                pendingSlices = others
-                                TensorKernels.accumulateSlices(parts, into: &total)
-                            }
-                            // Moved into the slot through `switch`: `!= nil` and `if let`
-                            // copied and destroyed the optional through its value witnesses.
-                            switch consume total {
-                            case .some(let sum):
-                                (cotangents + index).initialize(to: sum)
-                                hasCotangent[index] = true
-                            case .none: hasCotangent[index] = false
-                            }
+        // the snapshot's pointers (it keeps the storage alive); array slices would retain
+        // and release an array once per entry.
+        do {
+            let savedBuffer = UnsafeBufferPointer(saved), argumentBuffer = UnsafeBufferPointer(arguments)
+            let operandBuffer = UnsafeBufferPointer(operands)
+            for index in stride(from: start, through: 0, by: -1) {
+                if hasSlices[index] {
+                    hasSlices[index] = false
+                    var total = hasCotangent[index] ? (cotangents + index).move() : nil
+                    if !pendingSlices.contains(where: { $0.operand != index }) {
+                        TensorKernels.accumulateSlices(pendingSlices, into: &total)
+                        removeAllInPlace(&pendingSlices)
+                    } else {
+                        var parts: [TensorKernels.SliceCotangent] = [], others = parts
+                        for part in pendingSlices {
+                            if part.operand == index { parts.append(part) } else { others.append(part) }
                         }
-                        guard hasCotangent[index] else { continue }
-                        hasCotangent[index] = false
-                        let g = (cotangents + index).move()
-                        memory.reached[index] = true
-                        if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
-                        if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
-                            box.accumulate(g, recording: creatingGraph)
-                        }
-                        let entry = entries[index]
-                        let args = UnsafeBufferPointer(
-                            rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
-                        if entry.operation == .leaf {
-                            if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
-                            continue
-                        }
-                        if entry.isFreed {
-                            wengertTensorInvalid(
-                                "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
-                                    + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
-                        }
-                        let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
-                        if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
-                            // Kept until the operand is reached, then added into its cotangent region
-                            // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
-                            let slot = operandRange.lowerBound, target = Int(operandBuffer[slot].entry)
-                            if target >= 0 {
-                                // Room for a few at once: grown by doubling from one, the
-                                // array was reallocated three times for four slices.
-                                if pendingSlices.capacity == 0 { pendingSlices.reserveCapacity(8) }
-                                // With the sliced axis, which an index (`a[i]`) dropped from its result.
-                                var part = g
-                                part.dimensions = operandBuffer[slot].shape.replacing(axis: args[0], with: args[2] - args[1])
-                                pendingSlices.append(
-                                    .init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], operand: target))
-                                hasSlices[target] = true
-                            }
-                            continue
-                        }
-                        var needs = TensorOperandMask(bits: 0)
-                        for (k, slot) in operandRange.enumerated() where k < 64 && operandBuffer[slot].entry >= 0 {
-                            needs.bits |= 1 << UInt64(k)
-                        }
-                        let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
-                        let shapes = UnsafeBufferPointer(rebasing: operandBuffer[operandRange])
-                        // Adds operand k's cotangent into its entry's, summed to its shape.
-                        func accumulate(_ k: Int, _ grad: consuming Tensor<Scalar>) {
-                            let slot = operandRange.lowerBound + k
-                            let target = Int(operandBuffer[slot].entry)
-                            guard target >= 0 else { return }
-                            // Moved, not copied, when it has the operand's shape already.
-                            let fitted: Tensor<Scalar>
-                            if grad.dimensions == operandBuffer[slot].shape {
-                                fitted = consume grad
-                            } else {
-                                fitted = grad.summed(toShape: operandBuffer[slot].shape)
-                            }
-                            if hasCotangent[target] {
-                                let previous = (cotangents + target).move()
-                                (cotangents + target).initialize(to: previous + fitted)
-                            } else {
-                                (cotangents + target).initialize(to: fitted)
-                                hasCotangent[target] = true
-                            }
-                        }
-                        // An if rather than `live.map { … }`: a closure over self would copy the
-                        // snapshot's arrays (a retain and release each) for every entry.
-                        // The rule takes the cotangent (`upstream`), so that one that hands it on
-                        // unchanged moves it into its operand's slot.
-                        func runRule(_ upstream: consuming Tensor<Scalar>, into sink: TensorCotangentSink<Scalar>) {
-                            if let live {
-                                savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
-                                    TensorPullbacks.pullback(
-                                        entry.operation, copy upstream, saved: tracked, arguments: args, operandShapes: shapes,
-                                        customFunctions: customFunctions, needs: needs, creatingGraph: true, into: sink)
-                                }
-                            } else {
-                                TensorPullbacks.pullback(
-                                    entry.operation, upstream, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
-                                    arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
-                                    creatingGraph: false, into: sink)
-                            }
-                        }
-                        if observer == nil && live == nil {
-                            // The hot path: each cotangent goes straight into its operand's.
-                            runRule(g, into: accumulate)
-                            continue
-                        }
-                        // The observer sees all of a rule's results before any is added; a
-                        // graph-creating sweep records the rule's steps before the additions,
-                        // in the order a first-order sweep runs them.
-                        var grads = [Tensor<Scalar>?](repeating: nil, count: operandRange.count)
-                        runRule(g) { k, grad in grads[k] = grad }
-                        if let observer {
-                            observer.backwardRuleDidRun(
-                                entry.operation.backwardName, index: index, saved: saved[savedRange],
-                                operandShapes: ArraySlice(shapes.map(\.shape.array)), upstream: g, results: grads)
-                        }
-                        for (k, grad) in grads.enumerated() { if let grad { accumulate(k, grad) } }
+                        pendingSlices = others
+                        TensorKernels.accumulateSlices(parts, into: &total)
+                    }
+                    // Moved into the slot through `switch`: `!= nil` and `if let`
+                    // copied and destroyed the optional through its value witnesses.
+                    switch consume total {
+                    case .some(let sum):
+                        (cotangents + index).initialize(to: sum)
+                        hasCotangent[index] = true
+                    case .none: hasCotangent[index] = false
                     }
                 }
+                guard hasCotangent[index] else { continue }
+                hasCotangent[index] = false
+                let g = (cotangents + index).move()
+                memory.reached[index] = true
+                if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
+                if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
+                    box.accumulate(g, recording: creatingGraph)
+                }
+                let entry = entries[index]
+                let args = UnsafeBufferPointer(
+                    rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
+                if entry.operation == .leaf {
+                    if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
+                    continue
+                }
+                if entry.isFreed {
+                    wengertTensorInvalid(
+                        "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
+                            + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
+                }
+                let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
+                    // Kept until the operand is reached, then added into its cotangent region
+                    // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
+                    let slot = operandRange.lowerBound, target = Int(operandBuffer[slot].entry)
+                    if target >= 0 {
+                        // Room for a few at once: grown by doubling from one, the
+                        // array was reallocated three times for four slices.
+                        if pendingSlices.capacity == 0 { pendingSlices.reserveCapacity(8) }
+                        // With the sliced axis, which an index (`a[i]`) dropped from its result.
+                        var part = g
+                        part.dimensions = operandBuffer[slot].shape.replacing(axis: args[0], with: args[2] - args[1])
+                        pendingSlices.append(
+                            .init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], operand: target))
+                        hasSlices[target] = true
+                    }
+                    continue
+                }
+                var needs = TensorOperandMask(bits: 0)
+                for (k, slot) in operandRange.enumerated() where k < 64 && operandBuffer[slot].entry >= 0 {
+                    needs.bits |= 1 << UInt64(k)
+                }
+                let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
+                let shapes = UnsafeBufferPointer(rebasing: operandBuffer[operandRange])
+                // Adds operand k's cotangent into its entry's, summed to its shape.
+                func accumulate(_ k: Int, _ grad: consuming Tensor<Scalar>) {
+                    let slot = operandRange.lowerBound + k
+                    let target = Int(operandBuffer[slot].entry)
+                    guard target >= 0 else { return }
+                    // Moved, not copied, when it has the operand's shape already.
+                    let fitted: Tensor<Scalar>
+                    if grad.dimensions == operandBuffer[slot].shape {
+                        fitted = consume grad
+                    } else {
+                        fitted = grad.summed(toShape: operandBuffer[slot].shape)
+                    }
+                    if hasCotangent[target] {
+                        let previous = (cotangents + target).move()
+                        (cotangents + target).initialize(to: previous + fitted)
+                    } else {
+                        (cotangents + target).initialize(to: fitted)
+                        hasCotangent[target] = true
+                    }
+                }
+                // An if rather than `live.map { … }`: a closure over self would copy the
+                // snapshot's arrays (a retain and release each) for every entry.
+                // The rule takes the cotangent (`upstream`), so that one that hands it on
+                // unchanged moves it into its operand's slot.
+                func runRule(_ upstream: consuming Tensor<Scalar>, into sink: TensorCotangentSink<Scalar>) {
+                    if let live {
+                        savedTracked(savedRange, in: live).withUnsafeBufferPointer { tracked in
+                            TensorPullbacks.pullback(
+                                entry.operation, copy upstream, saved: tracked, arguments: args, operandShapes: shapes,
+                                customFunctions: customFunctions, needs: needs, creatingGraph: true, into: sink)
+                        }
+                    } else {
+                        TensorPullbacks.pullback(
+                            entry.operation, upstream, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
+                            arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
+                            creatingGraph: false, into: sink)
+                    }
+                }
+                if observer == nil && live == nil {
+                    // The hot path: each cotangent goes straight into its operand's.
+                    runRule(g, into: accumulate)
+                    continue
+                }
+                // The observer sees all of a rule's results before any is added; a
+                // graph-creating sweep records the rule's steps before the additions,
+                // in the order a first-order sweep runs them.
+                var grads = [Tensor<Scalar>?](repeating: nil, count: operandRange.count)
+                runRule(g) { k, grad in grads[k] = grad }
+                if let observer {
+                    observer.backwardRuleDidRun(
+                        entry.operation.backwardName, index: index, saved: ArraySlice(savedBuffer[savedRange]),
+                        operandShapes: ArraySlice(shapes.map(\.shape.array)), upstream: g, results: grads)
+                }
+                for (k, grad) in grads.enumerated() { if let grad { accumulate(k, grad) } }
             }
         }
     }
@@ -345,7 +347,7 @@ extension TensorRecording.Snapshot {
     /// each one, in `live` (a leaf as itself), so that rules computed from them record.
     @inlinable
     func savedTracked(_ range: Range<Int>, in live: TensorRecording) -> [Tensor<Scalar>] {
-        var tensors = Array(saved[range])
+        var tensors = Array(UnsafeBufferPointer(rebasing: saved[range]))
         for (k, slot) in range.enumerated() {
             let id = Int(savedEntries[slot])
             if id < 0 { continue }

@@ -153,9 +153,8 @@ func wengertTensorRecordingFull(_ index: Int) -> Never {
             + "call backward() or drop the tensors of finished computations so recordings are freed.")
 }
 
-/// One operand of an entry: the entry that made it and its shape. One array of these
-/// rather than two parallel ones, so that recording an operand is one append (each
-/// append checks its array's uniqueness and capacity).
+/// One operand of an entry: the entry that made it and its shape. One list of these
+/// rather than two parallel ones, so that recording an operand is one append.
 @usableFromInline
 struct TensorOperandRecord: Sendable {
     /// The operand's shape (for unbroadcasting gradients): an inline value, so appending
@@ -176,28 +175,27 @@ struct TensorOperandRecord: Sendable {
 /// by its lock, not by assertion: every stored `var` is read and written only between
 /// `lock()` and `unlock()` (a spin lock held for bookkeeping only, never while a kernel
 /// or a backward rule runs), except that `mergedInto` and `mergeOffset` are written once,
-/// before `stub` is set with release ordering, and read only after `stub` was seen set.
+/// before `stub` is set with release ordering, and read only after `stub` was seen set;
+/// and a backward pass reads, unlocked, the storage it retained under the lock, which no
+/// one changes below its counts while it is shared (TensorRecordingStorage.swift).
 @usableFromInline
 final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Sendable {
-    // The arrays are `@exclusivity(unchecked)`: the lock serialises access, and the
-    // dynamic checks on class storage cost more than the rest of recording an entry.
-    @exclusivity(unchecked) @usableFromInline var entries: [TensorEntry] = []
-    /// The operands of all entries, concatenated.
-    @exclusivity(unchecked) @usableFromInline var operands: [TensorOperandRecord] = []
-    /// Tensors saved for backward rules, concatenated, without their tracking (a saved
-    /// tensor must not keep its own recording alive).
-    @exclusivity(unchecked) @usableFromInline var saved: [Tensor<Scalar>] = []
-    /// Parallel to `saved`: the entry of this recording that made each saved tensor (an
-    /// operand's entry, or the saving entry itself for its output), -1 for a constant.
-    /// A backward that creates a graph gives the saved tensors their tracking back from
-    /// it, so that the rules' results are differentiable in the inputs.
-    @exclusivity(unchecked) @usableFromInline var savedEntries: [Int32] = []
-    /// Integer arguments (axes, ranges, indices), concatenated.
-    @exclusivity(unchecked) @usableFromInline var arguments: [Int] = []
-    /// The leaf boxes referred to by `.leaf` entries.
-    @exclusivity(unchecked) @usableFromInline var leaves: [TensorLeaf<Scalar>] = []
-    /// The custom functions referred to by `.custom` entries.
-    @exclusivity(unchecked) @usableFromInline var customFunctions: [CustomFunction<Scalar>] = []
+    /// The recorded lists (TensorRecordingStorage.swift), replaced by a copy before any
+    /// change that a running sweep's snapshot of them could see. `@exclusivity(unchecked)`
+    /// here and below: the lock serialises access, and the dynamic checks on class
+    /// storage cost more than the rest of recording an entry.
+    /// - `entries`: one per recorded operation.
+    /// - `operands`: the operands of all entries, concatenated.
+    /// - `saved`: tensors saved for backward rules, concatenated, without their tracking
+    ///   (a saved tensor must not keep its own recording alive).
+    /// - `savedEntries`: parallel to `saved`, the entry of this recording that made each
+    ///   saved tensor (an operand's entry, or the saving entry itself for its output), -1
+    ///   for a constant. A backward that creates a graph gives the saved tensors their
+    ///   tracking back from it, so that the rules' results are differentiable in the inputs.
+    /// - `arguments`: integer arguments (axes, ranges, indices), concatenated.
+    /// - `leaves`: the leaf boxes referred to by `.leaf` entries.
+    /// - `customFunctions`: the custom functions referred to by `.custom` entries.
+    @exclusivity(unchecked) @usableFromInline var storage = TensorRecordingStorage<Scalar>()
     /// Gradient boxes of interior tensors that asked to keep their gradient
     /// (`retainingGradient()`), by entry id; they outlive the entries' saved tensors.
     @exclusivity(unchecked) @usableFromInline var retainedGradients: [Int: TensorLeaf<Scalar>] = [:]
@@ -214,7 +212,6 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     @inlinable override init() {
         lockWord = .allocate(capacity: 1)
         lockWord.initialize(to: 0)
-        entries.reserveCapacity(64)
     }
 
     deinit { lockWord.deallocate() }
@@ -226,7 +223,34 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     @inlinable var isStub: Bool { stub.load(ordering: .relaxed) }
 
     /// The entries that a backward pass could still sweep (not freed), under the lock.
-    @inlinable var liveCount: Int { entries.count - freedCount }
+    @inlinable var liveCount: Int { storage.entries.count - freedCount }
+
+    /// The recorded entries, for reading under the lock (`storage`'s).
+    @inlinable var entries: TensorRecordingBuffer<TensorEntry> { storage.entries }
+
+    /// Makes room in the full lists when `full`: grown in place when this recording owns
+    /// its storage alone, else copied (a snapshot reads the old one). Appends go
+    /// `makeRoom(if: storage.x.isFull); storage.x.appendUnchecked(…)`, reading `storage`
+    /// afresh: a local holding it (strong, or `unowned(unsafe)`) cost a retain and a
+    /// release per append, and `makeRoom` may replace it.
+    @inlinable @inline(__always) func makeRoom(if full: Bool) {
+        if _slowPath(full) { makeRoom() }
+    }
+
+    @usableFromInline @inline(never) func makeRoom() {
+        if isKnownUniquelyReferenced(&storage) {
+            storage.growFullLists()
+        } else {
+            storage = TensorRecordingStorage(copying: storage, growing: true)
+        }
+    }
+
+    /// The storage, this recording's alone: copied first if a snapshot shares it. Every
+    /// change to elements already recorded goes through it.
+    @inlinable func uniqueStorage() -> TensorRecordingStorage<Scalar> {
+        if _slowPath(!isKnownUniquelyReferenced(&storage)) { storage = TensorRecordingStorage(copying: storage, growing: false) }
+        return storage
+    }
 
     /// The entry id of a tracked operand in this recording (locked), adding an entry for
     /// a leaf on its first use here.
@@ -243,25 +267,27 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
         } else {
             let box = unsafeDowncast(owner, to: TensorLeaf<Scalar>.self)
             let cached = box.cachedEntry.load(ordering: .relaxed)
-            if cached >= 0, cached < entries.count, entries[cached].operation == .leaf,
-                leaves[arguments[Int(entries[cached].argumentStart)]] === box
+            if cached >= 0, cached < storage.entries.count, storage.entries[cached].operation == .leaf,
+                storage.leaves[storage.arguments[Int(storage.entries[cached].argumentStart)]] === box
             {
                 return cached
             }
-            leaves.append(box)
-            let id = appendMarker(.leaf, argument: leaves.count - 1)
+            makeRoom(if: storage.leaves.isFull)
+            storage.leaves.appendUnchecked(box)
+            let id = appendMarker(.leaf, argument: storage.leaves.count - 1)
             box.cachedEntry.store(id, ordering: .relaxed)
             return id
         }
     }
 
     @inlinable func appendMarker(_ operation: TensorOperation, argument: Int) -> Int {
-        entries.append(
+        makeRoom(if: storage.entries.isFull || storage.arguments.isFull)
+        storage.entries.appendUnchecked(
             TensorEntry(
-                operation: operation, operandStart: operands.count, operandCount: 0, savedStart: saved.count,
-                savedCount: 0, argumentStart: arguments.count, argumentCount: 1))
-        arguments.append(argument)
-        return entries.count - 1
+                operation: operation, operandStart: storage.operands.count, operandCount: 0, savedStart: storage.saved.count,
+                savedCount: 0, argumentStart: storage.arguments.count, argumentCount: 1))
+        storage.arguments.appendUnchecked(argument)
+        return storage.entries.count - 1
     }
 
     @inlinable func appendOperand(_ input: Tensor<Scalar>) {
@@ -270,15 +296,20 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
             // The common case, an interior operand of this recording, is `entry`'s first test.
             id = tensorRecordingIndex(entry(owner: input.trackingOwner, index: input.trackingIndex))
         }
-        operands.append(TensorOperandRecord(entry: id, shape: input.dimensions))
+        makeRoom(if: storage.operands.isFull)
+        storage.operands.appendUnchecked(TensorOperandRecord(entry: id, shape: input.dimensions))
     }
 
     /// Saves `s` untracked, remembering the entry that made it (-1 for a constant).
     @inlinable func appendSaved(_ s: Tensor<Scalar>) {
-        saved.append(s.untracked)
-        guard s.isTracked else { return savedEntries.append(-1) }
+        // Room for both lists first: `entry` below may append a leaf's entry.
+        makeRoom(if: storage.saved.isFull || storage.savedEntries.isFull)
+        storage.saved.appendUnchecked(s.untracked)
+        guard s.isTracked else { return storage.savedEntries.appendUnchecked(-1) }
         // The common case, an interior tensor of this recording, is `entry`'s first test.
-        savedEntries.append(tensorRecordingIndex(entry(owner: s.trackingOwner, index: s.trackingIndex)))
+        let id = tensorRecordingIndex(entry(owner: s.trackingOwner, index: s.trackingIndex))
+        makeRoom(if: storage.savedEntries.isFull)
+        storage.savedEntries.appendUnchecked(id)
     }
 
     /// `appendSaved(s)` unless `s` is nil, binding it in place (`if let` would copy it).
@@ -297,42 +328,54 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
         _ operation: TensorOperation, _ a: Tensor<Scalar>, _ b: Tensor<Scalar>?, saving s0: Tensor<Scalar>?,
         _ s1: Tensor<Scalar>?, _ s2: Tensor<Scalar>?, savedOutput: Int = -1, arguments args: [Int]
     ) -> Int {
-        let operandStart = operands.count
+        let operandStart = storage.operands.count
         appendOperand(a)
         // `switch` rather than `if let`, which would copy each tensor (Tensor.recorded).
         switch b {
         case .some(let b): appendOperand(b)
         case .none: break
         }
-        let savedStart = saved.count
+        let savedStart = storage.saved.count
         appendSaved(ifAny: s0)
         appendSaved(ifAny: s1)
         appendSaved(ifAny: s2)
-        let argumentStart = arguments.count
-        // One append per argument (an entry has up to three): `append(contentsOf:)`
-        // cost about a hundred instructions for any count.
-        for argument in args { arguments.append(argument) }
-        entries.append(
-            TensorEntry(
-                operation: operation, operandStart: operandStart, operandCount: operands.count - operandStart,
-                savedStart: savedStart, savedCount: saved.count - savedStart, argumentStart: argumentStart,
-                argumentCount: args.count))
-        if savedOutput >= 0 { savedEntries[savedStart + savedOutput] = tensorRecordingIndex(entries.count - 1) }
-        return entries.count - 1
+        let id = appendEntry(operation, operandStart: operandStart, savedStart: savedStart, arguments: args)
+        // A slot appended above, past what any snapshot reads.
+        if savedOutput >= 0 { storage.savedEntries[savedStart + savedOutput] = tensorRecordingIndex(id) }
+        return id
     }
 
     /// Appends one entry with any number of operands (concatenation) and returns its id.
     /// The recording must be locked.
     @inlinable func append(_ operation: TensorOperation, operands inputs: [Tensor<Scalar>], arguments args: [Int]) -> Int {
-        let operandStart = operands.count
+        let operandStart = storage.operands.count
         for input in inputs { appendOperand(input) }
-        let argumentStart = arguments.count
-        arguments.append(contentsOf: args)
-        entries.append(
+        return appendEntry(operation, operandStart: operandStart, savedStart: storage.saved.count, arguments: args)
+    }
+
+    /// Appends `args` and an entry for the operands and saved tensors appended since
+    /// `operandStart` and `savedStart`, and returns its id (locked).
+    @inlinable @inline(__always)
+    func appendEntry(_ operation: TensorOperation, operandStart: Int, savedStart: Int, arguments args: [Int]) -> Int {
+        let argumentStart = storage.arguments.count
+        for argument in args {
+            makeRoom(if: storage.arguments.isFull)
+            storage.arguments.appendUnchecked(argument)
+        }
+        makeRoom(if: storage.entries.isFull)
+        storage.entries.appendUnchecked(
             TensorEntry(
-                operation: operation, operandStart: operandStart, operandCount: inputs.count, savedStart: saved.count,
-                savedCount: 0, argumentStart: argumentStart, argumentCount: args.count))
-        return entries.count - 1
+                operation: operation, operandStart: operandStart, operandCount: storage.operands.count - operandStart,
+                savedStart: savedStart, savedCount: storage.saved.count - savedStart, argumentStart: argumentStart,
+                argumentCount: args.count))
+        return storage.entries.count - 1
+    }
+
+    /// Appends `function` to the custom functions (locked) and returns its index.
+    @inlinable func appendCustomFunction(_ function: CustomFunction<Scalar>) -> Int {
+        makeRoom(if: storage.customFunctions.isFull)
+        storage.customFunctions.appendUnchecked(function)
+        return storage.customFunctions.count - 1
     }
 
     /// Marks entry `index` freed (locked) and returns the slots of its saved tensors,
@@ -340,7 +383,8 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     /// no saved tensors (`savedCount` 0), so emptying `saved` wholesale leaves no entry
     /// pointing into it.
     @inlinable func markFreed(_ index: Int) -> Range<Int> {
-        if entries[index].isFreed { return 0..<0 }
+        if storage.entries[index].isFreed { return 0..<0 }
+        let entries = uniqueStorage().entries
         entries[index].isFreed = true
         freedCount += 1
         let start = Int(entries[index].savedStart)
@@ -352,25 +396,22 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     /// Frees entry `index` (locked): drops its saved tensors, the bulk of the memory. The
     /// entry itself (28 bytes) stays so that tensors can still name their operation.
     @inlinable func freeEntry(_ index: Int, placeholder: Tensor<Scalar>) {
+        // `markFreed` left the storage this recording's alone.
         for k in markFreed(index) {
-            saved[k] = placeholder
-            savedEntries[k] = -1
+            storage.saved[k] = placeholder
+            storage.savedEntries[k] = -1
         }
     }
 
-    /// Empties the recording for reuse, keeping its buffers. Only for a recording that
-    /// no tensor refers to (locked).
-    /// Each array is emptied only when it holds something: a training loop's backward
-    /// already emptied the saved tensors, and each `removeAll` costs about a hundred
-    /// instructions; those of references go by `removeAllInPlace`.
+    /// Empties the recording for reuse, keeping its buffers (unless a snapshot still
+    /// shares them: then it starts in new ones). Only for a recording that no tensor
+    /// refers to (locked).
     @inlinable func reset() {
-        if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
-        if !operands.isEmpty { operands.removeAll(keepingCapacity: true) }
-        removeAllInPlace(&saved)
-        if !savedEntries.isEmpty { savedEntries.removeAll(keepingCapacity: true) }
-        if !arguments.isEmpty { arguments.removeAll(keepingCapacity: true) }
-        removeAllInPlace(&leaves)
-        removeAllInPlace(&customFunctions)
+        if isKnownUniquelyReferenced(&storage) {
+            storage.removeAll()
+        } else {
+            storage = TensorRecordingStorage()
+        }
         if !retainedGradients.isEmpty { retainedGradients.removeAll() }
         freedCount = 0
         if mergedInto != nil {

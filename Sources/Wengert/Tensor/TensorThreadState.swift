@@ -56,7 +56,7 @@ final class TensorThreadState {
             // No tensor refers to it: whatever it holds is unreachable, so start over in
             // the same buffers (locked, to see the writes of threads that used it).
             recording.lock()
-            if !recording.entries.isEmpty || recording.isStub { recording.reset() }
+            if recording.storage.entries.count != 0 || recording.isStub { recording.reset() }
             return recording
         }
         if let recording = slot {

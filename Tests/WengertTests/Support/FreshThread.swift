@@ -23,23 +23,32 @@ func onFreshThread<R>(_ body: () -> R) -> R {
     var result: R?
     withoutActuallyEscaping(body) { body in
         withUnsafeMutablePointer(to: &result) { slot in
-            let job = ThreadJob { slot.pointee = body() }
-            #if canImport(Glibc)
-            var thread = pthread_t()
-            #else
-            var thread: pthread_t?
-            #endif
-            let created = pthread_create(&thread, nil, { context in
-                Unmanaged<ThreadJob>.fromOpaque(context!).takeRetainedValue().run()
-                return nil
-            }, Unmanaged.passRetained(job).toOpaque())
-            precondition(created == 0, "pthread_create failed: \(created)")
-            #if canImport(Glibc)
-            pthread_join(thread, nil)
-            #else
-            pthread_join(thread!, nil)
-            #endif
+            startThread { slot.pointee = body() }()
         }
     }
     return result!
+}
+
+/// Starts `body` on a new thread and returns a function that waits for it to end, which
+/// must be called once (the test waits for the thread it started, rather than leave a
+/// worker behind).
+func startThread(_ body: @escaping () -> Void) -> () -> Void {
+    let job = ThreadJob(body)
+    #if canImport(Glibc)
+    var thread = pthread_t()
+    #else
+    var thread: pthread_t?
+    #endif
+    let created = pthread_create(&thread, nil, { context in
+        Unmanaged<ThreadJob>.fromOpaque(context!).takeRetainedValue().run()
+        return nil
+    }, Unmanaged.passRetained(job).toOpaque())
+    precondition(created == 0, "pthread_create failed: \(created)")
+    return {
+        #if canImport(Glibc)
+        pthread_join(thread, nil)
+        #else
+        pthread_join(thread!, nil)
+        #endif
+    }
 }
