@@ -201,24 +201,22 @@ DEFINE_PORTABLE_UKR(double, f64)
             for (long j = 0; j < nr; j++)                                                              \
                 c[r * ldc + j] = beta ? c[r * ldc + j] + tile[r * NV * LANES + j] : tile[r * NV * LANES + j]; \
     }
-#define DEFINE_SIMD_STRIDED(NAME, TARGET, T, MR)                                                       \
+// An edge kernel: the body with A's strides only (it reads packed panels of the full
+// kernel's width as well as A in place).
+#define DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
+    DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
     TARGET static void NAME##_strided(long kc, const void *a, long rsa, long csa, const void *bp, void *c, \
                                       long ldc, int beta, long mr, long nr) {                          \
         NAME##_body(kc, (const T *)a, rsa, csa, mr, 0, (const T *)bp, (T *)c, ldc, beta, mr, nr);      \
     }
+// A full kernel: the edge kernel's strided form, and the form over a packed A panel.
 #define DEFINE_SIMD_UKR(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)         \
-    DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
-    DEFINE_SIMD_STRIDED(NAME, TARGET, T, MR)                                                           \
+    DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
     TARGET static void NAME(long kc, const void *a, long rsa, long csa, const void *bp, void *c, long ldc, \
                             int beta, long mr, long nr) {                                              \
         (void)rsa, (void)csa;                                                                          \
         NAME##_body(kc, (const T *)a, 1, MR, MR, 1, (const T *)bp, (T *)c, ldc, beta, mr, nr);         \
     }
-// An edge kernel: the body with A's strides only (it reads packed panels of the full
-// kernel's width as well as A in place).
-#define DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
-    DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
-    DEFINE_SIMD_STRIDED(NAME, TARGET, T, MR)
 
 // Each instruction set's types and operations as macro arguments (target, scalar, vector,
 // lanes; load, store, broadcast, zero, multiply-add, add), spread by INSTANTIATE into the

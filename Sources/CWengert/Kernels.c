@@ -174,12 +174,11 @@ WENGERT_DEFINE_INTEGER_POWER(double, f64)
 
 // a + s·b, rounded as the two operations are (the product first, then the sum): a
 // statement each, so the compiler does not contract them into one fused multiply-add.
-// `out` is either a buffer of its own or `a` itself (SGD's in-place p - η·g): each
-// element is read before it is written and by no other, so the loop is safe to
-// vectorise. Without the pragma, clang's run-time overlap check sent out == a, the
-// optimiser's every step, to its scalar loop (9 instructions per Float, not 0.6).
+// `out` is either a buffer of its own or `a` itself (SGD's in-place p - η·g), so the
+// loop is alias-safe as the binary ones are: without the pragma, out == a, the
+// optimiser's every step, ran the scalar loop (9 instructions per Float, not 0.6).
 #define WENGERT_SCALED_ADD_BODY(T)                                                       \
-    _Pragma("clang loop vectorize(assume_safety)")                                       \
+    WENGERT_ALIAS_SAFE                                                                   \
     for (long i = 0; i < n; i++) {                                                       \
         const T product = s * b[i];                                                      \
         out[i] = a[i] + product;                                                         \

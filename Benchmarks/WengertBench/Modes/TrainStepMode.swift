@@ -13,12 +13,7 @@ extension Mode {
             // The model's tensors as separate leaves, updated in place through
             // `update(&parameters)` as a training loop does; the closure owns them.
             func leaves() -> [Tensor<Float>] {
-                var at = 0
-                return (f.parameterParts ?? [f.parameterShape]).map { shape in
-                    let count = shape.reduce(1, *)
-                    defer { at += count }
-                    return Tensor<Float>(shape: shape, scalars: Array(x[at..<(at + count)])).requiringGradient()
-                }
+                f.partLayout.map { Tensor<Float>(shape: $0.shape, scalars: Array(x[$0.range])).requiringGradient() }
             }
             var parameters = leaves()
             let training = SGD<Float>(learningRate: 1e-3)

@@ -35,13 +35,7 @@ struct MLP784Objective: TensorObjective {
 
     /// The loss on the flat parameter vector: its four parts cut out by slicing.
     func loss<S: TensorScalar>(_ w: Tensor<S>, _ constants: [Tensor<S>]) -> Tensor<S> {
-        var at = 0
-        let parts = parameterParts!.map { shape in
-            let count = shape.reduce(1, *)
-            defer { at += count }
-            return w[at..<(at + count)].reshaped(to: shape)
-        }
-        return loss(parts: parts, constants)
+        loss(parts: partLayout.map { w[$0.range].reshaped(to: $0.shape) }, constants)
     }
 
     func loss<S: TensorScalar>(parts: [Tensor<S>], _ constants: [Tensor<S>]) -> Tensor<S> {

@@ -49,6 +49,16 @@ extension TensorObjective {
 
     func loss<S: TensorScalar>(parts: [Tensor<S>], _ constants: [Tensor<S>]) -> Tensor<S> { loss(parts[0], constants) }
 
+    /// Each parameter tensor's shape and its range in the flat vector `input`, in order.
+    var partLayout: [(shape: [Int], range: Range<Int>)] {
+        var at = 0
+        return (parameterParts ?? [parameterShape]).map { shape in
+            let count = shape.reduce(1, *)
+            defer { at += count }
+            return (shape, at..<(at + count))
+        }
+    }
+
     func plainLoss(_ parameters: [Float]) -> Float {
         withoutGradient {
             loss(Tensor(shape: parameterShape, scalars: parameters),
