@@ -221,7 +221,13 @@ extension TensorRecording.Snapshot {
                 if hasSlices[index] {
                     hasSlices[index] = false
                     var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                    if !pendingSlices.contains(where: { $0.operand != index }) {
+                    // By index: `contains(where:)` copied each element out of the array.
+                    var othersWait = false
+                    for k in pendingSlices.indices where pendingSlices[k].operand != index {
+                        othersWait = true
+                        break
+                    }
+                    if !othersWait {
                         TensorKernels.accumulateSlices(pendingSlices, into: &total)
                         removeAllInPlace(&pendingSlices)
                     } else {
@@ -298,8 +304,14 @@ extension TensorRecording.Snapshot {
                         fitted = grad.summed(toShape: operandBuffer[slot].shape)
                     }
                     if hasCotangent[target] {
-                        let previous = (cotangents + target).move()
-                        (cotangents + target).initialize(to: previous + fitted)
+                        // Added in place when the slot's untracked cotangent is held by it
+                        // alone (the same kernel call as `+`, the same bits, no new buffer);
+                        // a graph-creating sweep's tracked terms are recorded by `+`.
+                        var previous = (cotangents + target).move()
+                        if previous.isTracked || !TensorKernels.arithmeticInPlace(.add, &previous, fitted, operation: "backward") {
+                            previous = previous + fitted
+                        }
+                        (cotangents + target).initialize(to: previous)
                     } else {
                         (cotangents + target).initialize(to: fitted)
                         hasCotangent[target] = true
@@ -325,7 +337,7 @@ extension TensorRecording.Snapshot {
                 }
                 if observer == nil && live == nil {
                     // The hot path: each cotangent goes straight into its operand's.
-                    runRule(g, into: accumulate)
+                    runRule(consume g, into: accumulate)
                     continue
                 }
                 // The observer sees all of a rule's results before any is added; a
