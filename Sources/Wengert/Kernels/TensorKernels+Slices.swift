@@ -113,10 +113,11 @@ extension TensorKernels {
                 let (lower, upper) = (runs[k].lower, runs[k].upper)
                 if lower > at { wengert_zero_bytes(po + at, (lower - at) * bytes) }
                 let source = parts[runs[k].part].buffer.block.assumingMemoryBound(to: S.self)
-                // A parameter's scalar (`p[i]`) is one store; `update` called memmove.
-                if upper - lower <= 4 {
-                    for i in lower..<upper { po[i] = source[i - lower] }
-                } else {
+                // A parameter's scalar (`p[i]`) is one store; `update`, and a loop, which
+                // the optimiser turns into one, called memmove.
+                if upper - lower == 1 {
+                    po[lower] = source[0]
+                } else if upper > lower {
                     (po + lower).update(from: source, count: upper - lower)
                 }
                 at = upper
