@@ -259,27 +259,29 @@ WENGERT_DEFINE_ADAM(double, f64, wengert_adam_settings_f64)
 
 // g·f'(x) with the chain rule's convention (0 where g or the partial is 0), the partial
 // from the forward pass's value or input as the scalar table writes it, a statement per
-// operation so that nothing is contracted into a fused multiply-add.
+// operation so that nothing is contracted into a fused multiply-add. `out` may be `g` (a
+// rule writing over a cotangent it owns): each output reads only its own position, so the
+// loops are vectorised without the overlap test, which sent that case to a scalar loop.
 #define WENGERT_UNARY_BACKWARD_BODY(T)                                                   \
     switch (op) {                                                                        \
     case WENGERT_PARTIAL_TANH:                                                           \
-        for (long i = 0; i < n; i++) {                                                   \
+        WENGERT_ALIAS_SAFE for (long i = 0; i < n; i++) {                                \
             const T square = v[i] * v[i];                                                \
             const T p = 1 - square;                                                      \
             out[i] = g[i] == 0 || p == 0 ? 0 : g[i] * p;                                 \
         }                                                                                \
         break;                                                                           \
     case WENGERT_PARTIAL_RELU:                                                           \
-        for (long i = 0; i < n; i++) out[i] = (v[i] > 0 || v[i] != v[i]) && g[i] != 0 ? g[i] : 0; \
+        WENGERT_ALIAS_SAFE for (long i = 0; i < n; i++) out[i] = (v[i] > 0 || v[i] != v[i]) && g[i] != 0 ? g[i] : 0; \
         break;                                                                           \
     case WENGERT_PARTIAL_SQUARE:                                                         \
-        for (long i = 0; i < n; i++) {                                                   \
+        WENGERT_ALIAS_SAFE for (long i = 0; i < n; i++) {                                \
             const T p = 2 * v[i];                                                        \
             out[i] = g[i] == 0 || p == 0 ? 0 : g[i] * p;                                 \
         }                                                                                \
         break;                                                                           \
     default:                                                                             \
-        for (long i = 0; i < n; i++) out[i] = g[i] == 0 || v[i] == 0 ? 0 : g[i] * v[i];  \
+        WENGERT_ALIAS_SAFE for (long i = 0; i < n; i++) out[i] = g[i] == 0 || v[i] == 0 ? 0 : g[i] * v[i];  \
         break;                                                                           \
     }
 

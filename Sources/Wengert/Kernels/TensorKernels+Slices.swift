@@ -76,14 +76,22 @@ extension TensorKernels {
 
     /// The operand's cotangent made of `parts` alone, in one pass (zeros only in the
     /// gaps), when they are CPU runs of one operand that do not overlap; else nil.
+    /// The parts are read in place by index: `for part in parts` copied each one out of
+    /// the array (an outlined copy and destroy, a retain and a release), four times per
+    /// part, and made a tensor of each to check it.
     @inlinable static func disjointSlices<S>(_ parts: [SliceCotangent], _: S.Type) -> Tensor<S>? {
-        let shape = parts[0].shape
-        for part in parts where part.shape != shape || part.device.kind != .cpu { return nil }
-        for part in parts { requireConsistent(part.g(S.self), operation: "backward (slice)") }
+        let shape = parts[0].shape, bytes = MemoryLayout<S>.stride
+        for k in parts.indices {
+            if parts[k].shape != shape || parts[k].device.kind != .cpu { return nil }
+            let extents = parts[k].extents, scalars = parts[k].buffer.byteCount / bytes
+            if _slowPath(scalars != TensorShape.count(extents)) {
+                wengertTensorInconsistent(extents, count: scalars, operation: "backward (slice)")
+            }
+        }
         // The result's buffer first, so that the closure below returns only whether the
         // runs fit (a tensor returned from it as an optional was copied through its value
         // witnesses); the rare parts that overlap waste it.
-        let count = TensorShape.count(shape), bytes = MemoryLayout<S>.stride
+        let count = TensorShape.count(shape)
         let out = Tensor<S>.host(shape: shape, count: count) { _ in }
         let po = out.hostBase
         // The runs in increasing order, as positions into `parts`, in memory on the stack
@@ -101,13 +109,18 @@ extension TensorKernels {
             }
             for k in 1..<Swift.max(runs.count, 1) where runs[k - 1].upper > runs[k].lower { return false }
             var at = 0
-            for run in runs {
-                if run.lower > at { wengert_zero_bytes(po + at, (run.lower - at) * bytes) }
-                if run.upper > run.lower {
-                    let source = parts[run.part].buffer.block.assumingMemoryBound(to: S.self)
-                    (po + run.lower).update(from: source, count: run.upper - run.lower)
+            for k in runs.indices {
+                let (lower, upper) = (runs[k].lower, runs[k].upper)
+                if lower > at { wengert_zero_bytes(po + at, (lower - at) * bytes) }
+                let source = parts[runs[k].part].buffer.block.assumingMemoryBound(to: S.self)
+                // A parameter's scalar (`p[i]`) is one store; `update`, and a loop, which
+                // the optimiser turns into one, called memmove.
+                if upper - lower == 1 {
+                    po[lower] = source[0]
+                } else if upper > lower {
+                    (po + lower).update(from: source, count: upper - lower)
                 }
-                at = run.upper
+                at = upper
             }
             if count > at { wengert_zero_bytes(po + at, (count - at) * bytes) }
             return true

@@ -115,8 +115,20 @@ extension Tensor {
         // Ones of this shape need none of `backward(seed:)`'s checks (finite, broadcasting)
         // nor its expansion: about 600 instructions per training step.
         backpropagate(
-            Tensor(repeating: 1, dimensions: dimensions, on: placement), retainingGraph: retainingGraph,
-            creatingGraph: creatingGraph)
+            placement.kind == .cpu ? Tensor.sharedOne(dimensions) : Tensor(repeating: 1, dimensions: dimensions, on: placement),
+            retainingGraph: retainingGraph, creatingGraph: creatingGraph)
+    }
+
+    /// A one-scalar CPU tensor of `shape` holding 1 (`shape` holds one scalar), over a
+    /// buffer that every backward pass of the process shares: a buffer is never written
+    /// once filled, and one written in place (a rule's cotangent, an optimiser's update)
+    /// is first checked to be held by its writer alone, which this one never is (the
+    /// global holds it). A seed of its own was a buffer made and freed per backward
+    /// (about 300 instructions).
+    @inlinable static func sharedOne(_ shape: TensorDimensions) -> Tensor {
+        if Scalar.self == Float.self { return Tensor(buffer: tensorSharedOneFloat, shape: shape, device: .cpu) }
+        if Scalar.self == Double.self { return Tensor(buffer: tensorSharedOneDouble, shape: shape, device: .cpu) }
+        return Tensor.hostFilled(1, shape: shape, count: 1)
     }
 
     /// Back-propagates the cotangent `seed` (a vector-Jacobian product): each leaf's
@@ -157,6 +169,10 @@ extension Tensor {
         }
     }
 }
+
+/// The shared seeds of `Tensor.sharedOne`: one scalar 1, as a `Float` and as a `Double`.
+@usableFromInline let tensorSharedOneFloat = Tensor<Float>.hostFilled(1, shape: TensorDimensions(), count: 1).storage
+@usableFromInline let tensorSharedOneDouble = Tensor<Double>.hostFilled(1, shape: TensorDimensions(), count: 1).storage
 
 /// Runs `body` with recording switched off on this thread (PyTorch's `torch.no_grad()`)
 /// and returns its value. Results made inside do not require a gradient, and leaves may

@@ -81,8 +81,20 @@ extension Tensor {
     /// g · p elementwise with broadcasting, with the chain rule's convention of the
     /// scalar modes: 0 where either factor is 0, even against an infinite or NaN one
     /// (ARCHITECTURE.md). A backward rule's cotangent times its partial, recorded.
+    ///
+    /// With `overwriting` (a first-order rule that owns g's buffer and reads g no more,
+    /// `TensorPullbacks.pullback`'s `reuse`), the product of an untracked CPU `p` of g's
+    /// shape is written over g (the kernel call `arithmetic` makes, the same bits), and
+    /// no buffer is made. Only the shape is compared: `arithmeticInPlace`'s general test
+    /// cost some 140 instructions, as much as the buffer it saved.
     /// - Complexity: O(n) and one recorded entry.
-    @inlinable static func chained(_ g: Tensor, _ p: Tensor) -> Tensor {
+    @inlinable static func chained(_ g: Tensor, _ p: Tensor, overwriting: Bool = false) -> Tensor {
+        if overwriting && p.placement.kind == .cpu && !p.isTracked && p.dimensions == g.dimensions {
+            TensorKernels.requireConsistent(g, operation: "backward")
+            let n = g.scalarCount, pg = g.hostBase
+            if n > 0 { withExtendedLifetime(p) { Scalar._binaryKernel(TensorArithmetic.chain.rawValue, pg, 1, p.hostBase, 1, pg, n) } }
+            return g
+        }
         let out = TensorKernels.arithmetic(.chain, g, p, operation: "backward")
         // A first-order backward's case, decided before `recorded`'s optional
         // arguments are made (copies of g and p, retained and released).

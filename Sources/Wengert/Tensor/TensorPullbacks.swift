@@ -33,14 +33,32 @@ enum TensorPullbacks {
     /// can be differentiated again; both are checked against each other and against
     /// finite differences by the operation table's tests.
     /// `kernel`, a `wengert_partial_op`, is the same rule vectorised in C, where it has one.
+    ///
+    /// With `overwriting` (the rule owns g's buffer and reads g no more: `pullback`'s
+    /// `reuse`), the product is written over g, the same kernel and bits, and no
+    /// buffer is made.
     @inlinable
     static func unary<S: TensorScalar>(
-        _ g: Tensor<S>, _ x: Tensor<S>, tracked: Bool, kernel: wengert_partial_op? = nil, _ partial: (S) -> S,
-        _ differentiable: () -> Tensor<S>
+        _ g: Tensor<S>, _ x: Tensor<S>, tracked: Bool, overwriting: Bool, kernel: wengert_partial_op? = nil,
+        _ partial: (S) -> S, _ differentiable: () -> Tensor<S>
     ) -> Tensor<S> {
         // A device cannot run the scalar table's closures: it takes the recorded form,
         // which is plain tensor operations (recording is off in a first-order backward).
         if tracked || g.placement.kind != .cpu { return Tensor.chained(g, differentiable()) }
+        if overwriting && x.placement.kind == .cpu && g.dimensions == x.dimensions {
+            TensorKernels.requireConsistent(g, operation: "backward")
+            TensorKernels.requireConsistent(x, operation: "backward")
+            let n = g.scalarCount, pg = g.hostBase, px = x.hostBase
+            // Each output reads only the inputs at its own position, so `out` may be `g`.
+            withExtendedLifetime(x) {
+                if let kernel {
+                    if n > 0 { S._unaryBackwardKernel(Int32(kernel.rawValue), pg, px, pg, n) }
+                } else {
+                    for i in 0..<n { pg[i] = chain(pg[i], partial(px[i])) }
+                }
+            }
+            return g
+        }
         if let kernel, let fused = TensorKernels.unaryBackward(Int32(kernel.rawValue), g, x) { return fused }
         return TensorKernels.zip(g, x, operation: "backward") { g, x in chain(g, partial(x)) }
     }
@@ -86,11 +104,14 @@ enum TensorPullbacks {
     }
 
     /// g·p as a product's cotangent for an operand of `shape`: `chainedSum` where it
-    /// applies, else the chained product. `p` is read from the saved tensors once (each
-    /// read is a copy: two retains and two releases).
+    /// applies, else the chained product (written over `g` when `overwriting`,
+    /// `Tensor.chained`). `p` is read from the saved tensors once (each read is a copy:
+    /// two retains and two releases).
     @inlinable
-    static func chainedProduct<S: TensorScalar>(_ g: Tensor<S>, _ p: Tensor<S>, to shape: TensorDimensions, tracked: Bool) -> Tensor<S> {
-        chainedSum(g, p, to: shape, tracked: tracked) ?? Tensor.chained(g, p)
+    static func chainedProduct<S: TensorScalar>(
+        _ g: Tensor<S>, _ p: Tensor<S>, to shape: TensorDimensions, tracked: Bool, overwriting: Bool
+    ) -> Tensor<S> {
+        chainedSum(g, p, to: shape, tracked: tracked) ?? Tensor.chained(g, p, overwriting: overwriting)
     }
 
     @inlinable
@@ -151,7 +172,14 @@ enum TensorPullbacks {
         // Taken, not borrowed: a rule that hands g on unchanged (a sum's, a broadcast's)
         // gives its last use to the sink, which moves it instead of retaining its buffer
         // and its owner (and the sweep releasing them after the rule).
-        let g = upstream
+        var g = upstream
+        // Whether the rule may write its last result over g's buffer: a first-order
+        // rule's cotangent that nothing else holds (the sweep moved it out of its slot,
+        // as it does for the cotangent of an entry with one user). Asked here, before
+        // any copy of g: the rules' calls copy it (a retain each), so a test at the
+        // write would never see it alone. A rule passes it on only where it reads g no
+        // more, and never after handing g itself to the sink.
+        let reuse = !tracked && !g.isTracked && TensorKernels.isWritableInPlace(&g)
         // Saved layouts: unary [x] or [x, y]; binary math [a, b, out]; multiply [a, b]
         // or its constant factor alone; divide [b, out]; extrema [x, kept]; matmul [a, b];
         // select [mask]; custom [x]; chain [g, p].
@@ -180,17 +208,23 @@ enum TensorPullbacks {
         // an entry whose adjoint is zero.
         // Saved [a, b], or only the constant factor when one is (Tensor+Recording.swift):
         // a's cotangent reads the last saved tensor, b's the first, either way.
+        // The last product that reads g may be written over it (`reuse`).
         case .multiply:
-            if needs[0] { cotangent(0, chainedProduct(g, saved[saved.count - 1], to: operandShapes[0], tracked: tracked)) }
-            if needs[1] { cotangent(1, chainedProduct(g, saved[0], to: operandShapes[1], tracked: tracked)) }
+            if needs[0] {
+                cotangent(0, chainedProduct(
+                    g, saved[saved.count - 1], to: operandShapes[0], tracked: tracked, overwriting: reuse && !needs[1]))
+            }
+            if needs[1] {
+                cotangent(1, chainedProduct(g, saved[0], to: operandShapes[1], tracked: tracked, overwriting: reuse))
+            }
         case .divide:
-            if needs[0] { cotangent(0, Tensor.chained(g, 1 / saved[0])) }
-            if needs[1] { cotangent(1, Tensor.chained(g, -(saved[1] / saved[0]))) }
+            if needs[0] { cotangent(0, Tensor.chained(g, 1 / saved[0], overwriting: reuse && !needs[1])) }
+            if needs[1] { cotangent(1, Tensor.chained(g, -(saved[1] / saved[0]), overwriting: reuse)) }
         case .negate: cotangent(0, -g)
-        case .squared: cotangent(0, unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_SQUARE, { 2 * $0 }) { 2 * x! })
+        case .squared: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, kernel: WENGERT_PARTIAL_SQUARE, { 2 * $0 }) { 2 * x! })
         case .chain:
-            if needs[0] { cotangent(0, Tensor.chained(g, saved[1])) }
-            if needs[1] { cotangent(1, Tensor.chained(g, saved[0])) }
+            if needs[0] { cotangent(0, Tensor.chained(g, saved[1], overwriting: reuse && !needs[1])) }
+            if needs[1] { cotangent(1, Tensor.chained(g, saved[0], overwriting: reuse)) }
         case .power:
             let (a, b, out) = (saved[0], saved[1], saved[2])
             binary(g, a, b, tracked: tracked, { ElementaryRule.pow($0, $1) }, into: cotangent) {
@@ -225,45 +259,45 @@ enum TensorPullbacks {
                     TensorKernels.zip(ea, eb, operation: "backward") { rule($0, $1).rhs }
                 )
             }
-        case .sin: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.sinPartial($0) }) { cos(x!) })
-        case .cos: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.cosPartial($0) }) { -sin(x!) })
+        case .sin: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.sinPartial($0) }) { cos(x!) })
+        case .cos: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.cosPartial($0) }) { -sin(x!) })
         // tan, tanh, exp, sqrt and cbrt have partials in terms of their value, which the
         // forward pass saved: the table gives them from the value too.
-        case .tan: cotangent(0, unary(g, y!, tracked: tracked, { ElementaryRule.tanPartial(value: $0) }) { 1 + y!.squared() })
+        case .tan: cotangent(0, unary(g, y!, tracked: tracked, overwriting: reuse, { ElementaryRule.tanPartial(value: $0) }) { 1 + y!.squared() })
         case .asin:
-            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.asinPartial($0) }) { 1 / sqrt((1 - x!) * (1 + x!)) })
+            cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.asinPartial($0) }) { 1 / sqrt((1 - x!) * (1 + x!)) })
         case .acos:
-            cotangent(0, unary(g, x!, tracked: tracked, { -ElementaryRule.asinPartial($0) }) { -1 / sqrt((1 - x!) * (1 + x!)) })
-        case .atan: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.atanPartial($0) }) { 1 / (1 + x!.squared()) })
-        case .sinh: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.sinhPartial($0) }) { cosh(x!) })
-        case .cosh: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.coshPartial($0) }) { sinh(x!) })
+            cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { -ElementaryRule.asinPartial($0) }) { -1 / sqrt((1 - x!) * (1 + x!)) })
+        case .atan: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.atanPartial($0) }) { 1 / (1 + x!.squared()) })
+        case .sinh: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.sinhPartial($0) }) { cosh(x!) })
+        case .cosh: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.coshPartial($0) }) { sinh(x!) })
         case .tanh:
-            cotangent(0, unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_TANH, { ElementaryRule.tanhPartial(value: $0) }) {
+            cotangent(0, unary(g, y!, tracked: tracked, overwriting: reuse, kernel: WENGERT_PARTIAL_TANH, { ElementaryRule.tanhPartial(value: $0) }) {
                 1 - y!.squared()
             })
-        case .exp: cotangent(0, unary(g, y!, tracked: tracked, kernel: WENGERT_PARTIAL_EXP, { $0 }) { y! })
-        case .expm1: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.expm1Partial($0) }) { y! + 1 })
-        case .log: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.logPartial($0) }) { 1 / x! })
-        case .log1p: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.log1pPartial($0) }) { 1 / (1 + x!) })
+        case .exp: cotangent(0, unary(g, y!, tracked: tracked, overwriting: reuse, kernel: WENGERT_PARTIAL_EXP, { $0 }) { y! })
+        case .expm1: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.expm1Partial($0) }) { y! + 1 })
+        case .log: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.logPartial($0) }) { 1 / x! })
+        case .log1p: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.log1pPartial($0) }) { 1 / (1 + x!) })
         case .log2:
-            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.log2Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln2) })
+            cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.log2Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln2) })
         case .log10:
-            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.log10Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln10) })
-        case .sqrt: cotangent(0, unary(g, y!, tracked: tracked, { ElementaryRule.sqrtPartial(value: $0) }) { 1 / (2 * y!) })
-        case .cbrt: cotangent(0, unary(g, y!, tracked: tracked, { ElementaryRule.cbrtPartial(value: $0) }) { 1 / (3 * y!.squared()) })
+            cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.log10Partial($0) }) { 1 / (x! * ElementaryRule<S>.ln10) })
+        case .sqrt: cotangent(0, unary(g, y!, tracked: tracked, overwriting: reuse, { ElementaryRule.sqrtPartial(value: $0) }) { 1 / (2 * y!) })
+        case .cbrt: cotangent(0, unary(g, y!, tracked: tracked, overwriting: reuse, { ElementaryRule.cbrtPartial(value: $0) }) { 1 / (3 * y!.squared()) })
         case .erf:
-            cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.erfPartial($0) }) {
+            cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.erfPartial($0) }) {
                 ElementaryRule<S>.twoOverRootPi * exp(-x!.squared())
             })
         // σ′ = σ(x)·σ(-x): both factors accurate in either tail, unlike σ(1 - σ).
-        case .sigmoid: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.sigmoid($0).partial }) { y! * sigmoid(-x!) })
-        case .softplus: cotangent(0, unary(g, x!, tracked: tracked, { ElementaryRule.softplusPartial($0) }) { sigmoid(x!) })
+        case .sigmoid: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.sigmoid($0).partial }) { y! * sigmoid(-x!) })
+        case .softplus: cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, { ElementaryRule.softplusPartial($0) }) { sigmoid(x!) })
         case .abs:
             let p: (S) -> S = { ElementaryRule.abs($0).partial }
-            cotangent(0, unary(g, x!, tracked: tracked, p) { piecewiseConstant(x!, p) { ($0 .> Tensor(0)) - ($0 .< Tensor(0)) } })
+            cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, p) { piecewiseConstant(x!, p) { ($0 .> Tensor(0)) - ($0 .< Tensor(0)) } })
         case .relu:
             let p: (S) -> S = { ElementaryRule.relu($0).partial }
-            cotangent(0, unary(g, x!, tracked: tracked, kernel: WENGERT_PARTIAL_RELU, p) {
+            cotangent(0, unary(g, x!, tracked: tracked, overwriting: reuse, kernel: WENGERT_PARTIAL_RELU, p) {
                 piecewiseConstant(x!, p) { 1 - ($0 .<= Tensor(0)) }
             })
         case .sum, .mean:
@@ -324,8 +358,8 @@ enum TensorPullbacks {
             }
         case .select:
             let mask = saved[0]
-            if needs[0] { cotangent(0, Tensor.chained(g, 1 - mask)) }
-            if needs[1] { cotangent(1, Tensor.chained(g, mask)) }
+            if needs[0] { cotangent(0, Tensor.chained(g, 1 - mask, overwriting: reuse && !needs[1])) }
+            if needs[1] { cotangent(1, Tensor.chained(g, mask, overwriting: reuse)) }
         case .matmul:
             let (a, b) = (saved[0], saved[1])
             // The forward product was op(a)·op(b), op a transpose where the flags say.

@@ -74,9 +74,7 @@ extension TensorRecording {
             do {
                 let snapshot = Snapshot(live)
                 live.unlock()
-                var unused: [Tensor<Scalar>?] = []
-                snapshot.sweep(
-                    from: start, seed: seed, memory: memory, captured: &unused, creatingGraphIn: creatingGraph ? live : nil)
+                snapshot.sweep(from: start, seed: seed, memory: memory, creatingGraphIn: creatingGraph ? live : nil)
             }
             if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
         }
@@ -151,15 +149,17 @@ extension TensorRecording {
             }
         }
         var captured = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
-        TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
-            do {  // released before the freeing (`backward`)
-                let snapshot = Snapshot(live)
-                live.unlock()
-                snapshot.sweep(
-                    from: start, seed: seed, memory: memory, capture: capture, captured: &captured, accumulating: false,
-                    creatingGraphIn: creatingGraph ? live : nil)
+        withUnsafeMutablePointer(to: &captured) { captured in
+            TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
+                do {  // released before the freeing (`backward`)
+                    let snapshot = Snapshot(live)
+                    live.unlock()
+                    snapshot.sweep(
+                        from: start, seed: seed, memory: memory, capture: capture, captured: captured, accumulating: false,
+                        creatingGraphIn: creatingGraph ? live : nil)
+                }
+                if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
             }
-            if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
         }
         return captured
     }
@@ -171,8 +171,11 @@ extension TensorRecording.Snapshot {
     /// pass suffices. Marks the entries reached in `memory.reached`.
     ///
     /// With `capture`, the cotangent reaching entry i is also added to
-    /// `captured[capture[i]]`; with `accumulating` false, leaves' and retained
+    /// `captured.pointee[capture[i]]`; with `accumulating` false, leaves' and retained
     /// gradients are left alone (the functional `gradients(of:withRespectTo:)`).
+    /// `captured` is a pointer, not an `inout` array: the optimiser hoisted the array's
+    /// uniqueness check out of the loop, and a backward's empty array (the shared empty
+    /// buffer, never unique) was copied into a new allocation on every pass.
     ///
     /// With `creatingGraphIn` (the live recording this snapshot was taken of), the
     /// rules run with recording on, on the saved tensors with their tracking restored,
@@ -181,7 +184,8 @@ extension TensorRecording.Snapshot {
     @inlinable
     func sweep(
         from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, capture: [Int: Int] = Dictionary(),
-        captured: inout [Tensor<Scalar>?], accumulating: Bool = true, creatingGraphIn live: TensorRecording? = nil
+        captured: UnsafeMutablePointer<[Tensor<Scalar>?]>? = nil, accumulating: Bool = true,
+        creatingGraphIn live: TensorRecording? = nil
     ) {
         // The cotangent reaching each entry, initialised where `hasCotangent` says: raw
         // memory rather than `[Tensor?]`, whose optionals this compiler copies and
@@ -221,7 +225,13 @@ extension TensorRecording.Snapshot {
                 if hasSlices[index] {
                     hasSlices[index] = false
                     var total = hasCotangent[index] ? (cotangents + index).move() : nil
-                    if !pendingSlices.contains(where: { $0.operand != index }) {
+                    // By index: `contains(where:)` copied each element out of the array.
+                    var othersWait = false
+                    for k in pendingSlices.indices where pendingSlices[k].operand != index {
+                        othersWait = true
+                        break
+                    }
+                    if !othersWait {
                         TensorKernels.accumulateSlices(pendingSlices, into: &total)
                         removeAllInPlace(&pendingSlices)
                     } else {
@@ -245,7 +255,9 @@ extension TensorRecording.Snapshot {
                 hasCotangent[index] = false
                 let g = (cotangents + index).move()
                 memory.reached[index] = true
-                if !capture.isEmpty, let k = capture[index] { captured[k] = captured[k].map { $0 + g } ?? g }
+                if !capture.isEmpty, let captured, let k = capture[index] {
+                    captured.pointee[k] = captured.pointee[k].map { $0 + g } ?? g
+                }
                 if accumulating, !retainedGradients.isEmpty, let box = retainedGradients[index] {
                     box.accumulate(g, recording: creatingGraph)
                 }
@@ -298,8 +310,14 @@ extension TensorRecording.Snapshot {
                         fitted = grad.summed(toShape: operandBuffer[slot].shape)
                     }
                     if hasCotangent[target] {
-                        let previous = (cotangents + target).move()
-                        (cotangents + target).initialize(to: previous + fitted)
+                        // Added in place when the slot's untracked cotangent is held by it
+                        // alone (the same kernel call as `+`, the same bits, no new buffer);
+                        // a graph-creating sweep's tracked terms are recorded by `+`.
+                        var previous = (cotangents + target).move()
+                        if previous.isTracked || !TensorKernels.arithmeticInPlace(.add, &previous, fitted, operation: "backward") {
+                            previous = previous + fitted
+                        }
+                        (cotangents + target).initialize(to: previous)
                     } else {
                         (cotangents + target).initialize(to: fitted)
                         hasCotangent[target] = true
@@ -325,7 +343,7 @@ extension TensorRecording.Snapshot {
                 }
                 if observer == nil && live == nil {
                     // The hot path: each cotangent goes straight into its operand's.
-                    runRule(g, into: accumulate)
+                    runRule(consume g, into: accumulate)
                     continue
                 }
                 // The observer sees all of a rule's results before any is added; a
