@@ -179,6 +179,28 @@ struct GemmKernelTests {
         }
     }
 
+    /// A whole untransposed A about the size of L2 is read in place by the column split
+    /// at any row count (256², on one thread too); a transposed A is packed. Both layouts
+    /// of the same A must give the same bits, on one and two threads, at every level.
+    @Test(arguments: [(256, 256, 256), (300, 200, 260), (2048, 64, 64), (37, 3100, 20)])
+    func aReadInPlaceHasTheBitsOfPackedA(_ shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = Tensor<Double>(randomNormal: [m * k], seed: 23).scalars
+        let b = Tensor<Double>(randomNormal: [k * n], seed: 24).scalars
+        let aT = (0..<(m * k)).map { a[($0 % m) * k + $0 / m] }
+        let previous = CPUKernels.threadCount
+        defer { CPUKernels.threadCount = previous }
+        for level in Self.levels {
+            for threads in [1, 2] {
+                CPUKernels.threadCount = threads
+                let (inPlace, packed) = CPUKernels.withLevel(level) {
+                    (Self.run(Float.self, false, false, m, n, k, a, b), Self.run(Float.self, true, false, m, n, k, aT, b))
+                }
+                #expect(inPlace == packed, "\(level) \(shape) \(threads) threads: A in place differs from A packed")
+            }
+        }
+    }
+
     @Test func matmulBackwardUsesTransposedProductsCorrectly() {
         // The pullback of matmul reads a and b transposed in place; batched and broadcast.
         let a = Tensor<Double>(randomNormal: [3, 5, 4], seed: 17).requiringGradient()
