@@ -47,18 +47,25 @@ final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Se
 
     /// `gradient`'s read, under the lock.
     @inlinable func gradientLocked() -> Tensor<Scalar>? {
-        // `switch` binds the stored tensor in place; `== nil` and the return of the
-        // optional copied and destroyed it through its value witnesses (about 460
-        // instructions per read, a seed's optimiser step reads one per parameter).
-        switch storedGradient {
-        case .some(let g): return g
-        case .none:
-            guard let zeroed else { return nil }
-            let g = Tensor<Scalar>(zeros: zeroed.shape.array, on: zeroed.device)
-            storedGradient = g
-            self.zeroed = nil
-            return g
+        // Taken out (a move), put back (a move), and the caller's copy made field by
+        // field. Any copy of the optional itself (`switch` or `if let` on the stored
+        // property, `?.`, `== nil`, or the returned `g`, whose copy the optimiser sinks
+        // to the return) went through the runtime's generic value witness: about 190
+        // instructions per read, and a seed's optimiser step reads one per parameter.
+        // The slot holds nil after `take()`, which owns nothing, so it is initialised,
+        // not assigned: an assignment would destroy that nil through the same witnesses.
+        switch storedGradient.take() {
+        case .some(let g):
+            let copy = Tensor(copyingFieldsOf: g)
+            withUnsafeMutablePointer(to: &storedGradient) { $0.initialize(to: g) }
+            return copy
+        case .none: break
         }
+        guard let zeroed else { return nil }
+        let g = Tensor<Scalar>(zeros: zeroed.shape.array, on: zeroed.device)
+        storedGradient = g
+        self.zeroed = nil
+        return g
     }
 
     /// Sets the gradient to zeros of `shape` on `device`, made when first read.
@@ -87,5 +94,18 @@ final class TensorLeaf<Scalar: TensorScalar>: TensorTrackingOwner, @unchecked Se
             }
             storedGradient = recording ? old + g : withoutGradient { old + g }
         }
+    }
+}
+
+extension Tensor {
+    /// A copy of `t`, made field by field: a retain of its buffer and of its tracking
+    /// owner, where a copy of an optional tensor goes through the runtime's value
+    /// witnesses (``TensorLeaf/gradientLocked()``).
+    @inlinable init(copyingFieldsOf t: Tensor) {
+        storage = t.storage
+        dimensions = t.dimensions
+        placement = t.placement
+        trackingOwner = t.trackingOwner
+        trackingIndex = t.trackingIndex
     }
 }

@@ -30,11 +30,14 @@ final class TensorThreadState {
     deinit { sweepBlock?.deallocate() }
 
     /// The calling thread's state.
-    @inlinable static var current: TensorThreadState {
-        if let raw = wengert_thread_slot(WENGERT_SLOT_TENSOR_STATE) {
-            return Unmanaged<TensorThreadState>.fromOpaque(raw).takeUnretainedValue()
-        }
-        return makeCurrent()
+    @inlinable static var current: TensorThreadState { currentUnmanaged.takeUnretainedValue() }
+
+    /// The calling thread's state, unretained: its slot owns it until the thread exits,
+    /// so a caller on this thread may borrow it (`_withUnsafeGuaranteedRef`) without
+    /// the retain and release that `current` costs.
+    @inlinable static var currentUnmanaged: Unmanaged<TensorThreadState> {
+        if let raw = wengert_thread_slot(WENGERT_SLOT_TENSOR_STATE) { return Unmanaged.fromOpaque(raw) }
+        return Unmanaged.passUnretained(makeCurrent())
     }
 
     @inline(never) @usableFromInline

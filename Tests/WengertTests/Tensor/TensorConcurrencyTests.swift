@@ -155,6 +155,24 @@ struct TensorConcurrencyTests {
         #expect(left == 0)
     }
 
+    /// Operations whose operands are all leaves go to the thread's current recording of
+    /// their scalar type, read from the thread's state without retaining it: on a fresh
+    /// thread the first one makes that state, and Float and Double alternating keep
+    /// their recordings apart.
+    @Test func leafOperationsUseTheThreadsRecordingPerScalarType() {
+        let (grads, live) = onFreshThread {
+            let p = Tensor<Float>([1.5, -2]).requiringGradient()
+            let q = Tensor<Double>([0.5, 4]).requiringGradient()
+            let a = p[0], c = q[1], b = p[1], d = q[0]
+            let y = a * b, z = c * d
+            y.backward()
+            z.backward()
+            return ([p.grad!.scalars.map(Double.init), q.grad!.scalars], [y.recordingLiveEntryCount, z.recordingLiveEntryCount])
+        }
+        #expect(grads == [[-2, 1.5], [4, 0.5]])
+        #expect(live == [0, 0])
+    }
+
     @Test func backwardFreesOnlyWhatItsResultDependsOn() {
         let (grad, left) = onFreshThread {
             let w = Tensor<Float>([1, 2]).requiringGradient()

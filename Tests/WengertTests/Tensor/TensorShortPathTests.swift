@@ -51,4 +51,26 @@ struct TensorShortPathTests {
         (x * x).backward()
         #expect(x.grad!.shape == [1, 1] && x.grad!.scalars == [6])
     }
+
+    /// `grad` of a leaf takes the stored gradient out and puts it back (its copy made
+    /// field by field): every read gives the same tensor, the leaf keeps it for the next
+    /// backward to add to, and a gradient recorded by `creatingGraph` stays tracked.
+    @Test func leafGradientReadKeepsStoredGradient() {
+        let p = Tensor<Float>(shape: [2], scalars: [1.5, -2]).requiringGradient()
+        (p * p).sum().backward()
+        #expect(p.grad!.scalars == [3, -4])
+        #expect(p.grad!.scalars == [3, -4])
+        (p * 2).sum().backward()
+        #expect(p.grad!.scalars == [5, -2])
+        p.zeroGradient()
+        #expect(p.grad!.scalars == [0, 0])
+        #expect(p.grad!.scalars == [0, 0])
+        let q = Tensor<Double>(shape: [2], scalars: [1.5, -2]).requiringGradient()
+        (q * q * q).sum().backward(creatingGraph: true)
+        let g = q.grad!
+        #expect(g.scalars == [6.75, 12])
+        #expect(g.gradientFunctionName != nil && q.grad!.gradientFunctionName == g.gradientFunctionName)
+        g.sum().backward()
+        #expect(q.grad!.scalars == [6.75 + 9, 12 - 12])
+    }
 }
