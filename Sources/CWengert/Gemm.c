@@ -408,8 +408,9 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
     // two k blocks (512²: rows 2 KiB apart fill half of L2's sets) it loses.
     int a_fits = !trans_a && k <= kern.kc && (size_t)(m * k) * es <= kern.in_place_max;
     if (tiles_n >= 2 * threads && ((threads > 1 && m <= kern.mc) || a_fits)) {
-        // At most MC rows (the batch of a layer): each thread takes columns, A (in
-        // L2) is read in place by all of them, and the parts need no common step.
+        // At most MC rows (the batch of a layer) or A about L2's size: each thread takes
+        // columns, A (in L2) is read in place by all of them, and the parts need no
+        // common step.
         // One column panel a part: the sweep walks a part's panels one by one anyway
         // (A read again for each), so small parts cost nothing but a claim, and a
         // worker slowed by the machine's other work holds back the caller by one

@@ -158,6 +158,23 @@ enum TensorKernels {
         }
     }
 
+    /// `body(g, x, n)` writing its result over `g`'s own buffer, and `g` returned: a
+    /// backward rule's last product over a cotangent it owns (`TensorPullbacks.pullback`'s
+    /// `reuse`), the same kernel and bits as the pass that makes a buffer, and none made.
+    /// Nil where that pass is needed instead: `x` on a device or of another shape.
+    /// `body` may read `x` and `g` only at the position it writes.
+    @inlinable static func overwriting<S>(
+        _ g: Tensor<S>, with x: Tensor<S>,
+        _ body: (UnsafeMutablePointer<S>, UnsafePointer<S>, Int) -> Void
+    ) -> Tensor<S>? {
+        guard x.placement.kind == .cpu, g.dimensions == x.dimensions else { return nil }
+        requireConsistent(g, operation: "backward")
+        requireConsistent(x, operation: "backward")
+        let n = g.scalarCount
+        if n > 0 { withExtendedLifetime(x) { body(g.hostBase, UnsafePointer(x.hostBase), n) } }
+        return g
+    }
+
     /// The C kernel code of an elementwise operation, where it has one.
     @inlinable static func unaryCode(_ operation: TensorOperation) -> Int32? {
         backendOperation(operation)?.vectorKernel

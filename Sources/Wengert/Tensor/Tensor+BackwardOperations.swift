@@ -89,11 +89,10 @@ extension Tensor {
     /// cost some 140 instructions, as much as the buffer it saved.
     /// - Complexity: O(n) and one recorded entry.
     @inlinable static func chained(_ g: Tensor, _ p: Tensor, overwriting: Bool = false) -> Tensor {
-        if overwriting && p.placement.kind == .cpu && !p.isTracked && p.dimensions == g.dimensions {
-            TensorKernels.requireConsistent(g, operation: "backward")
-            let n = g.scalarCount, pg = g.hostBase
-            if n > 0 { withExtendedLifetime(p) { Scalar._binaryKernel(TensorArithmetic.chain.rawValue, pg, 1, p.hostBase, 1, pg, n) } }
-            return g
+        if overwriting && !p.isTracked, let out = TensorKernels.overwriting(g, with: p, { pg, pp, n in
+            Scalar._binaryKernel(TensorArithmetic.chain.rawValue, pg, 1, pp, 1, pg, n)
+        }) {
+            return out
         }
         let out = TensorKernels.arithmetic(.chain, g, p, operation: "backward")
         // A first-order backward's case, decided before `recorded`'s optional

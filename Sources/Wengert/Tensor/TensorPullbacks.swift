@@ -45,19 +45,15 @@ enum TensorPullbacks {
         // A device cannot run the scalar table's closures: it takes the recorded form,
         // which is plain tensor operations (recording is off in a first-order backward).
         if tracked || g.placement.kind != .cpu { return Tensor.chained(g, differentiable()) }
-        if overwriting && x.placement.kind == .cpu && g.dimensions == x.dimensions {
-            TensorKernels.requireConsistent(g, operation: "backward")
-            TensorKernels.requireConsistent(x, operation: "backward")
-            let n = g.scalarCount, pg = g.hostBase, px = x.hostBase
-            // Each output reads only the inputs at its own position, so `out` may be `g`.
-            withExtendedLifetime(x) {
-                if let kernel {
-                    if n > 0 { S._unaryBackwardKernel(Int32(kernel.rawValue), pg, px, pg, n) }
-                } else {
-                    for i in 0..<n { pg[i] = chain(pg[i], partial(px[i])) }
-                }
+        // Each output reads only the inputs at its own position, so `out` may be `g`.
+        if overwriting, let out = TensorKernels.overwriting(g, with: x, { pg, px, n in
+            if let kernel {
+                S._unaryBackwardKernel(Int32(kernel.rawValue), pg, px, pg, n)
+            } else {
+                for i in 0..<n { pg[i] = chain(pg[i], partial(px[i])) }
             }
-            return g
+        }) {
+            return out
         }
         if let kernel, let fused = TensorKernels.unaryBackward(Int32(kernel.rawValue), g, x) { return fused }
         return TensorKernels.zip(g, x, operation: "backward") { g, x in chain(g, partial(x)) }
