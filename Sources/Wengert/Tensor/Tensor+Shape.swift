@@ -103,6 +103,9 @@ extension Tensor {
             // of its own. A view of it (`copyRuns`) cost about 300 instructions more: its
             // run's bounds, the parent's retain and, when it dies, release.
             TensorKernels.requireConsistent(self, operation: "slice")
+            if isTracked && Tensor.isGradientEnabled && tensorSweepObserver == nil {
+                return Tensor.recordedIndex(hostBase[index], of: self, at: index)
+            }
             result = Tensor.scalar0d(hostBase[index])
         } else {
             var slice = sliceValue(axis: 0, range: index..<(index + 1))

@@ -45,6 +45,35 @@ struct TensorShortPathTests {
         #expect(m.grad!.scalars == [0, 0, 1, 1])
     }
 
+    /// `p[i]` of a tracked CPU vector builds its 0-d result with its place in the
+    /// recording directly (`Tensor.recordedIndex`); the same index is a plain constant
+    /// without recording, tracked in the interior recording of an interior vector, and
+    /// recorded the general way (`Tensor.recorded`) under anomaly detection's observer.
+    @Test func vectorIndexRecordsOnlyWhereTracked() throws {
+        let p = Tensor<Double>(shape: [4], scalars: [1.5, -2, 4, 0.5]).requiringGradient()
+        let off = withoutGradient { p[2] }
+        #expect(!off.requiresGradient && off.scalar == 4 && off.shape == [])
+        let constant = Tensor<Double>(shape: [2], scalars: [7, 8])[1]
+        #expect(!constant.requiresGradient && constant.scalar == 8)
+        // Two indices of one leaf, and one of an interior vector of the same recording.
+        let interior = (p * p)[3]
+        #expect(interior.gradientFunctionName == "SliceBackward" && interior.scalar == 0.25)
+        let y = p[2] * p[0] + interior * 4
+        y.backward()
+        #expect(p.grad!.scalars == [4, 0, 1.5, 4])  // ∂/∂p0 = p2, ∂/∂p2 = p0, ∂/∂p3 = 8 p3
+        let q = Tensor<Float>(shape: [3], scalars: [1, 2, 3]).requiringGradient()
+        try withAnomalyDetection {
+            let w = q[1]
+            #expect(w.gradientFunctionName == "SliceBackward" && w.scalar == 2)
+            (w * w).backward()
+        }
+        #expect(q.grad!.scalars == [0, 4, 0])
+        // Used again after backward freed the first recording: a new entry in a new one.
+        q.zeroGradient()
+        (q[0] * 5).backward()
+        #expect(q.grad!.scalars == [5, 0, 0])
+    }
+
     /// `backward()`'s seed of ones takes the output's shape, whatever its rank.
     @Test func backwardSeedTakesOutputShape() {
         let x = Tensor<Double>(shape: [1, 1], scalars: [3]).requiringGradient()
