@@ -64,7 +64,9 @@ extension Tensor {
     @inlinable static func recordedIndex(_ value: Scalar, of a: Tensor, at index: Int) -> Tensor {
         let buffer = TensorStorage.hostBuffer(Scalar.self, count: 1)
         buffer.block.assumingMemoryBound(to: Scalar.self).initialize(to: value)
-        let recording = TensorRecording<Scalar>.lockedTarget(a, nil)
+        // A leaf (a parameter) records into the thread's current recording: `lockedTarget`'s
+        // look for an interior operand's recording is skipped.
+        let recording = a.trackingIndex == -1 ? TensorRecording<Scalar>.lockedCurrent() : TensorRecording<Scalar>.lockedTarget(a, nil)
         let id = recording.append(.slice, a, nil, saving: nil, nil, nil, arguments: [0, index, index + 1])
         recording.unlock()
         return Tensor(buffer: buffer, shape: TensorDimensions(), device: .cpu, owner: recording, index: id)

@@ -74,6 +74,23 @@ struct TensorShortPathTests {
         #expect(q.grad!.scalars == [5, 0, 0])
     }
 
+    /// An index of an interior vector records into that vector's recording, not the
+    /// calling thread's current one (only a leaf's index starts there).
+    @Test func interiorVectorIndexRecordsIntoItsRecording() {
+        let p = Tensor<Double>(shape: [3], scalars: [1, 2, 3]).requiringGradient()
+        let v = p * p
+        // A backward through part of the thread's recording frees that part, so the
+        // thread's next computation starts a new recording; v stays in the old one.
+        (p * 3).sum().backward()
+        let other = p[0] * 2
+        let y = v[2] * 4
+        #expect(y.scalar == 36 && y.gradientFunctionName == "MultiplyBackward")
+        y.backward()
+        #expect(p.grad!.scalars == [3, 3, 27])  // 3 + 8 p2
+        other.backward()
+        #expect(p.grad!.scalars == [5, 3, 27])
+    }
+
     /// `backward()`'s seed of ones takes the output's shape, whatever its rank.
     @Test func backwardSeedTakesOutputShape() {
         let x = Tensor<Double>(shape: [1, 1], scalars: [3]).requiringGradient()
