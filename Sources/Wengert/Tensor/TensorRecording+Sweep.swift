@@ -23,10 +23,10 @@ extension TensorRecording {
         @usableFromInline let savedEntries: UnsafeMutableBufferPointer<Int32>
         @usableFromInline let arguments: UnsafeMutableBufferPointer<Int>
         @usableFromInline let leaves: UnsafeMutableBufferPointer<TensorLeaf<Scalar>>
-        /// An array because the rules take one; empty (no allocation) unless the
-        /// recording has custom functions.
-        @usableFromInline let customFunctions: [CustomFunction<Scalar>]
-        @usableFromInline let retainedGradients: [Int: TensorLeaf<Scalar>]
+        // The custom functions and retained gradients, an array and a dictionary, are the
+        // sweep's arguments, not fields: with them, the snapshot was destroyed through its
+        // generic value witness (an outlined function that looks up the type's metadata),
+        // about 110 instructions per backward; its caller releases them directly.
 
         @inlinable init(_ r: TensorRecording) {
             let s = r.storage
@@ -37,8 +37,6 @@ extension TensorRecording {
             savedEntries = s.savedEntries.elements
             arguments = s.arguments.elements
             leaves = s.leaves.elements
-            customFunctions = s.customFunctions.count == 0 ? [] : Array(s.customFunctions.elements)
-            retainedGradients = r.retainedGradients
         }
     }
 
@@ -73,8 +71,11 @@ extension TensorRecording {
         TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
             do {
                 let snapshot = Snapshot(live)
+                let customFunctions = live.customFunctionArray, retainedGradients = live.retainedGradients
                 live.unlock()
-                snapshot.sweep(from: start, seed: seed, memory: memory, creatingGraphIn: creatingGraph ? live : nil)
+                snapshot.sweep(
+                    from: start, seed: seed, memory: memory, customFunctions: customFunctions, retainedGradients: retainedGradients,
+                    creatingGraphIn: creatingGraph ? live : nil)
             }
             if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
         }
@@ -153,15 +154,25 @@ extension TensorRecording {
             TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
                 do {  // released before the freeing (`backward`)
                     let snapshot = Snapshot(live)
+                    let customFunctions = live.customFunctionArray, retainedGradients = live.retainedGradients
                     live.unlock()
                     snapshot.sweep(
-                        from: start, seed: seed, memory: memory, capture: capture, captured: captured, accumulating: false,
+                        from: start, seed: seed, memory: memory, customFunctions: customFunctions,
+                        retainedGradients: retainedGradients, capture: capture, captured: captured, accumulating: false,
                         creatingGraphIn: creatingGraph ? live : nil)
                 }
                 if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
             }
         }
         return captured
+    }
+}
+
+extension TensorRecording {
+    /// The custom functions as the rules take them (locked): an array, empty (no
+    /// allocation) unless the recording has custom functions.
+    @inlinable var customFunctionArray: [CustomFunction<Scalar>] {
+        storage.customFunctions.count == 0 ? [] : Array(storage.customFunctions.elements)
     }
 }
 
@@ -183,7 +194,8 @@ extension TensorRecording.Snapshot {
     /// `create_graph`); otherwise they run unrecorded on plain tensors.
     @inlinable
     func sweep(
-        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, capture: [Int: Int] = Dictionary(),
+        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, customFunctions: [CustomFunction<Scalar>],
+        retainedGradients: [Int: TensorLeaf<Scalar>], capture: [Int: Int] = Dictionary(),
         captured: UnsafeMutablePointer<[Tensor<Scalar>?]>? = nil, accumulating: Bool = true,
         creatingGraphIn live: TensorRecording? = nil
     ) {
