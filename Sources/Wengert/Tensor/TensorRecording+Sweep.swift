@@ -26,7 +26,7 @@ extension TensorRecording {
         // The custom functions and retained gradients, an array and a dictionary, are the
         // sweep's arguments, not fields: with them, the snapshot was destroyed through its
         // generic value witness (an outlined function that looks up the type's metadata),
-        // about 110 instructions per backward; its caller releases them directly.
+        // about 100 instructions per backward; its caller releases them directly.
 
         @inlinable init(_ r: TensorRecording) {
             let s = r.storage
