@@ -17,12 +17,10 @@
 // 6 x 8 (12 ymm accumulators of 16). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 //
-// Threads (ThreadPool.c). Rows split: per (NC, KC) block, B is packed once (in units of
-// a few panels shared by the threads when the block is large), and the rows of C are cut
-// into parts (at least four per thread, whole micro-tiles, at most MC rows each) that
-// pack their own A rows and sweep the shared B; nothing is packed twice. A group of k
-// blocks (their packed B at most GROUP_B_MAX) is one job: B's units first, then the row
-// parts over the whole group, each waiting only for the unit it sweeps next (row_task). Columns split, when C has at most
+// Threads (ThreadPool.c). Rows split: per (NC, KC) block, B is packed once (by all
+// threads together when the block is large), then the rows of C are cut into parts (at
+// least four per thread, whole micro-tiles, at most MC rows each) that pack their own A
+// rows and sweep the shared B; nothing is packed twice. Columns split, when C has at most
 // MC rows (a layer's batch) or A is about the size of L2 (256², on any thread count):
 // each part is a product of its own over one column panel, packing its own B, with A (in
 // L2) read in place by every thread, so the parts need no common step at all. Parts
@@ -36,9 +34,7 @@
 #include "CWengertKernels.h"
 #include "WengertInternal.h"
 #include <stdlib.h>
-#include <limits.h>
 #include <string.h>
-#include <pthread.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -57,14 +53,11 @@
 #define NC_ALL 3072
 
 // Splitting across threads. Column split: at most this many parts (one panel each).
-// Row split: at least this many parts per thread. A block of B is packed in this many
-// units per thread (each a task of its own) from this many elements, else as one; on
-// more than one thread, k blocks are packed ahead of their sweep up to this many bytes.
+// Row split: at least this many parts per thread. B is packed by all threads together
+// only from this many elements a block.
 #define COLUMN_PARTS_MAX 64
 #define ROW_PARTS_PER_THREAD 4
-#define PACK_UNITS_PER_THREAD 4
 #define PACK_B_PARALLEL_MIN 65536
-#define GROUP_B_MAX ((size_t)8 << 20)
 
 // c[r·ldc + j] (+)= Σ_p A(r, p)·bp[p·NR + j] for r < mr, j < nr, where A(r, p) is
 // a[r·rsa + p·csa]: rsa = 1, csa = MR for a packed panel, or A's own strides in place.
@@ -289,68 +282,15 @@ typedef struct {
     const char *a, *b;
     char *c;
     int a_in_place; // broadcast A from where it lies instead of packing it
-    long kc_max, nc_max, parts;
+    long kc_max, nc_max, parts, pack_parts;
     // The current (NC, KC) block and its packed B.
     long jc, nc, pc, kc;
     int beta;
     char *bp;
-    // Row split over one job (row_task): the stamps of B's packed units in this block's
-    // buffer (NULL: the whole block is packed), the stamp that means packed, and the
-    // panels a unit holds.
-    struct row_sync *sync;
-    const long *ready;
-    long ready_stamp, unit_panels;
 } gemm_plan;
 
 // Tiles [part·tiles/parts, (part+1)·tiles/parts): equal shares of whole micro-tiles.
 static long share(long tiles, long parts, long part) { return tiles * part / parts; }
-
-// Readiness in the row split's one job (row_task): stamps that only grow, published by
-// the thread that did the work. A waiter spins (what it awaits is being done by another
-// thread, in microseconds), then sleeps on a condition variable until a stamp is
-// published: a waiter that kept its core busy (spinning, or sched_yield, which yields
-// only to its own core's queue) would hold back a thread the system has put off behind
-// other work, where a sleeping one leaves its core to it.
-typedef struct row_sync {
-    pthread_mutex_t lock;
-    pthread_cond_t published;
-    int sleepers; // atomic
-} row_sync;
-
-#define AWAIT_SPINS 20000
-static void await_at_least(row_sync *s, const long *word, long value) {
-    for (int spin = 0; spin < AWAIT_SPINS; spin++) {
-        if (__atomic_load_n(word, __ATOMIC_ACQUIRE) >= value) return;
-#if defined(__x86_64__)
-        _mm_pause();
-#endif
-    }
-    // Sequentially consistent with publish: either it sees the sleeper, or this sees
-    // the stamp.
-    pthread_mutex_lock(&s->lock);
-    __atomic_add_fetch(&s->sleepers, 1, __ATOMIC_SEQ_CST);
-    while (__atomic_load_n(word, __ATOMIC_SEQ_CST) < value) pthread_cond_wait(&s->published, &s->lock);
-    __atomic_sub_fetch(&s->sleepers, 1, __ATOMIC_SEQ_CST);
-    pthread_mutex_unlock(&s->lock);
-}
-
-static void publish(row_sync *s, long *word, long value) {
-    __atomic_store_n(word, value, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&s->sleepers, __ATOMIC_SEQ_CST) == 0) return;
-    pthread_mutex_lock(&s->lock);
-    pthread_cond_broadcast(&s->published);
-    pthread_mutex_unlock(&s->lock);
-}
-
-// Waits until panel `p` of the current block is packed; returns how many of the block's
-// panels are known to be packed (the units after it already done count too).
-static long await_panels(const gemm_plan *g, long p) {
-    long unit = p / g->unit_panels;
-    await_at_least(g->sync, &g->ready[unit], g->ready_stamp);
-    long units = (g->nc + g->kern.nr * g->unit_panels - 1) / (g->kern.nr * g->unit_panels);
-    while (++unit < units && __atomic_load_n(&g->ready[unit], __ATOMIC_ACQUIRE) >= g->ready_stamp) {}
-    return unit * g->unit_panels;
-}
 
 // Runs the micro-kernel over rows [i0, i1) of C (A packed from row i0 at `ap`, or in
 // place) and columns [j0, j1) of the current block.
@@ -360,17 +300,15 @@ static void sweep(const gemm_plan *g, const char *ap, long i0, long i1, long j0,
     long rsa = g->a_in_place ? (g->trans_a ? 1 : g->lda) : 1, csa = g->a_in_place ? (g->trans_a ? g->lda : 1) : q->mr;
     size_t panel = (size_t)(g->kc * q->nr) * es;
     size_t step = ((panel / (size_t)((i1 - i0 + q->mr - 1) / q->mr)) + 63) & ~(size_t)63;
-    long ready = g->ready ? 0 : LONG_MAX; // panels of the block known to be packed
     for (long jr = j0; jr < j1; jr += q->nr) {
         long nr = j1 - jr < q->nr ? j1 - jr : q->nr;
-        if (jr / q->nr >= ready) ready = await_panels(g, jr / q->nr);
         const char *b = g->bp + (size_t)(jr * g->kc) * es;
         gemm_ukr ukr = g->a_in_place ? q->strided : q->packed;
         char *c = g->c + (size_t)(i0 * g->ldc + g->jc + jr) * es;
         // The next panel of B (it follows this one) comes from L3, or from memory when
         // other cores crowd L3: a share of its lines per tile is fetched into L2, so its
         // first tile does not wait for it.
-        size_t fetched = 0, next = jr + q->nr < j1 && jr / q->nr + 1 < ready ? panel : 0;
+        size_t fetched = 0, next = jr + q->nr < j1 ? panel : 0;
         for (long ir = i0; ir < i1; ir += q->mr, c += (size_t)(q->mr * g->ldc) * es) {
             long mr = i1 - ir < q->mr ? i1 - ir : q->mr;
             for (size_t until = fetched + step < next ? fetched + step : next; fetched < until; fetched += 64)
@@ -392,61 +330,30 @@ static void pack_b(const gemm_plan *g, long j0, long j1, char *bp) {
     q->pack(!g->trans_b, g->b, g->ldb, g->jc + j0, j1 - j0, g->pc, g->kc, q->nr, bp + (size_t)(j0 * g->kc) * q->size);
 }
 
-// Row split: per NC block, the k blocks go in groups whose packed B fits GROUP_B_MAX,
-// one job a group: first the units of B of all its blocks (a few column panels of one
-// block each), then the row parts, each packing its own A rows and sweeping the group's
-// blocks in order (each element of C sums its blocks in order). The pool claims tasks
-// in order, so a row part only ever waits for a unit claimed earlier, which some thread
-// is packing, and only for the one it sweeps next: the threads meet once a group, not
-// twice a block (pack, then sweep: the caller waited 14-80 µs at each job's end for the
-// worker's last part, against ~160 µs of work), and a row part's rows never wait for
-// another thread's (a thread the system put off while it held a row part of an earlier
-// block would hold back the other).
-typedef struct {
-    gemm_plan plan; // the group's first block
-    long blocks, units; // k blocks in the group, units of B per block
-    size_t block_bytes;
-    long *packed; // [blocks·units]: 1 once packed
-    row_sync sync;
-} row_job;
-
-// Block `b` of the group: its inner range, packed B and readiness.
-static gemm_plan row_block(row_job *job, long b) {
-    gemm_plan g = job->plan;
-    g.pc += b * g.kc_max;
-    g.kc = g.k - g.pc < g.kc_max ? g.k - g.pc : g.kc_max;
-    g.beta = g.accumulate || g.pc > 0;
-    g.bp += (size_t)b * job->block_bytes;
-    g.ready = job->packed + b * job->units;
-    g.sync = &job->sync;
-    g.ready_stamp = 1;
-    return g;
+// Row split, step 1: a share of the current block's column panels of B.
+static void pack_b_part(void *context, long part) {
+    const gemm_plan *g = (const gemm_plan *)context;
+    long tiles = (g->nc + g->kern.nr - 1) / g->kern.nr;
+    long j0 = share(tiles, g->pack_parts, part) * g->kern.nr, j1 = share(tiles, g->pack_parts, part + 1) * g->kern.nr;
+    if (j1 > g->nc) j1 = g->nc;
+    pack_b(g, j0, j1, g->bp);
 }
 
-static void row_task(void *context, long task) {
-    row_job *job = (row_job *)context;
-    const gemm_kernels *q = &job->plan.kern;
-    if (task < job->blocks * job->units) {
-        gemm_plan g = row_block(job, task / job->units);
-        long j0 = task % job->units * g.unit_panels * q->nr, j1 = j0 + g.unit_panels * q->nr;
-        pack_b(&g, j0, j1 < g.nc ? j1 : g.nc, g.bp);
-        publish(&job->sync, &job->packed[task], 1);
-        return;
-    }
-    long part = task - job->blocks * job->units, m = job->plan.m, parts = job->plan.parts, tiles = (m + q->mr - 1) / q->mr;
-    long i0 = share(tiles, parts, part) * q->mr, i1 = share(tiles, parts, part + 1) * q->mr;
-    if (i1 > m) i1 = m;
+// Row split, step 2: a share of C's rows over the whole block, packing its own A.
+static void row_part(void *context, long part) {
+    const gemm_plan *g = (const gemm_plan *)context;
+    const gemm_kernels *q = &g->kern;
+    long tiles = (g->m + q->mr - 1) / q->mr;
+    long i0 = share(tiles, g->parts, part) * q->mr, i1 = share(tiles, g->parts, part + 1) * q->mr;
+    if (i1 > g->m) i1 = g->m;
     if (i1 <= i0) return;
-    for (long b = 0; b < job->blocks; b++) {
-        gemm_plan g = row_block(job, b);
-        char *ap = NULL;
-        if (!g.a_in_place) {
-            long rows = ((i1 - i0 + q->mr - 1) / q->mr) * q->mr;
-            ap = (char *)wengert_scratch(0, (size_t)(rows * g.kc) * q->size);
-            q->pack(g.trans_a, g.a, g.lda, i0, i1 - i0, g.pc, g.kc, q->mr, ap);
-        }
-        sweep(&g, ap, i0, i1, 0, g.nc);
+    char *ap = NULL;
+    if (!g->a_in_place) {
+        long rows = ((i1 - i0 + q->mr - 1) / q->mr) * q->mr;
+        ap = (char *)wengert_scratch(0, (size_t)(rows * g->kc) * q->size);
+        q->pack(g->trans_a, g->a, g->lda, i0, i1 - i0, g->pc, g->kc, q->mr, ap);
     }
+    sweep(g, ap, i0, i1, 0, g->nc);
 }
 
 // Column split (few rows, A in place): a share of C's columns as a product of its own,
@@ -469,10 +376,10 @@ static void column_part(void *context, long part) {
     }
 }
 
-static void run_parts(long parts, long threads, void (*task)(void *, long), void *context) {
-    if (threads > 1 && parts > 1) wengert_parallel_run(parts, task, context);
+static void run_parts(long parts, long threads, void (*task)(void *, long), gemm_plan *g) {
+    if (threads > 1 && parts > 1) wengert_parallel_run(parts, task, g);
     else
-        for (long part = 0; part < parts; part++) task(context, part);
+        for (long part = 0; part < parts; part++) task(g, part);
 }
 
 static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, long k, const void *a, long lda,
@@ -523,34 +430,21 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
     }
     g.parts = parts < tiles_m ? parts : tiles_m;
     long nc_tiles = tiles_n < g.nc_max / nr ? tiles_n : g.nc_max / nr;
-    // A small block of B (the k = batch block of a weight's gradient, xᵀ·g) is one unit:
-    // split, each share would be a copy of a microsecond or two.
+    // A small block of B (the k = batch block of a weight's gradient, xᵀ·g) is packed by
+    // the caller: a job of its own would cost a second hand-over to the workers for a
+    // copy of a few microseconds.
     int small_b = (double)(nc_tiles * nr) * (double)(k < g.kc_max ? k : g.kc_max) < PACK_B_PARALLEL_MIN;
-    long units = threads > 1 && !small_b ? PACK_UNITS_PER_THREAD * threads : 1;
-    g.unit_panels = (nc_tiles + units - 1) / units;
-    row_job job = {.units = (nc_tiles + g.unit_panels - 1) / g.unit_panels,
-                   .block_bytes = (size_t)(nc_tiles * nr * g.kc_max) * es,
-                   .sync = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0}};
-    // One thread packs a block just before sweeping it (it is then in L2 and L3).
-    long group = threads > 1 ? (long)(GROUP_B_MAX / job.block_bytes) : 1;
-    group = group < 1 ? 1 : (group > k_blocks ? k_blocks : group);
-    g.bp = (char *)wengert_scratch(1, (size_t)group * job.block_bytes);
-    long stack_flags[256], flags = group * job.units;
-    job.packed = flags <= 256 ? stack_flags : (long *)malloc((size_t)flags * sizeof(long));
-    if (!job.packed) abort();
+    g.pack_parts = threads > 1 && !small_b ? (2 * threads < nc_tiles ? 2 * threads : nc_tiles) : 1;
+    g.bp = (char *)wengert_scratch(1, (size_t)(nc_tiles * nr * g.kc_max) * es);
     for (g.jc = 0; g.jc < n; g.jc += g.nc_max) {
         g.nc = n - g.jc < g.nc_max ? n - g.jc : g.nc_max;
-        for (g.pc = 0; g.pc < k; g.pc += group * g.kc_max) {
-            long left = (k - g.pc + g.kc_max - 1) / g.kc_max;
-            job.blocks = left < group ? left : group;
-            job.plan = g;
-            memset(job.packed, 0, (size_t)(job.blocks * job.units) * sizeof(long));
-            run_parts(job.blocks * job.units + g.parts, threads, row_task, &job);
+        for (g.pc = 0; g.pc < k; g.pc += g.kc_max) {
+            g.kc = k - g.pc < g.kc_max ? k - g.pc : g.kc_max;
+            g.beta = accumulate || g.pc > 0;
+            run_parts(g.pack_parts, threads, pack_b_part, &g);
+            run_parts(g.parts, threads, row_part, &g);
         }
     }
-    if (job.packed != stack_flags) free(job.packed);
-    pthread_cond_destroy(&job.sync.published);
-    pthread_mutex_destroy(&job.sync.lock);
 }
 
 void wengert_gemm_strided_f32(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,

@@ -1,9 +1,8 @@
 // A small persistent thread pool for the kernels: workers started on first use and kept
-// for the life of the process, woken per job. A job is a count of parts; the caller and
-// the workers claim them in increasing order with an atomic counter (so a part may wait
-// for an earlier one, which some thread is running), and an uneven split costs nothing
-// but its share. Only one job runs at a time: a second caller (another user thread, or
-// a kernel called from inside a part) runs its parts itself, in order.
+// for the life of the process, woken per job. A job is a count of independent parts; the
+// caller and the workers claim parts with an atomic counter, so an uneven split costs
+// nothing but its share. Only one job runs at a time: a second caller (another user
+// thread, or a kernel called from inside a part) runs its parts itself, in order.
 //
 // The caller never waits for a worker that has not started on its job: a worker enters
 // the job by incrementing a reference count in `job_word` while the job is open; the

@@ -16,9 +16,8 @@ void *wengert_scratch(int slot, size_t bytes);
 long wengert_parallel_threads(double work, double min_per_thread);
 
 /// Runs `task(context, part)` for every part in 0..<parts on the pool and the calling
-/// thread, returning when all are done. Parts are claimed in increasing order, so a part
-/// may wait for an earlier one (being run) but never for a later one. Runs them in order
-/// on the caller when the pool is busy with another caller's job.
+/// thread, returning when all are done. Runs them in order on the caller when the pool
+/// is busy with another caller's job.
 void wengert_parallel_run(long parts, void (*task)(void *context, long part), void *context);
 
 // The instruction-set levels a kernel is compiled for, chosen once per process by CPU
