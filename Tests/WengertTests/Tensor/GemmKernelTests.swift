@@ -148,10 +148,15 @@ struct GemmKernelTests {
     }
 
     /// Products split by rows (shared packed B), by rows with a small B packed by the
-    /// caller (a weight's gradient xᵀ·g over a batch of 64), by columns (few rows: A read
-    /// in place by every thread) and skinny ones, at every level and transposition: 2 and
-    /// 3 threads give the bits of 1.
-    @Test(arguments: [(300, 200, 260), (784, 256, 64), (40, 600, 300), (64, 256, 784), (784, 10, 64), (7, 1000, 100)])
+    /// caller (a weight's gradient xᵀ·g over a batch of 64), by columns (few rows: A read in
+    /// place by every thread) and skinny ones, at every level and transposition: 2 and 3
+    /// threads give the bits of 1. Row splits over several blocks: 197 x 40 x 1100 has 3
+    /// to 5 k blocks (each row part accumulates them in order, B packed again for each),
+    /// 197 x 3100 x 8 two column blocks of uneven width, both uneven row parts.
+    @Test(arguments: [
+        (300, 200, 260), (784, 256, 64), (40, 600, 300), (64, 256, 784), (784, 10, 64), (7, 1000, 100), (197, 40, 1100),
+        (197, 3100, 8),
+    ])
     func threadSplitsAreBitwiseEqualToOneThread(_ shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         let a = Tensor<Double>(randomNormal: [m * k], seed: 21).scalars
