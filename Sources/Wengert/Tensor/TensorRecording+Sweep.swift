@@ -82,26 +82,27 @@ extension TensorRecording {
     }
 
     /// Frees the entries below `count` that `reached` marks, of `recording` (unlocked),
-    /// wherever a join has moved them since.
-    /// When they are all the entries it has left (one computation in the recording, as
+    /// wherever a join has moved them since: drops their saved tensors, the bulk of the
+    /// memory; the entries (28 bytes each) stay so that tensors can still name their
+    /// operation. One pass marks them (through one pointer, in storage of this recording's own:
+    /// another thread's sweep may still read the old one); a first pass that only
+    /// counted them cost about 90 instructions an epoch of the linear regression.
+    /// When they were all the entries it had left (one computation in the recording, as
     /// in a training loop), its saved tensors go in one truncation of the arrays, which
     /// keeps their buffers for the next computation: writing a placeholder into each
-    /// slot cost two retains, two releases and a uniqueness check per saved tensor.
+    /// slot cost two retains, two releases and a uniqueness check per saved tensor. The
+    /// entries keep their `savedCount` then, naming slots that are gone: no one reads a
+    /// freed entry's (a sweep that reaches one stops first).
     @inlinable
     static func free(reached: UnsafePointer<Bool>, count: Int, of recording: TensorRecording) {
         var (target, offset) = lockedResolved(recording, 0)
-        let entries = target.storage.entries.elements
+        var storage = target.uniqueStorage(), entries = storage.entries.elements
         var freeing = 0
-        for k in 0..<count where reached[k] && !entries[k + offset].isFreed { freeing += 1 }
+        for k in 0..<count where reached[k] && !entries[k + offset].isFreed {
+            entries[k + offset].isFreed = true
+            freeing += 1
+        }
         if freeing == target.liveCount {
-            // `markFreed`'s marks, through one pointer, in storage of this recording's own
-            // (another thread's sweep may still read the old one).
-            let storage = target.uniqueStorage()
-            let entries = storage.entries.elements
-            for k in 0..<count where reached[k] && !entries[k + offset].isFreed {
-                entries[k + offset].isFreed = true
-                entries[k + offset].savedCount = 0
-            }
             target.freedCount += freeing
             storage.saved.removeAll()
             storage.savedEntries.removeAll()
@@ -110,11 +111,25 @@ extension TensorRecording {
         }
         // Some entries stay live: empty the slots one by one (the placeholder is made
         // outside the lock, which is held for bookkeeping only; a join meanwhile moves
-        // the entries, and `lockedResolved` finds them again).
+        // the entries, and `lockedResolved` finds them again). `freedCount` counts them
+        // only then, so that a free on another thread meanwhile cannot take them for
+        // the last live ones and truncate the slots read here.
         target.unlock()
         let empty = Tensor<Scalar>(uncheckedStorage: [], shape: [0])
         (target, offset) = lockedResolved(recording, 0)
-        for k in 0..<count where reached[k] { target.freeEntry(k + offset, placeholder: empty) }
+        storage = target.uniqueStorage()
+        entries = storage.entries.elements
+        // A reached entry freed by an earlier backward is a leaf (the sweep stops at any
+        // other), which names no saved tensors.
+        for k in 0..<count where reached[k] {
+            let start = Int(entries[k + offset].savedStart)
+            for slot in start..<(start + Int(entries[k + offset].savedCount)) {
+                storage.saved[slot] = empty
+                storage.savedEntries[slot] = -1
+            }
+            entries[k + offset].savedCount = 0
+        }
+        target.freedCount += freeing
         target.unlock()
     }
 

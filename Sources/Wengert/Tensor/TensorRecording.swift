@@ -378,31 +378,6 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
         return storage.customFunctions.count - 1
     }
 
-    /// Marks entry `index` freed (locked) and returns the slots of its saved tensors,
-    /// which the caller empties; an entry freed before returns none. A freed entry names
-    /// no saved tensors (`savedCount` 0), so emptying `saved` wholesale leaves no entry
-    /// pointing into it.
-    @inlinable func markFreed(_ index: Int) -> Range<Int> {
-        if storage.entries[index].isFreed { return 0..<0 }
-        let entries = uniqueStorage().entries
-        entries[index].isFreed = true
-        freedCount += 1
-        let start = Int(entries[index].savedStart)
-        let slots = start..<(start + Int(entries[index].savedCount))
-        entries[index].savedCount = 0
-        return slots
-    }
-
-    /// Frees entry `index` (locked): drops its saved tensors, the bulk of the memory. The
-    /// entry itself (28 bytes) stays so that tensors can still name their operation.
-    @inlinable func freeEntry(_ index: Int, placeholder: Tensor<Scalar>) {
-        // `markFreed` left the storage this recording's alone.
-        for k in markFreed(index) {
-            storage.saved[k] = placeholder
-            storage.savedEntries[k] = -1
-        }
-    }
-
     /// Empties the recording for reuse, keeping its buffers (unless a snapshot still
     /// shares them: then it starts in new ones). Only for a recording that no tensor
     /// refers to (locked).
