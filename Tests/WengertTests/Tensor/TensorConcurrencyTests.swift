@@ -185,6 +185,28 @@ struct TensorConcurrencyTests {
         #expect(left == 0)
     }
 
+    /// A backward that leaves other entries live empties its own entries' saved slots
+    /// one by one: the recording keeps only the other computation's saved tensors.
+    @Test func backwardThatLeavesEntriesLiveDropsItsSavedTensors() {
+        let (kept, left) = onFreshThread {
+            let w = Tensor<Float>([1, 2]).requiringGradient()
+            func savedWithScalars(_ t: Tensor<Float>) -> Int {
+                guard let (recording, _) = t.lockedEntry() else { return -1 }
+                defer { recording.unlock() }
+                return recording.storage.saved.elements.filter { !$0.scalars.isEmpty }.count
+            }
+            let second = (w * 3).sum()
+            let secondsOwn = savedWithScalars(second)
+            let first = (w * w).sum()  // the same recording
+            let both = savedWithScalars(first)
+            first.backward()
+            return ([secondsOwn, both, savedWithScalars(second)], second.recordingLiveEntryCount)
+        }
+        #expect(kept[1] > kept[0])
+        #expect(kept[2] == kept[0])
+        #expect(left > 0)
+    }
+
     @Test func backwardThroughSharedEntriesFreedByAnother() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let w = Tensor<Float>([1, 2]).requiringGradient()
