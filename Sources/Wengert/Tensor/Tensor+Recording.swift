@@ -73,16 +73,6 @@ extension Tensor {
         return Tensor(buffer: buffer, shape: TensorDimensions(), device: .cpu, owner: recording, index: id)
     }
 
-    /// A tensor over `buffer` (filled, agreeing with `shape` and `device`) whose place in a
-    /// recording is entry `index` of `owner`.
-    @inlinable init(buffer: DeviceBuffer, shape: TensorDimensions, device: Device, owner: TensorTrackingOwner, index: Int) {
-        storage = buffer
-        dimensions = shape
-        placement = device
-        trackingOwner = owner
-        trackingIndex = index
-    }
-
     /// `recorded` for any number of operands.
     @inlinable static func recorded(_ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: [Int]) -> Tensor {
         if !operands.contains(where: { $0.tracking != nil }) || !isGradientEnabled { return result }

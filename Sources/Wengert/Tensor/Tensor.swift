@@ -61,11 +61,18 @@ public struct Tensor<Scalar: TensorScalar> {
     /// with `shape` and to belong to `device`.
     @inlinable
     init(buffer: DeviceBuffer, shape: TensorDimensions, device: Device) {
+        self.init(buffer: buffer, shape: shape, device: device, owner: .constant, index: .min)
+    }
+
+    /// A tensor over `buffer` (filled, agreeing with `shape` and `device`) whose place in
+    /// a recording is entry `index` of `owner` (`.constant` and `.min` for none).
+    @inlinable
+    init(buffer: DeviceBuffer, shape: TensorDimensions, device: Device, owner: TensorTrackingOwner, index: Int) {
         self.storage = buffer
         self.dimensions = shape
         self.placement = device
-        self.trackingOwner = .constant
-        self.trackingIndex = .min
+        self.trackingOwner = owner
+        self.trackingIndex = index
     }
 
     /// The tensor's place in a recording, or nil when it is a constant.
