@@ -33,6 +33,7 @@
 
 #include "CWengertKernels.h"
 #include "WengertInternal.h"
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
@@ -167,28 +168,35 @@ DEFINE_PORTABLE_UKR(double, f64)
 // 1024²) and with A's own strides (no fetch ahead: along a transposed A it cost 25 %).
 // Unrolling the k loop by 4 gained nothing on squares and cost 12 % on 256 x 10 x 64 (aT).
 #define UNROLL _Pragma("clang loop unroll(full)")
-#define DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
+#define DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
     TARGET static inline __attribute__((always_inline)) void NAME##_body(                              \
         long kc, const T *restrict a, long rsa, long csa, long rows, int ahead, const T *restrict bp,  \
         T *restrict c, long ldc, int beta, long mr, long nr) {                                         \
         const T *ar[MR];                                                                               \
         UNROLL for (int r = 0; r < MR; r++) ar[r] = a + (r < rows ? r : rows - 1) * rsa;               \
         VEC acc[MR][NV];                                                                               \
-        /* C rows are far apart (and past L2 for large C): fetch them during the k loop. */           \
-        UNROLL for (int r = 0; r < MR; r++) {                                                          \
-            __builtin_prefetch((const char *)(c + r * ldc), 1, 3);                                     \
-            __builtin_prefetch((const char *)(c + r * ldc) + 64, 1, 3);                                \
-        }                                                                                              \
         UNROLL for (int r = 0; r < MR; r++)                                                            \
             UNROLL for (int v = 0; v < NV; v++) acc[r][v] = ZERO();                                    \
-        for (long p = 0; p < kc; p++) {                                                                \
-            if (ahead) __builtin_prefetch((const char *)(ar[0] + p * csa) + 512, 0, 3);                \
-            VEC bv[NV];                                                                                \
-            UNROLL for (int v = 0; v < NV; v++) bv[v] = LOAD(bp + p * (NV * LANES) + v * LANES);       \
-            UNROLL for (int r = 0; r < MR; r++) {                                                      \
-                VEC x = SET1(ar[r][p * csa]);                                                          \
-                UNROLL for (int v = 0; v < NV; v++) acc[r][v] = FMA(x, bv[v], acc[r][v]);              \
+        /* C rows are far apart (and past L2 for large C): over a packed panel they are fetched  \
+           C_LATE steps before the end of the k loop (at its start when kc <= C_LATE), late     \
+           enough that the A and B lines streamed through L1 meanwhile do not evict them, and   \
+           early enough to arrive; over A in place (skinny products, short k), at its start. */  \
+        long p = 0;                                                                                    \
+        for (int half = 0; half < 2; half++) {                                                         \
+            for (long end = half ? kc : ahead && kc > C_LATE ? kc - C_LATE : 0; p < end; p++) {       \
+                if (ahead) __builtin_prefetch((const char *)(ar[0] + p * csa) + 512, 0, 3);            \
+                VEC bv[NV];                                                                            \
+                UNROLL for (int v = 0; v < NV; v++) bv[v] = LOAD(bp + p * (NV * LANES) + v * LANES);   \
+                UNROLL for (int r = 0; r < MR; r++) {                                                  \
+                    VEC x = SET1(ar[r][p * csa]);                                                      \
+                    UNROLL for (int v = 0; v < NV; v++) acc[r][v] = FMA(x, bv[v], acc[r][v]);          \
+                }                                                                                      \
             }                                                                                          \
+            if (!half)                                                                                 \
+                UNROLL for (int r = 0; r < MR; r++) {                                                  \
+                    __builtin_prefetch((const char *)(c + r * ldc), 1, 3);                             \
+                    __builtin_prefetch((const char *)(c + r * ldc) + 64, 1, 3);                        \
+                }                                                                                      \
         }                                                                                              \
         if (mr == MR && nr == NV * LANES) {                                                            \
             UNROLL for (int r = 0; r < MR; r++)                                                        \
@@ -207,15 +215,15 @@ DEFINE_PORTABLE_UKR(double, f64)
     }
 // An edge kernel: the body with A's strides only (it reads packed panels of the full
 // kernel's width as well as A in place).
-#define DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
-    DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
+#define DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)        \
+    DEFINE_SIMD_BODY(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
     TARGET static void NAME##_strided(long kc, const void *a, long rsa, long csa, const void *bp, void *c, \
                                       long ldc, int beta, long mr, long nr) {                          \
         NAME##_body(kc, (const T *)a, rsa, csa, mr, 0, (const T *)bp, (T *)c, ldc, beta, mr, nr);      \
     }
 // A full kernel: the edge kernel's strided form, and the form over a packed A panel.
-#define DEFINE_SIMD_UKR(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)         \
-    DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
+#define DEFINE_SIMD_UKR(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)         \
+    DEFINE_SIMD_EDGE(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)            \
     TARGET static void NAME(long kc, const void *a, long rsa, long csa, const void *bp, void *c, long ldc, \
                             int beta, long mr, long nr) {                                              \
         (void)rsa, (void)csa;                                                                          \
@@ -223,12 +231,15 @@ DEFINE_PORTABLE_UKR(double, f64)
     }
 
 // Each instruction set's types and operations as macro arguments (target, scalar, vector,
-// lanes; load, store, broadcast, zero, multiply-add, add), spread by INSTANTIATE into the
-// full kernels and the edge kernels: half the AVX-512 tile's rows, four of the AVX2 tile's six.
-#define ISA_AVX512_F32 WENGERT_TARGET_AVX512, float, __m512, 16
-#define ISA_AVX512_F64 WENGERT_TARGET_AVX512, double, __m512d, 8
-#define ISA_AVX2_F32 WENGERT_TARGET_AVX2, float, __m256, 8
-#define ISA_AVX2_F64 WENGERT_TARGET_AVX2, double, __m256d, 4
+// lanes, C_LATE; load, store, broadcast, zero, multiply-add, add), spread by INSTANTIATE
+// into the full kernels and the edge kernels: half the AVX-512 tile's rows, four of the
+// AVX2 tile's six. AVX2 fetches C 96 steps before the end of the k loop (against at its
+// start: SGEMM 1-2 %, DGEMM 1-2 % faster on one thread at 512² to 2048²; 64 steps less,
+// 160 the same); AVX-512, not measured, keeps it at the start (LONG_MAX).
+#define ISA_AVX512_F32 WENGERT_TARGET_AVX512, float, __m512, 16, LONG_MAX
+#define ISA_AVX512_F64 WENGERT_TARGET_AVX512, double, __m512d, 8, LONG_MAX
+#define ISA_AVX2_F32 WENGERT_TARGET_AVX2, float, __m256, 8, 96
+#define ISA_AVX2_F64 WENGERT_TARGET_AVX2, double, __m256d, 4, 96
 #define OPS_AVX512_F32 _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_setzero_ps, _mm512_fmadd_ps, _mm512_add_ps
 #define OPS_AVX512_F64 _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_setzero_pd, _mm512_fmadd_pd, _mm512_add_pd
 #define OPS_AVX2_F32 _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_fmadd_ps, _mm256_add_ps
