@@ -16,6 +16,10 @@
 // AVX-512: 12 x 32 floats / 12 x 16 doubles (24 zmm accumulators of 32). AVX2: 6 x 16 /
 // 6 x 8 (12 ymm accumulators of 16). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
+// On AVX2 the packed kernel walks a B panel's full tiles in one call and fetches C's
+// tile near the end of its k loop, and Float A and B are packed with 32-byte vectors.
+// In L1 the 6 x 16 loop runs at 97-98 % of the multiply-add peak; in the product, one
+// thread reaches about 91 %: C's lines and the packing's reads from L3 take the rest.
 //
 // Threads (ThreadPool.c). Rows split: per (NC, KC) block, B is packed once (by all
 // threads together when the block is large), then the rows of C are cut into parts (at
