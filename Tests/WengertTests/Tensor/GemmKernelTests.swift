@@ -48,10 +48,11 @@ struct GemmKernelTests {
 
     /// Tile and block edges, k cut into equal blocks (784 = 4 x 196, 513 = 3 x 171), and
     /// the skinny products whose A is read in place (n at most two column panels: 10, 32,
-    /// 33 with AVX2; row counts off the micro-tile).
+    /// 33 with AVX2; row counts off the micro-tile), and B packed four panels at a time
+    /// across three k blocks (200 columns: three groups of 64 and a padded panel).
     static let shapes = [
         (1, 1, 1), (12, 32, 5), (13, 33, 7), (7, 5, 300), (100, 47, 513), (37, 130, 64), (0, 5, 3), (4, 0, 3), (3, 4, 0),
-        (13, 10, 784), (64, 32, 257), (65, 33, 10), (203, 16, 64), (5, 70, 40),
+        (13, 10, 784), (64, 32, 257), (65, 33, 10), (203, 16, 64), (5, 70, 40), (50, 200, 800),
     ]
 
     @Test(arguments: shapes)
