@@ -3,6 +3,8 @@
 // their result, so one pass suffices (Griewank & Walther, "Evaluating Derivatives",
 // §3.2, for the bound: a gradient costs a small constant times the function).
 
+import CWengert
+
 extension Tape {
     /// The adjoint buffer, grown to at least `count` elements and zeroed on `0..<count`,
     /// for a sweep whose caller may read any slot.
@@ -42,10 +44,11 @@ extension Tape {
             adjointDirtyCount = Int(header.pointee.count)
             return monitor.tape(self, sweep: adj, from: top)
         }
+        let prefetching = Self.prefetches(from: Int(top), to: n)
         if header.pointee.hasMultiplyAdd {
-            sweepLoop(adj, from: top, floor: n, SweepFlagOn.self, SweepFlagOn.self)
+            sweepLoop(adj, from: top, floor: n, SweepFlagOn.self, SweepFlagOn.self, prefetching: prefetching)
         } else {
-            sweepLoop(adj, from: top, floor: n, SweepFlagOff.self, SweepFlagOn.self)
+            sweepLoop(adj, from: top, floor: n, SweepFlagOff.self, SweepFlagOn.self, prefetching: prefetching)
         }
     }
 
@@ -87,10 +90,11 @@ extension Tape {
     func plainSweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32) {
         // Reading each entry's opcode costs about 3 instructions per entry (9% of a
         // Rosenbrock sweep, callgrind), so recordings without `multiplyAdd` skip it.
+        let prefetching = Self.prefetches(from: Int(top), to: 0)
         if header.pointee.hasMultiplyAdd {
-            sweepLoop(adj, from: top, floor: 0, SweepFlagOn.self, SweepFlagOff.self)
+            sweepLoop(adj, from: top, floor: 0, SweepFlagOn.self, SweepFlagOff.self, prefetching: prefetching)
         } else {
-            sweepLoop(adj, from: top, floor: 0, SweepFlagOff.self, SweepFlagOff.self)
+            sweepLoop(adj, from: top, floor: 0, SweepFlagOff.self, SweepFlagOff.self, prefetching: prefetching)
         }
     }
 
@@ -103,10 +107,38 @@ extension Tape {
     /// choices compiled in even where the optimiser declines to inline this function
     /// (it did, despite `@inline(__always)`, once the loop grew by a few lines: the
     /// Rosenbrock sweep then ran 49 % more instructions, testing both flags per entry).
+    /// `prefetching` (`prefetches(from:to:)`) picks, once per sweep, the loop that
+    /// prefetches its entries.
     @inlinable @inline(__always)
     func sweepLoop<ReadingOpcodes: SweepFlag, Clearing: SweepFlag>(
         _ adj: UnsafeMutablePointer<T>, from top: UInt32, floor: Int,
-        _: ReadingOpcodes.Type, _: Clearing.Type
+        _ r: ReadingOpcodes.Type, _ c: Clearing.Type, prefetching: Bool
+    ) {
+        if prefetching {
+            sweepLoop(adj, from: top, floor: floor, r, c, SweepFlagOn.self)
+        } else {
+            sweepLoop(adj, from: top, floor: floor, r, c, SweepFlagOff.self)
+        }
+    }
+
+    /// Whether a sweep over slots `top` down to `floor + 1` prefetches its entries:
+    /// when its entries and adjoints pass 24 MiB (most of the development machine's
+    /// 32 MiB L3, shared). Beyond the caches the hardware's prefetch of the backward
+    /// stream falls behind: Rosenbrock n = 1e5 and 1e6 (29 and 290 MiB) swept about
+    /// 10 % faster with the hint. Within them it only costs: the GMM (404,000
+    /// entries, 13 MiB) 7 % slower, and a Rosenbrock-shaped loop at 90,000 entries 5-10 %
+    /// (docs/measurements.md, "The sweep's tests and its prefetch").
+    @inlinable @inline(__always)
+    static func prefetches(from top: Int, to floor: Int) -> Bool {
+        (top &- floor) &* (MemoryLayout<TapeEntry<T>>.stride &+ MemoryLayout<T>.stride) >= 24 << 20
+    }
+
+    /// `sweepLoop` with the prefetch choice made: with `Prefetching`, each step asks for
+    /// the entry 256 slots further down (6 KiB ahead for `Double`).
+    @inlinable @inline(__always)
+    func sweepLoop<ReadingOpcodes: SweepFlag, Clearing: SweepFlag, Prefetching: SweepFlag>(
+        _ adj: UnsafeMutablePointer<T>, from top: UInt32, floor: Int,
+        _: ReadingOpcodes.Type, _: Clearing.Type, _: Prefetching.Type
     ) {
         let readingOpcodes = ReadingOpcodes.isOn, clearing = Clearing.isOn
         let entries = header.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
@@ -117,6 +149,9 @@ extension Tape {
         var i = Int(top)
         var carry: T = 0
         while i > floor {
+            if Prefetching.isOn {
+                wengert_prefetch(entries, (i &- 256) &* MemoryLayout<TapeEntry<T>>.stride)
+            }
             var a = adj[i]
             if clearing {
                 // Adding a zero carry changes nothing but the sign of a zero adjoint, which
@@ -134,8 +169,8 @@ extension Tape {
             // adjoint (none holds −0: each starts at +0 and only has values added to
             // it, the seed of `gradient(of:seed:)` aside, which is never added to), so
             // only 0 · ±∞ and 0 · NaN, which are NaN, need catching, and the test of the
-            // products below catches them. Without the branch on a, the Rosenbrock
-            // sweep ran about 8 % faster. A `Dual`'s product can hide a NaN in its
+            // products below catches them. Without the branch on a, Rosenbrock's
+            // replayed gradient (n = 1e4) ran about 5 % faster. A `Dual`'s product can hide a NaN in its
             // derivative behind a finite value, so it keeps the test.
             if !(T.self == Double.self || T.self == Float.self) && isExactlyZero(a) {
                 i &-= 1
