@@ -54,6 +54,14 @@ void wengert_thread_slot_release_at_exit(int index, void (*destructor)(void *));
 /// one atomic exchange when free. Acquire/release ordering, so the thread sanitizer
 /// sees the happens-before edges it creates.
 void wengert_spin_lock_slow(int *word);
+/// Asks for the cache line at `base` + `offset` bytes ahead of its use (a hint: never
+/// faults, whatever the address). Integer arithmetic, so an address outside the
+/// buffer is no undefined pointer arithmetic. The reverse sweep reads large tapes
+/// through it (Reverse/Tape+Sweep.swift).
+static inline void wengert_prefetch(const void *base, intptr_t offset) {
+    __builtin_prefetch((const void *)((uintptr_t)base + (uintptr_t)offset), 0, 3);
+}
+
 static inline void wengert_spin_lock(int *word) {
     if (__builtin_expect(__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) != 0, 0)) wengert_spin_lock_slow(word);
 }
