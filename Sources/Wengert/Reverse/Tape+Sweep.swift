@@ -71,11 +71,11 @@ extension Tape {
         adjointDirtyCount = 0
     }
 
-    /// Propagates the adjoints in `adj` from slot `top` down to slot 1. Entries with a
-    /// zero adjoint are skipped, so an infinite partial never turns 0 into NaN, and a
+    /// Propagates the adjoints in `adj` from slot `top` down to slot 1. An entry with a
+    /// zero adjoint passes nothing, so an infinite partial never turns 0 into NaN, and a
     /// zero partial passes nothing even from an infinite or NaN adjoint (ARCHITECTURE.md).
     ///
-    /// - Complexity: O(top), two multiply-adds per entry with a non-zero adjoint.
+    /// - Complexity: O(top), two multiply-adds per entry.
     @inlinable
     func sweep(_ adj: UnsafeMutablePointer<T>, from top: UInt32) {
         if _slowPath(header.pointee.epochHasWrapped) { TapeHeader.validateOperands(header, T.self, upTo: Int(top)) }
