@@ -177,7 +177,7 @@ extension Tape {
                 continue
             }
             if readingOpcodes && opcodes[i &- 1] == ReverseOpcode.multiplyAddInterior.rawValue
-                && !isExactlyZero(a) && a.doubleValue.isFinite {
+                && isFiniteAndNonzero(a) {
                 // The last term of a `dot` run (or, after an infinite adjoint, one of
                 // its interior terms) and the interior below it: entries whose adjoint
                 // is exactly this one (each is used only as the next one's z, and
@@ -278,6 +278,22 @@ extension Tape {
     func checkSeed(_ seed: T) {
         if !seed.doubleValue.isFinite { nonFiniteSeed(seed.doubleValue) }
     }
+}
+
+/// Whether `a` is finite and not ±0: for `Double` and `Float` one comparison of its
+/// bits without the sign, less 1, as an unsigned number (0 wraps to the largest; ∞ and
+/// NaN lie at or above the bound), where the two tests took two comparisons.
+@inlinable @inline(__always)
+func isFiniteAndNonzero<T: DifferentiableScalar>(_ a: T) -> Bool {
+    if T.self == Double.self {
+        let bits = unsafeBitCast(a, to: Double.self).bitPattern & 0x7FFF_FFFF_FFFF_FFFF
+        return bits &- 1 < Double.infinity.bitPattern &- 1
+    }
+    if T.self == Float.self {
+        let bits = unsafeBitCast(a, to: Float.self).bitPattern & 0x7FFF_FFFF
+        return bits &- 1 < Float.infinity.bitPattern &- 1
+    }
+    return !isExactlyZero(a) && a.doubleValue.isFinite
 }
 
 /// Whether x or y is NaN, written so that it compiles to one unordered comparison of
