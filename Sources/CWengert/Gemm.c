@@ -75,9 +75,17 @@ typedef void (*gemm_pack)(int trans, const void *x, long ld, long i0, long len, 
 
 // The full tiles of a packed A (tiles of MR rows from `a`, each kc·MR elements) down one
 // whole B panel, C's tiles MR rows apart; fetches the next panel's first `end` bytes at
-// `next` into L2, `step` bytes a tile (see sweep).
-typedef void (*gemm_tiles)(long kc, const void *a, long tiles, const void *bp, void *c, long ldc, int beta,
-                           const char *next, size_t step, size_t end);
+// `next` into L2, `step` bytes a tile (fetch_share), and returns the bytes fetched.
+typedef size_t (*gemm_tiles)(long kc, const void *a, long tiles, const void *bp, void *c, long ldc, int beta,
+                             const char *next, size_t step, size_t end);
+
+// One tile's share of the next B panel: its lines from byte `fetched` up to `step` bytes
+// further (at most `end`) into L2. Returns how far the panel is fetched.
+static inline size_t fetch_share(const char *next, size_t fetched, size_t step, size_t end) {
+    for (size_t until = fetched + step < end ? fetched + step : end; fetched < until; fetched += 64)
+        __builtin_prefetch(next + fetched, 0, 2);
+    return fetched;
+}
 
 typedef struct {
     size_t size; // bytes per element
@@ -318,15 +326,15 @@ DEFINE_PORTABLE_UKR(double, f64)
 // the sweep's call and fetch loop cost about 2 % of a 6 x 16 tile of 342 steps (the
 // samples of one thread at 512² to 2048²: 3-6 % fewer per product; wall time 0-2 %).
 #define DEFINE_SIMD_TILES(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)   \
-    TARGET static void NAME##_tiles(long kc, const void *a, long tiles, const void *bp, void *c, long ldc, \
-                                    int beta, const char *next, size_t step, size_t end) {            \
+    TARGET static size_t NAME##_tiles(long kc, const void *a, long tiles, const void *bp, void *c, long ldc, \
+                                      int beta, const char *next, size_t step, size_t end) {          \
         size_t fetched = 0;                                                                            \
         for (long t = 0; t < tiles; t++) {                                                             \
-            for (size_t until = fetched + step < end ? fetched + step : end; fetched < until; fetched += 64) \
-                __builtin_prefetch(next + fetched, 0, 2);                                              \
+            fetched = fetch_share(next, fetched, step, end);                                           \
             NAME##_body(kc, (const T *)a + t * MR * kc, 1, MR, MR, 1, (const T *)bp, (T *)c + t * MR * ldc, \
                         ldc, beta, MR, NV * LANES);                                                    \
         }                                                                                              \
+        return fetched;                                                                                \
     }
 
 // Each instruction set's types and operations as macro arguments (target, scalar, vector,
@@ -425,14 +433,12 @@ static void sweep(const gemm_plan *g, const char *ap, long i0, long i1, long j0,
         long ir = i0;
         if (q->tiles && !g->a_in_place && nr == q->nr) {
             long tiles = (i1 - i0) / q->mr;
-            q->tiles(g->kc, ap, tiles, b, c, g->ldc, g->beta, b + panel, step, next);
+            fetched = q->tiles(g->kc, ap, tiles, b, c, g->ldc, g->beta, b + panel, step, next);
             ir += tiles * q->mr, c += (size_t)(tiles * q->mr * g->ldc) * es;
-            fetched = (size_t)tiles * step < next ? (size_t)tiles * step : next;
         }
         for (; ir < i1; ir += q->mr, c += (size_t)(q->mr * g->ldc) * es) {
             long mr = i1 - ir < q->mr ? i1 - ir : q->mr;
-            for (size_t until = fetched + step < next ? fetched + step : next; fetched < until; fetched += 64)
-                __builtin_prefetch(b + panel + fetched, 0, 2);
+            fetched = fetch_share(b + panel, fetched, step, next);
             const char *a = g->a_in_place ? g->a + (size_t)(ir * rsa + g->pc * csa) * es : ap + (size_t)((ir - i0) * g->kc) * es;
             // A last tile of few rows: the edge kernel, over the same A (same sums, same
             // order: the bits of the full tile's rows).
