@@ -170,8 +170,8 @@ extension Tape {
             // it, the seed of `gradient(of:seed:)` aside, which is never added to), so
             // only 0 · ±∞ and 0 · NaN, which are NaN, need catching, and the test of the
             // products below catches them. Without the branch on a, Rosenbrock's
-            // replayed gradient (n = 1e4) ran about 5 % faster. A `Dual`'s product can hide a NaN in its
-            // derivative behind a finite value, so it keeps the test.
+            // replayed gradient (n = 1e4) ran about 5 % faster. A `Dual`'s product can
+            // hide a NaN in its derivative behind a finite value, so it keeps the test.
             if !(T.self == Double.self || T.self == Float.self) && isExactlyZero(a) {
                 i &-= 1
                 continue
