@@ -309,11 +309,10 @@ extension TensorRecording.Snapshot {
                         // Room for a few at once: grown by doubling from one, the
                         // array was reallocated three times for four slices.
                         if pendingSlices.capacity == 0 { pendingSlices.reserveCapacity(8) }
-                        // With the sliced axis, which an index (`a[i]`) dropped from its result.
-                        var part = g
-                        part.dimensions = operandBuffer[slot].shape.replacing(axis: args[0], with: args[2] - args[1])
                         pendingSlices.append(
-                            .init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], operand: target))
+                            .init(
+                                taking: consume g, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], upper: args[2],
+                                operand: target))
                         hasSlices[target] = true
                     }
                     continue
