@@ -23,7 +23,7 @@ extension TensorKernels {
     /// and a retain each time an element was read out of the array. Its extents are the
     /// operand's with `axis` cut to the range (an index, `a[i]`, dropped that axis from
     /// its result; the cotangent gets it back), so they are not stored: the element was
-    /// 176 bytes with them, copied whole where it was appended and read.
+    /// 144 bytes with them (112 now), copied whole where it was appended and read.
     @usableFromInline
     struct SliceCotangent {
         @usableFromInline let buffer: DeviceBuffer
