@@ -92,13 +92,7 @@ extension TensorKernels {
     @inlinable static func disjointSlices<S>(_ parts: [SliceCotangent], _: S.Type) -> Tensor<S>? {
         parts.withUnsafeBufferPointer { parts in
             let shape = parts[0].shape, bytes = MemoryLayout<S>.stride
-            for k in parts.indices {
-                if parts[k].shape != shape || parts[k].device.kind != .cpu { return nil }
-                let scalars = parts[k].buffer.byteCount / bytes
-                if _slowPath(scalars != TensorShape.count(parts[k].extents)) {
-                    wengertTensorInconsistent(parts[k].extents, count: scalars, operation: "backward (slice)")
-                }
-            }
+            for k in parts.indices where parts[k].shape != shape || parts[k].device.kind != .cpu { return nil }
             // The result's buffer first, so that the closure below returns only whether the
             // runs fit (a tensor returned from it as an optional was copied through its value
             // witnesses); the rare parts that overlap waste it.
@@ -111,6 +105,13 @@ extension TensorKernels {
             let written = withUnsafeTemporaryAllocation(of: (lower: Int, upper: Int, part: Int).self, capacity: parts.count) { runs in
                 for k in parts.indices {
                     guard let range = parts[k].flatRange else { return false }
+                    // A run is the whole region (no axis before `axis` longer than 1), so
+                    // its length is the scalars the cotangent must hold: the check that
+                    // its buffer agrees with its extents, without counting them (a
+                    // part that is no run is checked by `accumulateSlice`).
+                    if _slowPath(parts[k].buffer.byteCount != range.count &* bytes) {
+                        wengertTensorInconsistent(parts[k].extents, count: parts[k].buffer.byteCount / bytes, operation: "backward (slice)")
+                    }
                     var at = k
                     while at > 0 && runs[at - 1].lower > range.lowerBound {
                         runs[at] = runs[at - 1]
