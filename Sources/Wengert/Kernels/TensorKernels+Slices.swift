@@ -58,7 +58,7 @@ extension TensorKernels {
         /// The scalars before the region in a flat view of the operand, when the region is
         /// one contiguous run (no axis before `axis` longer than 1); else nil. Counted
         /// in place: an array of the inner extents cost an allocation per slice per step.
-        @inlinable var flatRange: Range<Int>? {
+        @inlinable @inline(__always) var flatRange: Range<Int>? {
             for k in 0..<axis where shape[k] != 1 { return nil }
             var inner = 1
             for k in (axis + 1)..<shape.count { inner &*= shape[k] }
