@@ -102,7 +102,9 @@ extension TensorKernels {
             // The runs in increasing order, as positions into `parts`, in memory on the stack
             // (the sweep meets a flat parameter's slices in reverse order of use, a handful
             // of them, every step): an insertion sort, then a check that no two overlap.
-            let written = withUnsafeTemporaryAllocation(of: (lower: Int, upper: Int, part: Int).self, capacity: parts.count) { runs in
+            let written = withUnsafeTemporaryAllocation(
+                of: (lower: Int, upper: Int, part: Int).self, capacity: parts.count
+            ) { runs in
                 for k in parts.indices {
                     guard let range = parts[k].flatRange else { return false }
                     // A run is the whole region (no axis before `axis` longer than 1), so
@@ -110,7 +112,8 @@ extension TensorKernels {
                     // its buffer agrees with its extents, without counting them (a
                     // part that is no run is checked by `accumulateSlice`).
                     if _slowPath(parts[k].buffer.byteCount != range.count &* bytes) {
-                        wengertTensorInconsistent(parts[k].extents, count: parts[k].buffer.byteCount / bytes, operation: "backward (slice)")
+                        let scalars = parts[k].buffer.byteCount / bytes
+                        wengertTensorInconsistent(parts[k].extents, count: scalars, operation: "backward (slice)")
                     }
                     var at = k
                     while at > 0 && runs[at - 1].lower > range.lowerBound {

@@ -177,7 +177,8 @@ extension TensorRecording {
                     let retainedGradients = live.retainedGradients
                     live.unlock()
                     snapshot.sweep(
-                        from: start, seed: seed, memory: memory, retainedGradients: retainedGradients, capture: capture, captured: captured, accumulating: false,
+                        from: start, seed: seed, memory: memory, retainedGradients: retainedGradients, capture: capture,
+                        captured: captured, accumulating: false,
                         creatingGraphIn: creatingGraph ? live : nil)
                 }
                 if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
@@ -297,7 +298,8 @@ extension TensorRecording.Snapshot {
                         "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
                             + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
                 }
-                let operandRange = Range(uncheckedBounds: (Int(entry.operandStart), Int(entry.operandStart) &+ Int(entry.operandCount)))
+                let operandStart = Int(entry.operandStart)
+                let operandRange = Range(uncheckedBounds: (operandStart, operandStart &+ Int(entry.operandCount)))
                 if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
                     // Kept until the operand is reached, then added into its cotangent region
                     // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
