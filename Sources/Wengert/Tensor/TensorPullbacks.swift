@@ -157,7 +157,7 @@ enum TensorPullbacks {
     static func pullback<S: TensorScalar>(
         _ operation: TensorOperation, _ upstream: consuming Tensor<S>, saved savedSlice: UnsafeBufferPointer<Tensor<S>>,
         arguments argumentSlice: UnsafeBufferPointer<Int>, operandShapes shapeSlice: UnsafeBufferPointer<TensorOperandRecord>,
-        customFunctions: [CustomFunction<S>], needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false,
+        customFunctions: UnsafeBufferPointer<CustomFunction<S>>, needs: TensorOperandMask = .all, creatingGraph tracked: Bool = false,
         into cotangent: TensorCotangentSink<S>
     ) {
         // Slices of the recording's flat arrays, read in place (no copy per entry); the

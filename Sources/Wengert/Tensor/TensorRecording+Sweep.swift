@@ -23,10 +23,14 @@ extension TensorRecording {
         @usableFromInline let savedEntries: UnsafeMutableBufferPointer<Int32>
         @usableFromInline let arguments: UnsafeMutableBufferPointer<Int>
         @usableFromInline let leaves: UnsafeMutableBufferPointer<TensorLeaf<Scalar>>
-        // The custom functions and retained gradients, an array and a dictionary, are the
-        // sweep's arguments, not fields: with them, the snapshot was destroyed through its
-        // generic value witness (an outlined function that looks up the type's metadata),
-        // about 100 instructions per backward; its caller releases them directly.
+        /// Read in place like the other lists: an array of them, made under the lock for
+        /// every backward, was a retain and a release of the empty array's storage when
+        /// there were none and a copy of the list when there were.
+        @usableFromInline let customFunctions: UnsafeMutableBufferPointer<CustomFunction<Scalar>>
+        // The retained gradients, a dictionary, are the sweep's argument, not a field:
+        // with it, the snapshot was destroyed through its generic value witness (an
+        // outlined function that looks up the type's metadata), about 100 instructions
+        // per backward; its caller releases it directly.
 
         @inlinable init(_ r: TensorRecording) {
             let s = r.storage
@@ -37,6 +41,7 @@ extension TensorRecording {
             savedEntries = s.savedEntries.elements
             arguments = s.arguments.elements
             leaves = s.leaves.elements
+            customFunctions = s.customFunctions.elements
         }
     }
 
@@ -71,10 +76,10 @@ extension TensorRecording {
         TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
             do {
                 let snapshot = Snapshot(live)
-                let customFunctions = live.customFunctionArray, retainedGradients = live.retainedGradients
+                let retainedGradients = live.retainedGradients
                 live.unlock()
                 snapshot.sweep(
-                    from: start, seed: seed, memory: memory, customFunctions: customFunctions, retainedGradients: retainedGradients,
+                    from: start, seed: seed, memory: memory, retainedGradients: retainedGradients,
                     creatingGraphIn: creatingGraph ? live : nil)
             }
             if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
@@ -169,25 +174,17 @@ extension TensorRecording {
             TensorSweepMemory<Scalar>.with(count: start + 1) { memory in
                 do {  // released before the freeing (`backward`)
                     let snapshot = Snapshot(live)
-                    let customFunctions = live.customFunctionArray, retainedGradients = live.retainedGradients
+                    let retainedGradients = live.retainedGradients
                     live.unlock()
                     snapshot.sweep(
-                        from: start, seed: seed, memory: memory, customFunctions: customFunctions,
-                        retainedGradients: retainedGradients, capture: capture, captured: captured, accumulating: false,
+                        from: start, seed: seed, memory: memory, retainedGradients: retainedGradients, capture: capture,
+                        captured: captured, accumulating: false,
                         creatingGraphIn: creatingGraph ? live : nil)
                 }
                 if !retainingGraph && !creatingGraph { free(reached: memory.reached, count: start + 1, of: live) }
             }
         }
         return captured
-    }
-}
-
-extension TensorRecording {
-    /// The custom functions as the rules take them (locked): an array, empty (no
-    /// allocation) unless the recording has custom functions.
-    @inlinable var customFunctionArray: [CustomFunction<Scalar>] {
-        storage.customFunctions.count == 0 ? [] : Array(storage.customFunctions.elements)
     }
 }
 
@@ -209,7 +206,7 @@ extension TensorRecording.Snapshot {
     /// `create_graph`); otherwise they run unrecorded on plain tensors.
     @inlinable
     func sweep(
-        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>, customFunctions: [CustomFunction<Scalar>],
+        from start: Int, seed: Tensor<Scalar>, memory: TensorSweepMemory<Scalar>,
         retainedGradients: [Int: TensorLeaf<Scalar>], capture: [Int: Int] = Dictionary(),
         captured: UnsafeMutablePointer<[Tensor<Scalar>?]>? = nil, accumulating: Bool = true,
         creatingGraphIn live: TensorRecording? = nil
@@ -242,12 +239,12 @@ extension TensorRecording.Snapshot {
             wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, UnsafeMutableRawPointer(bitPattern: Int(bitPattern: depth) + 1))
         }
         defer { wengert_set_thread_slot(WENGERT_SLOT_NO_GRADIENT_DEPTH, depth) }
-        // The rules read the saved tensors, arguments and operands of each entry through
-        // the snapshot's pointers (it keeps the storage alive); array slices would retain
-        // and release an array once per entry.
+        // The rules read the saved tensors, arguments, operands and custom functions of each
+        // entry through the snapshot's pointers (it keeps the storage alive); array slices
+        // would retain and release an array once per entry.
         do {
             let savedBuffer = UnsafeBufferPointer(saved), argumentBuffer = UnsafeBufferPointer(arguments)
-            let operandBuffer = UnsafeBufferPointer(operands)
+            let operandBuffer = UnsafeBufferPointer(operands), customFunctions = UnsafeBufferPointer(self.customFunctions)
             for index in stride(from: start, through: 0, by: -1) {
                 if hasSlices[index] {
                     hasSlices[index] = false
@@ -289,8 +286,9 @@ extension TensorRecording.Snapshot {
                     box.accumulate(g, recording: creatingGraph)
                 }
                 let entry = entries[index]
-                let args = UnsafeBufferPointer(
-                    rebasing: argumentBuffer[Int(entry.argumentStart)..<Int(entry.argumentStart + entry.argumentCount)])
+                // The entry's parts of the flat lists, taken without a slice's checks
+                // (`tensorEntryPart`).
+                let args = tensorEntryPart(argumentBuffer, entry.argumentStart, entry.argumentCount)
                 if entry.operation == .leaf {
                     if accumulating { leaves[args[0]].accumulate(g, recording: creatingGraph) }
                     continue
@@ -300,7 +298,8 @@ extension TensorRecording.Snapshot {
                         "backward reached a \(entry.operation.backwardName) whose saved tensors an earlier backward() "
                             + "already freed; pass retainingGraph: true to that backward, or detach the tensor.")
                 }
-                let operandRange = Int(entry.operandStart)..<Int(entry.operandStart + entry.operandCount)
+                let operandStart = Int(entry.operandStart)
+                let operandRange = Range(uncheckedBounds: (operandStart, operandStart &+ Int(entry.operandCount)))
                 if entry.operation == .slice && live == nil && observer == nil && g.placement.kind == .cpu {
                     // Kept until the operand is reached, then added into its cotangent region
                     // by region, not padded to the operand's shape (TensorKernels+Slices.swift).
@@ -309,11 +308,10 @@ extension TensorRecording.Snapshot {
                         // Room for a few at once: grown by doubling from one, the
                         // array was reallocated three times for four slices.
                         if pendingSlices.capacity == 0 { pendingSlices.reserveCapacity(8) }
-                        // With the sliced axis, which an index (`a[i]`) dropped from its result.
-                        var part = g
-                        part.dimensions = operandBuffer[slot].shape.replacing(axis: args[0], with: args[2] - args[1])
                         pendingSlices.append(
-                            .init(part, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], operand: target))
+                            .init(
+                                taking: consume g, shape: operandBuffer[slot].shape, axis: args[0], lower: args[1], upper: args[2],
+                                operand: target))
                         hasSlices[target] = true
                     }
                     continue
@@ -322,8 +320,8 @@ extension TensorRecording.Snapshot {
                 for (k, slot) in operandRange.enumerated() where k < 64 && operandBuffer[slot].entry >= 0 {
                     needs.bits |= 1 << UInt64(k)
                 }
-                let savedRange = Int(entry.savedStart)..<Int(entry.savedStart + entry.savedCount)
-                let shapes = UnsafeBufferPointer(rebasing: operandBuffer[operandRange])
+                let savedRange = Range(uncheckedBounds: (Int(entry.savedStart), Int(entry.savedStart) &+ Int(entry.savedCount)))
+                let shapes = tensorEntryPart(operandBuffer, entry.operandStart, entry.operandCount)
                 // Adds operand k's cotangent into its entry's, summed to its shape.
                 func accumulate(_ k: Int, _ grad: consuming Tensor<Scalar>) {
                     let slot = operandRange.lowerBound + k
@@ -363,7 +361,7 @@ extension TensorRecording.Snapshot {
                         }
                     } else {
                         TensorPullbacks.pullback(
-                            entry.operation, upstream, saved: UnsafeBufferPointer(rebasing: savedBuffer[savedRange]),
+                            entry.operation, upstream, saved: tensorEntryPart(savedBuffer, entry.savedStart, entry.savedCount),
                             arguments: args, operandShapes: shapes, customFunctions: customFunctions, needs: needs,
                             creatingGraph: false, into: sink)
                     }
@@ -402,6 +400,16 @@ extension TensorRecording.Snapshot {
         }
         return tensors
     }
+}
+
+/// Elements `start ..< start + count` of `buffer`, one entry's part of a recording's flat
+/// list, read in place without the checks of a slice (`UnsafeBufferPointer(rebasing:)`
+/// checks the range's bounds and its 32-bit sum for overflow): every entry's ranges lie
+/// inside the lists it was recorded with (`tensorRecordingIndex` checked them then), and a
+/// sweep reads the lists of its snapshot, which hold every entry it reads.
+@inlinable @inline(__always)
+func tensorEntryPart<T>(_ buffer: UnsafeBufferPointer<T>, _ start: Int32, _ count: Int32) -> UnsafeBufferPointer<T> {
+    UnsafeBufferPointer(start: buffer.baseAddress.map { $0 + Int(start) }, count: Int(count))
 }
 
 /// The scratch memory of one backward sweep over `count` entries: the cotangent reaching
