@@ -62,19 +62,6 @@ static inline void wengert_prefetch(const void *base, intptr_t offset) {
     __builtin_prefetch((const void *)((uintptr_t)base + (uintptr_t)offset), 0, 3);
 }
 
-/// `wengert_prefetch` for a line about to be written: `prefetchw` on x86-64, which
-/// fetches it for ownership (an `asm` statement: `__builtin_prefetch`'s write hint gives
-/// a read prefetch without the `prfchw` feature the package does not assume). The
-/// recording asks so for the entries ahead of it (Reverse/Var.swift).
-static inline void wengert_prefetch_write(const void *base, intptr_t offset) {
-    const char *p = (const char *)((uintptr_t)base + (uintptr_t)offset);
-#if defined(__x86_64__)
-    __asm__("prefetchw %0" : : "m"(*p));
-#else
-    __builtin_prefetch(p, 1, 3);
-#endif
-}
-
 static inline void wengert_spin_lock(int *word) {
     if (__builtin_expect(__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE) != 0, 0)) wengert_spin_lock_slow(word);
 }

