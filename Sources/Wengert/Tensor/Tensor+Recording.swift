@@ -38,7 +38,6 @@ extension Tensor {
         case .none: break
         }
         if !isTracked || !isGradientEnabled { return result }
-        var output = result
         let recording = TensorRecording<Scalar>.lockedTarget(a, b)
         let id: Int
         switch b {
@@ -48,12 +47,15 @@ extension Tensor {
             id = recording.append(operation, a, b, saving: s0, s1, s2, savedOutput: savedOutput, arguments: arguments)
         }
         recording.unlock()
-        output.trackingOwner = recording
-        output.trackingIndex = id
+        // `result` is changed where it lies and the recording moved into it: a copy
+        // (`var output = result`) and an assignment of `recording` cost a retain and a
+        // release of the result's buffer and of the recording on every recorded operation.
+        result.trackingOwner = consume recording
+        result.trackingIndex = id
         if let observer = tensorSweepObserver {
-            observer.operationWasRecorded("\(operation)", index: id, operands: b.map { [a, $0] } ?? [a], result: output)
+            observer.operationWasRecorded("\(operation)", index: id, operands: b.map { [a, $0] } ?? [a], result: result)
         }
-        return output
+        return result
     }
 
     /// `a[index]` of a tracked rank-1 CPU tensor `a` whose scalar there is `value`, with
