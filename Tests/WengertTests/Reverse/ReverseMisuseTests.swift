@@ -20,6 +20,31 @@ struct ReverseMisuseTests {
         #expect(text.contains("do not keep Vars across resets"))
     }
 
+    /// Combines slot 2 of a recording that was then reset with slot 1 of the current
+    /// one, keeping the tape alive (destroyed, it would make both stale).
+    static func combineStaleWithCurrent(staleOnTheLeft: Bool) {
+        let tape = Tape<Double>()
+        _ = tape.variable(1.0)
+        let stale = tape.variable(2.0)
+        tape.reset()
+        let current = tape.variable(3.0)
+        withExtendedLifetime(tape) { _ = staleOnTheLeft ? stale * current : current * stale }
+    }
+
+    /// A stale Var combined with a current one of the same tape: the message names the
+    /// stale one (slot 2), not its current partner (slot 1), on either side.
+    @Test func staleVarBesideACurrentOne() async {
+        let left = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            ReverseMisuseTests.combineStaleWithCurrent(staleOnTheLeft: true)
+        }
+        let right = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            ReverseMisuseTests.combineStaleWithCurrent(staleOnTheLeft: false)
+        }
+        for result in [left, right] {
+            #expect(stderrText(result).contains("a Var (slot 2) was used after its tape was reset or destroyed"))
+        }
+    }
+
     @Test func varUsedAfterItsTapeWasDestroyed() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             var a: Var<Double> = 0
