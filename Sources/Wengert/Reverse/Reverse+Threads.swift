@@ -94,7 +94,7 @@ extension Reverse {
                     // on the calling thread alone, does not clear).
                     if watched { adj.update(repeating: 0, count: count) }
                     out[r] = [T](unsafeUninitializedCapacity: n) { row, initialized in
-                        tape.inputGradient(of: ys[r], adjoints: adj, into: row)
+                        tape.inputGradient(of: ys[r], adjoints: adj, into: row, skippingZeros: true)
                         initialized = n
                     }
                   }

@@ -43,15 +43,17 @@ extension Tape {
     /// recording's entries, which it leaves zero (unless a monitor swept): several
     /// threads may sweep one recording at once, each with its own buffer.
     @inlinable
-    func inputGradient(of y: Var<T>, adjoints adj: UnsafeMutablePointer<T>, into out: UnsafeMutableBufferPointer<T>) {
-        seedAndSweep(adj, from: y, inputs: out.count)
+    func inputGradient(
+        of y: Var<T>, adjoints adj: UnsafeMutablePointer<T>, into out: UnsafeMutableBufferPointer<T>, skippingZeros: Bool = false
+    ) {
+        seedAndSweep(adj, from: y, inputs: out.count, skippingZeros: skippingZeros)
         takeInputAdjoints(adj, into: out)
     }
 
     /// `inputGradient(of:into:)` into a new array of the n inputs' adjoints.
     @inlinable
-    func inputGradient(of y: Var<T>, count n: Int) -> [T] {
-        let adj = sweptInputAdjoints(of: y, inputs: n)
+    func inputGradient(of y: Var<T>, count n: Int, skippingZeros: Bool = false) -> [T] {
+        let adj = sweptInputAdjoints(of: y, inputs: n, skippingZeros: skippingZeros)
         // Copied from the buffer rather than written into
         // `Array(unsafeUninitializedCapacity:)`, which allocates through a generic
         // function of the standard library that looks the storage class up at run time
@@ -66,19 +68,20 @@ extension Tape {
     /// recording) with seed 1 down to the n inputs: their adjoints are slots 1...n, and
     /// every other slot is zero again (`inputSweep`).
     @inlinable
-    func sweptInputAdjoints(of y: Var<T>, inputs n: Int) -> UnsafeMutablePointer<T> {
+    func sweptInputAdjoints(of y: Var<T>, inputs n: Int, skippingZeros: Bool = false) -> UnsafeMutablePointer<T> {
         check(y, "function's result")
         let adj = clearAdjoints(count: Int(header.pointee.count))
-        seedAndSweep(adj, from: y, inputs: n)
+        seedAndSweep(adj, from: y, inputs: n, skippingZeros: skippingZeros)
         return adj
     }
 
-    /// Seeds `y`'s adjoint in `adj` with 1 and sweeps down to the n inputs.
+    /// Seeds `y`'s adjoint in `adj` with 1 and sweeps down to the n inputs
+    /// (`inputSweep`, which says when to skip zeros).
     @inlinable @inline(__always)
-    func seedAndSweep(_ adj: UnsafeMutablePointer<T>, from y: Var<T>, inputs n: Int) {
+    func seedAndSweep(_ adj: UnsafeMutablePointer<T>, from y: Var<T>, inputs n: Int, skippingZeros: Bool = false) {
         if y.slot != 0 {
             adj[Int(y.slot)] = 1
-            inputSweep(adj, from: y.slot, inputs: n)
+            inputSweep(adj, from: y.slot, inputs: n, skippingZeros: skippingZeros)
         }
     }
 }
@@ -160,7 +163,9 @@ extension Reverse {
         defer { ReverseTapePool.giveBack(tape) }
         let ys = f(tape.recordInputs(x))
         for y in ys { tape.check(y, "function's result") }
-        return ys.map { y in tape.inputGradient(of: y, count: x.count) }
+        // A row's sweep meets mostly zero adjoints: an output depends on a part of the
+        // recording.
+        return ys.map { y in tape.inputGradient(of: y, count: x.count, skippingZeros: true) }
     }
 
     /// The vector-Jacobian product: f(x) and uᵀJ(x) for f: ℝⁿ → ℝᵐ and u ∈ ℝᵐ, by one
