@@ -48,11 +48,12 @@ extension Tape {
             return monitor.tape(self, sweep: adj, from: top)
         }
         let prefetching = Self.prefetches(from: Int(top), to: n)
+        let on = SweepFlagOn.self, off = SweepFlagOff.self
         switch (header.pointee.hasMultiplyAdd, skippingZeros) {
-        case (true, false): sweepLoop(adj, from: top, floor: n, SweepFlagOn.self, SweepFlagOn.self, SweepFlagOff.self, prefetching: prefetching)
-        case (false, false): sweepLoop(adj, from: top, floor: n, SweepFlagOff.self, SweepFlagOn.self, SweepFlagOff.self, prefetching: prefetching)
-        case (true, true): sweepLoop(adj, from: top, floor: n, SweepFlagOn.self, SweepFlagOn.self, SweepFlagOn.self, prefetching: prefetching)
-        case (false, true): sweepLoop(adj, from: top, floor: n, SweepFlagOff.self, SweepFlagOn.self, SweepFlagOn.self, prefetching: prefetching)
+        case (true, false): sweepLoop(adj, from: top, floor: n, on, on, off, prefetching: prefetching)
+        case (false, false): sweepLoop(adj, from: top, floor: n, off, on, off, prefetching: prefetching)
+        case (true, true): sweepLoop(adj, from: top, floor: n, on, on, on, prefetching: prefetching)
+        case (false, true): sweepLoop(adj, from: top, floor: n, off, on, on, prefetching: prefetching)
         }
     }
 
@@ -108,12 +109,12 @@ extension Tape {
     /// `clearing`, each slot's adjoint is zeroed once used (instead of kept) and the
     /// carry left for slot `floor` is added to it at the end; with `skipping`, an entry
     /// whose adjoint is zero is passed over (for sweeps that meet mostly zeros). The
-    /// choices are type parameters, not `Bool` arguments, so that each caller gets a loop with its
-    /// choices compiled in even where the optimiser declines to inline this function
-    /// (it did, despite `@inline(__always)`, once the loop grew by a few lines: the
-    /// Rosenbrock sweep then ran 49 % more instructions, testing both flags per entry).
-    /// `prefetching` (`prefetches(from:to:)`) picks, once per sweep, the loop that
-    /// prefetches its entries.
+    /// choices are type parameters, not `Bool` arguments, so that each caller gets a
+    /// loop with its choices compiled in even where the optimiser declines to inline
+    /// this function (it did, despite `@inline(__always)`, once the loop grew by a few
+    /// lines: the Rosenbrock sweep then ran 49 % more instructions, testing both flags
+    /// per entry). `prefetching` (`prefetches(from:to:)`) picks, once per sweep, the
+    /// loop that prefetches its entries.
     @inlinable @inline(__always)
     func sweepLoop<ReadingOpcodes: SweepFlag, Clearing: SweepFlag, Skipping: SweepFlag>(
         _ adj: UnsafeMutablePointer<T>, from top: UInt32, floor: Int,
