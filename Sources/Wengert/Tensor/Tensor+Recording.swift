@@ -118,9 +118,10 @@ extension Tensor {
     }
 
     /// The recording of an interior tensor (not resolved through joins), nil for leaves
-    /// and constants.
-    @inlinable var interiorRecording: TensorRecording<Scalar>? {
-        trackingIndex >= 0 ? unsafeDowncast(trackingOwner, to: TensorRecording<Scalar>.self) : nil
+    /// and constants; unretained, for a caller that holds the tensor while it compares
+    /// recordings (`TensorRecording.lockedTarget`).
+    @inlinable var interiorRecording: Unmanaged<TensorRecording<Scalar>>? {
+        trackingIndex >= 0 ? .passUnretained(unsafeDowncast(trackingOwner, to: TensorRecording<Scalar>.self)) : nil
     }
 
     /// Whether operations are recorded on this thread (false inside `withoutGradient`).

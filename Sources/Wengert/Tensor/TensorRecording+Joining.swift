@@ -34,18 +34,18 @@ extension TensorRecording {
         // alive) and the one chosen retained once, for the caller: a strong optional local
         // that took x's recording and then y's (the same one) cost a retain and a release
         // more for every operation on two interior tensors (`w * x + b`).
-        var interior: Unmanaged<TensorRecording>?
-        if x.trackingIndex >= 0 { interior = .passUnretained(unsafeDowncast(x.trackingOwner, to: TensorRecording.self)) }
+        var interior = x.interiorRecording
         // `switch` rather than `if let`, which would copy y (Tensor.recorded).
         switch y {
-        case .some(let y) where y.trackingIndex >= 0:
-            let r = Unmanaged.passUnretained(unsafeDowncast(y.trackingOwner, to: TensorRecording.self))
-            if let first = interior {
-                if first.toOpaque() != r.toOpaque() { return lockedTargetSlow([x.tracking, y.tracking]) }
-            } else {
-                interior = r
+        case .some(let y):
+            if let r = y.interiorRecording {
+                if let first = interior {
+                    if first.toOpaque() != r.toOpaque() { return lockedTargetSlow([x.tracking, y.tracking]) }
+                } else {
+                    interior = r
+                }
             }
-        default: break
+        case .none: break
         }
         guard let chosen = interior else { return lockedCurrent() }
         let r = chosen.takeUnretainedValue()
