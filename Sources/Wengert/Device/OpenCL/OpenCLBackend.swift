@@ -48,6 +48,10 @@ public struct OpenCLBackend: Backend {
     public var properties: OpenCLDeviceProperties { context.properties }
     /// Seconds this process has spent building OpenCL programs for the device.
     public var programBuildSeconds: Double { context.locked { context.buildSeconds } }
+    /// How many times program `key` ("name/scalar", e.g. "wengert-kernels/float") was
+    /// built on this device's context; other tests sharing the context build other
+    /// programs meanwhile, so a cache test counts its own.
+    func programBuildCount(_ key: String) -> Int { context.locked { context.buildCounts[key] ?? 0 } }
 
     /// `memcpy` (host memory; the reference for bandwidth measurements).
     public func copyBytes(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, count: Int) {

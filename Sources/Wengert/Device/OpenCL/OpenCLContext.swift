@@ -19,6 +19,8 @@ final class OpenCLContext: @unchecked Sendable {
     private var kernels: [String: OpaquePointer] = [:]
     /// Seconds spent building programs (cache misses), for the harness.
     private(set) var buildSeconds: Double = 0
+    /// How many times each program ("name/scalar") was built: once, when the cache works.
+    private(set) var buildCounts: [String: Int] = [:]
 
     /// "openCL:0 (pthread-haswell)".
     var label: String { "openCL:\(properties.index) (\(properties.name))" }
@@ -129,6 +131,7 @@ final class OpenCLContext: @unchecked Sendable {
             throw DeviceError.openCLCall(function: "clBuildProgram", code: built)
         }
         programs[key] = program
+        buildCounts[key, default: 0] += 1
         let elapsed = ContinuousClock.now - start
         buildSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return program
