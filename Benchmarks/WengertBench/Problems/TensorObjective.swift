@@ -42,7 +42,7 @@ protocol TensorObjective: Sendable {
     func plainLoss(_ parameters: [Float]) -> Float
     /// ∇loss on `Float`, by one recording and `backward()`.
     func lossGradient(_ parameters: [Float]) -> [Float]
-    /// The loss on `Double`, not recorded, for the check.
+    /// The loss on `Double`, not recorded: for the check, and timed where `isTimedInDouble`.
     func doubleLoss(_ parameters: [Double]) -> Double
     /// ∇loss on `Double`, by one recording and `backward()`.
     func doubleLossGradient(_ parameters: [Double]) -> [Double]
