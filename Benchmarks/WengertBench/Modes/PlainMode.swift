@@ -13,6 +13,9 @@ extension Mode {
             case .vector(let f):
                 let x = f.input
                 return PreparedRun(run: { sink(f.values(opaque(x))) }, output: { .values(f.values(x)) })
+            case .tensor(let f) where f.isTimedInDouble:
+                let x = f.input
+                return PreparedRun(run: { sink(f.doubleLoss(opaque(x))) }, output: { .value(f.doubleLoss(x)) })
             case .tensor(let f):
                 let x = f.input.map { Float($0) }
                 return PreparedRun(run: { sink(f.plainLoss(opaque(x))) }, output: { .value(Double(f.plainLoss(x))) })

@@ -17,7 +17,7 @@ struct Problem: Sendable {
 
     /// Every problem, in display order. Adding a problem is one file and one line here.
     static let all: [Problem] = [
-        .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture, .gaussianMixtureADBench,
+        .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture, .gaussianMixtureADBench, .gaussianMixtureTensor,
         .narrowJacobian, .wideJacobian, .polynomialFit, .tensorOpOverhead, .tensorElementwise, .tensorReduction, .tensorMatmul,
         .mlpStep, .mlp784, .seedLinearRegression, .seedSinCubic, .bandwidth, .matrixProduct,
     ]

@@ -3,9 +3,10 @@ import Wengert
 /// A tensor workload: a loss of one parameter tensor and some constant tensors, written
 /// once, generic over the tensor scalar.
 ///
-/// It is timed on `Float` (the precision tensor code runs in) and checked on `Double`:
-/// the checker differentiates the `Double` loss by central differences, which `Float`
-/// could not resolve. As with `ScalarObjective`, the concrete entry points are
+/// It is timed on `Float` (the precision tensor code runs in), or on `Double` where the
+/// problem says so (`isTimedInDouble`), and checked on `Double`: the checker
+/// differentiates the `Double` loss by central differences, which `Float` could not
+/// resolve. As with `ScalarObjective`, the concrete entry points are
 /// requirements so that each conformance gets its own specialised witnesses.
 protocol TensorObjective: Sendable {
     /// The parameters, flattened row-major.
@@ -20,6 +21,9 @@ protocol TensorObjective: Sendable {
 
     /// Whether one call is a training step (the `train-step` mode applies).
     var isTrainingStep: Bool { get }
+    /// Whether `plain` and `backward` time the loss on `Double` rather than `Float`, for a
+    /// workload its peers compute in double precision (ADBench's GMM).
+    var isTimedInDouble: Bool { get }
 
     /// The shapes of the model's separate parameter tensors (a network's weights and
     /// biases), whose flattened concatenation is `input`; nil for one tensor of
@@ -38,12 +42,15 @@ protocol TensorObjective: Sendable {
     func plainLoss(_ parameters: [Float]) -> Float
     /// ∇loss on `Float`, by one recording and `backward()`.
     func lossGradient(_ parameters: [Float]) -> [Float]
-    /// The loss on `Double`, not recorded, for the check.
+    /// The loss on `Double`, not recorded: for the check, and timed where `isTimedInDouble`.
     func doubleLoss(_ parameters: [Double]) -> Double
+    /// ∇loss on `Double`, by one recording and `backward()`.
+    func doubleLossGradient(_ parameters: [Double]) -> [Double]
 }
 
 extension TensorObjective {
     var isTrainingStep: Bool { false }
+    var isTimedInDouble: Bool { false }
     var recordedOperations: Int? { nil }
     var parameterParts: [[Int]]? { nil }
 
@@ -66,9 +73,13 @@ extension TensorObjective {
         }
     }
 
-    func lossGradient(_ parameters: [Float]) -> [Float] {
+    func lossGradient(_ parameters: [Float]) -> [Float] { gradient(parameters, constants.map(\.floatTensor)) }
+
+    func doubleLossGradient(_ parameters: [Double]) -> [Double] { gradient(parameters, constants.map(\.doubleTensor)) }
+
+    private func gradient<S: TensorScalar>(_ parameters: [S], _ constants: [Tensor<S>]) -> [S] {
         let w = Tensor(shape: parameterShape, scalars: parameters).requiringGradient()
-        loss(w, constants.map(\.floatTensor)).backward()
+        loss(w, constants).backward()
         return w.grad!.scalars
     }
 

@@ -399,7 +399,13 @@ enum TensorKernels {
         let sb = [Int](repeating: 0, count: shape.count)
         return Tensor.host(shape: shape, count: count) { po in
             TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, _, run, ia, _ in
-                for j in 0..<run { po[o + j] = px[oa + j * ia] }
+                // A broadcast last axis (the backward of a sum along it) repeats one scalar,
+                // a kept one copies a run: a loop through `oa + j * ia` did neither in bulk.
+                if ia == 0 {
+                    (po + o).initialize(repeating: px[oa], count: run)
+                } else {
+                    (po + o).initialize(from: px + oa, count: run)
+                }
             }
         }
     }
