@@ -1,0 +1,90 @@
+// The branch guards of a recording in the layout replay's C check reads
+// (CWengert/ReplayGuards.c), for `Double` and `Float` tapes. A recorded `BranchGuard`
+// is 32 bytes (24 for Float) with its position, kind, outcome and both constants, and
+// replay tested each in Swift, 32 instructions a guard (logsumexp n = 1e5: 1e5 guards
+// at one position, a fifth of replay's instructions). Here a guard is its two value
+// indices (8 bytes), a constant side pointing past the recording's entries, where
+// replay copies the constants into its value buffer, and consecutive guards of one
+// position, kind and outcome form one group, checked by one loop without a branch per
+// guard: 10 instructions a guard in C. Each position's guards are still checked when
+// replay reaches it, so a flip stops the pass where it did, with the values compared
+// still in the cache. Only whether all hold is found here: on a failure replay finds
+// the guard that flipped with the exact test of the recorded guards (`Tape.holds`), so
+// a flip is reported as before. Built at the first replay of a recording and kept until
+// the recording changes (as `ReplaySchedule`): about 47 instructions a guard once, 8
+// bytes a guard and 16 a group.
+
+import CWengert
+
+/// Replay's grouped guards of one recording (see the top of this file).
+@usableFromInline
+final class ReplayGuards<T: DifferentiableScalar> {
+    /// The recording it describes: epoch, entries and guards when it was built.
+    @usableFromInline let epoch: UInt32, count: Int, guardCount: Int
+    /// Two value indices per guard, in recording order.
+    @usableFromInline let operands: UnsafeMutablePointer<UInt32>
+    /// Runs of consecutive guards with one position, comparison and outcome, in recording order.
+    @usableFromInline let groups: UnsafeMutablePointer<WengertReplayGuardGroup>
+    @usableFromInline let groupCount: Int
+    /// The constant sides' values, which replay copies to `values[count...]`.
+    @usableFromInline let constants: [T]
+
+    /// The groups of the recording in `header`.
+    ///
+    /// - Complexity: O(guards), once per recording.
+    @usableFromInline
+    init(_ header: UnsafeMutablePointer<TapeHeader>) {
+        let h = header.pointee
+        epoch = h.epoch
+        count = Int(h.count)
+        guardCount = h.guards.count
+        operands = .allocate(capacity: 2 * Swift.max(1, guardCount))
+        groups = .allocate(capacity: Swift.max(1, guardCount))
+        var constants: [T] = []
+        var groupCount = 0
+        for k in 0..<guardCount {
+            let g = h.guards.load(k, as: BranchGuard<T>.self)
+            operands[2 * k] = g.lhsSlot != 0 ? g.lhsSlot : UInt32(count + constants.count)
+            if g.lhsSlot == 0 { constants.append(g.lhsConstant) }
+            operands[2 * k + 1] = g.rhsSlot != 0 ? g.rhsSlot : UInt32(count + constants.count)
+            if g.rhsSlot == 0 { constants.append(g.rhsConstant) }
+            let code = UInt32(g.isLess ? (g.outcome ? WENGERT_GUARD_LESS : WENGERT_GUARD_NOT_LESS)
+                                       : (g.outcome ? WENGERT_GUARD_EQUAL : WENGERT_GUARD_NOT_EQUAL))
+            if groupCount > 0 && groups[groupCount - 1].code == code && groups[groupCount - 1].position == g.position {
+                groups[groupCount - 1].end += 1
+            } else {
+                groups[groupCount] = WengertReplayGuardGroup(position: g.position, start: UInt32(k),
+                                                             end: UInt32(k + 1), code: code)
+                groupCount += 1
+            }
+        }
+        self.groupCount = groupCount
+        self.constants = constants
+    }
+
+    deinit {
+        operands.deallocate()
+        groups.deallocate()
+    }
+
+    /// Whether these groups still describe the recording in `header`.
+    @inlinable
+    func describes(_ header: UnsafeMutablePointer<TapeHeader>) -> Bool {
+        epoch == header.pointee.epoch && count == Int(header.pointee.count)
+            && guardCount == header.pointee.guards.count && !header.pointee.epochHasWrapped
+    }
+
+    /// Whether the guards of `groups[next...]` at its position hold in `values` (the
+    /// replay's values, the constants copied past the entries): the first group past them
+    /// if so, else -1. Only for `Double` and `Float`; the pointers are a `ReplayGuards`'s.
+    @inlinable @inline(__always)
+    static func hold(_ groups: UnsafeMutablePointer<WengertReplayGuardGroup>, from next: Int, count: Int,
+                     operands: UnsafeMutablePointer<UInt32>, in values: UnsafeMutablePointer<T>) -> Int {
+        if T.self == Double.self {
+            return wengert_replay_guards_hold_double(
+                groups, next, count, operands, UnsafeRawPointer(values).assumingMemoryBound(to: Double.self))
+        }
+        return wengert_replay_guards_hold_float(
+            groups, next, count, operands, UnsafeRawPointer(values).assumingMemoryBound(to: Float.self))
+    }
+}
