@@ -19,8 +19,8 @@ import CWengert
 /// Replay's grouped guards of one recording (see the top of this file).
 @usableFromInline
 final class ReplayGuards<T: DifferentiableScalar> {
-    /// The recording it describes: epoch, entries and guards when it was built.
-    @usableFromInline let epoch: UInt32, count: Int, guardCount: Int
+    /// The recording it describes.
+    @usableFromInline let stamp: RecordingStamp
     /// Two value indices per guard, in recording order.
     @usableFromInline let operands: UnsafeMutablePointer<UInt32>
     /// Runs of consecutive guards with one position, comparison and outcome, in recording order.
@@ -35,9 +35,8 @@ final class ReplayGuards<T: DifferentiableScalar> {
     @usableFromInline
     init(_ header: UnsafeMutablePointer<TapeHeader>) {
         let h = header.pointee
-        epoch = h.epoch
-        count = Int(h.count)
-        guardCount = h.guards.count
+        stamp = RecordingStamp(header)
+        let count = Int(h.count), guardCount = h.guards.count
         operands = .allocate(capacity: 2 * Swift.max(1, guardCount))
         groups = .allocate(capacity: Swift.max(1, guardCount))
         var constants: [T] = []
@@ -70,8 +69,7 @@ final class ReplayGuards<T: DifferentiableScalar> {
     /// Whether these groups still describe the recording in `header`.
     @inlinable
     func describes(_ header: UnsafeMutablePointer<TapeHeader>) -> Bool {
-        epoch == header.pointee.epoch && count == Int(header.pointee.count)
-            && guardCount == header.pointee.guards.count && !header.pointee.epochHasWrapped
+        stamp.matches(header)
     }
 
     /// Whether the guards of `groups[next...]` at its position hold in `values` (the
