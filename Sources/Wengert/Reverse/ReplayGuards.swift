@@ -41,22 +41,26 @@ final class ReplayGuards<T: DifferentiableScalar> {
         groups = .allocate(capacity: Swift.max(1, guardCount))
         var constants: [T] = []
         var groupCount = 0
+        // The open group stays in a register until the next guard starts another.
+        var group = WengertReplayGuardGroup(position: 0, start: 0, end: 0, code: 0)
         for k in 0..<guardCount {
             let g = h.guards.load(k, as: BranchGuard<T>.self)
-            operands[2 * k] = g.lhsSlot != 0 ? g.lhsSlot : UInt32(count + constants.count)
-            if g.lhsSlot == 0 { constants.append(g.lhsConstant) }
-            operands[2 * k + 1] = g.rhsSlot != 0 ? g.rhsSlot : UInt32(count + constants.count)
-            if g.rhsSlot == 0 { constants.append(g.rhsConstant) }
+            var lhs = g.lhsSlot, rhs = g.rhsSlot
+            if lhs == 0 { lhs = UInt32(count + constants.count); constants.append(g.lhsConstant) }
+            if rhs == 0 { rhs = UInt32(count + constants.count); constants.append(g.rhsConstant) }
+            operands[2 &* k] = lhs
+            operands[2 &* k &+ 1] = rhs
             let code = UInt32(g.isLess ? (g.outcome ? WENGERT_GUARD_LESS : WENGERT_GUARD_NOT_LESS)
                                        : (g.outcome ? WENGERT_GUARD_EQUAL : WENGERT_GUARD_NOT_EQUAL))
-            if groupCount > 0 && groups[groupCount - 1].code == code && groups[groupCount - 1].position == g.position {
-                groups[groupCount - 1].end += 1
+            if k > 0 && group.code == code && group.position == g.position {
+                group.end &+= 1
             } else {
-                groups[groupCount] = WengertReplayGuardGroup(position: g.position, start: UInt32(k),
-                                                             end: UInt32(k + 1), code: code)
-                groupCount += 1
+                if k > 0 { groups[groupCount] = group; groupCount &+= 1 }
+                group = WengertReplayGuardGroup(position: g.position, start: UInt32(truncatingIfNeeded: k),
+                                                end: UInt32(truncatingIfNeeded: k &+ 1), code: code)
             }
         }
+        if guardCount > 0 { groups[groupCount] = group; groupCount &+= 1 }
         self.groupCount = groupCount
         self.constants = constants
     }
