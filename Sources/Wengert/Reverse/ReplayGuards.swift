@@ -11,7 +11,7 @@
 // still in the cache. Only whether all hold is found here: on a failure replay finds
 // the guard that flipped with the exact test of the recorded guards (`Tape.holds`), so
 // a flip is reported as before. Built at the first replay of a recording and kept until
-// the recording changes (as `ReplaySchedule`): about 47 instructions a guard once, 8
+// the recording changes (as `ReplaySchedule`): about 34 instructions a guard once, 8
 // bytes a guard and 16 a group.
 
 import CWengert
