@@ -62,6 +62,31 @@ void wengert_replay_double(WengertReplayCursor *cursor, long stop, const Wengert
 /// `wengert_replay_double` for `Float` tapes.
 void wengert_replay_float(WengertReplayCursor *cursor, long stop, const WengertReplayRuleFloat *rules);
 
+/// Branch guards as replay checks them (Reverse/ReplayGuards.swift): guards
+/// `start ..< end` of a recording, all at one position, all comparing with one operator
+/// and recorded with one outcome (`code`, one of the `WENGERT_GUARD_` values). Their
+/// operands are value indices, two per guard in a separate array.
+typedef struct {
+    uint32_t position;
+    uint32_t start;
+    uint32_t end;
+    uint32_t code;
+} WengertReplayGuardGroup;
+
+/// A group's comparison and recorded outcome: lhs < rhs true or false, lhs == rhs true or false.
+enum { WENGERT_GUARD_LESS = 0, WENGERT_GUARD_NOT_LESS = 1, WENGERT_GUARD_EQUAL = 2, WENGERT_GUARD_NOT_EQUAL = 3 };
+
+/// Whether every guard of the groups from `groups[next]` on that share its position
+/// still gives its recorded outcome, comparing `values[operands[2k]]` with
+/// `values[operands[2k + 1]]` for guard k: the index of the first group past them if
+/// so, else -1 (which guard flipped is left to the caller). `next < count`. No early
+/// exit inside a group, no branch per guard on its kind or outcome.
+long wengert_replay_guards_hold_double(const WengertReplayGuardGroup *groups, long next, long count,
+                                       const uint32_t *operands, const double *values);
+/// `wengert_replay_guards_hold_double` for `Float` tapes.
+long wengert_replay_guards_hold_float(const WengertReplayGuardGroup *groups, long next, long count,
+                                      const uint32_t *operands, const float *values);
+
 /// Replay in a schedule (Reverse/ReplaySchedule.swift), for `ReplayElementaryFunctions.vectorized`.
 /// Whether replay evaluates `opcode` in batches through the vector kernels (sin, cos,
 /// tan, sinh, cosh, tanh, exp, expm1, log, log1p, log2, log10).

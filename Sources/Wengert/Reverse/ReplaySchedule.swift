@@ -54,8 +54,10 @@ struct ReplayStep {
 /// The batched evaluation order of one recording (see the top of this file).
 @usableFromInline
 final class ReplaySchedule {
-    /// The recording it describes: epoch, entries and guards when it was built.
-    @usableFromInline let epoch: UInt32, count: Int, guardCount: Int
+    /// The recording it describes.
+    @usableFromInline let stamp: RecordingStamp
+    /// Entries of that recording.
+    @usableFromInline var count: Int { stamp.count }
     /// Whether batching pays: false for recordings with few or scattered elementary
     /// functions, which replay with the straight interpreter.
     @usableFromInline let pays: Bool
@@ -91,8 +93,7 @@ final class ReplaySchedule {
     /// Whether the schedule still describes the recording in `header`.
     @inlinable
     func describes(_ header: UnsafeMutablePointer<TapeHeader>) -> Bool {
-        epoch == header.pointee.epoch && count == Int(header.pointee.count)
-            && guardCount == header.pointee.guards.count && !header.pointee.epochHasWrapped
+        stamp.matches(header)
     }
 
     /// The schedule of the recording in `header`, whose entries are `entryStride` bytes
@@ -105,9 +106,8 @@ final class ReplaySchedule {
     init(_ header: UnsafeMutablePointer<TapeHeader>, entryStride: Int, guardStride: Int, always: Bool = false) {
         let h = header.pointee
         let n = Int(h.count)
-        epoch = h.epoch
-        count = n
-        guardCount = h.guards.count
+        stamp = RecordingStamp(header)
+        let guardCount = h.guards.count
         let entries = UnsafeRawPointer(h.entries.unsafelyUnwrapped)
         let opcodes = h.opcodes.unsafelyUnwrapped
         // Every batchable entry lands in some batch, so two of the three tests need only

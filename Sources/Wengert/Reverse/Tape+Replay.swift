@@ -89,14 +89,21 @@ extension Tape {
         if h.pointee.customCount > 0 { customRuleReplay(h.pointee.customCount) }
         let n = Int(h.pointee.count)
         if _slowPath(h.pointee.epochHasWrapped) { TapeHeader.validateOperands(h, T.self, upTo: n - 1) }
-        let values = valueBuffer(count: n)
         hasReplayedValues = false
         let end = inputs.withUnsafeBufferPointer { buffer in
             if replayElementaryFunctions == .vectorized && (T.self == Double.self || T.self == Float.self),
                let schedule = batchedSchedule() {
-                return evaluate(schedule, inputs: buffer.baseAddress, into: values)
+                return evaluate(schedule, inputs: buffer.baseAddress, into: valueBuffer(count: n))
             }
-            return evaluate(inputs: buffer.baseAddress, into: values, upTo: n, updatingPartials: true, checkingGuards: true)
+            // The grouped guards compare constants in the value buffer, past the entries.
+            let grouped = groupedGuards()
+            let constants = grouped?.constants.count ?? 0
+            let values = valueBuffer(count: n + constants)
+            if let grouped, constants > 0 {
+                grouped.constants.withUnsafeBufferPointer { (values + n).update(from: $0.baseAddress!, count: constants) }
+            }
+            return evaluate(inputs: buffer.baseAddress, into: values, upTo: n, updatingPartials: true,
+                            checkingGuards: true, grouped: grouped)
         }
         switch end {
         case .finished:
@@ -119,6 +126,18 @@ extension Tape {
         return valueStorage.unsafelyUnwrapped
     }
 
+    /// The grouped guards of the current recording for replay's C check, built at its
+    /// first replay (Reverse/ReplayGuards.swift); nil for a recording without guards
+    /// and for scalars other than `Double` and `Float`, whose guards replay checks in Swift.
+    @inlinable
+    func groupedGuards() -> ReplayGuards<T>? {
+        guard T.self == Double.self || T.self == Float.self, header.pointee.guards.count > 0 else { return nil }
+        if let grouped = replayGuards, grouped.describes(header) { return grouped }
+        let grouped = ReplayGuards<T>(header)
+        replayGuards = grouped
+        return grouped
+    }
+
     /// The tape's one interpreter: recomputes the values of entries `1..<end` in
     /// recording order from `inputs` (one per input entry, in order) and the constant
     /// stream, into `values` (`values[0]` is set to 0). Replay uses it with
@@ -129,19 +148,23 @@ extension Tape {
     /// The loop runs in segments between branch guards, so the common stretch has no
     /// guard test; the arithmetic opcodes are written out here, and the partials that
     /// do not depend on the values (`+`, `-`, `x + c`, `c·x`, …) are left as recorded.
-    /// Stops at the first custom-rule entry, which it cannot recompute.
+    /// Stops at the first custom-rule entry, which it cannot recompute. With `grouped`
+    /// (replay of a `Double` or `Float` recording, its constants copied past `values[end]`)
+    /// each position's guards are checked by the C loop over their groups first.
     ///
     /// - Complexity: O(end) evaluations; no allocation.
     @inlinable @inline(__always)
     func evaluate(inputs: UnsafePointer<T>?, into values: UnsafeMutablePointer<T>, upTo end: Int,
-                  updatingPartials: Bool, checkingGuards: Bool) -> ForwardPassEnd {
+                  updatingPartials: Bool, checkingGuards: Bool, grouped: ReplayGuards<T>? = nil) -> ForwardPassEnd {
         let h = header
         let entries = h.pointee.entries.unsafelyUnwrapped.assumingMemoryBound(to: TapeEntry<T>.self)
         let opcodes = h.pointee.opcodes.unsafelyUnwrapped
         let constants = h.pointee.constants.base?.assumingMemoryBound(to: T.self)
         let guards = h.pointee.guards
         let guardCount = checkingGuards ? guards.count : 0
-        var nextInput = 0, nextConstant = 0, nextGuard = 0
+        // The groups' buffers, not the object, in the loop: no retain per position.
+        let groups = grouped?.groups, groupCount = grouped?.groupCount ?? 0, guardOperands = grouped?.operands
+        var nextInput = 0, nextConstant = 0, nextGuard = 0, nextGroup = 0
         values[0] = 0
         var i = 1
         var last: T = 0
@@ -155,7 +178,12 @@ extension Tape {
         while true {
             var stop = end
             var guardDue = false
-            if nextGuard < guardCount {
+            if let groups {
+                if nextGroup < groupCount {
+                    let p = Int(groups[nextGroup].position)
+                    if p <= end { stop = p; guardDue = true }
+                }
+            } else if nextGuard < guardCount {
                 let p = Int(guards.load(nextGuard, as: BranchGuard<T>.self).position)
                 if p <= end { stop = p; guardDue = true }
             }
@@ -240,6 +268,13 @@ extension Tape {
                 i &+= 1
             }
             if !guardDue { return .finished }
+            if let groups {
+                let after = ReplayGuards<T>.hold(groups, from: nextGroup, count: groupCount,
+                                                 operands: guardOperands.unsafelyUnwrapped, in: values)
+                if after >= 0 { nextGroup = after; continue }
+                // One of this position's guards flipped: the exact test below finds which.
+                nextGuard = Int(groups[nextGroup].start)
+            }
             // Comparisons made one after another share a position (a maximum of n values
             // makes n in a row): check them here rather than going round the segment loop
             // for each (logsumexp n = 1e5: 41 instructions per guard that way).
@@ -247,6 +282,7 @@ extension Tape {
                 if !holds(guards.load(nextGuard, as: BranchGuard<T>.self), values) { return .guardFlipped(nextGuard) }
                 nextGuard += 1
             } while nextGuard < guardCount && Int(guards.load(nextGuard, as: BranchGuard<T>.self).position) == i
+            if groups != nil { groupedGuardsDisagree(at: i) }
         }
     }
 
@@ -333,6 +369,11 @@ enum ForwardPassEnd: Equatable {
     case guardFlipped(Int)
     /// The entry at this slot is a custom rule; entries before it are recomputed.
     case customRule(at: Int)
+}
+
+@usableFromInline @inline(never)
+func groupedGuardsDisagree(at position: Int) -> Never {
+    fatalError("Wengert internal error: replay's grouped guards at position \(position) flipped, the recorded ones held")
 }
 
 @usableFromInline @inline(never)

@@ -51,6 +51,9 @@ public final class Tape<T: DifferentiableScalar> {
     /// The batched order of the latest recording replayed with `.vectorized`
     /// (Reverse/ReplaySchedule.swift), built at its first such replay.
     @exclusivity(unchecked) @usableFromInline var replaySchedule: ReplaySchedule?
+    /// The branch guards of the latest `Double` or `Float` recording replayed, grouped
+    /// for replay's C check (Reverse/ReplayGuards.swift), built at its first replay.
+    @exclusivity(unchecked) @usableFromInline var replayGuards: ReplayGuards<T>?
 
     /// How `replay(at:)` evaluates the elementary functions: `.exact` (the default), bit
     /// for bit as a fresh recording, or `.vectorized`, in batches through the vector

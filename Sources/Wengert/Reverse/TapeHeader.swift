@@ -60,6 +60,25 @@ struct TapeColumn {
     }
 }
 
+/// One recording of a header as the structures replay builds from it and keeps
+/// (`ReplaySchedule`, `ReplayGuards`) know it: its epoch, entries and guards then.
+@frozen @usableFromInline
+struct RecordingStamp {
+    @usableFromInline let epoch: UInt32, count: Int, guardCount: Int
+
+    @inlinable init(_ header: UnsafeMutablePointer<TapeHeader>) {
+        epoch = header.pointee.epoch
+        count = Int(header.pointee.count)
+        guardCount = header.pointee.guards.count
+    }
+
+    /// Whether `header` still holds that recording (never once its epoch has wrapped).
+    @inlinable func matches(_ header: UnsafeMutablePointer<TapeHeader>) -> Bool {
+        epoch == header.pointee.epoch && count == Int(header.pointee.count)
+            && guardCount == header.pointee.guards.count && !header.pointee.epochHasWrapped
+    }
+}
+
 /// Where a recording lives: the entry and opcode arrays, the constant stream, the
 /// branch guards, and the epoch that tells current `Var`s from stale ones.
 ///
