@@ -103,6 +103,15 @@ typedef struct {
     // The most bytes of an untransposed A of one k block that the column split reads in
     // place at any row count (0: only at most MC rows), see gemm().
     size_t in_place_max;
+    // A kernel of narrow_mr rows and narrow_nr columns (0 for none) that replaces the
+    // whole table when C has more than nr and at most narrow_nr columns: 10 columns of
+    // doubles are one 3 x 12 tile per 3 rows (30 of 36 lanes used) instead of a 6 x 8 and
+    // a 6 x 8 of which 2 columns count (60 of 96). 4 x 12 (16 ymm registers with B and
+    // the broadcast) had clang spill four accumulators in the k loop: 39 instructions a
+    // step against 18 for 3 x 12. A is then always read in place (n <= 2·nr). Float
+    // (16-wide panels) has none: no measured product of 17-24 columns asked for one.
+    long narrow_mr, narrow_nr;
+    gemm_ukr narrow;
 } gemm_kernels;
 
 // ---------------------------------------------------------------------------------------
@@ -131,13 +140,19 @@ typedef struct {
         if (full == len) return;                                                                       \
         T *d = dst + full * kc;                                                                        \
         long rows = len - full;                                                                        \
-        memset(d, 0, (size_t)(kc * w) * sizeof(T));                                                    \
+        /* Only the padding is zeroed: a memset of the whole panel first cost as much as the  \
+           copy for a [k x 10] B of doubles (two thirds of an 8-wide panel rewritten). */      \
         if (trans)                                                                                     \
-            for (long p = 0; p < kc; p++)                                                              \
+            for (long p = 0; p < kc; p++) {                                                            \
                 for (long r = 0; r < rows; r++) d[p * w + r] = x[(p0 + p) * ld + i0 + full + r];       \
-        else                                                                                           \
+                for (long r = rows; r < w; r++) d[p * w + r] = 0;                                      \
+            }                                                                                          \
+        else {                                                                                         \
             for (long r = 0; r < rows; r++)                                                            \
                 for (long p = 0; p < kc; p++) d[p * w + r] = x[(i0 + full + r) * ld + p0 + p];         \
+            for (long p = 0; p < kc; p++)                                                              \
+                for (long r = rows; r < w; r++) d[p * w + r] = 0;                                      \
+        }                                                                                              \
     }                                                                                                  \
     static void pack_##SUFFIX(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w, \
                               void *dst) {                                                             \
@@ -298,12 +313,27 @@ DEFINE_PORTABLE_UKR(double, f64)
                 }                                                                                      \
             return;                                                                                    \
         }                                                                                              \
+        /* An edge tile: its rows' whole vectors straight to C, the columns past them (less   \
+           than a vector) through a local buffer. */                                           \
+        long whole = nr / LANES;                                                               \
         T tile[MR * NV * LANES] __attribute__((aligned(64)));                                          \
-        UNROLL for (int r = 0; r < MR; r++)                                                            \
-            UNROLL for (int v = 0; v < NV; v++) STORE(tile + r * NV * LANES + v * LANES, acc[r][v]);   \
-        for (long r = 0; r < mr; r++)                                                                  \
-            for (long j = 0; j < nr; j++)                                                              \
-                c[r * ldc + j] = beta ? c[r * ldc + j] + tile[r * NV * LANES + j] : tile[r * NV * LANES + j]; \
+        UNROLL for (int r = 0; r < MR; r++) {                                                          \
+            if (r >= mr) break;                                                                        \
+            UNROLL for (int v = 0; v < NV; v++) {                                                      \
+                T *dst = c + r * ldc + v * LANES;                                                      \
+                if (v < whole) STORE(dst, beta ? ADD(LOAD(dst), acc[r][v]) : acc[r][v]);               \
+                else if (v == whole) {                                                                 \
+                    STORE(tile + r * NV * LANES + v * LANES, acc[r][v]);                               \
+                    /* A fixed count, unrolled: a loop to nr was vectorised with runtime checks   \
+                       that cost more than the 10 x 10 tile's arithmetic. */                     \
+                    UNROLL for (int l = 0; l < LANES; l++) {                                           \
+                        long j = whole * LANES + l;                                                    \
+                        if (j >= nr) break;                                                            \
+                        c[r * ldc + j] = beta ? c[r * ldc + j] + tile[r * NV * LANES + j] : tile[r * NV * LANES + j]; \
+                    }                                                                                  \
+                }                                                                                      \
+            }                                                                                          \
+        }                                                                                              \
     }
 // An edge kernel: the body with A's strides only (it reads packed panels of the full
 // kernel's width as well as A in place).
@@ -364,6 +394,7 @@ INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f32, ISA_AVX512_F32, 6, 2, OPS_AVX512_
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f64, ISA_AVX512_F64, 6, 2, OPS_AVX512_F64)
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f32, ISA_AVX2_F32, 4, 2, OPS_AVX2_F32)
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f64, ISA_AVX2_F64, 4, 2, OPS_AVX2_F64)
+INSTANTIATE(DEFINE_SIMD_EDGE, narrow_avx2_f64, ISA_AVX2_F64, 3, 3, OPS_AVX2_F64)
 #endif
 
 static gemm_kernels kernels_f32(int level) {
@@ -387,7 +418,7 @@ static gemm_kernels kernels_f64(int level) {
                               6, edge_avx512_f64_strided};
     if (level == 1)
         return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided,
-                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles};
+                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles, 0, 3, 12, narrow_avx2_f64_strided};
 #endif
     (void)level;
     return (gemm_kernels){sizeof(double), 4, 8, KC_ALL, MC_F64, pack_f64, ukr_portable_f64, ukr_portable_f64, 0, NULL};
@@ -516,6 +547,11 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
         if (!accumulate)
             for (long i = 0; i < m; i++) memset((char *)c + (size_t)(i * ldc) * es, 0, (size_t)n * es);
         return;
+    }
+    if (kern.narrow && n > kern.nr && n <= kern.narrow_nr) {
+        kern.mr = kern.narrow_mr, kern.nr = kern.narrow_nr;
+        kern.packed = kern.strided = kern.narrow;
+        kern.edge_mr = 0, kern.edge = NULL, kern.tiles = NULL, kern.in_place_max = 0;
     }
     gemm_plan g = {.kern = kern, .trans_a = trans_a, .trans_b = trans_b, .accumulate = accumulate, .m = m, .n = n,
                    .k = k, .lda = lda, .ldb = ldb, .ldc = ldc, .a = a, .b = b, .c = c};
