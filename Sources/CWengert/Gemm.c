@@ -87,6 +87,10 @@ static inline size_t fetch_share(const char *next, size_t fetched, size_t step, 
     return fetched;
 }
 
+// The full tiles (MR rows each) of A in place down one B panel of nr columns.
+typedef void (*gemm_rows)(long kc, const void *a, long rsa, long csa, long tiles, const void *bp, void *c, long ldc,
+                          int beta, long nr);
+
 typedef struct {
     size_t size; // bytes per element
     long mr, nr, kc, mc;
@@ -112,6 +116,8 @@ typedef struct {
     // (16-wide panels) has none: no measured product of 17-24 columns asked for one.
     long narrow_mr, narrow_nr;
     gemm_ukr narrow;
+    // The narrow kernel over a B panel's full row tiles of A in place, in one call.
+    gemm_rows narrow_rows;
 } gemm_kernels;
 
 // ---------------------------------------------------------------------------------------
@@ -367,6 +373,17 @@ DEFINE_PORTABLE_UKR(double, f64)
         return fetched;                                                                                \
     }
 
+// The strided kernel down a panel's full row tiles in one call: with k = 10 (a mixture's
+// [1000 x 10]·[10 x 10]) the call and the sweep's work per tile cost about as much as the
+// tile's arithmetic.
+#define DEFINE_SIMD_ROWS(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)    \
+    TARGET static void NAME##_rows(long kc, const void *a, long rsa, long csa, long tiles, const void *bp, \
+                                   void *c, long ldc, int beta, long nr) {                             \
+        for (long t = 0; t < tiles; t++)                                                               \
+            NAME##_body(kc, (const T *)a + t * MR * rsa, rsa, csa, MR, 0, (const T *)bp, (T *)c + t * MR * ldc, \
+                        ldc, beta, MR, nr);                                                            \
+    }
+
 // Each instruction set's types and operations as macro arguments (target, scalar, vector,
 // lanes, C_LATE; load, store, broadcast, zero, multiply-add, add), spread by INSTANTIATE
 // into the full kernels and the edge kernels: half the AVX-512 tile's rows, four of the
@@ -395,6 +412,7 @@ INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f64, ISA_AVX512_F64, 6, 2, OPS_AVX512_
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f32, ISA_AVX2_F32, 4, 2, OPS_AVX2_F32)
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f64, ISA_AVX2_F64, 4, 2, OPS_AVX2_F64)
 INSTANTIATE(DEFINE_SIMD_EDGE, narrow_avx2_f64, ISA_AVX2_F64, 3, 3, OPS_AVX2_F64)
+INSTANTIATE(DEFINE_SIMD_ROWS, narrow_avx2_f64, ISA_AVX2_F64, 3, 3, OPS_AVX2_F64)
 #endif
 
 static gemm_kernels kernels_f32(int level) {
@@ -418,7 +436,8 @@ static gemm_kernels kernels_f64(int level) {
                               6, edge_avx512_f64_strided};
     if (level == 1)
         return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided,
-                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles, 0, 3, 12, narrow_avx2_f64_strided};
+                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles, 0, 3, 12, narrow_avx2_f64_strided,
+                              narrow_avx2_f64_rows};
 #endif
     (void)level;
     return (gemm_kernels){sizeof(double), 4, 8, KC_ALL, MC_F64, pack_f64, ukr_portable_f64, ukr_portable_f64, 0, NULL};
@@ -465,6 +484,11 @@ static void sweep(const gemm_plan *g, const char *ap, long i0, long i1, long j0,
         if (q->tiles && !g->a_in_place && nr == q->nr) {
             long tiles = (i1 - i0) / q->mr;
             fetched = q->tiles(g->kc, ap, tiles, b, c, g->ldc, g->beta, b + panel, step, next);
+            ir += tiles * q->mr, c += (size_t)(tiles * q->mr * g->ldc) * es;
+        } else if (q->narrow_rows && g->a_in_place && !next) {
+            // The narrow kernel's one panel (no next one to fetch).
+            long tiles = (i1 - i0) / q->mr;
+            q->narrow_rows(g->kc, g->a + (size_t)(ir * rsa + g->pc * csa) * es, rsa, csa, tiles, b, c, g->ldc, g->beta, nr);
             ir += tiles * q->mr, c += (size_t)(tiles * q->mr * g->ldc) * es;
         }
         for (; ir < i1; ir += q->mr, c += (size_t)(q->mr * g->ldc) * es) {
@@ -552,7 +576,8 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
         kern.mr = kern.narrow_mr, kern.nr = kern.narrow_nr;
         kern.packed = kern.strided = kern.narrow;
         kern.edge_mr = 0, kern.edge = NULL, kern.tiles = NULL, kern.in_place_max = 0;
-    }
+    } else
+        kern.narrow_rows = NULL; // its tiles are narrow_mr rows of narrow_nr columns
     gemm_plan g = {.kern = kern, .trans_a = trans_a, .trans_b = trans_b, .accumulate = accumulate, .m = m, .n = n,
                    .k = k, .lda = lda, .ldb = ldb, .ldc = ldc, .a = a, .b = b, .c = c};
     long mr = kern.mr, nr = kern.nr;
