@@ -14,7 +14,8 @@
 // The micro-kernel keeps an MR x NR tile of C in registers across the KC loop: per step
 // NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
 // AVX-512: 12 x 32 floats / 12 x 16 doubles (24 zmm accumulators of 32). AVX2: 6 x 16 /
-// 6 x 8 (12 ymm accumulators of 16). Portable: a 4 x 8 scalar tile clang vectorises to
+// 6 x 8 (12 ymm accumulators of 16); AVX2 Double C of 9-12 columns, 3 x 12 (narrow_*,
+// see gemm_kernels). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 // On AVX2 the packed kernel walks a B panel's full tiles in one call and fetches C's
 // tile near the end of its k loop, and Float A and B are packed with 32-byte vectors.
@@ -116,6 +117,7 @@ typedef struct {
     // (16-wide panels) has none: no measured product of 17-24 columns asked for one.
     long narrow_mr, narrow_nr;
     gemm_ukr narrow;
+    gemm_pack narrow_pack; // its B panels' packing
     // The narrow kernel over a B panel's full row tiles of A in place, in one call.
     gemm_rows narrow_rows;
 } gemm_kernels;
@@ -248,6 +250,28 @@ static void pack_avx2_f32(int trans, const void *x, long ld, long i0, long len, 
     else if (trans && w == 16) pack_b16_avx2_f32((const float *)x, ld, i0, full = len / 16 * 16, p0, kc, (float *)dst);
     if (full < len) pack_f32(trans, x, ld, i0 + full, len - full, p0, kc, w, (float *)dst + full * kc);
 }
+
+// The narrow Double kernel's 12-wide B panels, rows contiguous (an untransposed B: the
+// [k x 10] g of a mixture's Aᵀ·g): three masked 4-lane loads a row, which read nothing
+// past the last column and give the padding's zeros.
+WENGERT_TARGET_AVX2 static void pack_b12_avx2_f64(const double *restrict x, long ld, long i0, long len, long p0,
+                                                  long kc, double *restrict dst) {
+    for (long i = 0; i < len; i += 12) {
+        long cols = len - i < 12 ? len - i : 12;
+        __m256i mask[3];
+        for (int v = 0; v < 3; v++)
+            mask[v] = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cols - 4 * v), _mm256_setr_epi64x(0, 1, 2, 3));
+        const double *s = x + p0 * ld + i0 + i;
+        double *d = dst + i * kc;
+        for (long p = 0; p < kc; p++, s += ld, d += 12)
+            for (int v = 0; v < 3; v++) _mm256_storeu_pd(d + 4 * v, _mm256_maskload_pd(s + 4 * v, mask[v]));
+    }
+}
+
+static void pack_avx2_f64(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w, void *dst) {
+    if (trans && w == 12) pack_b12_avx2_f64((const double *)x, ld, i0, len, p0, kc, (double *)dst);
+    else pack_f64(trans, x, ld, i0, len, p0, kc, w, dst);
+}
 #endif
 
 // ---------------------------------------------------------------------------------------
@@ -331,7 +355,7 @@ DEFINE_PORTABLE_UKR(double, f64)
                 else if (v == whole) {                                                                 \
                     STORE(tile + r * NV * LANES + v * LANES, acc[r][v]);                               \
                     /* A fixed count, unrolled: a loop to nr was vectorised with runtime checks   \
-                       that cost more than the 10 x 10 tile's arithmetic. */                     \
+                       that cost more than a k = 10 tile's arithmetic. */                        \
                     UNROLL for (int l = 0; l < LANES; l++) {                                           \
                         long j = whole * LANES + l;                                                    \
                         if (j >= nr) break;                                                            \
@@ -437,7 +461,7 @@ static gemm_kernels kernels_f64(int level) {
     if (level == 1)
         return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided,
                               4, edge_avx2_f64_strided, ukr_avx2_f64_tiles, 0, 3, 12, narrow_avx2_f64_strided,
-                              narrow_avx2_f64_rows};
+                              pack_avx2_f64, narrow_avx2_f64_rows};
 #endif
     (void)level;
     return (gemm_kernels){sizeof(double), 4, 8, KC_ALL, MC_F64, pack_f64, ukr_portable_f64, ukr_portable_f64, 0, NULL};
@@ -574,7 +598,7 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
     }
     if (kern.narrow && n > kern.nr && n <= kern.narrow_nr) {
         kern.mr = kern.narrow_mr, kern.nr = kern.narrow_nr;
-        kern.packed = kern.strided = kern.narrow;
+        kern.packed = kern.strided = kern.narrow, kern.pack = kern.narrow_pack;
         kern.edge_mr = 0, kern.edge = NULL, kern.tiles = NULL, kern.in_place_max = 0;
     } else
         kern.narrow_rows = NULL; // its tiles are narrow_mr rows of narrow_nr columns
