@@ -14,7 +14,8 @@
 // The micro-kernel keeps an MR x NR tile of C in registers across the KC loop: per step
 // NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
 // AVX-512: 12 x 32 floats / 12 x 16 doubles (24 zmm accumulators of 32). AVX2: 6 x 16 /
-// 6 x 8 (12 ymm accumulators of 16). Portable: a 4 x 8 scalar tile clang vectorises to
+// 6 x 8 (12 ymm accumulators of 16); AVX2 Double C of 9-12 columns, 3 x 12 (narrow_*,
+// see gemm_kernels). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 // On AVX2 the packed kernel walks a B panel's full tiles in one call and fetches C's
 // tile near the end of its k loop, and Float A and B are packed with 32-byte vectors.
@@ -87,6 +88,10 @@ static inline size_t fetch_share(const char *next, size_t fetched, size_t step, 
     return fetched;
 }
 
+// The full tiles (MR rows each) of A in place down one B panel of nr columns.
+typedef void (*gemm_rows)(long kc, const void *a, long rsa, long csa, long tiles, const void *bp, void *c, long ldc,
+                          int beta, long nr);
+
 typedef struct {
     size_t size; // bytes per element
     long mr, nr, kc, mc;
@@ -103,6 +108,18 @@ typedef struct {
     // The most bytes of an untransposed A of one k block that the column split reads in
     // place at any row count (0: only at most MC rows), see gemm().
     size_t in_place_max;
+    // A kernel of narrow_mr rows and narrow_nr columns (0 for none) that replaces the
+    // whole table when C has more than nr and at most narrow_nr columns: 10 columns of
+    // doubles are one 3 x 12 tile per 3 rows (30 of 36 lanes used) instead of a 6 x 8 and
+    // a 6 x 8 of which 2 columns count (60 of 96). 4 x 12 (16 ymm registers with B and
+    // the broadcast) had clang spill four accumulators in the k loop: 39 instructions a
+    // step against 18 for 3 x 12. A is then always read in place (n <= 2·nr). Float
+    // (16-wide panels) has none: no measured product of 17-24 columns asked for one.
+    long narrow_mr, narrow_nr;
+    gemm_ukr narrow;
+    gemm_pack narrow_pack; // its B panels' packing
+    // The narrow kernel over a B panel's full row tiles of A in place, in one call.
+    gemm_rows narrow_rows;
 } gemm_kernels;
 
 // ---------------------------------------------------------------------------------------
@@ -131,13 +148,19 @@ typedef struct {
         if (full == len) return;                                                                       \
         T *d = dst + full * kc;                                                                        \
         long rows = len - full;                                                                        \
-        memset(d, 0, (size_t)(kc * w) * sizeof(T));                                                    \
+        /* Only the padding is zeroed: a memset of the whole panel first cost as much as the  \
+           copy for a [k x 10] B of doubles (two thirds of an 8-wide panel rewritten). */      \
         if (trans)                                                                                     \
-            for (long p = 0; p < kc; p++)                                                              \
+            for (long p = 0; p < kc; p++) {                                                            \
                 for (long r = 0; r < rows; r++) d[p * w + r] = x[(p0 + p) * ld + i0 + full + r];       \
-        else                                                                                           \
+                for (long r = rows; r < w; r++) d[p * w + r] = 0;                                      \
+            }                                                                                          \
+        else {                                                                                         \
             for (long r = 0; r < rows; r++)                                                            \
                 for (long p = 0; p < kc; p++) d[p * w + r] = x[(i0 + full + r) * ld + p0 + p];         \
+            for (long p = 0; p < kc; p++)                                                              \
+                for (long r = rows; r < w; r++) d[p * w + r] = 0;                                      \
+        }                                                                                              \
     }                                                                                                  \
     static void pack_##SUFFIX(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w, \
                               void *dst) {                                                             \
@@ -227,6 +250,28 @@ static void pack_avx2_f32(int trans, const void *x, long ld, long i0, long len, 
     else if (trans && w == 16) pack_b16_avx2_f32((const float *)x, ld, i0, full = len / 16 * 16, p0, kc, (float *)dst);
     if (full < len) pack_f32(trans, x, ld, i0 + full, len - full, p0, kc, w, (float *)dst + full * kc);
 }
+
+// The narrow Double kernel's 12-wide B panels, rows contiguous (an untransposed B: the
+// [k x 10] g of a mixture's Aᵀ·g): three masked 4-lane loads a row, which read nothing
+// past the last column and give the padding's zeros.
+WENGERT_TARGET_AVX2 static void pack_b12_avx2_f64(const double *restrict x, long ld, long i0, long len, long p0,
+                                                  long kc, double *restrict dst) {
+    for (long i = 0; i < len; i += 12) {
+        long cols = len - i < 12 ? len - i : 12;
+        __m256i mask[3];
+        for (int v = 0; v < 3; v++)
+            mask[v] = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cols - 4 * v), _mm256_setr_epi64x(0, 1, 2, 3));
+        const double *s = x + p0 * ld + i0 + i;
+        double *d = dst + i * kc;
+        for (long p = 0; p < kc; p++, s += ld, d += 12)
+            for (int v = 0; v < 3; v++) _mm256_storeu_pd(d + 4 * v, _mm256_maskload_pd(s + 4 * v, mask[v]));
+    }
+}
+
+static void pack_avx2_f64(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w, void *dst) {
+    if (trans && w == 12) pack_b12_avx2_f64((const double *)x, ld, i0, len, p0, kc, (double *)dst);
+    else pack_f64(trans, x, ld, i0, len, p0, kc, w, dst);
+}
 #endif
 
 // ---------------------------------------------------------------------------------------
@@ -298,12 +343,27 @@ DEFINE_PORTABLE_UKR(double, f64)
                 }                                                                                      \
             return;                                                                                    \
         }                                                                                              \
+        /* An edge tile: its rows' whole vectors straight to C, the columns past them (less   \
+           than a vector) through a local buffer. */                                           \
+        long whole = nr / LANES;                                                               \
         T tile[MR * NV * LANES] __attribute__((aligned(64)));                                          \
-        UNROLL for (int r = 0; r < MR; r++)                                                            \
-            UNROLL for (int v = 0; v < NV; v++) STORE(tile + r * NV * LANES + v * LANES, acc[r][v]);   \
-        for (long r = 0; r < mr; r++)                                                                  \
-            for (long j = 0; j < nr; j++)                                                              \
-                c[r * ldc + j] = beta ? c[r * ldc + j] + tile[r * NV * LANES + j] : tile[r * NV * LANES + j]; \
+        UNROLL for (int r = 0; r < MR; r++) {                                                          \
+            if (r >= mr) break;                                                                        \
+            UNROLL for (int v = 0; v < NV; v++) {                                                      \
+                T *dst = c + r * ldc + v * LANES;                                                      \
+                if (v < whole) STORE(dst, beta ? ADD(LOAD(dst), acc[r][v]) : acc[r][v]);               \
+                else if (v == whole) {                                                                 \
+                    STORE(tile + r * NV * LANES + v * LANES, acc[r][v]);                               \
+                    /* A fixed count, unrolled: a loop to nr was vectorised with runtime checks   \
+                       that cost more than a k = 10 tile's arithmetic. */                        \
+                    UNROLL for (int l = 0; l < LANES; l++) {                                           \
+                        long j = whole * LANES + l;                                                    \
+                        if (j >= nr) break;                                                            \
+                        c[r * ldc + j] = beta ? c[r * ldc + j] + tile[r * NV * LANES + j] : tile[r * NV * LANES + j]; \
+                    }                                                                                  \
+                }                                                                                      \
+            }                                                                                          \
+        }                                                                                              \
     }
 // An edge kernel: the body with A's strides only (it reads packed panels of the full
 // kernel's width as well as A in place).
@@ -337,6 +397,17 @@ DEFINE_PORTABLE_UKR(double, f64)
         return fetched;                                                                                \
     }
 
+// The strided kernel down a panel's full row tiles in one call: with k = 10 (a mixture's
+// [1000 x 10]·[10 x 10]) the call and the sweep's work per tile cost about as much as the
+// tile's arithmetic.
+#define DEFINE_SIMD_ROWS(NAME, TARGET, T, VEC, LANES, C_LATE, MR, NV, LOAD, STORE, SET1, ZERO, FMA, ADD)    \
+    TARGET static void NAME##_rows(long kc, const void *a, long rsa, long csa, long tiles, const void *bp, \
+                                   void *c, long ldc, int beta, long nr) {                             \
+        for (long t = 0; t < tiles; t++)                                                               \
+            NAME##_body(kc, (const T *)a + t * MR * rsa, rsa, csa, MR, 0, (const T *)bp, (T *)c + t * MR * ldc, \
+                        ldc, beta, MR, nr);                                                            \
+    }
+
 // Each instruction set's types and operations as macro arguments (target, scalar, vector,
 // lanes, C_LATE; load, store, broadcast, zero, multiply-add, add), spread by INSTANTIATE
 // into the full kernels and the edge kernels: half the AVX-512 tile's rows, four of the
@@ -364,6 +435,8 @@ INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f32, ISA_AVX512_F32, 6, 2, OPS_AVX512_
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f64, ISA_AVX512_F64, 6, 2, OPS_AVX512_F64)
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f32, ISA_AVX2_F32, 4, 2, OPS_AVX2_F32)
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx2_f64, ISA_AVX2_F64, 4, 2, OPS_AVX2_F64)
+INSTANTIATE(DEFINE_SIMD_EDGE, narrow_avx2_f64, ISA_AVX2_F64, 3, 3, OPS_AVX2_F64)
+INSTANTIATE(DEFINE_SIMD_ROWS, narrow_avx2_f64, ISA_AVX2_F64, 3, 3, OPS_AVX2_F64)
 #endif
 
 static gemm_kernels kernels_f32(int level) {
@@ -387,7 +460,8 @@ static gemm_kernels kernels_f64(int level) {
                               6, edge_avx512_f64_strided};
     if (level == 1)
         return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided,
-                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles};
+                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles, 0, 3, 12, narrow_avx2_f64_strided,
+                              pack_avx2_f64, narrow_avx2_f64_rows};
 #endif
     (void)level;
     return (gemm_kernels){sizeof(double), 4, 8, KC_ALL, MC_F64, pack_f64, ukr_portable_f64, ukr_portable_f64, 0, NULL};
@@ -434,6 +508,11 @@ static void sweep(const gemm_plan *g, const char *ap, long i0, long i1, long j0,
         if (q->tiles && !g->a_in_place && nr == q->nr) {
             long tiles = (i1 - i0) / q->mr;
             fetched = q->tiles(g->kc, ap, tiles, b, c, g->ldc, g->beta, b + panel, step, next);
+            ir += tiles * q->mr, c += (size_t)(tiles * q->mr * g->ldc) * es;
+        } else if (q->narrow_rows && g->a_in_place && !next) {
+            // The narrow kernel's one panel (no next one to fetch).
+            long tiles = (i1 - i0) / q->mr;
+            q->narrow_rows(g->kc, g->a + (size_t)(ir * rsa + g->pc * csa) * es, rsa, csa, tiles, b, c, g->ldc, g->beta, nr);
             ir += tiles * q->mr, c += (size_t)(tiles * q->mr * g->ldc) * es;
         }
         for (; ir < i1; ir += q->mr, c += (size_t)(q->mr * g->ldc) * es) {
@@ -517,6 +596,12 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
             for (long i = 0; i < m; i++) memset((char *)c + (size_t)(i * ldc) * es, 0, (size_t)n * es);
         return;
     }
+    if (kern.narrow && n > kern.nr && n <= kern.narrow_nr) {
+        kern.mr = kern.narrow_mr, kern.nr = kern.narrow_nr;
+        kern.packed = kern.strided = kern.narrow, kern.pack = kern.narrow_pack;
+        kern.edge_mr = 0, kern.edge = NULL, kern.tiles = NULL, kern.in_place_max = 0;
+    } else
+        kern.narrow_rows = NULL; // its tiles are narrow_mr rows of narrow_nr columns
     gemm_plan g = {.kern = kern, .trans_a = trans_a, .trans_b = trans_b, .accumulate = accumulate, .m = m, .n = n,
                    .k = k, .lda = lda, .ldb = ldb, .ldc = ldc, .a = a, .b = b, .c = c};
     long mr = kern.mr, nr = kern.nr;
