@@ -110,6 +110,99 @@ void wengert_zero_bytes(void *destination, long count) {
 WENGERT_DEFINE_BINARY(float, f32)
 WENGERT_DEFINE_BINARY(double, f64)
 
+// Broadcast arithmetic over a whole output: the rows `wengert_binary` would be called on
+// one by one, in the same order, each through the same body (the small loop up to
+// WENGERT_BINARY_SMALL_N scalars, else the level's, inlined here), with the level looked
+// up once. The odometer over the outer axes is the one TensorShape.forEachRow walked in
+// Swift; ROW is the body for one row, with `a`, `b`, `out` and `n` that row's.
+#define WENGERT_BROADCAST_ROWS(T, ROW)                                                   \
+    const long inc_a = stride_a[rank - 1], inc_b = stride_b[rank - 1], n = inner;        \
+    long index[WENGERT_BROADCAST_MAX_RANK] = {0};                                        \
+    long off_a = 0, off_b = 0;                                                           \
+    for (long row = 0; row < rows; row++) {                                              \
+        {                                                                                \
+            const T *a = a_base + off_a, *b = b_base + off_b;                            \
+            T *out = out_base + row * inner;                                             \
+            ROW                                                                          \
+        }                                                                                \
+        for (long axis = rank - 2; axis >= 0; axis--) {                                  \
+            index[axis]++;                                                               \
+            off_a += stride_a[axis];                                                     \
+            off_b += stride_b[axis];                                                     \
+            if (index[axis] < shape[axis]) break;                                        \
+            off_a -= stride_a[axis] * index[axis];                                       \
+            off_b -= stride_b[axis] * index[axis];                                       \
+            index[axis] = 0;                                                             \
+        }                                                                                \
+    }
+
+// The rows of the last axis of `shape` (rank ≥ 1), 0 where there is nothing to write: an
+// empty shape, or more axes than WENGERT_BROADCAST_MAX_RANK.
+static long broadcast_rows(const long *shape, long rank) {
+    if (rank > WENGERT_BROADCAST_MAX_RANK || shape[rank - 1] <= 0) return 0;
+    long rows = 1;
+    for (long axis = 0; axis < rank - 1; axis++) rows *= shape[axis];
+    return rows > 0 ? rows : 0;
+}
+
+#define WENGERT_BROADCAST_PARAMS(T)                                                      \
+    (int op, const T *a_base, const long *stride_a, const T *b_base, const long *stride_b, T *out_base, \
+     const long *shape, long rank, long rows, long inner)
+
+#define WENGERT_DEFINE_BINARY_BROADCAST(T, SUFFIX)                                                         \
+    WENGERT_AT_LEVELS(void, binary_rows_##SUFFIX, WENGERT_BROADCAST_PARAMS(T),                              \
+                      WENGERT_BROADCAST_ROWS(T, WENGERT_BINARY_BODY(T)))                                    \
+    static void binary_rows_##SUFFIX##_small WENGERT_BROADCAST_PARAMS(T) {                                 \
+        WENGERT_BROADCAST_ROWS(T, WENGERT_BINARY_SMALL_BODY(T))                                             \
+    }                                                                                                       \
+    void wengert_binary_broadcast_##SUFFIX(int op, const T *a, const long *stride_a, const T *b,            \
+                                           const long *stride_b, T *out, const long *shape, long rank) {     \
+        if (rank <= 0) {                                                                                    \
+            wengert_binary_##SUFFIX(op, a, 0, b, 0, out, 1);                                                \
+            return;                                                                                         \
+        }                                                                                                   \
+        const long rows = broadcast_rows(shape, rank), inner = shape[rank - 1];                             \
+        if (rows == 0) return;                                                                              \
+        if (inner <= WENGERT_BINARY_SMALL_N) {                                                              \
+            binary_rows_##SUFFIX##_small(op, a, stride_a, b, stride_b, out, shape, rank, rows, inner);      \
+            return;                                                                                         \
+        }                                                                                                   \
+        WENGERT_AT_LEVEL(binary_rows_##SUFFIX, wengert_kernel_level(),                                      \
+                         (op, a, stride_a, b, stride_b, out, shape, rank, rows, inner));                    \
+    }
+
+WENGERT_DEFINE_BINARY_BROADCAST(float, f32)
+WENGERT_DEFINE_BINARY_BROADCAST(double, f64)
+
+// `a` repeated along its broadcast axes (Tensor.expanded, the backward of a sum): the
+// same odometer, a run copied or one scalar repeated per row, copies so the bits are a's.
+#define WENGERT_COPY_ROW(T)                                                              \
+    (void)b;                                                                             \
+    (void)inc_b;                                                                         \
+    if (inc_a == 1) {                                                                    \
+        memcpy(out, a, (size_t)n * sizeof(T));                                           \
+    } else {                                                                             \
+        const T s = a[0];                                                                \
+        for (long i = 0; i < n; i++) out[i] = s;                                         \
+    }
+
+#define WENGERT_DEFINE_BROADCAST_COPY(T, SUFFIX)                                                           \
+    void wengert_broadcast_copy_##SUFFIX(const T *a, const long *stride_a, T *out, const long *shape, long rank) { \
+        if (rank <= 0) {                                                                                    \
+            out[0] = a[0];                                                                                  \
+            return;                                                                                         \
+        }                                                                                                   \
+        const long rows = broadcast_rows(shape, rank), inner = shape[rank - 1];                             \
+        if (rows == 0) return;                                                                              \
+        const T *a_base = a, *b_base = a;                                                                   \
+        const long *stride_b = stride_a;                                                                    \
+        T *out_base = out;                                                                                  \
+        WENGERT_BROADCAST_ROWS(T, WENGERT_COPY_ROW(T))                                                      \
+    }
+
+WENGERT_DEFINE_BROADCAST_COPY(float, f32)
+WENGERT_DEFINE_BROADCAST_COPY(double, f64)
+
 // out[i] = v: the cotangent a whole-tensor sum hands back. Swift's
 // `initialize(repeating:count:)` stored one 128-bit vector a turn; here the vectoriser
 // stores whole registers, unrolled.

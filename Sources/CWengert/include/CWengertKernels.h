@@ -19,6 +19,24 @@ extern "C" {
 void wengert_binary_f32(int op, const float *a, long inc_a, const float *b, long inc_b, float *out, long n);
 void wengert_binary_f64(int op, const double *a, long inc_a, const double *b, long inc_b, double *out, long n);
 
+/// The most axes `wengert_binary_broadcast` takes.
+#define WENGERT_BROADCAST_MAX_RANK 16
+/// Elementwise binary operation `op` (as wengert_binary) with broadcasting: out, contiguous
+/// and row-major of `shape` (`rank` axes), holds a[Σ index·stride_a] op b[Σ index·stride_b].
+/// A broadcast axis has stride 0; the last axis's strides are 0 or 1. Equal, bit for bit,
+/// to wengert_binary called once per row of the last axis in row-major order, without
+/// those calls. Does nothing for rank > WENGERT_BROADCAST_MAX_RANK (callers take the row
+/// loop there). `out` must not alias `a` or `b`.
+void wengert_binary_broadcast_f32(int op, const float *a, const long *stride_a, const float *b, const long *stride_b,
+                                  float *out, const long *shape, long rank);
+void wengert_binary_broadcast_f64(int op, const double *a, const long *stride_a, const double *b,
+                                  const long *stride_b, double *out, const long *shape, long rank);
+/// out, contiguous and row-major of `shape`, holds a[Σ index·stride_a] (a broadcast to
+/// `shape`: stride 0 along broadcast axes, the last axis's stride 0 or 1), copied. Does
+/// nothing for rank > WENGERT_BROADCAST_MAX_RANK. `out` must not alias `a`.
+void wengert_broadcast_copy_f32(const float *a, const long *stride_a, float *out, const long *shape, long rank);
+void wengert_broadcast_copy_f64(const double *a, const long *stride_a, double *out, const long *shape, long rank);
+
 /// out[i] = v for i < n.
 void wengert_fill_f32(float v, float *out, long n);
 void wengert_fill_f64(double v, double *out, long n);

@@ -103,8 +103,15 @@ enum TensorKernels {
             } else {
                 let sa = TensorShape.broadcastStrides(a.dimensions, to: shape)
                 let sb = TensorShape.broadcastStrides(b.dimensions, to: shape)
-                TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
-                    S._binaryKernel(op.rawValue, pa + oa, ia, pb + ob, ib, base + o, count)
+                if shape.count <= Int(WENGERT_BROADCAST_MAX_RANK) {
+                    // The rows in one C call: a Swift loop calling the kernel per row cost
+                    // more than the rows' arithmetic where they are short (GMM's [k, N, d]).
+                    let dims = shape.array
+                    S._binaryBroadcastKernel(op.rawValue, pa, sa, pb, sb, base, dims, dims.count)
+                } else {
+                    TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, ob, count, ia, ib in
+                        S._binaryKernel(op.rawValue, pa + oa, ia, pb + ob, ib, base + o, count)
+                    }
                 }
             }
         }
@@ -396,6 +403,13 @@ enum TensorKernels {
             return Tensor.hostFilled(px[0], shape: shape, count: count)
         }
         let sa = TensorShape.broadcastStrides(x.dimensions, to: shape)
+        if shape.count <= Int(WENGERT_BROADCAST_MAX_RANK) {
+            // The rows in one C call, as `arithmetic`: short rows cost a closure call each.
+            let dims = shape.array
+            return Tensor.host(shape: shape, count: count) { po in
+                if count > 0 { S._broadcastCopyKernel(px, sa, po, dims, dims.count) }
+            }
+        }
         let sb = [Int](repeating: 0, count: shape.count)
         return Tensor.host(shape: shape, count: count) { po in
             TensorShape.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { o, oa, _, run, ia, _ in

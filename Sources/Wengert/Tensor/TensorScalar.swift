@@ -15,6 +15,23 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     static func _binaryKernel(
         _ op: Int32, _ a: UnsafePointer<Self>, _ incA: Int, _ b: UnsafePointer<Self>, _ incB: Int,
         _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// `_binaryKernel` over a whole broadcast: `out`, contiguous and row-major of `shape`,
+    /// holds a[Σ index·stridesA] op b[Σ index·stridesB], the last axis's strides 0 or 1.
+    /// Equal to `_binaryKernel` called once per row of the last axis, in one C call.
+    /// `shape.count` must be at most `WENGERT_BROADCAST_MAX_RANK` (else nothing is
+    /// written); `out` must not alias `a` or `b`.
+    /// - Complexity: O(count of `shape`), the rows vectorised.
+    static func _binaryBroadcastKernel(
+        _ op: Int32, _ a: UnsafePointer<Self>, _ stridesA: UnsafePointer<Int>, _ b: UnsafePointer<Self>,
+        _ stridesB: UnsafePointer<Int>, _ out: UnsafeMutablePointer<Self>, _ shape: UnsafePointer<Int>, _ rank: Int)
+    /// `out`, contiguous and row-major of `shape`, holds a[Σ index·stridesA]: `a`
+    /// broadcast to `shape` (stride 0 along broadcast axes, the last 0 or 1), copied.
+    /// `shape.count` must be at most `WENGERT_BROADCAST_MAX_RANK` (else nothing is
+    /// written); `out` must not alias `a`.
+    /// - Complexity: O(count of `shape`).
+    static func _broadcastCopyKernel(
+        _ a: UnsafePointer<Self>, _ stridesA: UnsafePointer<Int>, _ out: UnsafeMutablePointer<Self>,
+        _ shape: UnsafePointer<Int>, _ rank: Int)
     /// out[i] = a[i] + s·b[i] for i < n, rounded as the product then the sum (no fused
     /// multiply-add); `out` may alias `a` or `b`.
     /// - Complexity: O(n), vectorised.
@@ -80,6 +97,16 @@ extension Float: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Float>, _ incA: Int, _ b: UnsafePointer<Float>, _ incB: Int,
         _ out: UnsafeMutablePointer<Float>, _ n: Int
     ) { wengert_binary_f32(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_binary_broadcast_f32`.
+    @inlinable public static func _binaryBroadcastKernel(
+        _ op: Int32, _ a: UnsafePointer<Float>, _ stridesA: UnsafePointer<Int>, _ b: UnsafePointer<Float>,
+        _ stridesB: UnsafePointer<Int>, _ out: UnsafeMutablePointer<Float>, _ shape: UnsafePointer<Int>, _ rank: Int
+    ) { wengert_binary_broadcast_f32(op, a, stridesA, b, stridesB, out, shape, rank) }
+    /// Calls `wengert_broadcast_copy_f32`.
+    @inlinable public static func _broadcastCopyKernel(
+        _ a: UnsafePointer<Float>, _ stridesA: UnsafePointer<Int>, _ out: UnsafeMutablePointer<Float>,
+        _ shape: UnsafePointer<Int>, _ rank: Int
+    ) { wengert_broadcast_copy_f32(a, stridesA, out, shape, rank) }
     /// Calls `wengert_scaled_add_f32`.
     @inlinable public static func _scaledAddKernel(
         _ a: UnsafePointer<Float>, _ s: Float, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
@@ -143,6 +170,16 @@ extension Double: TensorScalar {
         _ op: Int32, _ a: UnsafePointer<Double>, _ incA: Int, _ b: UnsafePointer<Double>, _ incB: Int,
         _ out: UnsafeMutablePointer<Double>, _ n: Int
     ) { wengert_binary_f64(op, a, incA, b, incB, out, n) }
+    /// Calls `wengert_binary_broadcast_f64`.
+    @inlinable public static func _binaryBroadcastKernel(
+        _ op: Int32, _ a: UnsafePointer<Double>, _ stridesA: UnsafePointer<Int>, _ b: UnsafePointer<Double>,
+        _ stridesB: UnsafePointer<Int>, _ out: UnsafeMutablePointer<Double>, _ shape: UnsafePointer<Int>, _ rank: Int
+    ) { wengert_binary_broadcast_f64(op, a, stridesA, b, stridesB, out, shape, rank) }
+    /// Calls `wengert_broadcast_copy_f64`.
+    @inlinable public static func _broadcastCopyKernel(
+        _ a: UnsafePointer<Double>, _ stridesA: UnsafePointer<Int>, _ out: UnsafeMutablePointer<Double>,
+        _ shape: UnsafePointer<Int>, _ rank: Int
+    ) { wengert_broadcast_copy_f64(a, stridesA, out, shape, rank) }
     /// Calls `wengert_scaled_add_f64`.
     @inlinable public static func _scaledAddKernel(
         _ a: UnsafePointer<Double>, _ s: Double, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int
