@@ -2,8 +2,8 @@ import Testing
 @testable import Wengert
 
 /// The whole-broadcast C kernels (`wengert_binary_broadcast`, `wengert_broadcast_copy`)
-/// against a reference that indexes each output element by NumPy's rule: ranks 1 to 4,
-/// odd row lengths on both sides of the small-row loop (4 scalars), stride 0 along the
+/// against a reference that indexes each output element by NumPy's rule: ranks 1 to 4
+/// and, past the kernels' rank, 18 (the Swift row loop that takes over there), odd row lengths on both sides of the small-row loop (4 scalars), stride 0 along the
 /// last axis on either side, rows of one scalar, and empty outputs.
 @Suite("Broadcast kernels", .tags(.tensor))
 struct BroadcastKernelTests {
@@ -11,7 +11,12 @@ struct BroadcastKernelTests {
         ([3, 1, 5], [4, 5]), ([2, 3, 1], [1, 1, 7]), ([1, 4, 1, 3], [2, 1, 5, 1]), ([5, 1], [1, 13]),
         ([2, 1, 3], [2, 4, 3]), ([3, 1, 1], [1, 2, 1]), ([1, 9, 1], [6, 1, 11]), ([2, 1, 3, 1], [1, 1]),
         ([0, 3], [1, 3]), ([2, 0, 3], [1, 3]),
+        // More axes than the C kernels take (WENGERT_BROADCAST_MAX_RANK): the Swift row
+        // loop, with a kept and a broadcast last axis.
+        ([2] + ones(16) + [3], ones(17) + [3]), ([2] + ones(17), ones(16) + [4, 5]),
     ]
+
+    static func ones(_ count: Int) -> [Int] { [Int](repeating: 1, count: count) }
 
     /// The scalar of `shape`'s tensor read at the output index `index` of `out`.
     static func element<S>(_ values: [S], _ shape: [Int], at index: [Int]) -> S {
