@@ -17,8 +17,9 @@
 // 6 x 8 (12 ymm accumulators of 16); AVX2 Double C of 9-12 columns, 3 x 12 (narrow_*,
 // see gemm_kernels). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
-// On AVX2 the packed kernel walks a B panel's full tiles in one call and fetches C's
-// tile near the end of its k loop, and Float A and B are packed with 32-byte vectors.
+// On AVX2, and for AVX-512 Float, the packed kernel walks a B panel's full tiles in one
+// call and fetches C's tile near the end of its k loop; AVX2 Float A and B are packed
+// with 32-byte vectors (the same copies compiled for AVX-512 gained nothing there).
 // In L1 the 6 x 16 loop runs at 97-98 % of the multiply-add peak; in the product, one
 // thread reaches about 91 %: C's lines and the packing's reads from L3 take the rest.
 //
@@ -52,7 +53,7 @@
 // Float keeps 256 (its 32-wide panel at KC 384 would be 48 KiB).
 #define KC_F32_AVX2 384
 #define MC_F32_AVX2 120
-#define IN_PLACE_MAX_F32_AVX2 (576 << 10)
+#define IN_PLACE_MAX_F32 (576 << 10)
 #define KC_ALL 256
 #define MC_F32 192
 #define MC_F64 96
@@ -413,8 +414,10 @@ DEFINE_PORTABLE_UKR(double, f64)
 // into the full kernels and the edge kernels: half the AVX-512 tile's rows, four of the
 // AVX2 tile's six. AVX2 fetches C 96 steps before the end of the k loop (against at its
 // start: SGEMM 1-2 %, DGEMM 1-2 % faster on one thread at 512² to 2048²; 64 steps less,
-// 160 the same); AVX-512, not measured, keeps it at the start (LONG_MAX).
-#define ISA_AVX512_F32 WENGERT_TARGET_AVX512, float, __m512, 16, LONG_MAX
+// 160 the same). AVX-512 Float does too (on two threads of an AMD EPYC with AVX-512,
+// 1024² and 2048²: 196-203 -> 198-205 GFLOP/s, one thread 102-104 -> 105-108); AVX-512
+// Double, not measured, keeps it at the start (LONG_MAX).
+#define ISA_AVX512_F32 WENGERT_TARGET_AVX512, float, __m512, 16, 96
 #define ISA_AVX512_F64 WENGERT_TARGET_AVX512, double, __m512d, 8, LONG_MAX
 #define ISA_AVX2_F32 WENGERT_TARGET_AVX2, float, __m256, 8, 96
 #define ISA_AVX2_F64 WENGERT_TARGET_AVX2, double, __m256d, 4, 96
@@ -429,6 +432,7 @@ INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx512_f32, ISA_AVX512_F32, 12, 2, OPS_AVX512_F
 INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx512_f64, ISA_AVX512_F64, 12, 2, OPS_AVX512_F64)
 INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx2_f32, ISA_AVX2_F32, 6, 2, OPS_AVX2_F32)
 INSTANTIATE(DEFINE_SIMD_UKR, ukr_avx2_f64, ISA_AVX2_F64, 6, 2, OPS_AVX2_F64)
+INSTANTIATE(DEFINE_SIMD_TILES, ukr_avx512_f32, ISA_AVX512_F32, 12, 2, OPS_AVX512_F32)
 INSTANTIATE(DEFINE_SIMD_TILES, ukr_avx2_f32, ISA_AVX2_F32, 6, 2, OPS_AVX2_F32)
 INSTANTIATE(DEFINE_SIMD_TILES, ukr_avx2_f64, ISA_AVX2_F64, 6, 2, OPS_AVX2_F64)
 INSTANTIATE(DEFINE_SIMD_EDGE, edge_avx512_f32, ISA_AVX512_F32, 6, 2, OPS_AVX512_F32)
@@ -443,11 +447,11 @@ static gemm_kernels kernels_f32(int level) {
 #if defined(__x86_64__)
     if (level == 2)
         return (gemm_kernels){sizeof(float), 12, 32, KC_ALL, MC_F32, pack_f32, ukr_avx512_f32, ukr_avx512_f32_strided,
-                              6, edge_avx512_f32_strided};
+                              6, edge_avx512_f32_strided, ukr_avx512_f32_tiles, IN_PLACE_MAX_F32};
     if (level == 1)
         return (gemm_kernels){sizeof(float), 6, 16, KC_F32_AVX2, MC_F32_AVX2, pack_avx2_f32, ukr_avx2_f32,
                               ukr_avx2_f32_strided, 4, edge_avx2_f32_strided, ukr_avx2_f32_tiles,
-                              IN_PLACE_MAX_F32_AVX2};
+                              IN_PLACE_MAX_F32};
 #endif
     (void)level;
     return (gemm_kernels){sizeof(float), 4, 8, KC_ALL, MC_F32, pack_f32, ukr_portable_f32, ukr_portable_f32, 0, NULL};
@@ -615,8 +619,10 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
     // the column split too, on any thread count: the threads then share nothing, not even
     // a packed B (the row split meets twice, to pack B and to sweep it, and each thread
     // reads the other's half of B from L3), and nothing of A is copied. 256² on two
-    // threads: 155 -> 180 GFLOP/s; on one, 3 % faster. Past L2 (768 x 768 x 256) or over
-    // two k blocks (512²: rows 2 KiB apart fill half of L2's sets) it loses.
+    // threads: 155 -> 180 GFLOP/s; on one, 3 % faster (AVX-512 Float on an AMD EPYC:
+    // 180 -> 220 on two, 105 -> 112 on one, with the tile walk and the late fetch of C).
+    // Past L2 (768 x 768 x 256) or over two k blocks (512²: rows 2 KiB apart fill half of
+    // L2's sets) it loses.
     int a_fits = !trans_a && k <= kern.kc && (size_t)(m * k) * es <= kern.in_place_max;
     if (tiles_n >= 2 * threads && ((threads > 1 && m <= kern.mc) || a_fits)) {
         // At most MC rows (the batch of a layer) or A about L2's size: each thread takes
