@@ -14,7 +14,7 @@
 // The micro-kernel keeps an MR x NR tile of C in registers across the KC loop: per step
 // NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
 // AVX-512: 12 x 32 floats / 12 x 16 doubles (24 zmm accumulators of 32). AVX2: 6 x 16 /
-// 6 x 8 (12 ymm accumulators of 16); AVX2 Double C of 9-12 columns, 3 x 12 (narrow_*,
+// 6 x 8 (12 ymm accumulators of 16); Double C of 9-12 columns, 3 x 12 AVX2 (narrow_*,
 // see gemm_kernels). Portable: a 4 x 8 scalar tile clang vectorises to
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 // On AVX2, and for AVX-512 Float, the packed kernel walks a B panel's full tiles in one
@@ -110,13 +110,16 @@ typedef struct {
     // place at any row count (0: only at most MC rows), see gemm().
     size_t in_place_max;
     // A kernel of narrow_mr rows and narrow_nr columns (0 for none) that replaces the
-    // whole table when C has more than nr and at most narrow_nr columns: 10 columns of
-    // doubles are one 3 x 12 tile per 3 rows (30 of 36 lanes used) instead of a 6 x 8 and
-    // a 6 x 8 of which 2 columns count (60 of 96). 4 x 12 (16 ymm registers with B and
-    // the broadcast) had clang spill four accumulators in the k loop: 39 instructions a
-    // step against 18 for 3 x 12. A is then always read in place (n <= 2·nr). Float
-    // (16-wide panels) has none: no measured product of 17-24 columns asked for one.
-    long narrow_mr, narrow_nr;
+    // whole table when C has more than narrow_min and at most narrow_nr columns: with
+    // AVX2, 10 columns of doubles are one 3 x 12 tile per 3 rows (30 of 36 lanes used)
+    // instead of a 6 x 8 and a 6 x 8 of which 2 columns count (60 of 96); with AVX-512,
+    // instead of a 12 x 16 tile of which 10 columns count (the same AVX2 kernel: a mixture's
+    // tensor objective 111 -> 94 µs and gradient 301 -> 257 µs on an AMD EPYC with AVX-512,
+    // whose 512-bit multiply-adds run at the rate of two 256-bit ones). 4 x 12 (16 ymm registers
+    // with B and the broadcast) had clang spill four accumulators in the k loop: 39
+    // instructions a step against 18 for 3 x 12. A is then always read in place (n <= 2·nr).
+    // Float (16-wide panels) has none: no measured product of 17-24 columns asked for one.
+    long narrow_min, narrow_mr, narrow_nr;
     gemm_ukr narrow;
     gemm_pack narrow_pack; // its B panels' packing
     // The narrow kernel over a B panel's full row tiles of A in place, in one call.
@@ -461,10 +464,11 @@ static gemm_kernels kernels_f64(int level) {
 #if defined(__x86_64__)
     if (level == 2)
         return (gemm_kernels){sizeof(double), 12, 16, KC_ALL, MC_F64, pack_f64, ukr_avx512_f64, ukr_avx512_f64_strided,
-                              6, edge_avx512_f64_strided};
+                              6, edge_avx512_f64_strided, NULL, 0, 8, 3, 12, narrow_avx2_f64_strided,
+                              pack_avx2_f64, narrow_avx2_f64_rows};
     if (level == 1)
         return (gemm_kernels){sizeof(double), 6, 8, KC_ALL, MC_F64, pack_f64, ukr_avx2_f64, ukr_avx2_f64_strided,
-                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles, 0, 3, 12, narrow_avx2_f64_strided,
+                              4, edge_avx2_f64_strided, ukr_avx2_f64_tiles, 0, 8, 3, 12, narrow_avx2_f64_strided,
                               pack_avx2_f64, narrow_avx2_f64_rows};
 #endif
     (void)level;
@@ -600,7 +604,7 @@ static void gemm(gemm_kernels kern, int trans_a, int trans_b, long m, long n, lo
             for (long i = 0; i < m; i++) memset((char *)c + (size_t)(i * ldc) * es, 0, (size_t)n * es);
         return;
     }
-    if (kern.narrow && n > kern.nr && n <= kern.narrow_nr) {
+    if (kern.narrow && n > kern.narrow_min && n <= kern.narrow_nr) {
         kern.mr = kern.narrow_mr, kern.nr = kern.narrow_nr;
         kern.packed = kern.strided = kern.narrow, kern.pack = kern.narrow_pack;
         kern.edge_mr = 0, kern.edge = NULL, kern.tiles = NULL, kern.in_place_max = 0;
