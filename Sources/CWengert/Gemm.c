@@ -19,7 +19,8 @@
 // whatever the baseline has. The level comes from wengert_kernel_level (Dispatch.c).
 // On AVX2, and for AVX-512 Float, the packed kernel walks a B panel's full tiles in one
 // call and fetches C's tile near the end of its k loop; AVX2 Float A and B are packed
-// with 32-byte vectors (the same copies compiled for AVX-512 gained nothing there).
+// with 32-byte vectors, AVX-512 Float's with copies of their own (the generic copies
+// compiled for AVX-512 gained nothing there).
 // In L1 the 6 x 16 loop runs at 97-98 % of the multiply-add peak; in the product, one
 // thread reaches about 91 %: C's lines and the packing's reads from L3 take the rest.
 //
@@ -276,6 +277,81 @@ static void pack_avx2_f64(int trans, const void *x, long ld, long i0, long len, 
     if (trans && w == 12) pack_b12_avx2_f64((const double *)x, ld, i0, len, p0, kc, (double *)dst);
     else pack_f64(trans, x, ld, i0, len, p0, kc, w, dst);
 }
+
+// AVX-512 Float packing of the 12 x 32 kernel's panels (pack_f32 copies A's 12-row panels
+// an element at a time and B's 32-wide panels a memcpy a row per panel). A, untransposed:
+// twelve rows are read eight columns at a time, each group of four rows transposed within
+// 128-bit lanes (a column's four floats, columns four apart in the two lanes), then pairs
+// of those quarters are joined across lanes into the packed order, twelve 32-byte stores
+// of eight columns of twelve. 32-byte vectors on purpose: on Zen 4 a 512-bit shuffle
+// costs two 256-bit ones, and sixteen columns a pass would need every 64-byte store built
+// from four registers' quarters (two more shuffles each). B, rows contiguous: 64-byte
+// copies, four panels (512 bytes of each row) at a time. Any other width or
+// transposition, and a zero-padded last panel, go to pack_f32: the same copies, so the
+// same packed bits. Alone (192 x 256 of A, 256 rows of B, source in L2/L3): A 0.9-2.0 ->
+// 0.24-0.45 cycles an element; B 0.22-0.27 against 0.24-0.34 at 512 and 1024 columns
+// (two panels a pass 0.23-0.29, eight 0.25-0.31); at 2048 (2 MiB, from L3) both about
+// 0.33-0.42 at best, with a wider spread for the new copy. In the product (AMD
+// EPYC with AVX-512), the packing's share of the samples on two threads at 512², 1024²
+// and 2048² falls from 7.5, 6.5, 3.3 % to 5.6, 4.1, 2.4 %: medians 190 -> 193, 198 ->
+// 204, 202 -> 208 GFLOP/s; 256² (A in place) and one thread unchanged.
+WENGERT_TARGET_AVX512 static void pack_a12_avx512_f32(const float *restrict x, long ld, long i0, long full, long p0,
+                                                      long kc, float *restrict dst) {
+    for (long i = 0; i < full; i += 12) {
+        const float *s[12];
+        for (int r = 0; r < 12; r++) s[r] = x + (i0 + i + r) * ld + p0;
+        float *d = dst + i * kc;
+        long p = 0;
+        for (; p + 8 <= kc; p += 8, d += 96) {
+            // u[g][c]: rows 4g..4g+3 of column p + c (low lane) and p + 4 + c (high lane).
+            __m256 u[3][4];
+            for (int g = 0; g < 3; g++) {
+                __m256 r0 = _mm256_loadu_ps(s[4 * g] + p), r1 = _mm256_loadu_ps(s[4 * g + 1] + p);
+                __m256 r2 = _mm256_loadu_ps(s[4 * g + 2] + p), r3 = _mm256_loadu_ps(s[4 * g + 3] + p);
+                __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+                __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+                u[g][0] = _mm256_shuffle_ps(t0, t2, 0x44), u[g][1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+                u[g][2] = _mm256_shuffle_ps(t1, t3, 0x44), u[g][3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+            }
+            // The packed order is column-major quarters (column c: g = 0, 1, 2): store j
+            // holds quarters 2j and 2j + 1 of columns 0-3 (low lanes), j + 6 of columns 4-7.
+            __m256 lo[6][2] = {{u[0][0], u[1][0]}, {u[2][0], u[0][1]}, {u[1][1], u[2][1]},
+                               {u[0][2], u[1][2]}, {u[2][2], u[0][3]}, {u[1][3], u[2][3]}};
+            for (int j = 0; j < 6; j++) {
+                _mm256_storeu_ps(d + 8 * j, _mm256_permute2f128_ps(lo[j][0], lo[j][1], 0x20));
+                _mm256_storeu_ps(d + 48 + 8 * j, _mm256_permute2f128_ps(lo[j][0], lo[j][1], 0x31));
+            }
+        }
+        for (; p < kc; p++, d += 12)
+            for (int r = 0; r < 12; r++) d[r] = s[r][p];
+    }
+}
+
+WENGERT_TARGET_AVX512 static inline __attribute__((always_inline)) void pack_b32_group_avx512_f32(
+    const float *restrict s, long ld, long kc, const long panels, float *restrict d) {
+    for (long p = 0; p < kc; p++, s += ld, d += 32)
+        for (long q = 0; q < panels; q++) {
+            _mm512_storeu_ps(d + q * 32 * kc, _mm512_loadu_ps(s + q * 32));
+            _mm512_storeu_ps(d + q * 32 * kc + 16, _mm512_loadu_ps(s + q * 32 + 16));
+        }
+}
+
+WENGERT_TARGET_AVX512 static void pack_b32_avx512_f32(const float *restrict x, long ld, long i0, long full, long p0,
+                                                      long kc, float *restrict dst) {
+    const float *s = x + p0 * ld + i0;
+    long i = 0;
+    for (; i + 128 <= full; i += 128) pack_b32_group_avx512_f32(s + i, ld, kc, 4, dst + i * kc);
+    for (; i < full; i += 32) pack_b32_group_avx512_f32(s + i, ld, kc, 1, dst + i * kc);
+}
+
+static void pack_avx512_f32(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w,
+                            void *dst) {
+    long full = 0;
+    if (!trans && w == 12) pack_a12_avx512_f32((const float *)x, ld, i0, full = len / 12 * 12, p0, kc, (float *)dst);
+    else if (trans && w == 32)
+        pack_b32_avx512_f32((const float *)x, ld, i0, full = len / 32 * 32, p0, kc, (float *)dst);
+    if (full < len) pack_f32(trans, x, ld, i0 + full, len - full, p0, kc, w, (float *)dst + full * kc);
+}
 #endif
 
 // ---------------------------------------------------------------------------------------
@@ -449,8 +525,9 @@ INSTANTIATE(DEFINE_SIMD_ROWS, narrow_avx2_f64, ISA_AVX2_F64, 3, 3, OPS_AVX2_F64)
 static gemm_kernels kernels_f32(int level) {
 #if defined(__x86_64__)
     if (level == 2)
-        return (gemm_kernels){sizeof(float), 12, 32, KC_ALL, MC_F32, pack_f32, ukr_avx512_f32, ukr_avx512_f32_strided,
-                              6, edge_avx512_f32_strided, ukr_avx512_f32_tiles, IN_PLACE_MAX_F32};
+        return (gemm_kernels){sizeof(float), 12, 32, KC_ALL, MC_F32, pack_avx512_f32, ukr_avx512_f32,
+                              ukr_avx512_f32_strided, 6, edge_avx512_f32_strided, ukr_avx512_f32_tiles,
+                              IN_PLACE_MAX_F32};
     if (level == 1)
         return (gemm_kernels){sizeof(float), 6, 16, KC_F32_AVX2, MC_F32_AVX2, pack_avx2_f32, ukr_avx2_f32,
                               ukr_avx2_f32_strided, 4, edge_avx2_f32_strided, ukr_avx2_f32_tiles,
