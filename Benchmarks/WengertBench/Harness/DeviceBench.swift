@@ -101,6 +101,18 @@ enum DeviceBench {
                 try backend.matmul(a, b, into: c, accumulate: false)
             })
         }
+        if backend is CPUBackend {
+            // Double products on the CPU (the tensor GMM's and ODEs' type), where the
+            // multiply-add peak is half the Float one.
+            for s in quick ? [256] : [256, 1024] {
+                let a = try backend.view(data(s * s, seed: 1).map(Double.init), shape: [s, s])
+                let b = try backend.view(data(s * s, seed: 2).map(Double.init), shape: [s, s])
+                let c = try backend.empty(Double.self, shape: [s, s])
+                rows.append(Row(name: "matmul Double", size: "\(s)²", work: 2 * Double(s * s * s), isFlops: true) {
+                    try backend.matmul(a, b, into: c, accumulate: false)
+                })
+            }
+        }
         let n = quick ? 65_536 : 1 << 20
         let x = try backend.view(data(n, seed: 3), shape: [n])
         let y = try backend.view(data(n, seed: 4), shape: [n])
