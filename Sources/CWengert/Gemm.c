@@ -495,7 +495,8 @@ DEFINE_PORTABLE_UKR(double, f64)
 // start: SGEMM 1-2 %, DGEMM 1-2 % faster on one thread at 512² to 2048²; 64 steps less,
 // 160 the same). AVX-512 Float does too (on two threads of an AMD EPYC with AVX-512,
 // 1024² and 2048²: 196-203 -> 198-205 GFLOP/s, one thread 102-104 -> 105-108); AVX-512
-// Double, not measured, keeps it at the start (LONG_MAX).
+// Double keeps it at the start (LONG_MAX) and a call a tile: with both, DGEMM at 256² and
+// 1024² was no faster on that machine, within its noise.
 #define ISA_AVX512_F32 WENGERT_TARGET_AVX512, float, __m512, 16, 96
 #define ISA_AVX512_F64 WENGERT_TARGET_AVX512, double, __m512d, 8, LONG_MAX
 #define ISA_AVX2_F32 WENGERT_TARGET_AVX2, float, __m256, 8, 96
