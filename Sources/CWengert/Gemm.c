@@ -233,25 +233,29 @@ WENGERT_TARGET_AVX2 static void pack_a6_avx2_f32(const float *restrict x, long l
     }
 }
 
-WENGERT_TARGET_AVX2 static inline __attribute__((always_inline)) void pack_b16_group_avx2_f32(
-    const float *restrict s, long ld, long kc, const long panels, float *restrict d) {
-    for (long p = 0; p < kc; p++, s += ld, d += 16)
-        for (long q = 0; q < panels; q++) {
-            _mm256_storeu_ps(d + q * 16 * kc, _mm256_loadu_ps(s + q * 16));
-            _mm256_storeu_ps(d + q * 16 * kc + 8, _mm256_loadu_ps(s + q * 16 + 8));
-        }
-}
+// B, rows contiguous, into panels of W floats: two vectors of LANES a panel's row, four
+// panels at a time: four store streams and four panels' bytes of each row, against a
+// store stream per panel when whole rows are copied (AVX2: 0.6-0.8 -> 0.4 cycles an
+// element at 512² and 2048²) or a short read of every row when each panel is copied
+// alone (0.4-0.65).
+#define DEFINE_PACK_B_ROWS(NAME, TARGET, W, LANES, LOAD, STORE)                                         \
+    TARGET static inline __attribute__((always_inline)) void NAME##_group(                             \
+        const float *restrict s, long ld, long kc, const long panels, float *restrict d) {             \
+        for (long p = 0; p < kc; p++, s += ld, d += W)                                                 \
+            for (long q = 0; q < panels; q++) {                                                        \
+                STORE(d + q * W * kc, LOAD(s + q * W));                                                \
+                STORE(d + q * W * kc + LANES, LOAD(s + q * W + LANES));                                \
+            }                                                                                          \
+    }                                                                                                  \
+    TARGET static void NAME(const float *restrict x, long ld, long i0, long full, long p0, long kc,   \
+                            float *restrict dst) {                                                     \
+        const float *s = x + p0 * ld + i0;                                                             \
+        long i = 0;                                                                                    \
+        for (; i + 4 * W <= full; i += 4 * W) NAME##_group(s + i, ld, kc, 4, dst + i * kc);            \
+        for (; i < full; i += W) NAME##_group(s + i, ld, kc, 1, dst + i * kc);                         \
+    }
 
-// Four panels at a time: four store streams and 256 bytes of each row, against a store
-// stream per panel when whole rows are copied (0.6-0.8 -> 0.4 cycles an element at 512²
-// and 2048²) or a short read of every row when each panel is copied alone (0.4-0.65).
-WENGERT_TARGET_AVX2 static void pack_b16_avx2_f32(const float *restrict x, long ld, long i0, long full, long p0,
-                                                  long kc, float *restrict dst) {
-    const float *s = x + p0 * ld + i0;
-    long i = 0;
-    for (; i + 64 <= full; i += 64) pack_b16_group_avx2_f32(s + i, ld, kc, 4, dst + i * kc);
-    for (; i < full; i += 16) pack_b16_group_avx2_f32(s + i, ld, kc, 1, dst + i * kc);
-}
+DEFINE_PACK_B_ROWS(pack_b16_avx2_f32, WENGERT_TARGET_AVX2, 16, 8, _mm256_loadu_ps, _mm256_storeu_ps)
 
 static void pack_avx2_f32(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w, void *dst) {
     long full = 0;
@@ -331,22 +335,7 @@ WENGERT_TARGET_AVX512 static void pack_a12_avx512_f32(const float *restrict x, l
     }
 }
 
-WENGERT_TARGET_AVX512 static inline __attribute__((always_inline)) void pack_b32_group_avx512_f32(
-    const float *restrict s, long ld, long kc, const long panels, float *restrict d) {
-    for (long p = 0; p < kc; p++, s += ld, d += 32)
-        for (long q = 0; q < panels; q++) {
-            _mm512_storeu_ps(d + q * 32 * kc, _mm512_loadu_ps(s + q * 32));
-            _mm512_storeu_ps(d + q * 32 * kc + 16, _mm512_loadu_ps(s + q * 32 + 16));
-        }
-}
-
-WENGERT_TARGET_AVX512 static void pack_b32_avx512_f32(const float *restrict x, long ld, long i0, long full, long p0,
-                                                      long kc, float *restrict dst) {
-    const float *s = x + p0 * ld + i0;
-    long i = 0;
-    for (; i + 128 <= full; i += 128) pack_b32_group_avx512_f32(s + i, ld, kc, 4, dst + i * kc);
-    for (; i < full; i += 32) pack_b32_group_avx512_f32(s + i, ld, kc, 1, dst + i * kc);
-}
+DEFINE_PACK_B_ROWS(pack_b32_avx512_f32, WENGERT_TARGET_AVX512, 32, 16, _mm512_loadu_ps, _mm512_storeu_ps)
 
 static void pack_avx512_f32(int trans, const void *x, long ld, long i0, long len, long p0, long kc, long w,
                             void *dst) {
