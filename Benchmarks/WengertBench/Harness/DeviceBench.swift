@@ -93,25 +93,22 @@ enum DeviceBench {
                 _ = opaque(wengert_fma_peak(iterations, threads))
             })
         }
-        for s in quick ? [256] : [256, 512, 1024, 2048] {
-            let a = try backend.view(data(s * s, seed: 1), shape: [s, s])
-            let b = try backend.view(data(s * s, seed: 2), shape: [s, s])
-            let c = try backend.empty(Float.self, shape: [s, s])
-            rows.append(Row(name: "matmul", size: "\(s)²", work: 2 * Double(s * s * s), isFlops: true) {
-                try backend.matmul(a, b, into: c, accumulate: false)
-            })
-        }
-        if backend is CPUBackend {
-            // Double products on the CPU (the tensor GMM's and ODEs' type), where the
-            // multiply-add peak is half the Float one.
-            for s in quick ? [256] : [256, 1024] {
-                let a = try backend.view(data(s * s, seed: 1).map(Double.init), shape: [s, s])
-                let b = try backend.view(data(s * s, seed: 2).map(Double.init), shape: [s, s])
-                let c = try backend.empty(Double.self, shape: [s, s])
-                rows.append(Row(name: "matmul Double", size: "\(s)²", work: 2 * Double(s * s * s), isFlops: true) {
+        // s × s products, 2·s³ flops each, of `data` converted to the row's scalar type.
+        func matmulRows<S: TensorScalar>(_ name: String, sizes: [Int], _ scalar: (Float) -> S) throws {
+            for s in sizes {
+                let a = try backend.view(data(s * s, seed: 1).map(scalar), shape: [s, s])
+                let b = try backend.view(data(s * s, seed: 2).map(scalar), shape: [s, s])
+                let c = try backend.empty(S.self, shape: [s, s])
+                rows.append(Row(name: name, size: "\(s)²", work: 2 * Double(s * s * s), isFlops: true) {
                     try backend.matmul(a, b, into: c, accumulate: false)
                 })
             }
+        }
+        try matmulRows("matmul", sizes: quick ? [256] : [256, 512, 1024, 2048]) { $0 }
+        if backend is CPUBackend {
+            // Double products on the CPU (the tensor GMM's and ODEs' type), where the
+            // multiply-add peak is half the Float one.
+            try matmulRows("matmul Double", sizes: quick ? [256] : [256, 1024]) { Double($0) }
         }
         let n = quick ? 65_536 : 1 << 20
         let x = try backend.view(data(n, seed: 3), shape: [n])
