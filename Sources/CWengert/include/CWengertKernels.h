@@ -104,6 +104,40 @@ double wengert_chain_sum_f64(const double *g, const double *p, long n);
 void wengert_sum_axis_f32(const float *x, long outer, long size, long inner, float *out);
 void wengert_sum_axis_f64(const double *x, long outer, long size, long inner, double *out);
 
+/// The steps of a fused elementwise program (Fused.c). Registers are the inputs
+/// (0 ..< input_count), then one per step in order; the program's value is its last
+/// step's register. Binary steps read registers `a` and `b`, unary ones `a` (`b` is -1);
+/// WENGERT_FUSED_UNARY applies `unary`, a wengert_unary_op among exp, log, sin, cos,
+/// tanh, sigmoid, sqrt, abs, relu and negate; WENGERT_FUSED_CONSTANT's value is
+/// `constant` (its `a` must name a register, any one).
+typedef enum {
+    WENGERT_FUSED_ADD, WENGERT_FUSED_SUBTRACT, WENGERT_FUSED_MULTIPLY, WENGERT_FUSED_DIVIDE,
+    WENGERT_FUSED_SQUARE, WENGERT_FUSED_UNARY, WENGERT_FUSED_CONSTANT
+} wengert_fused_op;
+typedef struct {
+    int32_t op, a, b, unary;
+    double constant;
+} wengert_fused_step;
+
+/// Runs `program` over n positions: input j holds input_count[j] scalars, n (read at
+/// each position) or 1 (broadcast). Writes the value at each position to `out` when it
+/// is not NULL, and their sum (in double precision) to `*sum` when that is not NULL.
+/// Each step's values equal the library's kernel for it (wengert_binary, wengert_unary)
+/// to the bit. Uses the calling thread's scratch memory.
+void wengert_fused_forward_f32(const wengert_fused_step *program, long steps, long inputs, const float *const *input,
+                               const long *input_count, long n, float *out, double *sum);
+void wengert_fused_forward_f64(const wengert_fused_step *program, long steps, long inputs, const double *const *input,
+                               const long *input_count, long n, double *out, double *sum);
+/// The cotangent of each input of `program` (as in wengert_fused_forward) given the
+/// cotangent g of its value (g[i·inc_g], inc_g 0 or 1), written to grad[j]
+/// (input_count[j] scalars; an input of one scalar broadcast over n > 1 positions gets
+/// the sum over them); grad[j] NULL skips input j. The chain rule's convention: a zero
+/// cotangent passes nothing through an infinite partial.
+void wengert_fused_backward_f32(const wengert_fused_step *program, long steps, long inputs, const float *const *input,
+                                const long *input_count, long n, const float *g, long inc_g, float *const *grad);
+void wengert_fused_backward_f64(const wengert_fused_step *program, long steps, long inputs, const double *const *input,
+                                const long *input_count, long n, const double *g, long inc_g, double *const *grad);
+
 /// Row-major C[m x n] (+)= A[m x k] * B[k x n]; `accumulate` 0 overwrites C.
 void wengert_gemm_f32(long m, long n, long k, const float *a, const float *b, float *c, int accumulate);
 void wengert_gemm_f64(long m, long n, long k, const double *a, const double *b, double *c, int accumulate);

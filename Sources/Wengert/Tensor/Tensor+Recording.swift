@@ -75,12 +75,15 @@ extension Tensor {
         return Tensor(buffer: buffer, shape: TensorDimensions(), device: .cpu, owner: recording, index: id)
     }
 
-    /// `recorded` for any number of operands.
-    @inlinable static func recorded(_ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: [Int]) -> Tensor {
-        if !operands.contains(where: { $0.tracking != nil }) || !isGradientEnabled { return result }
+    /// `recorded` for any number of operands, saved too when `savingOperands`.
+    @inlinable static func recorded(
+        _ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: @autoclosure () -> [Int],
+        savingOperands: Bool = false
+    ) -> Tensor {
+        if !operands.contains(where: { $0.isTracked }) || !isGradientEnabled { return result }
         var output = result
         let recording = TensorRecording<Scalar>.lockedTargetSlow(operands.map(\.tracking))
-        let id = recording.append(operation, operands: operands, arguments: arguments)
+        let id = recording.append(operation, operands: operands, arguments: arguments(), savingOperands: savingOperands)
         recording.unlock()
         output.tracking = .interior(recording, id)
         if let observer = tensorSweepObserver {

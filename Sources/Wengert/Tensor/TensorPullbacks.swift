@@ -397,6 +397,8 @@ enum TensorPullbacks {
             cotangent(0, grad)
         case .customBackward:
             wengertTensorCustomSecondDerivative(customFunctions[arguments[0]].name)
+        case .fused:
+            FusedProgram.pullback(arguments, g, saved: saved, shapes: operandShapes, needs: needs, tracked: tracked, into: cotangent)
         }
     }
 }

@@ -24,6 +24,9 @@ enum TensorOperation: UInt8, Sendable {
     case sum, maximumAlongAxes, minimumAlongAxes, reshape, transpose, slice, gather, concatenate
     case select, matmul, custom
     case mean
+    /// A LazyTensor's fused elementwise program (FusedProgram.swift), its steps in the
+    /// arguments and its inputs saved.
+    case fused
     // Recorded only by backward rules run on a recording (`creatingGraph`): each is the
     // differentiable form of a step that a first-order rule takes with a raw kernel.
     /// `x` repeated along broadcast axes (the inverse of summing a cotangent back).
@@ -345,12 +348,16 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
         return id
     }
 
-    /// Appends one entry with any number of operands (concatenation) and returns its id.
-    /// The recording must be locked.
-    @inlinable func append(_ operation: TensorOperation, operands inputs: [Tensor<Scalar>], arguments args: [Int]) -> Int {
+    /// Appends one entry with any number of operands (concatenation; saved too when
+    /// `savingOperands`) and returns its id. The recording must be locked.
+    @inlinable func append(
+        _ operation: TensorOperation, operands inputs: [Tensor<Scalar>], arguments args: [Int], savingOperands: Bool = false
+    ) -> Int {
         let operandStart = storage.operands.count
         for input in inputs { appendOperand(input) }
-        return appendEntry(operation, operandStart: operandStart, savedStart: storage.saved.count, arguments: args)
+        let savedStart = storage.saved.count
+        if savingOperands { for input in inputs { appendSaved(input) } }
+        return appendEntry(operation, operandStart: operandStart, savedStart: savedStart, arguments: args)
     }
 
     /// Appends `args` and an entry for the operands and saved tensors appended since

@@ -63,6 +63,18 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     /// that kernel followed by `_sumKernel`, in one pass and without the array between.
     /// - Complexity: O(n).
     static func _chainSumKernel(_ g: UnsafePointer<Self>, _ p: UnsafePointer<Self>, _ n: Int) -> Self
+    /// Runs a fused elementwise program forward (`wengert_fused_forward_f32`/`_f64`, a
+    /// LazyTensor's): the values into `out` and their sum into `sum`, each when not nil.
+    /// - Complexity: O(n · steps), in blocks that stay in cache.
+    static func _fusedForwardKernel(
+        _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Self>?>,
+        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Self>?, _ sum: UnsafeMutablePointer<Double>?)
+    /// Runs a fused elementwise program backward (`wengert_fused_backward_f32`/`_f64`):
+    /// each input's cotangent into its `grad` pointer, when not nil.
+    /// - Complexity: O(n · steps), recomputing the values block by block.
+    static func _fusedBackwardKernel(
+        _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Self>?>,
+        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Self>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Self>?>)
     /// out[i] = v for i < n.
     /// - Complexity: O(n), vectorised.
     static func _fillKernel(_ v: Self, _ out: UnsafeMutablePointer<Self>, _ n: Int)
@@ -139,6 +151,16 @@ extension Float: TensorScalar {
         Float(wengert_sum_f32(x, n))
     }
     /// Calls `wengert_chain_sum_f32`.
+    /// Calls `wengert_fused_forward_f32`.
+    @inlinable public static func _fusedForwardKernel(
+        _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Float>?>,
+        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Float>?, _ sum: UnsafeMutablePointer<Double>?
+    ) { wengert_fused_forward_f32(program, steps, inputs, input, counts, n, out, sum) }
+    /// Calls `wengert_fused_backward_f32`.
+    @inlinable public static func _fusedBackwardKernel(
+        _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Float>?>,
+        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Float>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Float>?>
+    ) { wengert_fused_backward_f32(program, steps, inputs, input, counts, n, g, incG, grad) }
     @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
         Float(wengert_chain_sum_f32(g, p, n))
     }
@@ -212,6 +234,16 @@ extension Double: TensorScalar {
         wengert_sum_f64(x, n)
     }
     /// Calls `wengert_chain_sum_f64`.
+    /// Calls `wengert_fused_forward_f64`.
+    @inlinable public static func _fusedForwardKernel(
+        _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Double>?>,
+        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Double>?, _ sum: UnsafeMutablePointer<Double>?
+    ) { wengert_fused_forward_f64(program, steps, inputs, input, counts, n, out, sum) }
+    /// Calls `wengert_fused_backward_f64`.
+    @inlinable public static func _fusedBackwardKernel(
+        _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Double>?>,
+        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Double>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Double>?>
+    ) { wengert_fused_backward_f64(program, steps, inputs, input, counts, n, g, incG, grad) }
     @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Double>, _ p: UnsafePointer<Double>, _ n: Int) -> Double {
         wengert_chain_sum_f64(g, p, n)
     }

@@ -1,0 +1,245 @@
+// How a LazyTensor runs: on the CPU as one call of the fused interpreter (Fused.c), its
+// program kept in the recorded entry's integer arguments so that the backward rule can
+// run the same program backwards; elsewhere, and in a backward pass that creates a
+// graph, as the ordinary tensor operations its steps stand for (`values`, `pullback`),
+// so that every device and every order of derivative gets the same mathematics.
+
+import CWengert
+
+@usableFromInline
+enum FusedProgram {
+    /// What a LazyTensor's terminal does with the values.
+    @usableFromInline enum Reduction: Int, Sendable {
+        case none, sum, mean
+    }
+
+    /// The recorded arguments: reduction, position count, then four integers a step
+    /// (op and unary function, a, b, the constant's bits), with operands numbered as the
+    /// C interpreter numbers registers: inputs 0 ..< k, then the steps.
+    @inlinable static func encode(_ steps: [wengert_fused_step], reduction: Reduction, count: Int) -> [Int] {
+        var arguments = [reduction.rawValue, count]
+        arguments.reserveCapacity(2 + 4 * steps.count)
+        for step in steps {
+            arguments.append(Int(step.op) | Int(step.unary) << 8)
+            arguments.append(Int(step.a))
+            arguments.append(Int(step.b))
+            arguments.append(Int(bitPattern: UInt(step.constant.bitPattern)))
+        }
+        return arguments
+    }
+
+    /// The steps of recorded `arguments` (`encode`'s).
+    @inlinable static func decode(_ arguments: TensorPullbackOperands<Int>) -> [wengert_fused_step] {
+        (0..<(arguments.count - 2) / 4).map { k in
+            let base = 2 + 4 * k
+            return wengert_fused_step(
+                op: Int32(arguments[base] & 0xff), a: Int32(arguments[base + 1]), b: Int32(arguments[base + 2]),
+                unary: Int32(arguments[base] >> 8), constant: Double(bitPattern: UInt64(UInt(bitPattern: arguments[base + 3]))))
+        }
+    }
+
+    /// `expression`'s steps with operands numbered as registers (inputs first).
+    @inlinable static func registerProgram<S>(_ expression: LazyTensor<S>) -> [wengert_fused_step] {
+        let inputs = Int32(expression.inputs.count)
+        func register(_ operand: Int32) -> Int32 { operand >= 0 ? operand + inputs : -1 - operand }
+        return expression.steps.map { step in
+            var step = step
+            if step.op == Int32(WENGERT_FUSED_CONSTANT.rawValue) {
+                step.a = 0
+            } else {
+                step.a = register(step.a)
+            }
+            step.b = step.b == .min ? -1 : register(step.b)
+            return step
+        }
+    }
+
+    /// Runs `expression` and reduces its values as asked, recording one entry when an
+    /// input is tracked and gradients are on.
+    @inlinable static func run<S>(_ expression: LazyTensor<S>, reduction: Reduction) -> Tensor<S> {
+        if expression.steps.isEmpty {
+            let value = expression.inputs[0]
+            switch reduction {
+            case .none: return value
+            case .sum: return value.sum()
+            case .mean: return value.mean()
+            }
+        }
+        let shape = expression.dimensions
+        let n = TensorShape.count(shape)
+        // Every operand reads n positions or one: any other broadcast is expanded first.
+        var inputs = expression.inputs
+        var onCPU = true
+        for j in inputs.indices {
+            let count = inputs[j].scalarCount
+            if count != n && count != 1 { inputs[j] = inputs[j].expanded(to: shape) }
+            onCPU = onCPU && inputs[j].placement.kind == .cpu
+        }
+        let program = registerProgram(expression)
+        if !onCPU || inputs.isEmpty { return reduce(values(program, inputs).last!, reduction) }
+        var total = 0.0
+        let counts = inputs.map { TensorKernels.requireConsistent($0, operation: "LazyTensor"); return $0.scalarCount }
+        let pointers = inputs.map { UnsafePointer($0.hostBase) as UnsafePointer<S>? }
+        let result: Tensor<S> = withExtendedLifetime(inputs) {
+            if reduction == .none {
+                return Tensor<S>.host(shape: shape, count: n) { out in
+                    S._fusedForwardKernel(program, program.count, inputs.count, pointers, counts, n, out, nil)
+                }
+            }
+            S._fusedForwardKernel(program, program.count, inputs.count, pointers, counts, n, nil, &total)
+            let value = reduction == .mean ? total / Double(n) : total
+            return Tensor<S>.scalar0d(S(value))
+        }
+        return Tensor.recorded(
+            result, .fused, operands: inputs, arguments: encode(program, reduction: reduction, count: n), savingOperands: true)
+    }
+
+    @inlinable static func reduce<S>(_ value: Tensor<S>, _ reduction: Reduction) -> Tensor<S> {
+        switch reduction {
+        case .none: return value
+        case .sum: return value.sum()
+        case .mean: return value.mean()
+        }
+    }
+
+    /// The value of every register, by tensor operations: the inputs, then each step's.
+    @inlinable static func values<S>(_ program: [wengert_fused_step], _ inputs: [Tensor<S>]) -> [Tensor<S>] {
+        var v = inputs
+        for step in program {
+            if step.op == Int32(WENGERT_FUSED_CONSTANT.rawValue) {
+                v.append(Tensor(S(step.constant)))
+                continue
+            }
+            let a = v[Int(step.a)]
+            let value: Tensor<S>
+            switch wengert_fused_op(UInt32(step.op)) {
+            case WENGERT_FUSED_ADD: value = a + v[Int(step.b)]
+            case WENGERT_FUSED_SUBTRACT: value = a - v[Int(step.b)]
+            case WENGERT_FUSED_MULTIPLY: value = a * v[Int(step.b)]
+            case WENGERT_FUSED_DIVIDE: value = a / v[Int(step.b)]
+            case WENGERT_FUSED_SQUARE: value = a.squared()
+            default:
+                switch wengert_unary_op(UInt32(step.unary)) {
+                case WENGERT_UNARY_EXP: value = exp(a)
+                case WENGERT_UNARY_LOG: value = log(a)
+                case WENGERT_UNARY_SIN: value = sin(a)
+                case WENGERT_UNARY_COS: value = cos(a)
+                case WENGERT_UNARY_TANH: value = tanh(a)
+                case WENGERT_UNARY_SIGMOID: value = sigmoid(a)
+                case WENGERT_UNARY_SQRT: value = sqrt(a)
+                case WENGERT_UNARY_ABS: value = abs(a)
+                case WENGERT_UNARY_RELU: value = relu(a)
+                default: value = -a
+                }
+            }
+            v.append(value)
+        }
+        return v
+    }
+
+    /// Hands `cotangent` each needed input's cotangent, given the cotangent `g` of the
+    /// program's (reduced) value: on the CPU in a first-order backward, the fused
+    /// interpreter backwards; otherwise the steps' rules as tensor operations, recorded
+    /// when `tracked` (a backward that creates a graph).
+    @inlinable static func pullback<S>(
+        _ arguments: TensorPullbackOperands<Int>, _ g: Tensor<S>, saved: TensorPullbackOperands<Tensor<S>>,
+        shapes: TensorPullbackShapes, needs: TensorOperandMask, tracked: Bool, into cotangent: TensorCotangentSink<S>
+    ) {
+        let program = decode(arguments)
+        let reduction = Reduction(rawValue: arguments[0])!, n = arguments[1]
+        let inputs = saved.array
+        if tracked || inputs.contains(where: { $0.placement.kind != .cpu }) || g.placement.kind != .cpu {
+            return tensorPullback(program, inputs, g, reduction: reduction, count: n, needs: needs, into: cotangent)
+        }
+        // The cotangent at each position: g itself, or a reduction's g spread over the n.
+        var gScalar = S.zero
+        var incG = 1
+        if reduction != .none {
+            gScalar = g.scalar
+            if reduction == .mean { gScalar = gScalar / S(n) }
+            incG = 0
+        } else {
+            TensorKernels.requireConsistent(g, operation: "backward")
+        }
+        let counts = inputs.map(\.scalarCount)
+        let pointers = inputs.map { UnsafePointer($0.hostBase) as UnsafePointer<S>? }
+        let grads: [Tensor<S>?] = inputs.indices.map { j in
+            needs[j] ? Tensor<S>.host(shape: shapes[j], count: counts[j]) { _ in } : nil
+        }
+        let gradPointers = grads.map { $0?.hostBase }
+        withExtendedLifetime((inputs, grads, g)) {
+            if incG == 0 {
+                S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, &gScalar, 0, gradPointers)
+            } else {
+                S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, g.hostBase, 1, gradPointers)
+            }
+        }
+        for (j, grad) in grads.enumerated() {
+            if let grad { cotangent(j, grad) }
+        }
+    }
+
+    /// `pullback` by tensor operations: the values again, then each step's rule in
+    /// reverse, each cotangent summed back to its operand's shape.
+    @inlinable static func tensorPullback<S>(
+        _ program: [wengert_fused_step], _ inputs: [Tensor<S>], _ g: Tensor<S>, reduction: Reduction, count n: Int,
+        needs: TensorOperandMask, into cotangent: TensorCotangentSink<S>
+    ) {
+        let v = values(program, inputs)
+        var adjoint = [Tensor<S>?](repeating: nil, count: v.count)
+        let output = v.count - 1
+        switch reduction {
+        case .none: adjoint[output] = g
+        case .sum: adjoint[output] = g.expanded(to: v[output].dimensions)
+        case .mean: adjoint[output] = (g / S(n)).expanded(to: v[output].dimensions)
+        }
+        func give(_ register: Int32, _ c: Tensor<S>) {
+            let r = Int(register)
+            let c = c.summed(toShape: v[r].dimensions)
+            adjoint[r] = adjoint[r].map { $0 + c } ?? c
+        }
+        for k in program.indices.reversed() {
+            let step = program[k]
+            guard let gk = adjoint[inputs.count + k] else { continue }
+            let a = v[Int(step.a)], value = v[inputs.count + k]
+            switch wengert_fused_op(UInt32(step.op)) {
+            case WENGERT_FUSED_ADD: give(step.a, gk); give(step.b, gk)
+            case WENGERT_FUSED_SUBTRACT: give(step.a, gk); give(step.b, -gk)
+            case WENGERT_FUSED_MULTIPLY:
+                give(step.a, Tensor.chained(gk, v[Int(step.b)]))
+                give(step.b, Tensor.chained(gk, a))
+            case WENGERT_FUSED_DIVIDE:
+                let b = v[Int(step.b)]
+                give(step.a, Tensor.chained(gk, 1 / b))
+                give(step.b, Tensor.chained(gk, -(value / b)))
+            case WENGERT_FUSED_SQUARE: give(step.a, Tensor.chained(gk, 2 * a))
+            case WENGERT_FUSED_CONSTANT: break
+            default:
+                let partial: Tensor<S>
+                switch wengert_unary_op(UInt32(step.unary)) {
+                case WENGERT_UNARY_EXP: partial = value
+                case WENGERT_UNARY_LOG: partial = 1 / a
+                case WENGERT_UNARY_SIN: partial = cos(a)
+                case WENGERT_UNARY_COS: partial = -sin(a)
+                case WENGERT_UNARY_TANH: partial = 1 - value.squared()
+                case WENGERT_UNARY_SIGMOID: partial = value * sigmoid(-a)
+                case WENGERT_UNARY_SQRT: partial = 1 / (2 * value)
+                // Piecewise constant: untracked, their own derivative is 0 where it exists.
+                case WENGERT_UNARY_ABS:
+                    let x = a.untracked, zero = Tensor<S>(S.zero)
+                    partial = withoutGradient { (x .> zero) - (x .< zero) }
+                case WENGERT_UNARY_RELU:
+                    let x = a.untracked, zero = Tensor<S>(S.zero)
+                    partial = withoutGradient { (x .> zero) + (x .!= x) }
+                default:
+                    give(step.a, -gk)
+                    continue
+                }
+                give(step.a, Tensor.chained(gk, partial))
+            }
+        }
+        for j in inputs.indices where needs[j] {
+            cotangent(j, adjoint[j] ?? Tensor<S>(zeros: inputs[j].shape, on: inputs[j].placement))
+        }
+    }
+}
