@@ -66,7 +66,7 @@ struct Mode: Sendable {
     static let all: [Mode] = [
         .plain, .dualDirectional, .dualLoop, .forward, .record, .reverse, .replay, .replayVectorized, .batchOneThread, .batchAllThreads,
         .swiftAutodiff,
-        .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward, .trainStep, .autograd, .kernel,
+        .finiteDifferences, .hessianVectorProduct, .hessian, .tensorBackward, .trainStep, .autograd, .fused, .kernel,
     ]
 
     /// The mode with the given name, if any.

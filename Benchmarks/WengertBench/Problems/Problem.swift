@@ -18,7 +18,7 @@ struct Problem: Sendable {
     /// Every problem, in display order. Adding a problem is one file and one line here.
     static let all: [Problem] = [
         .rosenbrock, .logSumExp, .product, .elementaryHeavy, .gaussianMixture, .gaussianMixtureADBench, .gaussianMixtureTensor,
-        .narrowJacobian, .wideJacobian, .polynomialFit, .tensorOpOverhead, .tensorElementwise, .tensorReduction, .tensorMatmul,
+        .narrowJacobian, .wideJacobian, .polynomialFit, .tensorOpOverhead, .tensorElementwise, .tensorElementwiseLazy, .tensorLoss, .tensorLossLazy, .tensorReduction, .tensorMatmul,
         .mlpStep, .mlp784, .seedLinearRegression, .seedSinCubic, .bandwidth, .matrixProduct,
     ]
 

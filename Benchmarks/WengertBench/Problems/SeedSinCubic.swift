@@ -57,6 +57,31 @@ struct SeedSinCubic: TrainingLoop {
         return p.map(\.scalar) + [lastLoss]
     }
 
+    /// `autograd()` with the residual's square summed as one fused program, the cubic
+    /// in Horner's form: x's powers, the products, sums, residual and square of a step
+    /// are one pass forward and one backward.
+    func fused() -> [Float] {
+        let x = Tensor<Float>(linspace: -Float.pi, opaque(Float.pi), count: Self.points).moved(to: device)
+        let y = sin(x)
+        let lr = Self.learningRate, s = start
+        var p = (0..<4).map { Tensor<Float>(shape: [], scalars: [s[$0]], on: device).requiringGradient() }
+        var lastLoss: Float = 0
+        for _ in 0..<steps {
+            let xl = x.lazy
+            let yPred = p[0].lazy + xl * (p[1].lazy + xl * (p[2].lazy + xl * p[3].lazy))
+            let loss = (yPred - y.lazy).squared().sum()
+            lastLoss = loss.scalar
+            loss.backward()
+            withoutGradient {
+                for i in 0..<4 {
+                    p[i] -= lr * p[i].grad!
+                    p[i].zeroGradient()
+                }
+            }
+        }
+        return p.map(\.scalar) + [lastLoss]
+    }
+
     func reference() -> [Double] {
         let x = Tensor<Float>(linspace: -Float.pi, Float.pi, count: Self.points).scalars.map { Double($0) }
         let y = x.map { sin($0) }

@@ -4,7 +4,8 @@ import Wengert
 /// the seeds sees, fixed per-step overheads included.
 ///
 /// `plain` runs the loop with gradients written by hand on unrecorded `Tensor<Float>`
-/// operations, `autograd` the same loop recorded and differentiated by `backward()`.
+/// operations, `autograd` the same loop recorded and differentiated by `backward()`,
+/// `fused` that loop with its loss a `LazyTensor` (one fused pass forward, one backward).
 /// Both return the final parameters followed by the last loss, which `check` compares
 /// with the same loop computed in `Double` on plain arrays (and, where the seed prints
 /// them, the seed's published figures).
@@ -15,6 +16,8 @@ protocol TrainingLoop: Sendable {
     func handWritten() -> [Float]
     /// The loop by recording and `backward()`: final parameters, then the last loss.
     func autograd() -> [Float]
+    /// `autograd()` with the loss a `LazyTensor`, one fused entry a step.
+    func fused() -> [Float]
     /// The same loop in `Double` on arrays, the reference of the check.
     func reference() -> [Double]
     /// Figures the result must also match at the seed's own length (relative 1e-3), if any.

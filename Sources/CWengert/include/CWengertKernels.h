@@ -104,12 +104,12 @@ double wengert_chain_sum_f64(const double *g, const double *p, long n);
 void wengert_sum_axis_f32(const float *x, long outer, long size, long inner, float *out);
 void wengert_sum_axis_f64(const double *x, long outer, long size, long inner, double *out);
 
-/// The steps of a fused elementwise program (Fused.c). Registers are the inputs
-/// (0 ..< input_count), then one per step in order; the program's value is its last
-/// step's register. Binary steps read registers `a` and `b`, unary ones `a` (`b` is -1);
+/// The steps of a fused elementwise program (Fused.c). An operand k >= 0 is step k's
+/// value, -1 - j is input j; the program's value is its last step's. Binary steps read
+/// operands `a` and `b`, unary ones `a` (`b` is INT32_MIN);
 /// WENGERT_FUSED_UNARY applies `unary`, a wengert_unary_op among exp, log, sin, cos,
 /// tanh, sigmoid, sqrt, abs, relu and negate; WENGERT_FUSED_CONSTANT's value is
-/// `constant` (its `a` must name a register, any one).
+/// `constant` (its `a` is ignored).
 typedef enum {
     WENGERT_FUSED_ADD, WENGERT_FUSED_SUBTRACT, WENGERT_FUSED_MULTIPLY, WENGERT_FUSED_DIVIDE,
     WENGERT_FUSED_SQUARE, WENGERT_FUSED_UNARY, WENGERT_FUSED_CONSTANT

@@ -38,20 +38,9 @@ enum FusedProgram {
         }
     }
 
-    /// `expression`'s steps with operands numbered as registers (inputs first).
-    @inlinable static func registerProgram<S>(_ expression: LazyTensor<S>) -> [wengert_fused_step] {
-        let inputs = Int32(expression.inputs.count)
-        func register(_ operand: Int32) -> Int32 { operand >= 0 ? operand + inputs : -1 - operand }
-        return expression.steps.map { step in
-            var step = step
-            if step.op == Int32(WENGERT_FUSED_CONSTANT.rawValue) {
-                step.a = 0
-            } else {
-                step.a = register(step.a)
-            }
-            step.b = step.b == .min ? -1 : register(step.b)
-            return step
-        }
+    /// The register of an operand of a step: inputs first (0 ..< inputCount), then steps.
+    @inlinable static func register(_ operand: Int32, inputCount: Int) -> Int {
+        operand >= 0 ? Int(operand) + inputCount : Int(-1 - operand)
     }
 
     /// Runs `expression` and reduces its values as asked, recording one entry when an
@@ -75,23 +64,37 @@ enum FusedProgram {
             if count != n && count != 1 { inputs[j] = inputs[j].expanded(to: shape) }
             onCPU = onCPU && inputs[j].placement.kind == .cpu
         }
-        let program = registerProgram(expression)
-        if !onCPU || inputs.isEmpty { return reduce(values(program, inputs).last!, reduction) }
+        if !onCPU || inputs.isEmpty { return reduce(values(expression.steps, inputs).last!, reduction) }
+        let steps = expression.steps
         var total = 0.0
-        let counts = inputs.map { TensorKernels.requireConsistent($0, operation: "LazyTensor"); return $0.scalarCount }
-        let pointers = inputs.map { UnsafePointer($0.hostBase) as UnsafePointer<S>? }
-        let result: Tensor<S> = withExtendedLifetime(inputs) {
+        let result: Tensor<S> = withHostOperands(inputs) { pointers, counts in
             if reduction == .none {
                 return Tensor<S>.host(shape: shape, count: n) { out in
-                    S._fusedForwardKernel(program, program.count, inputs.count, pointers, counts, n, out, nil)
+                    S._fusedForwardKernel(steps, steps.count, inputs.count, pointers, counts, n, out, nil)
                 }
             }
-            S._fusedForwardKernel(program, program.count, inputs.count, pointers, counts, n, nil, &total)
-            let value = reduction == .mean ? total / Double(n) : total
-            return Tensor<S>.scalar0d(S(value))
+            S._fusedForwardKernel(steps, steps.count, inputs.count, pointers, counts, n, nil, &total)
+            return Tensor<S>.scalar0d(S(reduction == .mean ? total / Double(n) : total))
         }
         return Tensor.recorded(
-            result, .fused, operands: inputs, arguments: encode(program, reduction: reduction, count: n), savingOperands: true)
+            result, .fused, operands: inputs, arguments: encode(steps, reduction: reduction, count: n), savingOperands: true)
+    }
+
+    /// Calls `body` with the host address and scalar count of each input (read by the C
+    /// interpreter), in memory on the stack, the inputs alive throughout.
+    @inlinable @inline(__always) static func withHostOperands<S, R>(
+        _ inputs: some RandomAccessCollection<Tensor<S>>, _ body: (UnsafePointer<UnsafePointer<S>?>, UnsafePointer<Int>) -> R
+    ) -> R {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<S>?.self, capacity: inputs.count) { pointers in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: inputs.count) { counts in
+                for (j, input) in zip(0..., inputs) {
+                    TensorKernels.requireConsistent(input, operation: "LazyTensor")
+                    pointers[j] = UnsafePointer(input.hostBase)
+                    counts[j] = input.scalarCount
+                }
+                return withExtendedLifetime(inputs) { body(UnsafePointer(pointers.baseAddress!), UnsafePointer(counts.baseAddress!)) }
+            }
+        }
     }
 
     @inlinable static func reduce<S>(_ value: Tensor<S>, _ reduction: Reduction) -> Tensor<S> {
@@ -105,18 +108,19 @@ enum FusedProgram {
     /// The value of every register, by tensor operations: the inputs, then each step's.
     @inlinable static func values<S>(_ program: [wengert_fused_step], _ inputs: [Tensor<S>]) -> [Tensor<S>] {
         var v = inputs
+        func r(_ operand: Int32) -> Int { register(operand, inputCount: inputs.count) }
         for step in program {
             if step.op == Int32(WENGERT_FUSED_CONSTANT.rawValue) {
                 v.append(Tensor(S(step.constant)))
                 continue
             }
-            let a = v[Int(step.a)]
+            let a = v[r(step.a)]
             let value: Tensor<S>
             switch wengert_fused_op(UInt32(step.op)) {
-            case WENGERT_FUSED_ADD: value = a + v[Int(step.b)]
-            case WENGERT_FUSED_SUBTRACT: value = a - v[Int(step.b)]
-            case WENGERT_FUSED_MULTIPLY: value = a * v[Int(step.b)]
-            case WENGERT_FUSED_DIVIDE: value = a / v[Int(step.b)]
+            case WENGERT_FUSED_ADD: value = a + v[r(step.b)]
+            case WENGERT_FUSED_SUBTRACT: value = a - v[r(step.b)]
+            case WENGERT_FUSED_MULTIPLY: value = a * v[r(step.b)]
+            case WENGERT_FUSED_DIVIDE: value = a / v[r(step.b)]
             case WENGERT_FUSED_SQUARE: value = a.squared()
             default:
                 switch wengert_unary_op(UInt32(step.unary)) {
@@ -147,9 +151,9 @@ enum FusedProgram {
     ) {
         let program = decode(arguments)
         let reduction = Reduction(rawValue: arguments[0])!, n = arguments[1]
-        let inputs = saved.array
+        let inputs = saved.buffer
         if tracked || inputs.contains(where: { $0.placement.kind != .cpu }) || g.placement.kind != .cpu {
-            return tensorPullback(program, inputs, g, reduction: reduction, count: n, needs: needs, into: cotangent)
+            return tensorPullback(program, Array(inputs), g, reduction: reduction, count: n, needs: needs, into: cotangent)
         }
         // The cotangent at each position: g itself, or a reduction's g spread over the n.
         var gScalar = S.zero
@@ -161,17 +165,20 @@ enum FusedProgram {
         } else {
             TensorKernels.requireConsistent(g, operation: "backward")
         }
-        let counts = inputs.map(\.scalarCount)
-        let pointers = inputs.map { UnsafePointer($0.hostBase) as UnsafePointer<S>? }
         let grads: [Tensor<S>?] = inputs.indices.map { j in
-            needs[j] ? Tensor<S>.host(shape: shapes[j], count: counts[j]) { _ in } : nil
+            needs[j] ? Tensor<S>.host(shape: shapes[j], count: inputs[j].scalarCount) { _ in } : nil
         }
-        let gradPointers = grads.map { $0?.hostBase }
-        withExtendedLifetime((inputs, grads, g)) {
-            if incG == 0 {
-                S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, &gScalar, 0, gradPointers)
-            } else {
-                S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, g.hostBase, 1, gradPointers)
+        withHostOperands(inputs) { pointers, counts in
+            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<S>?.self, capacity: inputs.count) { gradPointers in
+                for j in inputs.indices { gradPointers[j] = grads[j]?.hostBase }
+                let out = UnsafePointer(gradPointers.baseAddress!)
+                withExtendedLifetime((grads, g)) {
+                    if incG == 0 {
+                        S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, &gScalar, 0, out)
+                    } else {
+                        S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, g.hostBase, 1, out)
+                    }
+                }
             }
         }
         for (j, grad) in grads.enumerated() {
@@ -193,23 +200,23 @@ enum FusedProgram {
         case .sum: adjoint[output] = g.expanded(to: v[output].dimensions)
         case .mean: adjoint[output] = (g / S(n)).expanded(to: v[output].dimensions)
         }
-        func give(_ register: Int32, _ c: Tensor<S>) {
-            let r = Int(register)
+        func give(_ operand: Int32, _ c: Tensor<S>) {
+            let r = register(operand, inputCount: inputs.count)
             let c = c.summed(toShape: v[r].dimensions)
             adjoint[r] = adjoint[r].map { $0 + c } ?? c
         }
         for k in program.indices.reversed() {
             let step = program[k]
             guard let gk = adjoint[inputs.count + k] else { continue }
-            let a = v[Int(step.a)], value = v[inputs.count + k]
+            let a = v[register(step.a, inputCount: inputs.count)], value = v[inputs.count + k]
             switch wengert_fused_op(UInt32(step.op)) {
             case WENGERT_FUSED_ADD: give(step.a, gk); give(step.b, gk)
             case WENGERT_FUSED_SUBTRACT: give(step.a, gk); give(step.b, -gk)
             case WENGERT_FUSED_MULTIPLY:
-                give(step.a, Tensor.chained(gk, v[Int(step.b)]))
+                give(step.a, Tensor.chained(gk, v[register(step.b, inputCount: inputs.count)]))
                 give(step.b, Tensor.chained(gk, a))
             case WENGERT_FUSED_DIVIDE:
-                let b = v[Int(step.b)]
+                let b = v[register(step.b, inputCount: inputs.count)]
                 give(step.a, Tensor.chained(gk, 1 / b))
                 give(step.b, Tensor.chained(gk, -(value / b)))
             case WENGERT_FUSED_SQUARE: give(step.a, Tensor.chained(gk, 2 * a))

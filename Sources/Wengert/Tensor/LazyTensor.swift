@@ -69,9 +69,10 @@ public struct LazyTensor<Scalar: TensorScalar>: Sendable {
     /// The operand number of `tensor` among the inputs, adding it unless it is there
     /// already (the same buffer, shape and place in a recording).
     @inlinable mutating func input(_ tensor: Tensor<Scalar>) -> Int32 {
-        for (j, t) in inputs.enumerated()
-        where t.storage === tensor.storage && t.dimensions == tensor.dimensions && t.trackingIndex == tensor.trackingIndex
-            && t.trackingOwner === tensor.trackingOwner
+        // By index and field: `for t in inputs` copied each tensor (two retains, two releases).
+        for j in inputs.indices
+        where inputs[j].storage === tensor.storage && inputs[j].trackingIndex == tensor.trackingIndex
+            && inputs[j].trackingOwner === tensor.trackingOwner && inputs[j].dimensions == tensor.dimensions
         {
             return -1 - Int32(j)
         }
@@ -81,38 +82,41 @@ public struct LazyTensor<Scalar: TensorScalar>: Sendable {
 
     /// Appends `other`'s inputs and steps, renumbered, and returns where its value is now.
     @inlinable mutating func absorb(_ other: LazyTensor) -> Int32 {
-        let inputMap = other.inputs.map { input($0) }
-        let offset = Int32(steps.count)
-        func renumber(_ operand: Int32) -> Int32 { operand >= 0 ? operand + offset : inputMap[Int(-1 - operand)] }
-        for var step in other.steps {
-            if step.op != Int32(WENGERT_FUSED_CONSTANT.rawValue) { step.a = renumber(step.a) }
-            if step.b != Int32.min { step.b = renumber(step.b) }
-            steps.append(step)
+        // The common operand, a tensor just made lazy: one input, nothing to renumber.
+        if other.steps.isEmpty { return input(other.inputs[0]) }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: other.inputs.count) { inputMap in
+            for j in other.inputs.indices { inputMap[j] = input(other.inputs[j]) }
+            let offset = Int32(steps.count)
+            func renumber(_ operand: Int32) -> Int32 { operand >= 0 ? operand + offset : inputMap[Int(-1 - operand)] }
+            for var step in other.steps {
+                if step.op != Int32(WENGERT_FUSED_CONSTANT.rawValue) { step.a = renumber(step.a) }
+                if step.b != Int32.min { step.b = renumber(step.b) }
+                steps.append(step)
+            }
+            return Int32(steps.count - 1)
         }
-        return other.steps.isEmpty ? inputMap[0] : Int32(steps.count - 1)
     }
 
     /// Appends a step and returns its operand number.
     @inlinable mutating func append(_ op: wengert_fused_op, _ a: Int32, _ b: Int32 = .min, unary: wengert_unary_op? = nil, constant: Double = 0) -> Int32 {
+        // Room for a typical loss at once, rather than growing 1, 2, 4, 8.
+        if steps.capacity == 0 { steps.reserveCapacity(16) }
         steps.append(wengert_fused_step(op: Int32(op.rawValue), a: a, b: b, unary: Int32(unary?.rawValue ?? 0), constant: constant))
         return Int32(steps.count - 1)
     }
 
-    /// `self op other`, broadcasting; stops naming both shapes when they do not.
-    @inlinable func combined(_ op: wengert_fused_op, with other: LazyTensor, _ operation: StaticString) -> LazyTensor {
-        var result = self
-        result.dimensions = Self.broadcast(dimensions, other.dimensions, operation)
-        let a = result.valueOperand
-        let b = result.absorb(other)
-        _ = result.append(op, a, b)
-        return result
+    /// Makes this `self op other`, broadcasting; stops naming both shapes when they do not.
+    @inlinable mutating func combine(_ op: wengert_fused_op, with other: LazyTensor, _ operation: StaticString) {
+        dimensions = Self.broadcast(dimensions, other.dimensions, operation)
+        let a = valueOperand
+        let b = absorb(other)
+        _ = append(op, a, b)
     }
 
     /// f(self) for a unary step.
-    @inlinable func applying(_ op: wengert_fused_op, unary: wengert_unary_op? = nil) -> LazyTensor {
-        var result = self
-        _ = result.append(op, result.valueOperand, unary: unary)
-        return result
+    @inlinable consuming func applying(_ op: wengert_fused_op, unary: wengert_unary_op? = nil) -> LazyTensor {
+        _ = append(op, valueOperand, unary: unary)
+        return self
     }
 
     @inlinable static func broadcast(_ a: TensorDimensions, _ b: TensorDimensions, _ operation: StaticString) -> TensorDimensions {
@@ -143,19 +147,31 @@ extension LazyTensor {
     @inlinable public func squared() -> LazyTensor { applying(WENGERT_FUSED_SQUARE) }
 
     /// a + b, broadcasting.
-    @inlinable public static func + (a: LazyTensor, b: LazyTensor) -> LazyTensor { a.combined(WENGERT_FUSED_ADD, with: b, "+") }
+    @inlinable public static func + (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
+        a.combine(WENGERT_FUSED_ADD, with: b, "+")
+        return a
+    }
     /// a - b, broadcasting.
-    @inlinable public static func - (a: LazyTensor, b: LazyTensor) -> LazyTensor { a.combined(WENGERT_FUSED_SUBTRACT, with: b, "-") }
+    @inlinable public static func - (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
+        a.combine(WENGERT_FUSED_SUBTRACT, with: b, "-")
+        return a
+    }
     /// a · b, broadcasting.
-    @inlinable public static func * (a: LazyTensor, b: LazyTensor) -> LazyTensor { a.combined(WENGERT_FUSED_MULTIPLY, with: b, "*") }
+    @inlinable public static func * (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
+        a.combine(WENGERT_FUSED_MULTIPLY, with: b, "*")
+        return a
+    }
     /// a / b, broadcasting.
-    @inlinable public static func / (a: LazyTensor, b: LazyTensor) -> LazyTensor { a.combined(WENGERT_FUSED_DIVIDE, with: b, "/") }
+    @inlinable public static func / (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
+        a.combine(WENGERT_FUSED_DIVIDE, with: b, "/")
+        return a
+    }
 
 
 
 
     /// -a.
-    @inlinable public static prefix func - (a: LazyTensor) -> LazyTensor { a.applying(WENGERT_FUSED_UNARY, unary: WENGERT_UNARY_NEGATE) }
+    @inlinable public static prefix func - (a: consuming LazyTensor) -> LazyTensor { a.applying(WENGERT_FUSED_UNARY, unary: WENGERT_UNARY_NEGATE) }
 }
 
 /// eˣ at each position of a lazy expression.

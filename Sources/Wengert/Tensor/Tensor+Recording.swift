@@ -82,7 +82,7 @@ extension Tensor {
     ) -> Tensor {
         if !operands.contains(where: { $0.isTracked }) || !isGradientEnabled { return result }
         var output = result
-        let recording = TensorRecording<Scalar>.lockedTargetSlow(operands.map(\.tracking))
+        let recording = TensorRecording<Scalar>.lockedTarget(operands: operands)
         let id = recording.append(operation, operands: operands, arguments: arguments(), savingOperands: savingOperands)
         recording.unlock()
         output.tracking = .interior(recording, id)

@@ -55,6 +55,28 @@ extension TensorRecording {
         return lockedTargetSlow([x.tracking, y?.tracking])
     }
 
+    /// `lockedTarget` for any number of operands (a LazyTensor's inputs): the one
+    /// recording of their interior operands, unretained while compared, as above; the
+    /// slow path only when two differ or the one was joined.
+    @inlinable
+    static func lockedTarget(operands: [Tensor<Scalar>]) -> TensorRecording {
+        var interior: Unmanaged<TensorRecording>?
+        for operand in operands {
+            guard let r = operand.interiorRecording else { continue }
+            if let first = interior {
+                if first.toOpaque() != r.toOpaque() { return lockedTargetSlow(operands.map(\.tracking)) }
+            } else {
+                interior = r
+            }
+        }
+        guard let chosen = interior else { return lockedCurrent() }
+        let r = chosen.takeUnretainedValue()
+        r.lock()
+        if !r.isStub { return r }
+        r.unlock()
+        return lockedTargetSlow(operands.map(\.tracking))
+    }
+
     /// `lockedTarget` for any number of operands, and for operands whose recordings
     /// were joined or must be.
     @usableFromInline @inline(never)

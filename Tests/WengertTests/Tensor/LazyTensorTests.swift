@@ -8,8 +8,8 @@ import Wengert
 /// derivatives, and the errors of bad shapes.
 @Suite("LazyTensor: fused elementwise programs", .tags(.tensor))
 struct LazyTensorTests {
-    /// Sizes around the interpreter's 256-position blocks, with 0 and 1.
-    static let sizes = [0, 1, 2, 7, 255, 256, 257, 1000]
+    /// Sizes around the interpreter's blocks of 2048 positions, with 0, 1 and one the kernel threads split.
+    static let sizes = [0, 1, 2, 7, 255, 256, 257, 1000, 2049, 50_000]
 
     static func data(_ n: Int, seed: UInt64, positive: Bool = false) -> Tensor<Double> {
         let t = Tensor<Double>(randomNormal: [n], seed: seed)

@@ -185,6 +185,14 @@ struct TensorStructuralCase: CustomTestStringConvertible, Sendable {
     }
 
     static let all: [TensorStructuralCase] = [
+        // Every step kind of a lazy expression, with a broadcast row and a constant: its
+        // second derivatives come from the steps' rules written as tensor operations.
+        .init(name: "lazy expression", operations: [.fused], point: x23) { x in
+            let row = x.slice(along: 0, range: 0..<1)
+            let a = exp(x.lazy * row.lazy) / (LazyTensor(1) + x.lazy.squared()) - sin(x.lazy) * cos(row.lazy)
+            let b = tanh(a) + sigmoid(-a) * sqrt(abs(x.lazy) + LazyTensor(0.5)) - relu(x.lazy) + log(LazyTensor(2) + x.lazy)
+            return (b.evaluated() * x).sum() + b.mean()
+        },
         .init(name: "sum along an axis", operations: [.sum], point: x23) { x in sin(x.sum(alongAxes: 1)).sum() * x.sum() },
         .init(name: "mean", operations: [.mean], point: x23) { x in x.mean(alongAxes: 0).squared().sum() * x.mean() },
         .init(name: "max along an axis", operations: [.maximumAlongAxes], point: x23) { x in x.max(alongAxes: 1).squared().sum() * x.max() },
