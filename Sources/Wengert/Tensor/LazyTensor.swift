@@ -76,6 +76,8 @@ public struct LazyTensor<Scalar: TensorScalar>: Sendable {
         {
             return -1 - Int32(j)
         }
+        // Room for a few inputs at once rather than growing from the one of `Tensor.lazy`.
+        if inputs.capacity < 4 { inputs.reserveCapacity(4) }
         inputs.append(tensor)
         return -Int32(inputs.count)
     }
@@ -87,6 +89,7 @@ public struct LazyTensor<Scalar: TensorScalar>: Sendable {
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: other.inputs.count) { inputMap in
             for j in other.inputs.indices { inputMap[j] = input(other.inputs[j]) }
             let offset = Int32(steps.count)
+            if steps.capacity < steps.count + other.steps.count + 1 { steps.reserveCapacity(2 * (steps.count + other.steps.count) + 8) }
             func renumber(_ operand: Int32) -> Int32 { operand >= 0 ? operand + offset : inputMap[Int(-1 - operand)] }
             for var step in other.steps {
                 if step.op != Int32(WENGERT_FUSED_CONSTANT.rawValue) { step.a = renumber(step.a) }
@@ -105,12 +108,24 @@ public struct LazyTensor<Scalar: TensorScalar>: Sendable {
         return Int32(steps.count - 1)
     }
 
-    /// Makes this `self op other`, broadcasting; stops naming both shapes when they do not.
-    @inlinable mutating func combine(_ op: wengert_fused_op, with other: LazyTensor, _ operation: StaticString) {
-        dimensions = Self.broadcast(dimensions, other.dimensions, operation)
-        let a = valueOperand
-        let b = absorb(other)
-        _ = append(op, a, b)
+    /// `a op b`, broadcasting; stops naming both shapes when they do not. The expression
+    /// with fewer steps is copied into the other (a tensor just made lazy, one input).
+    @inlinable static func combining(
+        _ a: consuming LazyTensor, _ b: consuming LazyTensor, _ op: wengert_fused_op, _ operation: StaticString
+    ) -> LazyTensor {
+        let shape = broadcast(a.dimensions, b.dimensions, operation)
+        if a.steps.count >= b.steps.count {
+            let operandA = a.valueOperand
+            let operandB = a.absorb(b)
+            _ = a.append(op, operandA, operandB)
+            a.dimensions = shape
+            return a
+        }
+        let operandB = b.valueOperand
+        let operandA = b.absorb(a)
+        _ = b.append(op, operandA, operandB)
+        b.dimensions = shape
+        return b
     }
 
     /// f(self) for a unary step.
@@ -147,24 +162,20 @@ extension LazyTensor {
     @inlinable public func squared() -> LazyTensor { applying(WENGERT_FUSED_SQUARE) }
 
     /// a + b, broadcasting.
-    @inlinable public static func + (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
-        a.combine(WENGERT_FUSED_ADD, with: b, "+")
-        return a
+    @inlinable public static func + (a: consuming LazyTensor, b: consuming LazyTensor) -> LazyTensor {
+        combining(a, b, WENGERT_FUSED_ADD, "+")
     }
     /// a - b, broadcasting.
-    @inlinable public static func - (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
-        a.combine(WENGERT_FUSED_SUBTRACT, with: b, "-")
-        return a
+    @inlinable public static func - (a: consuming LazyTensor, b: consuming LazyTensor) -> LazyTensor {
+        combining(a, b, WENGERT_FUSED_SUBTRACT, "-")
     }
     /// a · b, broadcasting.
-    @inlinable public static func * (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
-        a.combine(WENGERT_FUSED_MULTIPLY, with: b, "*")
-        return a
+    @inlinable public static func * (a: consuming LazyTensor, b: consuming LazyTensor) -> LazyTensor {
+        combining(a, b, WENGERT_FUSED_MULTIPLY, "*")
     }
     /// a / b, broadcasting.
-    @inlinable public static func / (a: consuming LazyTensor, b: LazyTensor) -> LazyTensor {
-        a.combine(WENGERT_FUSED_DIVIDE, with: b, "/")
-        return a
+    @inlinable public static func / (a: consuming LazyTensor, b: consuming LazyTensor) -> LazyTensor {
+        combining(a, b, WENGERT_FUSED_DIVIDE, "/")
     }
 
 

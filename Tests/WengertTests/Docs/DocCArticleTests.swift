@@ -107,6 +107,20 @@ struct DocCArticleTests {
         #expect(J.scalars == [1, 0, 0, 0, -2, 0, 0, 0, 4])
     }
 
+    @Test func fusingAnElementwiseChain() {
+        let w = Tensor<Float>(randomNormal: [100_000], seed: 1).requiringGradient()
+        let x = Tensor<Float>(randomNormal: [100_000], seed: 2)
+        let loss = (sin(w.lazy) * x.lazy + exp(w.lazy * LazyTensor(0.5))).mean()   // one entry
+        loss.backward()                                  // one fused pass backward
+        let sameAsEager = (sin(w) * x + exp(w * 0.5)).mean()   // equal up to rounding
+        #expect(loss.gradientFunctionName == "FusedBackward")
+        #expect(Swift.abs(loss.scalar - sameAsEager.scalar) <= 1e-5 * Swift.max(1, Swift.abs(sameAsEager.scalar)))
+        let fusedGradient = w.grad!.scalars
+        w.zeroGradient()
+        sameAsEager.backward()
+        #expect(zip(fusedGradient, w.grad!.scalars).allSatisfy { Swift.abs($0 - $1) <= 1e-6 * Swift.max(1, Swift.abs($1)) })
+    }
+
     @Test func neuralODEs() throws {
         let rate = Tensor<Double>([-0.5]).requiringGradient()
         let y0 = Tensor<Double>([2.0])

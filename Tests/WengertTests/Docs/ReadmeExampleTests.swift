@@ -77,6 +77,21 @@ struct ReadmeExampleTests {
         #expect(!gradientCheck(of: { x in wrong(x).sum() }, at: Tensor<Double>([0.5, -1.5])).passed)
     }
 
+    /// README, "Training": the seeds' loss as one fused entry, against tensor operations.
+    @Test func lazyLoss() {
+        let w = Tensor<Float>(randomNormal: [1000], seed: 1).requiringGradient()
+        let (x, b, y) = (Tensor<Float>(randomNormal: [1000], seed: 2), Tensor<Float>(0.5), Tensor<Float>(randomNormal: [1000], seed: 3))
+        let loss = (w.lazy * x.lazy + b.lazy - y.lazy).squared().mean()   // one recorded entry
+        loss.backward()
+        let fused = w.grad!.scalars
+        w.zeroGradient()
+        let eager = (w * x + b - y).squared().mean()
+        eager.backward()
+        #expect(loss.gradientFunctionName == "FusedBackward")
+        #expect(Swift.abs(loss.scalar - eager.scalar) <= 1e-5 * eager.scalar)
+        #expect(zip(fused, w.grad!.scalars).allSatisfy { Swift.abs($0 - $1) <= 1e-6 })
+    }
+
     /// README, "Training" and "Devices": the complete loop, as written, then on a device.
     @Test func trainingSection() throws {
         struct Classifier: Layer {
