@@ -14,25 +14,14 @@ struct SeedLinearRegression: TrainingLoop {
     /// What the seed prints after its 5000 epochs: w, b, the last loss.
     var publishedFigures: [Double]? { epochs == 5_000 ? [5.3671, -17.3012, 2.927647] : nil }
 
-    func autograd() -> [Float] {
-        let tc = Tensor<Float>(shape: [Self.tc.count], scalars: opaque(Self.tc), on: device)
-        let tu = Tensor<Float>(shape: [Self.tu.count], scalars: opaque(Self.tu), on: device)
-        let tun = 0.1 * tu
-        var params = Tensor<Float>(shape: [2], scalars: [1, 0], on: device).requiringGradient()
-        var lastLoss: Float = 0
-        for _ in 0..<epochs {
-            params.zeroGradient()
-            let loss = (params[0] * tun + params[1] - tc).squared().mean()
-            loss.backward()
-            withoutGradient { params -= 1e-2 * params.grad! }
-            lastLoss = loss.scalar
-        }
-        return params.scalars + [lastLoss]
-    }
+    func autograd() -> [Float] { train(fused: false) }
 
     /// `autograd()` with the seed's loss as one fused program: the same parameters,
     /// recording and update; the five elementwise entries and the mean become one.
-    func fused() -> [Float] {
+    func fused() -> [Float] { train(fused: true) }
+
+    /// The seed's loop, its loss recorded as tensor operations or as one `LazyTensor`.
+    private func train(fused: Bool) -> [Float] {
         let tc = Tensor<Float>(shape: [Self.tc.count], scalars: opaque(Self.tc), on: device)
         let tu = Tensor<Float>(shape: [Self.tu.count], scalars: opaque(Self.tu), on: device)
         let tun = 0.1 * tu
@@ -40,7 +29,8 @@ struct SeedLinearRegression: TrainingLoop {
         var lastLoss: Float = 0
         for _ in 0..<epochs {
             params.zeroGradient()
-            let loss = (params[0].lazy * tun.lazy + params[1].lazy - tc.lazy).squared().mean()
+            let loss = fused ? (params[0].lazy * tun.lazy + params[1].lazy - tc.lazy).squared().mean()
+                : (params[0] * tun + params[1] - tc).squared().mean()
             loss.backward()
             withoutGradient { params -= 1e-2 * params.grad! }
             lastLoss = loss.scalar

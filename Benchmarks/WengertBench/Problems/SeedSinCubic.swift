@@ -34,42 +34,32 @@ struct SeedSinCubic: TrainingLoop {
         return [a, b, c, d, lastLoss]
     }
 
-    func autograd() -> [Float] {
-        let x = Tensor<Float>(linspace: -Float.pi, opaque(Float.pi), count: Self.points).moved(to: device)
-        let y = sin(x)
-        let lr = Self.learningRate, s = start
-        var p = (0..<4).map { Tensor<Float>(shape: [], scalars: [s[$0]], on: device).requiringGradient() }
-        var lastLoss: Float = 0
-        for _ in 0..<steps {
-            // x ** 2 and x ** 3 as the seed writes them: x needs no gradient, so the powers
-            // are untracked and only the products with the parameters are recorded.
-            let yPred = p[0] + p[1] * x + p[2] * pow(x, n: 2) + p[3] * pow(x, n: 3)
-            let loss = (yPred - y).squared().sum()
-            lastLoss = loss.scalar
-            loss.backward()
-            withoutGradient {
-                for i in 0..<4 {
-                    p[i] -= lr * p[i].grad!
-                    p[i].zeroGradient()
-                }
-            }
-        }
-        return p.map(\.scalar) + [lastLoss]
-    }
+    func autograd() -> [Float] { train(fused: false) }
 
     /// `autograd()` with the residual's square summed as one fused program, the cubic
-    /// in Horner's form: x's powers, the products, sums, residual and square of a step
-    /// are one pass forward and one backward.
-    func fused() -> [Float] {
+    /// in Horner's form: x's products, the sums, residual and square of a step are one
+    /// pass forward and one backward.
+    func fused() -> [Float] { train(fused: true) }
+
+    /// The seed's loop, its loss recorded as tensor operations or as one `LazyTensor`.
+    private func train(fused: Bool) -> [Float] {
         let x = Tensor<Float>(linspace: -Float.pi, opaque(Float.pi), count: Self.points).moved(to: device)
         let y = sin(x)
         let lr = Self.learningRate, s = start
         var p = (0..<4).map { Tensor<Float>(shape: [], scalars: [s[$0]], on: device).requiringGradient() }
         var lastLoss: Float = 0
         for _ in 0..<steps {
-            let xl = x.lazy
-            let yPred = p[0].lazy + xl * (p[1].lazy + xl * (p[2].lazy + xl * p[3].lazy))
-            let loss = (yPred - y.lazy).squared().sum()
+            let loss: Tensor<Float>
+            if fused {
+                let xl = x.lazy
+                let yPred = p[0].lazy + xl * (p[1].lazy + xl * (p[2].lazy + xl * p[3].lazy))
+                loss = (yPred - y.lazy).squared().sum()
+            } else {
+                // x ** 2 and x ** 3 as the seed writes them: x needs no gradient, so the
+                // powers are untracked and only the products with the parameters are recorded.
+                let yPred = p[0] + p[1] * x + p[2] * pow(x, n: 2) + p[3] * pow(x, n: 3)
+                loss = (yPred - y).squared().sum()
+            }
             lastLoss = loss.scalar
             loss.backward()
             withoutGradient {
