@@ -1,10 +1,12 @@
 // Fused elementwise programs (see CWengertKernels.h): a LazyTensor's chain of
-// elementwise steps run over the data in blocks of FUSED_BLOCK scalars, every step of a
-// block before the next block, so the intermediate values live in a few kilobytes of
-// cache instead of one tensor each, and the whole chain is one call, one recorded entry
-// and one backward rule.
+// elementwise steps run over the data in blocks of FUSED_BLOCK positions, every step of a
+// block before the next block, so the intermediate values live in cache instead of one
+// tensor each, and the whole chain is one call, one recorded entry and one backward rule.
+// From FUSED_PARALLEL_MIN positions × steps a thread, whole blocks are split across the
+// kernel threads, each part at the caller's instruction-set level.
 //
-// Registers are numbered inputs first (0 ..< input_count), then one per step. A register
+// Registers are numbered inputs first (0 ..< input_count), then one per step (the caller
+// numbers operands as a LazyTensor does, and `fused_prepare` renumbers them). A register
 // is a vector (one value per position) or a scalar (one value for all positions): an
 // input of one scalar broadcast over n > 1 positions, a constant, or a step of scalars
 // only. Scalar steps run once per call, before the blocks; the blocks run the vector
@@ -14,13 +16,17 @@
 //
 // The backward pass recomputes a block's values, then sweeps its steps in reverse with
 // the chain rule's convention (a zero cotangent passes nothing through an infinite
-// partial). A scalar register's cotangent is the sum over all positions of what flows
-// into it, accumulated in double precision across blocks, then swept back through the
-// scalar steps once after the last block.
+// partial), only through registers that reach an input whose cotangent is asked for. A
+// vector register's cotangent is a reference while a step hands one on unchanged,
+// written once where a step first makes one, and added to after that. A scalar
+// register's cotangent is the sum over all positions of what flows into it, accumulated
+// in double precision across blocks and parts, then swept back through the scalar steps
+// once after the last block.
 
 #include "CWengertKernels.h"
 #include "WengertInternal.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +70,12 @@ FUSED_LOOPS(double, f64)
 
 static inline double fused_chain(double g, double p) { return g == 0 || p == 0 ? 0 : g * p; }
 
+// A step the Swift side never builds: an internal error, not bad input.
+__attribute__((noreturn)) static void fused_invalid(const char *what, int code) {
+    fprintf(stderr, "Wengert: internal error: a fused program has an unknown %s (%d).\n", what, code);
+    abort();
+}
+
 // One definition of the interpreter per scalar type.
 #define FUSED_INTERPRETER(T, SUFFIX)                                                                        \
     /* The partial of unary step `u` at x (its input) and y (its value), into `out`; NULL for none needed  \
@@ -96,7 +108,7 @@ static inline double fused_chain(double g, double p) { return g == 0 || p == 0 ?
         case WENGERT_UNARY_ABS: WENGERT_AT_LEVEL(fused_sign_##SUFFIX, level, (x, out, 0, m)); return out;   \
         case WENGERT_UNARY_RELU: WENGERT_AT_LEVEL(fused_sign_##SUFFIX, level, (x, out, 1, m)); return out;  \
         case WENGERT_UNARY_NEGATE: return NULL;                                                             \
-        default: abort(); /* the Swift side builds only the cases above */                                  \
+        default: fused_invalid("unary function", u);                                                        \
         }                                                                                                   \
     }                                                                                                       \
                                                                                                             \
@@ -119,7 +131,7 @@ static inline double fused_chain(double g, double p) { return g == 0 || p == 0 ?
             }                                                                                               \
             break;                                                                                          \
         case WENGERT_FUSED_CONSTANT: out[0] = (T)step->constant; break;                                     \
-        default: abort();                                                                                   \
+        default: fused_invalid("step", step->op);                                                           \
         }                                                                                                   \
     }                                                                                                       \
                                                                                                             \
@@ -427,7 +439,7 @@ static inline double fused_chain(double g, double p) { return g == 0 || p == 0 ?
                         fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, p, inc_p, 2, m, level); \
                         break;                                                                              \
                     }                                                                                       \
-                    default: abort();                                                                       \
+                    default: fused_invalid("step", step->op);                                               \
                     }                                                                                       \
                 }                                                                                           \
                 for (long j = 0; j < inputs; j++) {                                                         \
@@ -509,12 +521,12 @@ static inline double fused_chain(double g, double p) { return g == 0 || p == 0 ?
                 case WENGERT_UNARY_ABS: p = a > 0 ? 1 : (a < 0 ? -1 : 0); break;                            \
                 case WENGERT_UNARY_RELU: p = a > 0 || a != a ? 1 : 0; break;                                \
                 case WENGERT_UNARY_NEGATE: p = -1; break;                                                   \
-                default: abort();                                                                           \
+                default: fused_invalid("unary function", step->unary);                                      \
                 }                                                                                           \
                 scalar_adj[step->a] += fused_chain(gq, p);                                                  \
                 break;                                                                                      \
             }                                                                                               \
-            default: abort();                                                                               \
+            default: fused_invalid("step", step->op);                                                       \
             }                                                                                               \
         }                                                                                                   \
         for (long j = 0; j < inputs; j++) {                                                                 \

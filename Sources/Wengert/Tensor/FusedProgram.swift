@@ -14,8 +14,8 @@ enum FusedProgram {
     }
 
     /// The recorded arguments: reduction, position count, then four integers a step
-    /// (op and unary function, a, b, the constant's bits), with operands numbered as the
-    /// C interpreter numbers registers: inputs 0 ..< k, then the steps.
+    /// (op and unary function, a, b, the constant's bits), operands numbered as a
+    /// LazyTensor numbers them (step k ≥ 0, input -1 - j, no b `Int32.min`).
     @inlinable static func encode(_ steps: [wengert_fused_step], reduction: Reduction, count: Int) -> [Int] {
         var arguments = [reduction.rawValue, count]
         arguments.reserveCapacity(2 + 4 * steps.count)
@@ -46,14 +46,7 @@ enum FusedProgram {
     /// Runs `expression` and reduces its values as asked, recording one entry when an
     /// input is tracked and gradients are on.
     @inlinable static func run<S>(_ expression: LazyTensor<S>, reduction: Reduction) -> Tensor<S> {
-        if expression.steps.isEmpty {
-            let value = expression.inputs[0]
-            switch reduction {
-            case .none: return value
-            case .sum: return value.sum()
-            case .mean: return value.mean()
-            }
-        }
+        if expression.steps.isEmpty { return reduce(expression.inputs[0], reduction) }
         let shape = expression.dimensions
         let n = TensorShape.count(shape)
         // Every operand reads n positions or one: any other broadcast is expanded first.
