@@ -41,6 +41,25 @@ struct TensorOnDeviceTests {
         #expect(agree(grad.scalars, c.grad!.scalars, relative: 1e-4), "\(firstDisagreement(grad.scalars, c.grad!.scalars, relative: 1e-4))")
     }
 
+    /// A lazy expression on the device runs its steps as the device's tensor operations,
+    /// forward and backward, and gives the CPU's fused numbers.
+    @Test func lazyExpressionOnTheDeviceMatchesTheFusedCPU() throws {
+        let gpu = try #require(Device.openCL)
+        func program(_ device: Device) -> (value: [Float], grads: [Float]) {
+            let x = Tensor<Float>(shape: [3, 4], scalars: testScalars(12, seed: 5), on: device).requiringGradient()
+            let w = Tensor<Float>(shape: [], scalars: [0.7], on: device).requiringGradient()
+            let row = Tensor<Float>(shape: [1, 4], scalars: testScalars(4, seed: 6), on: device)
+            let e = tanh(x.lazy * w.lazy + row.lazy) * sigmoid(x.lazy) - sqrt(x.lazy.squared() + LazyTensor(1))
+            let out = e.mean()
+            out.backward()
+            #expect(out.device == device && x.grad!.device == device)
+            return (out.scalars + e.evaluated().scalars, x.grad!.scalars + w.grad!.scalars)
+        }
+        let cpu = program(.cpu), device = program(gpu)
+        #expect(agree(device.value, cpu.value, relative: 1e-5), "\(firstDisagreement(device.value, cpu.value, relative: 1e-5))")
+        #expect(agree(device.grads, cpu.grads, relative: 1e-4), "\(firstDisagreement(device.grads, cpu.grads, relative: 1e-4))")
+    }
+
     /// Shapes, reductions, indexing, selection and broadcasting, forward and backward.
     @Test func shapeReductionAndIndexingRulesOnTheDevice() throws {
         let gpu = try #require(Device.openCL)
