@@ -239,13 +239,9 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
     } fused_job_##SUFFIX;                                                                                   \
                                                                                                             \
     /* Positions [part·chunk, (part + 1)·chunk) of a forward pass, on the calling thread's scratch. */      \
-    static void fused_forward_part_##SUFFIX(void *context, long part) {                                     \
-        const fused_job_##SUFFIX *job = (const fused_job_##SUFFIX *)context;                                \
-        /* A worker computes at the caller's level (a test may have set it for its thread), so the bits     \
-           do not depend on the split. */                                                                   \
-        const int previous = wengert_set_thread_kernel_level(job->level);                                   \
-        fused_state_##SUFFIX s;                                                                             \
-        fused_prepare_##SUFFIX(&s, job->program, job->steps, job->inputs, job->input, job->input_count, job->n, 0); \
+    /* Positions [part·chunk, (part + 1)·chunk) of a forward pass, with a prepared state (a copy of its     \
+       pointers into this thread's scratch). */                                                             \
+    static void fused_forward_blocks_##SUFFIX(fused_state_##SUFFIX s, const fused_job_##SUFFIX *job, long part) {\
         const long result = s.registers - 1, lo = part * job->chunk;                                        \
         const long hi = lo + job->chunk < job->n ? lo + job->chunk : job->n;                                \
         double total = 0;                                                                                   \
@@ -256,6 +252,16 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
             if (job->sums) total += wengert_sum_##SUFFIX(s.val[result], m);                                 \
         }                                                                                                   \
         if (job->sums) job->sums[part] = total;                                                             \
+    }                                                                                                       \
+                                                                                                            \
+    /* A part of the forward pass on a kernel thread: its own state, at the caller's level (a test may      \
+       have set it for its thread), so the bits do not depend on the split. */                              \
+    static void fused_forward_part_##SUFFIX(void *context, long part) {                                     \
+        const fused_job_##SUFFIX *job = (const fused_job_##SUFFIX *)context;                                \
+        const int previous = wengert_set_thread_kernel_level(job->level);                                   \
+        fused_state_##SUFFIX s;                                                                             \
+        fused_prepare_##SUFFIX(&s, job->program, job->steps, job->inputs, job->input, job->input_count, job->n, 0);\
+        fused_forward_blocks_##SUFFIX(s, job, part);                                                        \
         wengert_set_thread_kernel_level(previous);                                                          \
     }                                                                                                       \
                                                                                                             \
@@ -287,7 +293,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         fused_job_##SUFFIX job = {program, steps, inputs, n, chunk, s.registers, input, input_count, out, sums, \
                                   NULL, 0, NULL, NULL, wengert_kernel_level()};                             \
         if (parts > 1) wengert_parallel_run(parts, fused_forward_part_##SUFFIX, &job);                      \
-        else if (parts == 1) fused_forward_part_##SUFFIX(&job, 0);                                          \
+        else if (parts == 1) fused_forward_blocks_##SUFFIX(s, &job, 0);                                     \
         if (sum) {                                                                                          \
             double total = 0;                                                                               \
             for (long p = 0; p < parts; p++) total += sums[p];                                              \
@@ -367,21 +373,19 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
                                                                                                             \
     /* Positions [part·chunk, (part + 1)·chunk) of a backward pass: the vector inputs' cotangents there,    \
        and the scalar registers' share of theirs into job->scalar_adj + part·registers. */                  \
-    static void fused_backward_part_##SUFFIX(void *context, long part) {                                    \
-        const fused_job_##SUFFIX *job = (const fused_job_##SUFFIX *)context;                                \
+    /* Positions [part·chunk, (part + 1)·chunk) of a backward pass, with a prepared state whose live        \
+       registers are marked: the vector inputs' cotangents there, and the scalar registers' share of        \
+       theirs into job->scalar_adj + part·registers. */                                                     \
+    static void fused_backward_blocks_##SUFFIX(fused_state_##SUFFIX s, const fused_job_##SUFFIX *job, long part) {\
         const long inputs = job->inputs, steps = job->steps, inc_g = job->inc_g;                            \
         const T *const *input = job->input;                                                                 \
         const T *g = job->g;                                                                                \
         T *const *grad = job->grad;                                                                         \
-        const int previous = wengert_set_thread_kernel_level(job->level); /* as in the forward part */      \
-        fused_state_##SUFFIX s;                                                                             \
-        fused_prepare_##SUFFIX(&s, job->program, steps, inputs, input, job->input_count, job->n, 1);        \
         const long r = s.registers, result = r - 1, lo = part * job->chunk;                                 \
         const long hi = lo + job->chunk < job->n ? lo + job->chunk : job->n;                                \
         const int level = wengert_kernel_level();                                                           \
         T *partial = s.adj_blocks + r * FUSED_BLOCK;                                                        \
         double *scalar_adj = job->scalar_adj + part * r;                                                    \
-        fused_live_##SUFFIX(&s, grad);                                                                      \
             for (long start = lo; start < hi; start += FUSED_BLOCK) {                                       \
                 const long m = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;                         \
                 fused_block_##SUFFIX(&s, input, start, m);                                                  \
@@ -451,30 +455,43 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
                     else memcpy(out, view, (size_t)m * sizeof(T));                                          \
                 }                                                                                           \
             }                                                                                               \
+    }                                                                                                       \
+                                                                                                            \
+    /* A part of the backward pass on a kernel thread: its own state, at the caller's level. */             \
+    static void fused_backward_part_##SUFFIX(void *context, long part) {                                    \
+        const fused_job_##SUFFIX *job = (const fused_job_##SUFFIX *)context;                                \
+        const int previous = wengert_set_thread_kernel_level(job->level);                                   \
+        fused_state_##SUFFIX s;                                                                             \
+        fused_prepare_##SUFFIX(&s, job->program, job->steps, job->inputs, job->input, job->input_count, job->n, 1);\
+        fused_live_##SUFFIX(&s, job->grad);                                                                 \
+        fused_backward_blocks_##SUFFIX(s, job, part);                                                       \
         wengert_set_thread_kernel_level(previous);                                                          \
     }                                                                                                       \
                                                                                                             \
     void wengert_fused_backward_##SUFFIX(const wengert_fused_step *program, long steps, long inputs,        \
                                          const T *const *input, const long *input_count, long n,            \
                                          const T *g, long inc_g, T *const *grad) {                          \
-        fused_state_##SUFFIX probe;                                                                         \
-        fused_prepare_##SUFFIX(&probe, program, steps, inputs, input, input_count, n, 0);                   \
-        const long r = probe.registers, result = r - 1;                                                     \
-        const int vector_result = probe.is_vector[result];                                                  \
+        fused_state_##SUFFIX s;                                                                             \
+        fused_prepare_##SUFFIX(&s, program, steps, inputs, input, input_count, n, 1);                       \
+        fused_live_##SUFFIX(&s, grad);                                                                      \
+        const long r = s.registers, result = r - 1;                                                         \
+        const int vector_result = s.is_vector[result];                                                      \
         long parts = 0, chunk = 0;                                                                          \
         if (vector_result) chunk = fused_chunk_##SUFFIX(n, steps, &parts);                                  \
         double local[FUSED_LOCAL_PARTS * 16];                                                               \
         const long cells = (parts > 0 ? parts : 1) * r;                                                     \
-        double *part_adj = cells <= FUSED_LOCAL_PARTS * 16 ? local : (double *)malloc((size_t)cells * sizeof(double)); \
+        double *part_adj = cells <= FUSED_LOCAL_PARTS * 16 ? local : (double *)malloc((size_t)cells * sizeof(double));\
         memset(part_adj, 0, (size_t)cells * sizeof(double));                                                \
         fused_job_##SUFFIX job = {program, steps, inputs, n, chunk, r, input, input_count, NULL, NULL,      \
                                   g, inc_g, grad, part_adj, wengert_kernel_level()};                        \
-        if (parts > 1) wengert_parallel_run(parts, fused_backward_part_##SUFFIX, &job);                     \
-        else if (parts == 1) fused_backward_part_##SUFFIX(&job, 0);                                         \
-        /* The caller's own state for the scalar steps (a part on this thread reused its scratch). */       \
-        fused_state_##SUFFIX s;                                                                             \
-        fused_prepare_##SUFFIX(&s, program, steps, inputs, input, input_count, n, 1);                       \
-        fused_live_##SUFFIX(&s, grad);                                                                      \
+        if (parts == 1) {                                                                                   \
+            fused_backward_blocks_##SUFFIX(s, &job, 0);                                                     \
+        } else if (parts > 1) {                                                                             \
+            wengert_parallel_run(parts, fused_backward_part_##SUFFIX, &job);                                \
+            /* A part on this thread prepared its state in the same scratch: prepare the caller's again. */ \
+            fused_prepare_##SUFFIX(&s, program, steps, inputs, input, input_count, n, 1);                   \
+            fused_live_##SUFFIX(&s, grad);                                                                  \
+        }                                                                                                   \
         double *scalar_adj = s.scalar_adj;                                                                  \
         for (long q = 0; q < r; q++) {                                                                      \
             double total = 0;                                                                               \
