@@ -500,6 +500,10 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         }                                                                                                   \
         if (part_adj != local) free(part_adj);                                                              \
         if (!vector_result) {                                                                               \
+            /* A value that depends on no vector input (a constant, or scalars alone): nothing flows to one. */ \
+            for (long j = 0; j < inputs; j++) {                                                             \
+                if (grad[j] && s.is_vector[j]) memset(grad[j], 0, (size_t)input_count[j] * sizeof(T));      \
+            }                                                                                               \
             double total = 0;                                                                               \
             if (inc_g == 0) total = n > 0 ? (double)g[0] * (double)n : 0; /* no positions, nothing flows */ \
             else for (long i = 0; i < n; i++) total += (double)g[i];                                        \

@@ -19,7 +19,7 @@ import CWengert
 ///
 /// Each tensor joins with ``Tensor/lazy`` and each constant with ``init(_:)``
 /// (`LazyTensor(2) * x.lazy`). Combine with `+ - * /`, `-x`, ``squared()``, and `exp`, `log`,
-/// `sin`, `cos`, `tanh`, `sigmoid`, `sqrt`, `abs` and `relu`; finish with
+/// `sin`, `cos`, `tanh`, `sigmoid`, `sqrt`, `abs`, `relu` and `pow(_:n:)`; finish with
 /// ``evaluated()``, ``sum()`` or ``mean()``. Shapes broadcast as for tensors, and a shape
 /// mismatch stops at the operator that made it, naming both shapes. (Operands are
 /// explicit because operators mixing lazy expressions with tensors or scalars, or
@@ -185,6 +185,29 @@ extension LazyTensor {
     @inlinable public static prefix func - (a: consuming LazyTensor) -> LazyTensor { a.applying(WENGERT_FUSED_UNARY, unary: WENGERT_UNARY_NEGATE) }
 }
 
+/// xⁿ at each position of a lazy expression, for an integer exponent: the products of
+/// ``Tensor/integerPower(_:_:)`` in its order (square-and-multiply from the lowest bit),
+/// so the values equal `pow(x, n:)` on tensors to the bit; 1 everywhere for n = 0.
+/// - Complexity: O(log |n|) steps.
+@inlinable public func pow<S>(_ x: consuming LazyTensor<S>, n: Int) -> LazyTensor<S> {
+    if n == 0 {
+        _ = x.append(WENGERT_FUSED_CONSTANT, 0, constant: 1)
+        return x
+    }
+    var base = x.valueOperand, e = n.magnitude
+    while e & 1 == 0 {
+        base = x.append(WENGERT_FUSED_SQUARE, base)
+        e >>= 1
+    }
+    var result = base
+    e >>= 1
+    while e != 0 {
+        base = x.append(WENGERT_FUSED_SQUARE, base)
+        if e & 1 == 1 { result = x.append(WENGERT_FUSED_MULTIPLY, result, base) }
+        e >>= 1
+    }
+    return n < 0 ? LazyTensor(1) / x : x
+}
 /// eˣ at each position of a lazy expression.
 @inlinable @_disfavoredOverload public func exp<S>(_ x: LazyTensor<S>) -> LazyTensor<S> { x.applying(WENGERT_FUSED_UNARY, unary: WENGERT_UNARY_EXP) }
 /// ln x at each position of a lazy expression.

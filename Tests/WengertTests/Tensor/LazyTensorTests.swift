@@ -137,6 +137,22 @@ struct LazyTensorTests {
         #expect(Self.close(grads(true), grads(false), tolerance: 1e-13))
     }
 
+    /// Integer powers take the tensor operator's products in its order: equal values to
+    /// the bit, and its gradients.
+    @Test(arguments: [0, 1, 2, 3, 6, 7, -3])
+    func integerPowersMatchTheTensorOperator(_ n: Int) {
+        let x0 = Tensor<Double>([0.5, -1.5, 2, -0.0, 3.25, 1e-3])
+        let x = x0.requiringGradient(), y = x0.requiringGradient()
+        let fused = pow(x.lazy, n: n).evaluated(), plain = pow(y, n: n)
+        #expect(Self.sameBits(fused.scalars, plain.scalars), "n = \(n): \(fused.scalars) vs \(plain.scalars)")
+        fused.sum().backward()
+        // x⁰ is a constant on tensors (nothing to differentiate); here it is recorded,
+        // and its gradient is zero.
+        if n == 0 { return #expect(x.grad!.scalars.allSatisfy { $0 == 0 }) }
+        plain.sum().backward()
+        #expect(Self.close(x.grad!.scalars, y.grad!.scalars, tolerance: 1e-13), "n = \(n)")
+    }
+
     /// The same tensor used twice is one input, and its cotangent collects both uses.
     @Test func anInputUsedTwiceGetsBothCotangents() {
         let x = Tensor<Double>([0.5, -1.5, 2]).requiringGradient()
