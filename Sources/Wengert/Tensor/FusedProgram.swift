@@ -13,28 +13,35 @@ enum FusedProgram {
         case none, sum, mean
     }
 
-    /// The recorded arguments: reduction, position count, then four integers a step
-    /// (op and unary function, a, b, the constant's bits), operands numbered as a
+    /// The recorded arguments: reduction, position count, then the steps' bytes, three
+    /// integers a step (`wengert_fused_step` is 24 bytes, 8-aligned), so that the rule
+    /// hands the C interpreter the recording's own memory. Operands are numbered as a
     /// LazyTensor numbers them (step k ≥ 0, input -1 - j, no b `Int32.min`).
     @inlinable static func encode(_ steps: [wengert_fused_step], reduction: Reduction, count: Int) -> [Int] {
         var arguments = [reduction.rawValue, count]
-        arguments.reserveCapacity(2 + 4 * steps.count)
-        for step in steps {
-            arguments.append(Int(step.op) | Int(step.unary) << 8)
-            arguments.append(Int(step.a))
-            arguments.append(Int(step.b))
-            arguments.append(Int(bitPattern: UInt(step.constant.bitPattern)))
+        arguments.reserveCapacity(2 + integersPerStep * steps.count)
+        steps.withUnsafeBytes { bytes in
+            for offset in stride(from: 0, to: bytes.count, by: MemoryLayout<Int>.stride) {
+                arguments.append(bytes.load(fromByteOffset: offset, as: Int.self))
+            }
         }
         return arguments
     }
 
-    /// The steps of recorded `arguments` (`encode`'s).
-    @inlinable static func decode(_ arguments: TensorPullbackOperands<Int>) -> [wengert_fused_step] {
-        (0..<(arguments.count - 2) / 4).map { k in
-            let base = 2 + 4 * k
-            return wengert_fused_step(
-                op: Int32(arguments[base] & 0xff), a: Int32(arguments[base + 1]), b: Int32(arguments[base + 2]),
-                unary: Int32(arguments[base] >> 8), constant: Double(bitPattern: UInt64(UInt(bitPattern: arguments[base + 3]))))
+    /// The integers a step occupies in the recorded arguments.
+    @inlinable static var integersPerStep: Int {
+        precondition(MemoryLayout<wengert_fused_step>.stride == 3 * MemoryLayout<Int>.stride
+            && MemoryLayout<wengert_fused_step>.alignment <= MemoryLayout<Int>.alignment)
+        return 3
+    }
+
+    /// Calls `body` with the steps in recorded `arguments` (`encode`'s), read in place.
+    @inlinable static func withSteps<R>(
+        _ arguments: TensorPullbackOperands<Int>, _ body: (UnsafeBufferPointer<wengert_fused_step>) -> R
+    ) -> R {
+        let count = (arguments.count - 2) / integersPerStep
+        return UnsafeRawPointer(arguments.buffer.baseAddress! + 2).withMemoryRebound(to: wengert_fused_step.self, capacity: count) {
+            body(UnsafeBufferPointer(start: $0, count: count))
         }
     }
 
@@ -142,11 +149,21 @@ enum FusedProgram {
         _ arguments: TensorPullbackOperands<Int>, _ g: Tensor<S>, saved: TensorPullbackOperands<Tensor<S>>,
         shapes: TensorPullbackShapes, needs: TensorOperandMask, tracked: Bool, into cotangent: TensorCotangentSink<S>
     ) {
-        let program = decode(arguments)
+        withSteps(arguments) { program in
+            pullback(program, arguments, g, saved: saved, shapes: shapes, needs: needs, tracked: tracked, into: cotangent)
+        }
+    }
+
+    /// `pullback` with the steps read.
+    @inlinable static func pullback<S>(
+        _ program: UnsafeBufferPointer<wengert_fused_step>, _ arguments: TensorPullbackOperands<Int>, _ g: Tensor<S>,
+        saved: TensorPullbackOperands<Tensor<S>>, shapes: TensorPullbackShapes, needs: TensorOperandMask, tracked: Bool,
+        into cotangent: TensorCotangentSink<S>
+    ) {
         let reduction = Reduction(rawValue: arguments[0])!, n = arguments[1]
         let inputs = saved.buffer
         if tracked || inputs.contains(where: { $0.placement.kind != .cpu }) || g.placement.kind != .cpu {
-            return tensorPullback(program, Array(inputs), g, reduction: reduction, count: n, needs: needs, into: cotangent)
+            return tensorPullback(Array(program), Array(inputs), g, reduction: reduction, count: n, needs: needs, into: cotangent)
         }
         // The cotangent at each position: g itself, or a reduction's g spread over the n.
         var gScalar = S.zero
@@ -167,9 +184,9 @@ enum FusedProgram {
                 let out = UnsafePointer(gradPointers.baseAddress!)
                 withExtendedLifetime((grads, g)) {
                     if incG == 0 {
-                        S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, &gScalar, 0, out)
+                        S._fusedBackwardKernel(program.baseAddress!, program.count, inputs.count, pointers, counts, n, &gScalar, 0, out)
                     } else {
-                        S._fusedBackwardKernel(program, program.count, inputs.count, pointers, counts, n, g.hostBase, 1, out)
+                        S._fusedBackwardKernel(program.baseAddress!, program.count, inputs.count, pointers, counts, n, g.hostBase, 1, out)
                     }
                 }
             }
