@@ -215,12 +215,19 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
     }                                                                                                       \
                                                                                                             \
     /* Points the vector inputs at positions [start, start + m) and computes the vector steps there. */    \
-    static void fused_block_##SUFFIX(fused_state_##SUFFIX *s, const T *const *input, long start, long m) {  \
+    /* Points the vector inputs at positions [start, start + m) and the vector steps at their values        \
+       there: in `values` (step k's at values + k·n) when the caller keeps them, else in the scratch        \
+       blocks; and computes the steps unless `values` already holds them (`compute` 0). */                  \
+    static void fused_block_##SUFFIX(fused_state_##SUFFIX *s, const T *const *input, T *values, long start, \
+                                     long m, int compute) {                                                 \
         for (long j = 0; j < s->inputs; j++) {                                                              \
             if (s->is_vector[j]) s->val[j] = (T *)input[j] + start;                                         \
         }                                                                                                   \
         for (long k = 0; k < s->steps; k++) {                                                               \
-            if (s->is_vector[s->inputs + k]) fused_step_##SUFFIX(&s->program[k], s->val, s->inc, s->val[s->inputs + k], m); \
+            const long q = s->inputs + k;                                                                   \
+            if (!s->is_vector[q]) continue;                                                                 \
+            s->val[q] = values ? values + k * s->n + start : s->blocks + k * FUSED_BLOCK;                   \
+            if (compute) fused_step_##SUFFIX(&s->program[k], s->val, s->inc, s->val[q], m);                 \
         }                                                                                                   \
     }                                                                                                       \
                                                                                                             \
@@ -230,6 +237,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const T *const *input;                                                                              \
         const long *input_count;                                                                            \
         T *out;                                                                                             \
+        T *values;                     /* the steps' values, kept by the forward pass for the backward one */  \
         double *sums;                  /* forward: per part, the sum of its values */                       \
         const T *g;                                                                                         \
         long inc_g;                                                                                         \
@@ -247,7 +255,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         double total = 0;                                                                                   \
         for (long start = lo; start < hi; start += FUSED_BLOCK) {                                           \
             const long m = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;                             \
-            fused_block_##SUFFIX(&s, job->input, start, m);                                                 \
+            fused_block_##SUFFIX(&s, job->input, job->values, start, m, 1);                                 \
             if (job->out) memcpy(job->out + start, s.val[result], (size_t)m * sizeof(T));                   \
             if (job->sums) total += wengert_sum_##SUFFIX(s.val[result], m);                                 \
         }                                                                                                   \
@@ -276,7 +284,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
                                                                                                             \
     void wengert_fused_forward_##SUFFIX(const wengert_fused_step *program, long steps, long inputs,         \
                                         const T *const *input, const long *input_count, long n, T *out,     \
-                                        double *sum) {                                                      \
+                                        double *sum, T *values) {                                           \
         fused_state_##SUFFIX s;                                                                             \
         fused_prepare_##SUFFIX(&s, program, steps, inputs, input, input_count, n, 0);                       \
         const long result = s.registers - 1;                                                                \
@@ -290,8 +298,8 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const long chunk = fused_chunk_##SUFFIX(n, steps, &parts);                                          \
         double local[FUSED_LOCAL_PARTS];                                                                    \
         double *sums = sum ? (parts <= FUSED_LOCAL_PARTS ? local : (double *)malloc((size_t)parts * sizeof(double))) : NULL; \
-        fused_job_##SUFFIX job = {program, steps, inputs, n, chunk, s.registers, input, input_count, out, sums, \
-                                  NULL, 0, NULL, NULL, wengert_kernel_level()};                             \
+        fused_job_##SUFFIX job = {program, steps, inputs, n, chunk, s.registers, input, input_count, out,   \
+                                  values, sums, NULL, 0, NULL, NULL, wengert_kernel_level()};               \
         if (parts > 1) wengert_parallel_run(parts, fused_forward_part_##SUFFIX, &job);                      \
         else if (parts == 1) fused_forward_blocks_##SUFFIX(s, &job, 0);                                     \
         if (sum) {                                                                                          \
@@ -388,7 +396,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         double *scalar_adj = job->scalar_adj + part * r;                                                    \
             for (long start = lo; start < hi; start += FUSED_BLOCK) {                                       \
                 const long m = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;                         \
-                fused_block_##SUFFIX(&s, input, start, m);                                                  \
+                fused_block_##SUFFIX(&s, input, job->values, start, m, job->values == NULL);                \
                 for (long q = 0; q < r; q++) s.adj[q] = NULL;                                               \
                 s.adj[result] = inc_g == 0 ? g : g + start;                                                 \
                 s.adj_inc[result] = inc_g;                                                                  \
@@ -470,7 +478,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
                                                                                                             \
     void wengert_fused_backward_##SUFFIX(const wengert_fused_step *program, long steps, long inputs,        \
                                          const T *const *input, const long *input_count, long n,            \
-                                         const T *g, long inc_g, T *const *grad) {                          \
+                                         const T *g, long inc_g, T *const *grad, const T *values) {         \
         fused_state_##SUFFIX s;                                                                             \
         fused_prepare_##SUFFIX(&s, program, steps, inputs, input, input_count, n, 1);                       \
         fused_live_##SUFFIX(&s, grad);                                                                      \
@@ -482,8 +490,8 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const long cells = (parts > 0 ? parts : 1) * r;                                                     \
         double *part_adj = cells <= FUSED_LOCAL_PARTS * 16 ? local : (double *)malloc((size_t)cells * sizeof(double));\
         memset(part_adj, 0, (size_t)cells * sizeof(double));                                                \
-        fused_job_##SUFFIX job = {program, steps, inputs, n, chunk, r, input, input_count, NULL, NULL,      \
-                                  g, inc_g, grad, part_adj, wengert_kernel_level()};                        \
+        fused_job_##SUFFIX job = {program, steps, inputs, n, chunk, r, input, input_count, NULL,            \
+                                  (T *)values, NULL, g, inc_g, grad, part_adj, wengert_kernel_level()};     \
         if (parts == 1) {                                                                                   \
             fused_backward_blocks_##SUFFIX(s, &job, 0);                                                     \
         } else if (parts > 1) {                                                                             \

@@ -122,21 +122,26 @@ typedef struct {
 /// Runs `program` over n positions: input j holds input_count[j] scalars, n (read at
 /// each position) or 1 (broadcast). Writes the value at each position to `out` when it
 /// is not NULL, and their sum (in double precision) to `*sum` when that is not NULL.
-/// Each step's values equal the library's kernel for it (wengert_binary, wengert_unary)
-/// to the bit. Uses the calling thread's scratch memory.
+/// When `values` is not NULL (steps·n scalars), each step that varies by position keeps
+/// its values there (step k's at values + k·n), for wengert_fused_backward to read
+/// instead of recomputing them. Each step's values equal the library's kernel for it
+/// (wengert_binary, wengert_unary) to the bit. Uses the calling thread's scratch memory.
 void wengert_fused_forward_f32(const wengert_fused_step *program, long steps, long inputs, const float *const *input,
-                               const long *input_count, long n, float *out, double *sum);
+                               const long *input_count, long n, float *out, double *sum, float *values);
 void wengert_fused_forward_f64(const wengert_fused_step *program, long steps, long inputs, const double *const *input,
-                               const long *input_count, long n, double *out, double *sum);
+                               const long *input_count, long n, double *out, double *sum, double *values);
 /// The cotangent of each input of `program` (as in wengert_fused_forward) given the
 /// cotangent g of its value (g[i·inc_g], inc_g 0 or 1), written to grad[j]
 /// (input_count[j] scalars; an input of one scalar broadcast over n > 1 positions gets
 /// the sum over them); grad[j] NULL skips input j. The chain rule's convention: a zero
-/// cotangent passes nothing through an infinite partial.
+/// cotangent passes nothing through an infinite partial. `values` is what the forward
+/// pass kept there, or NULL to recompute the steps block by block.
 void wengert_fused_backward_f32(const wengert_fused_step *program, long steps, long inputs, const float *const *input,
-                                const long *input_count, long n, const float *g, long inc_g, float *const *grad);
+                                const long *input_count, long n, const float *g, long inc_g, float *const *grad,
+                                const float *values);
 void wengert_fused_backward_f64(const wengert_fused_step *program, long steps, long inputs, const double *const *input,
-                                const long *input_count, long n, const double *g, long inc_g, double *const *grad);
+                                const long *input_count, long n, const double *g, long inc_g, double *const *grad,
+                                const double *values);
 
 /// Row-major C[m x n] (+)= A[m x k] * B[k x n]; `accumulate` 0 overwrites C.
 void wengert_gemm_f32(long m, long n, long k, const float *a, const float *b, float *c, int accumulate);

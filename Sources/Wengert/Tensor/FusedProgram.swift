@@ -13,13 +13,21 @@ enum FusedProgram {
         case none, sum, mean
     }
 
-    /// The recorded arguments: reduction, position count, then the steps' bytes, three
+    /// The most scalars of step values a recorded forward pass keeps for its backward
+    /// pass (32 MiB of Float, about what the separate operations would save for a chain
+    /// of a few steps): below it the backward pass reads them, above it it
+    /// recomputes them block by block, which costs a second read of the inputs but no
+    /// memory.
+    @inlinable static var keptValuesLimit: Int { 1 << 23 }
+
+    /// The recorded arguments: reduction, position count, whether the step values were
+    /// kept (saved after the inputs), then the steps' bytes, three
     /// integers a step (`wengert_fused_step` is 24 bytes, 8-aligned), so that the rule
     /// hands the C interpreter the recording's own memory. Operands are numbered as a
     /// LazyTensor numbers them (step k ≥ 0, input -1 - j, no b `Int32.min`).
-    @inlinable static func encode(_ steps: [wengert_fused_step], reduction: Reduction, count: Int) -> [Int] {
-        var arguments = [reduction.rawValue, count]
-        arguments.reserveCapacity(2 + integersPerStep * steps.count)
+    @inlinable static func encode(_ steps: [wengert_fused_step], reduction: Reduction, count: Int, keptValues: Bool) -> [Int] {
+        var arguments = [reduction.rawValue, count, keptValues ? 1 : 0]
+        arguments.reserveCapacity(headerCount + integersPerStep * steps.count)
         steps.withUnsafeBytes { bytes in
             for offset in stride(from: 0, to: bytes.count, by: MemoryLayout<Int>.stride) {
                 arguments.append(bytes.load(fromByteOffset: offset, as: Int.self))
@@ -27,6 +35,9 @@ enum FusedProgram {
         }
         return arguments
     }
+
+    /// The integers before the steps in the recorded arguments.
+    @inlinable static var headerCount: Int { 3 }
 
     /// The integers a step occupies in the recorded arguments.
     @inlinable static var integersPerStep: Int {
@@ -39,8 +50,8 @@ enum FusedProgram {
     @inlinable static func withSteps<R>(
         _ arguments: TensorPullbackOperands<Int>, _ body: (UnsafeBufferPointer<wengert_fused_step>) -> R
     ) -> R {
-        let count = (arguments.count - 2) / integersPerStep
-        return UnsafeRawPointer(arguments.buffer.baseAddress! + 2).withMemoryRebound(to: wengert_fused_step.self, capacity: count) {
+        let count = (arguments.count - headerCount) / integersPerStep
+        return UnsafeRawPointer(arguments.buffer.baseAddress! + headerCount).withMemoryRebound(to: wengert_fused_step.self, capacity: count) {
             body(UnsafeBufferPointer(start: $0, count: count))
         }
     }
@@ -66,18 +77,26 @@ enum FusedProgram {
         }
         if !onCPU || inputs.isEmpty { return reduce(values(expression.steps, inputs).last!, reduction) }
         let steps = expression.steps
+        // A recorded pass keeps the steps' values for its backward pass, up to a limit.
+        let recording = inputs.contains { $0.isTracked } && Tensor<S>.isGradientEnabled
+        let kept: Tensor<S>? =
+            recording && n > 1 && steps.count * n <= keptValuesLimit ? Tensor<S>.host(shape: [steps.count * n], count: steps.count * n) { _ in } : nil
         var total = 0.0
         let result: Tensor<S> = withHostOperands(inputs) { pointers, counts in
-            if reduction == .none {
-                return Tensor<S>.host(shape: shape, count: n) { out in
-                    S._fusedForwardKernel(steps, steps.count, inputs.count, pointers, counts, n, out, nil)
+            withExtendedLifetime(kept) {
+                let values = kept?.hostBase
+                if reduction == .none {
+                    return Tensor<S>.host(shape: shape, count: n) { out in
+                        S._fusedForwardKernel(steps, steps.count, inputs.count, pointers, counts, n, out, nil, values)
+                    }
                 }
+                S._fusedForwardKernel(steps, steps.count, inputs.count, pointers, counts, n, nil, &total, values)
+                return Tensor<S>.scalar0d(S(reduction == .mean ? total / Double(n) : total))
             }
-            S._fusedForwardKernel(steps, steps.count, inputs.count, pointers, counts, n, nil, &total)
-            return Tensor<S>.scalar0d(S(reduction == .mean ? total / Double(n) : total))
         }
         return Tensor.recorded(
-            result, .fused, operands: inputs, arguments: encode(steps, reduction: reduction, count: n), savingOperands: true)
+            result, .fused, operands: inputs, arguments: encode(steps, reduction: reduction, count: n, keptValues: kept != nil),
+            savingOperands: true, extra: kept)
     }
 
     /// Calls `body` with the host address and scalar count of each input (read by the C
@@ -161,7 +180,9 @@ enum FusedProgram {
         into cotangent: TensorCotangentSink<S>
     ) {
         let reduction = Reduction(rawValue: arguments[0])!, n = arguments[1]
-        let inputs = saved.buffer
+        // The inputs, then the kept step values when the forward pass kept them.
+        let keptValues = arguments[2] == 1
+        let inputs = UnsafeBufferPointer(rebasing: saved.buffer[..<(saved.count - (keptValues ? 1 : 0))])
         if tracked || inputs.contains(where: { $0.placement.kind != .cpu }) || g.placement.kind != .cpu {
             return tensorPullback(Array(program), Array(inputs), g, reduction: reduction, count: n, needs: needs, into: cotangent)
         }
@@ -182,11 +203,13 @@ enum FusedProgram {
             withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<S>?.self, capacity: inputs.count) { gradPointers in
                 for j in inputs.indices { gradPointers[j] = grads[j]?.hostBase }
                 let out = UnsafePointer(gradPointers.baseAddress!)
-                withExtendedLifetime((grads, g)) {
+                let kept = keptValues ? saved[saved.count - 1] : nil
+                withExtendedLifetime((grads, g, kept)) {
+                    let values = kept.map { UnsafePointer($0.hostBase) }
                     if incG == 0 {
-                        S._fusedBackwardKernel(program.baseAddress!, program.count, inputs.count, pointers, counts, n, &gScalar, 0, out)
+                        S._fusedBackwardKernel(program.baseAddress!, program.count, inputs.count, pointers, counts, n, &gScalar, 0, out, values)
                     } else {
-                        S._fusedBackwardKernel(program.baseAddress!, program.count, inputs.count, pointers, counts, n, g.hostBase, 1, out)
+                        S._fusedBackwardKernel(program.baseAddress!, program.count, inputs.count, pointers, counts, n, g.hostBase, 1, out, values)
                     }
                 }
             }

@@ -75,15 +75,17 @@ extension Tensor {
         return Tensor(buffer: buffer, shape: TensorDimensions(), device: .cpu, owner: recording, index: id)
     }
 
-    /// `recorded` for any number of operands, saved too when `savingOperands`.
+    /// `recorded` for any number of operands, saved too when `savingOperands`, with
+    /// `extra` (untracked) saved after them.
     @inlinable static func recorded(
         _ result: Tensor, _ operation: TensorOperation, operands: [Tensor], arguments: @autoclosure () -> [Int],
-        savingOperands: Bool = false
+        savingOperands: Bool = false, extra: Tensor? = nil
     ) -> Tensor {
         if !operands.contains(where: { $0.isTracked }) || !isGradientEnabled { return result }
         var output = result
         let recording = TensorRecording<Scalar>.lockedTarget(operands: operands)
-        let id = recording.append(operation, operands: operands, arguments: arguments(), savingOperands: savingOperands)
+        let id = recording.append(
+            operation, operands: operands, arguments: arguments(), savingOperands: savingOperands, extra: extra)
         recording.unlock()
         output.tracking = .interior(recording, id)
         if let observer = tensorSweepObserver {

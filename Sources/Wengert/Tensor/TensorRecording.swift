@@ -349,14 +349,17 @@ final class TensorRecording<Scalar: TensorScalar>: TensorTrackingOwner, @uncheck
     }
 
     /// Appends one entry with any number of operands (concatenation; saved too when
-    /// `savingOperands`) and returns its id. The recording must be locked.
+    /// `savingOperands`, and `extra` after them) and returns its id. The recording must
+    /// be locked.
     @inlinable func append(
-        _ operation: TensorOperation, operands inputs: [Tensor<Scalar>], arguments args: [Int], savingOperands: Bool = false
+        _ operation: TensorOperation, operands inputs: [Tensor<Scalar>], arguments args: [Int], savingOperands: Bool = false,
+        extra: Tensor<Scalar>? = nil
     ) -> Int {
         let operandStart = storage.operands.count
         for input in inputs { appendOperand(input) }
         let savedStart = storage.saved.count
         if savingOperands { for input in inputs { appendSaved(input) } }
+        appendSaved(ifAny: extra)
         return appendEntry(operation, operandStart: operandStart, savedStart: savedStart, arguments: args)
     }
 

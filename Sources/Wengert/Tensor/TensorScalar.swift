@@ -64,17 +64,21 @@ public protocol TensorScalar: DifferentiableScalar, BinaryFloatingPoint, Sendabl
     /// - Complexity: O(n).
     static func _chainSumKernel(_ g: UnsafePointer<Self>, _ p: UnsafePointer<Self>, _ n: Int) -> Self
     /// Runs a fused elementwise program forward (`wengert_fused_forward_f32`/`_f64`, a
-    /// LazyTensor's): the values into `out` and their sum into `sum`, each when not nil.
+    /// LazyTensor's): the values into `out`, their sum into `sum`, and the steps' values
+    /// into `values` for the backward pass, each when not nil.
     /// - Complexity: O(n · steps), in blocks that stay in cache.
     static func _fusedForwardKernel(
         _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Self>?>,
-        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Self>?, _ sum: UnsafeMutablePointer<Double>?)
+        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Self>?, _ sum: UnsafeMutablePointer<Double>?,
+        _ values: UnsafeMutablePointer<Self>?)
     /// Runs a fused elementwise program backward (`wengert_fused_backward_f32`/`_f64`):
-    /// each input's cotangent into its `grad` pointer, when not nil.
-    /// - Complexity: O(n · steps), recomputing the values block by block.
+    /// each input's cotangent into its `grad` pointer, when not nil, reading the steps'
+    /// values from `values` or, when it is nil, recomputing them block by block.
+    /// - Complexity: O(n · steps).
     static func _fusedBackwardKernel(
         _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Self>?>,
-        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Self>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Self>?>)
+        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Self>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Self>?>,
+        _ values: UnsafePointer<Self>?)
     /// out[i] = v for i < n.
     /// - Complexity: O(n), vectorised.
     static func _fillKernel(_ v: Self, _ out: UnsafeMutablePointer<Self>, _ n: Int)
@@ -154,13 +158,15 @@ extension Float: TensorScalar {
     /// Calls `wengert_fused_forward_f32`.
     @inlinable public static func _fusedForwardKernel(
         _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Float>?>,
-        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Float>?, _ sum: UnsafeMutablePointer<Double>?
-    ) { wengert_fused_forward_f32(program, steps, inputs, input, counts, n, out, sum) }
+        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Float>?, _ sum: UnsafeMutablePointer<Double>?,
+        _ values: UnsafeMutablePointer<Float>?
+    ) { wengert_fused_forward_f32(program, steps, inputs, input, counts, n, out, sum, values) }
     /// Calls `wengert_fused_backward_f32`.
     @inlinable public static func _fusedBackwardKernel(
         _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Float>?>,
-        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Float>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Float>?>
-    ) { wengert_fused_backward_f32(program, steps, inputs, input, counts, n, g, incG, grad) }
+        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Float>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Float>?>,
+        _ values: UnsafePointer<Float>?
+    ) { wengert_fused_backward_f32(program, steps, inputs, input, counts, n, g, incG, grad, values) }
     @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Float>, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
         Float(wengert_chain_sum_f32(g, p, n))
     }
@@ -237,13 +243,15 @@ extension Double: TensorScalar {
     /// Calls `wengert_fused_forward_f64`.
     @inlinable public static func _fusedForwardKernel(
         _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Double>?>,
-        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Double>?, _ sum: UnsafeMutablePointer<Double>?
-    ) { wengert_fused_forward_f64(program, steps, inputs, input, counts, n, out, sum) }
+        _ counts: UnsafePointer<Int>, _ n: Int, _ out: UnsafeMutablePointer<Double>?, _ sum: UnsafeMutablePointer<Double>?,
+        _ values: UnsafeMutablePointer<Double>?
+    ) { wengert_fused_forward_f64(program, steps, inputs, input, counts, n, out, sum, values) }
     /// Calls `wengert_fused_backward_f64`.
     @inlinable public static func _fusedBackwardKernel(
         _ program: UnsafePointer<wengert_fused_step>, _ steps: Int, _ inputs: Int, _ input: UnsafePointer<UnsafePointer<Double>?>,
-        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Double>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Double>?>
-    ) { wengert_fused_backward_f64(program, steps, inputs, input, counts, n, g, incG, grad) }
+        _ counts: UnsafePointer<Int>, _ n: Int, _ g: UnsafePointer<Double>, _ incG: Int, _ grad: UnsafePointer<UnsafeMutablePointer<Double>?>,
+        _ values: UnsafePointer<Double>?
+    ) { wengert_fused_backward_f64(program, steps, inputs, input, counts, n, g, incG, grad, values) }
     @inlinable public static func _chainSumKernel(_ g: UnsafePointer<Double>, _ p: UnsafePointer<Double>, _ n: Int) -> Double {
         wengert_chain_sum_f64(g, p, n)
     }
