@@ -1,6 +1,7 @@
-// Per-thread packing buffers for the GEMM: reused across calls (a fresh multi-megabyte
-// allocation per product would cost page faults each time) and freed at thread exit
-// through a pthread key, since _Thread_local storage has no destructors.
+// Per-thread scratch buffers, reused across calls (a fresh multi-megabyte allocation per
+// call would cost page faults each time) and freed at thread exit through a pthread key,
+// since _Thread_local storage has no destructors. Slots 0 and 1 hold the GEMM's packed
+// panels (Gemm.c), slot 2 a fused program's registers and blocks (Fused.c).
 
 #include "WengertInternal.h"
 #include <pthread.h>
