@@ -78,41 +78,38 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
 
 // One definition of the interpreter per scalar type.
 #define FUSED_INTERPRETER(T, SUFFIX)                                                                        \
-    /* The partial of unary step `u` at x (its input) and y (its value), into `out`; NULL for none needed  \
-       (the cotangent passes as it is), else the pointer and increment to read. */                          \
-    static const T *fused_unary_partial_##SUFFIX(int u, const T *x, const T *y, long inc, T *out, long m,   \
-                                                 long *inc_p, int level) {                                  \
+    /* The partial of vector step `u` at x (its input) and y (its value), m positions of each: y itself, or \
+       written into `out`. */                                                                               \
+    static const T *fused_unary_partial_##SUFFIX(int u, const T *x, const T *y, T *out, long m, int level) { \
         static const T one = 1, two = 2;                                                                    \
-        *inc_p = inc;                                                                                       \
         switch (u) {                                                                                        \
         case WENGERT_UNARY_EXP: return y;                                                                   \
-        case WENGERT_UNARY_LOG: wengert_binary_##SUFFIX(3, &one, 0, x, inc, out, m); return out;            \
+        case WENGERT_UNARY_LOG: wengert_binary_##SUFFIX(3, &one, 0, x, 1, out, m); return out;              \
         case WENGERT_UNARY_SIN: wengert_unary_##SUFFIX(WENGERT_UNARY_COS, x, out, m); return out;           \
         case WENGERT_UNARY_COS:                                                                             \
             wengert_unary_##SUFFIX(WENGERT_UNARY_SIN, x, out, m);                                           \
             wengert_unary_##SUFFIX(WENGERT_UNARY_NEGATE, out, out, m);                                      \
             return out;                                                                                     \
         case WENGERT_UNARY_TANH:                                                                            \
-            wengert_binary_##SUFFIX(2, y, inc, y, inc, out, m);                                             \
+            wengert_binary_##SUFFIX(2, y, 1, y, 1, out, m);                                                 \
             wengert_binary_##SUFFIX(1, &one, 0, out, 1, out, m);                                            \
             return out;                                                                                     \
         case WENGERT_UNARY_SIGMOID: /* σ(x)·σ(-x), exact in both tails (the recorded rule's form) */        \
             wengert_unary_##SUFFIX(WENGERT_UNARY_NEGATE, x, out, m);                                        \
             wengert_unary_##SUFFIX(WENGERT_UNARY_SIGMOID, out, out, m);                                     \
-            wengert_binary_##SUFFIX(2, y, inc, out, 1, out, m);                                             \
+            wengert_binary_##SUFFIX(2, y, 1, out, 1, out, m);                                               \
             return out;                                                                                     \
         case WENGERT_UNARY_SQRT:                                                                            \
-            wengert_binary_##SUFFIX(2, &two, 0, y, inc, out, m);                                            \
+            wengert_binary_##SUFFIX(2, &two, 0, y, 1, out, m);                                              \
             wengert_binary_##SUFFIX(3, &one, 0, out, 1, out, m);                                            \
             return out;                                                                                     \
         case WENGERT_UNARY_ABS: WENGERT_AT_LEVEL(fused_sign_##SUFFIX, level, (x, out, 0, m)); return out;   \
         case WENGERT_UNARY_RELU: WENGERT_AT_LEVEL(fused_sign_##SUFFIX, level, (x, out, 1, m)); return out;  \
-        case WENGERT_UNARY_NEGATE: return NULL;                                                             \
         default: fused_invalid("unary function", u);                                                        \
         }                                                                                                   \
     }                                                                                                       \
                                                                                                             \
-    /* Values of step s (register r) for m positions, from its operands' pointers and increments. */       \
+    /* Values of step s (register r) for m positions, from its operands' pointers and increments. */        \
     static void fused_step_##SUFFIX(const wengert_fused_step *step, T *const *val, const long *inc, T *out, \
                                     long m) {                                                               \
         const T *a = val[step->a], *b = step->b >= 0 ? val[step->b] : NULL;                                 \
@@ -122,14 +119,8 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
             wengert_binary_##SUFFIX(step->op - WENGERT_FUSED_ADD, a, ia, b, ib, out, m);                    \
             break;                                                                                          \
         case WENGERT_FUSED_SQUARE: wengert_binary_##SUFFIX(2, a, ia, a, ia, out, m); break;                 \
-        case WENGERT_FUSED_UNARY:                                                                           \
-            if (ia == 1) {                                                                                  \
-                wengert_unary_##SUFFIX(step->unary, a, out, m);                                             \
-            } else {                                                                                        \
-                wengert_unary_##SUFFIX(step->unary, a, out, 1);                                             \
-                for (long i = 1; i < m; i++) out[i] = out[0];                                               \
-            }                                                                                               \
-            break;                                                                                          \
+        /* A unary step's operand is a vector for a vector step, a scalar (m = 1) for a scalar one. */      \
+        case WENGERT_FUSED_UNARY: wengert_unary_##SUFFIX(step->unary, a, out, m); break;                    \
         case WENGERT_FUSED_CONSTANT: out[0] = (T)step->constant; break;                                     \
         default: fused_invalid("step", step->op);                                                           \
         }                                                                                                   \
@@ -163,9 +154,9 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const long r = s->registers;                                                                        \
         const size_t header = (size_t)r * (2 * sizeof(double) + 2 * sizeof(T *) + 2 * sizeof(long) + 2 * sizeof(T) + 3 * sizeof(char)) \
                               + (size_t)steps * sizeof(wengert_fused_step) + 64;                            \
-        const size_t blocks = (size_t)(steps + (backward ? r + 1 : 0)) * FUSED_BLOCK * sizeof(T);          \
+        const size_t blocks = (size_t)(steps + (backward ? r + 1 : 0)) * FUSED_BLOCK * sizeof(T);           \
         char *memory = (char *)wengert_scratch(2, header + blocks + 64);                                    \
-        s->blocks = (T *)(((uintptr_t)memory + 63) & ~(uintptr_t)63);                                      \
+        s->blocks = (T *)(((uintptr_t)memory + 63) & ~(uintptr_t)63);                                       \
         char *rest = (char *)(s->blocks) + blocks;                                                          \
         s->scalar_adj = (double *)rest;                                                                     \
         rest += (size_t)r * sizeof(double);                                                                 \
@@ -214,7 +205,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         }                                                                                                   \
     }                                                                                                       \
                                                                                                             \
-    /* Points the vector inputs at positions [start, start + m) and computes the vector steps there. */    \
+    /* Points the vector inputs at positions [start, start + m) and computes the vector steps there. */     \
     /* Points the vector inputs at positions [start, start + m) and the vector steps at their values        \
        there: in `values` (step k's at values + k·n) when the caller keeps them, else in the scratch        \
        blocks; and computes the steps unless `values` already holds them (`compute` 0). */                  \
@@ -237,7 +228,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const T *const *input;                                                                              \
         const long *input_count;                                                                            \
         T *out;                                                                                             \
-        T *values;                     /* the steps' values, kept by the forward pass for the backward one */  \
+        T *values;                     /* the steps' values, kept by the forward pass for the backward one */ \
         double *sums;                  /* forward: per part, the sum of its values */                       \
         const T *g;                                                                                         \
         long inc_g;                                                                                         \
@@ -246,10 +237,9 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         int level; /* the caller's instruction-set level, at which every part computes */                   \
     } fused_job_##SUFFIX;                                                                                   \
                                                                                                             \
-    /* Positions [part·chunk, (part + 1)·chunk) of a forward pass, on the calling thread's scratch. */      \
     /* Positions [part·chunk, (part + 1)·chunk) of a forward pass, with a prepared state (a copy of its     \
        pointers into this thread's scratch). */                                                             \
-    static void fused_forward_blocks_##SUFFIX(fused_state_##SUFFIX s, const fused_job_##SUFFIX *job, long part) {\
+    static void fused_forward_blocks_##SUFFIX(fused_state_##SUFFIX s, const fused_job_##SUFFIX *job, long part) { \
         const long result = s.registers - 1, lo = part * job->chunk;                                        \
         const long hi = lo + job->chunk < job->n ? lo + job->chunk : job->n;                                \
         double total = 0;                                                                                   \
@@ -268,7 +258,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const fused_job_##SUFFIX *job = (const fused_job_##SUFFIX *)context;                                \
         const int previous = wengert_set_thread_kernel_level(job->level);                                   \
         fused_state_##SUFFIX s;                                                                             \
-        fused_prepare_##SUFFIX(&s, job->program, job->steps, job->inputs, job->input, job->input_count, job->n, 0);\
+        fused_prepare_##SUFFIX(&s, job->program, job->steps, job->inputs, job->input, job->input_count, job->n, 0); \
         fused_forward_blocks_##SUFFIX(s, job, part);                                                        \
         wengert_set_thread_kernel_level(previous);                                                          \
     }                                                                                                       \
@@ -324,6 +314,16 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         return fused_chain(wengert_sum_##SUFFIX(g, m), (double)p[0]);                                       \
     }                                                                                                       \
                                                                                                             \
+    /* m positions of a cotangent held as `view` with increment `inc` (1, or 0 for one value), into out. */ \
+    static void fused_spread_##SUFFIX(T *out, const T *view, long inc, long m) {                            \
+        if (inc == 0) {                                                                                     \
+            const T v = view[0];                                                                            \
+            for (long i = 0; i < m; i++) out[i] = v;                                                        \
+        } else {                                                                                            \
+            memcpy(out, view, (size_t)m * sizeof(T));                                                       \
+        }                                                                                                   \
+    }                                                                                                       \
+                                                                                                            \
     /* What the cotangent g (increment inc_g) of a step gives operand `target` over m positions: g itself   \
        (mode 0), -g (1) or chain(g, p) (2). A vector register's first contribution is kept as it is: g      \
        itself by reference, anything else written once into its block; a later one is added there. A        \
@@ -359,9 +359,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         }                                                                                                   \
         if (!s->adj_owned[target]) {                                                                        \
             /* Its own block first: the value it refers to, spread over the block. */                       \
-            const T *view = s->adj[target];                                                                 \
-            if (s->adj_inc[target] == 0) { const T v = view[0]; for (long i = 0; i < m; i++) block[i] = v; }\
-            else memcpy(block, view, (size_t)m * sizeof(T));                                                \
+            fused_spread_##SUFFIX(block, s->adj[target], s->adj_inc[target], m);                            \
             s->adj[target] = block;                                                                         \
             s->adj_inc[target] = 1;                                                                         \
             s->adj_owned[target] = 1;                                                                       \
@@ -379,12 +377,10 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         }                                                                                                   \
     }                                                                                                       \
                                                                                                             \
-    /* Positions [part·chunk, (part + 1)·chunk) of a backward pass: the vector inputs' cotangents there,    \
-       and the scalar registers' share of theirs into job->scalar_adj + part·registers. */                  \
     /* Positions [part·chunk, (part + 1)·chunk) of a backward pass, with a prepared state whose live        \
        registers are marked: the vector inputs' cotangents there, and the scalar registers' share of        \
        theirs into job->scalar_adj + part·registers. */                                                     \
-    static void fused_backward_blocks_##SUFFIX(fused_state_##SUFFIX s, const fused_job_##SUFFIX *job, long part) {\
+    static void fused_backward_blocks_##SUFFIX(fused_state_##SUFFIX s, const fused_job_##SUFFIX *job, long part) { \
         const long inputs = job->inputs, steps = job->steps, inc_g = job->inc_g;                            \
         const T *const *input = job->input;                                                                 \
         const T *g = job->g;                                                                                \
@@ -394,75 +390,71 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const int level = wengert_kernel_level();                                                           \
         T *partial = s.adj_blocks + r * FUSED_BLOCK;                                                        \
         double *scalar_adj = job->scalar_adj + part * r;                                                    \
-            for (long start = lo; start < hi; start += FUSED_BLOCK) {                                       \
-                const long m = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;                         \
-                fused_block_##SUFFIX(&s, input, job->values, start, m, job->values == NULL);                \
-                for (long q = 0; q < r; q++) s.adj[q] = NULL;                                               \
-                s.adj[result] = inc_g == 0 ? g : g + start;                                                 \
-                s.adj_inc[result] = inc_g;                                                                  \
-                s.adj_owned[result] = 0;                                                                    \
-                for (long k = steps - 1; k >= 0; k--) {                                                     \
-                    const long q = inputs + k;                                                              \
-                    if (!s.is_vector[q] || !s.live[q]) continue;                                            \
-                    const wengert_fused_step *step = &s.program[k];                                         \
-                    const T *gq = s.adj[q];                                                                 \
-                    const long ig = s.adj_inc[q];                                                           \
-                    if (!gq) continue; /* nothing flows into this step */                                   \
-                    const T *a = s.val[step->a], *b = step->b >= 0 ? s.val[step->b] : NULL;                 \
-                    const long ia = s.inc[step->a], ib = step->b >= 0 ? s.inc[step->b] : 0;                 \
-                    long inc_p = 1;                                                                         \
-                    switch (step->op) {                                                                     \
-                    case WENGERT_FUSED_ADD:                                                                 \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, NULL, 0, 0, m, level); \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, NULL, 0, 0, m, level); \
-                        break;                                                                              \
-                    case WENGERT_FUSED_SUBTRACT:                                                            \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, NULL, 0, 0, m, level); \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, NULL, 0, 1, m, level); \
-                        break;                                                                              \
-                    case WENGERT_FUSED_MULTIPLY:                                                            \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, b, ib, 2, m, level);   \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, a, ia, 2, m, level);   \
-                        break;                                                                              \
-                    case WENGERT_FUSED_DIVIDE: {                                                            \
-                        static const T one = 1;                                                             \
-                        const long width = ib == 1 ? m : 1;                                                 \
-                        wengert_binary_##SUFFIX(3, &one, 0, b, ib, partial, width);                         \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, partial, ib, 2, m, level); \
-                        /* -(c / b), c this step's value (a vector) */                                      \
-                        wengert_binary_##SUFFIX(3, s.val[q], 1, b, ib, partial, m);                         \
-                        wengert_unary_##SUFFIX(WENGERT_UNARY_NEGATE, partial, partial, m);                  \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, partial, 1, 2, m, level); \
-                        break;                                                                              \
-                    }                                                                                       \
-                    case WENGERT_FUSED_SQUARE: {                                                            \
-                        static const T two = 2;                                                             \
-                        wengert_binary_##SUFFIX(2, &two, 0, a, ia, partial, ia == 1 ? m : 1);               \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, partial, ia, 2, m, level); \
-                        break;                                                                              \
-                    }                                                                                       \
-                    case WENGERT_FUSED_UNARY: {                                                             \
-                        if (step->unary == WENGERT_UNARY_NEGATE) {                                          \
-                            fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, NULL, 0, 1, m, level); \
-                            break;                                                                          \
-                        }                                                                                   \
-                        /* a vector step of a unary function has a vector operand */                        \
-                        const T *p = fused_unary_partial_##SUFFIX(step->unary, a, s.val[q], 1, partial, m, &inc_p, level); \
-                        fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, p, inc_p, 2, m, level); \
-                        break;                                                                              \
-                    }                                                                                       \
-                    default: fused_invalid("step", step->op);                                               \
-                    }                                                                                       \
+        for (long start = lo; start < hi; start += FUSED_BLOCK) {                                           \
+            const long m = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;                             \
+            fused_block_##SUFFIX(&s, input, job->values, start, m, job->values == NULL);                    \
+            for (long q = 0; q < r; q++) s.adj[q] = NULL;                                                   \
+            s.adj[result] = inc_g == 0 ? g : g + start;                                                     \
+            s.adj_inc[result] = inc_g;                                                                      \
+            s.adj_owned[result] = 0;                                                                        \
+            for (long k = steps - 1; k >= 0; k--) {                                                         \
+                const long q = inputs + k;                                                                  \
+                if (!s.is_vector[q] || !s.live[q]) continue;                                                \
+                const wengert_fused_step *step = &s.program[k];                                             \
+                const T *gq = s.adj[q];                                                                     \
+                const long ig = s.adj_inc[q];                                                               \
+                if (!gq) continue; /* nothing flows into this step */                                       \
+                const T *a = s.val[step->a], *b = step->b >= 0 ? s.val[step->b] : NULL;                     \
+                const long ia = s.inc[step->a], ib = step->b >= 0 ? s.inc[step->b] : 0;                     \
+                switch (step->op) {                                                                         \
+                case WENGERT_FUSED_ADD:                                                                     \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, NULL, 0, 0, m, level);             \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, NULL, 0, 0, m, level);             \
+                    break;                                                                                  \
+                case WENGERT_FUSED_SUBTRACT:                                                                \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, NULL, 0, 0, m, level);             \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, NULL, 0, 1, m, level);             \
+                    break;                                                                                  \
+                case WENGERT_FUSED_MULTIPLY:                                                                \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, b, ib, 2, m, level);               \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, a, ia, 2, m, level);               \
+                    break;                                                                                  \
+                case WENGERT_FUSED_DIVIDE: {                                                                \
+                    static const T one = 1;                                                                 \
+                    const long width = ib == 1 ? m : 1;                                                     \
+                    wengert_binary_##SUFFIX(3, &one, 0, b, ib, partial, width);                             \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, partial, ib, 2, m, level);         \
+                    /* -(c / b), c this step's value (a vector) */                                          \
+                    wengert_binary_##SUFFIX(3, s.val[q], 1, b, ib, partial, m);                             \
+                    wengert_unary_##SUFFIX(WENGERT_UNARY_NEGATE, partial, partial, m);                      \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->b, gq, ig, partial, 1, 2, m, level);          \
+                    break;                                                                                  \
                 }                                                                                           \
-                for (long j = 0; j < inputs; j++) {                                                         \
-                    if (!grad[j] || !s.is_vector[j]) continue;                                              \
-                    T *out = grad[j] + start;                                                               \
-                    const T *view = s.adj[j];                                                               \
-                    if (!view) memset(out, 0, (size_t)m * sizeof(T));                                       \
-                    else if (s.adj_inc[j] == 0) { const T v = view[0]; for (long i = 0; i < m; i++) out[i] = v; } \
-                    else memcpy(out, view, (size_t)m * sizeof(T));                                          \
+                case WENGERT_FUSED_SQUARE: {                                                                \
+                    static const T two = 2;                                                                 \
+                    wengert_binary_##SUFFIX(2, &two, 0, a, ia, partial, ia == 1 ? m : 1);                   \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, partial, ia, 2, m, level);         \
+                    break;                                                                                  \
+                }                                                                                           \
+                case WENGERT_FUSED_UNARY: {                                                                 \
+                    if (step->unary == WENGERT_UNARY_NEGATE) {                                              \
+                        fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, NULL, 0, 1, m, level);         \
+                        break;                                                                              \
+                    }                                                                                       \
+                    /* a vector step of a unary function has a vector operand */                            \
+                    const T *p = fused_unary_partial_##SUFFIX(step->unary, a, s.val[q], partial, m, level); \
+                    fused_give_##SUFFIX(&s, scalar_adj, step->a, gq, ig, p, 1, 2, m, level);                \
+                    break;                                                                                  \
+                }                                                                                           \
+                default: fused_invalid("step", step->op);                                                   \
                 }                                                                                           \
             }                                                                                               \
+            for (long j = 0; j < inputs; j++) {                                                             \
+                if (!grad[j] || !s.is_vector[j]) continue;                                                  \
+                if (s.adj[j]) fused_spread_##SUFFIX(grad[j] + start, s.adj[j], s.adj_inc[j], m);            \
+                else memset(grad[j] + start, 0, (size_t)m * sizeof(T)); /* nothing reached it */            \
+            }                                                                                               \
+        }                                                                                                   \
     }                                                                                                       \
                                                                                                             \
     /* A part of the backward pass on a kernel thread: its own state, at the caller's level. */             \
@@ -470,7 +462,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         const fused_job_##SUFFIX *job = (const fused_job_##SUFFIX *)context;                                \
         const int previous = wengert_set_thread_kernel_level(job->level);                                   \
         fused_state_##SUFFIX s;                                                                             \
-        fused_prepare_##SUFFIX(&s, job->program, job->steps, job->inputs, job->input, job->input_count, job->n, 1);\
+        fused_prepare_##SUFFIX(&s, job->program, job->steps, job->inputs, job->input, job->input_count, job->n, 1); \
         fused_live_##SUFFIX(&s, job->grad);                                                                 \
         fused_backward_blocks_##SUFFIX(s, job, part);                                                       \
         wengert_set_thread_kernel_level(previous);                                                          \
@@ -488,7 +480,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         if (vector_result) chunk = fused_chunk_##SUFFIX(n, steps, &parts);                                  \
         double local[FUSED_LOCAL_PARTS * 16];                                                               \
         const long cells = (parts > 0 ? parts : 1) * r;                                                     \
-        double *part_adj = cells <= FUSED_LOCAL_PARTS * 16 ? local : (double *)malloc((size_t)cells * sizeof(double));\
+        double *part_adj = cells <= FUSED_LOCAL_PARTS * 16 ? local : (double *)malloc((size_t)cells * sizeof(double)); \
         memset(part_adj, 0, (size_t)cells * sizeof(double));                                                \
         fused_job_##SUFFIX job = {program, steps, inputs, n, chunk, r, input, input_count, NULL,            \
                                   (T *)values, NULL, g, inc_g, grad, part_adj, wengert_kernel_level()};     \
@@ -561,7 +553,7 @@ __attribute__((noreturn)) static void fused_invalid(const char *what, int code) 
         for (long j = 0; j < inputs; j++) {                                                                 \
             if (!grad[j] || s.is_vector[j]) continue;                                                       \
             const T total = (T)scalar_adj[j];                                                               \
-            /* A one-scalar input broadcast over n > 1 positions gets the sum; with n ≤ 1 every input is  \
+            /* A one-scalar input broadcast over n > 1 positions gets the sum; with n ≤ 1 every input is    \
                one position or none. */                                                                     \
             for (long i = 0; i < input_count[j]; i++) grad[j][i] = total;                                   \
         }                                                                                                   \
