@@ -79,8 +79,9 @@ enum FusedProgram {
         let steps = expression.steps
         // A recorded pass keeps the steps' values for its backward pass, up to a limit.
         let recording = inputs.contains { $0.isTracked } && Tensor<S>.isGradientEnabled
+        let keptCount = steps.count * n
         let kept: Tensor<S>? =
-            recording && n > 1 && steps.count * n <= keptValuesLimit ? Tensor<S>.host(shape: [steps.count * n], count: steps.count * n) { _ in } : nil
+            recording && n > 1 && keptCount <= keptValuesLimit ? Tensor<S>.host(shape: [keptCount], count: keptCount) { _ in } : nil
         var total = 0.0
         let result: Tensor<S> = withHostOperands(inputs) { pointers, counts in
             withExtendedLifetime(kept) {
@@ -116,6 +117,7 @@ enum FusedProgram {
         }
     }
 
+    /// `value`, or its sum or mean, as `reduction` asks.
     @inlinable static func reduce<S>(_ value: Tensor<S>, _ reduction: Reduction) -> Tensor<S> {
         switch reduction {
         case .none: return value
@@ -233,23 +235,24 @@ enum FusedProgram {
         case .sum: adjoint[output] = g.expanded(to: v[output].dimensions)
         case .mean: adjoint[output] = (g / S(n)).expanded(to: v[output].dimensions)
         }
+        func r(_ operand: Int32) -> Int { register(operand, inputCount: inputs.count) }
         func give(_ operand: Int32, _ c: Tensor<S>) {
-            let r = register(operand, inputCount: inputs.count)
-            let c = c.summed(toShape: v[r].dimensions)
-            adjoint[r] = adjoint[r].map { $0 + c } ?? c
+            let target = r(operand)
+            let c = c.summed(toShape: v[target].dimensions)
+            adjoint[target] = adjoint[target].map { $0 + c } ?? c
         }
         for k in program.indices.reversed() {
             let step = program[k]
             guard let gk = adjoint[inputs.count + k] else { continue }
-            let a = v[register(step.a, inputCount: inputs.count)], value = v[inputs.count + k]
+            let a = v[r(step.a)], value = v[inputs.count + k]
             switch wengert_fused_op(UInt32(step.op)) {
             case WENGERT_FUSED_ADD: give(step.a, gk); give(step.b, gk)
             case WENGERT_FUSED_SUBTRACT: give(step.a, gk); give(step.b, -gk)
             case WENGERT_FUSED_MULTIPLY:
-                give(step.a, Tensor.chained(gk, v[register(step.b, inputCount: inputs.count)]))
+                give(step.a, Tensor.chained(gk, v[r(step.b)]))
                 give(step.b, Tensor.chained(gk, a))
             case WENGERT_FUSED_DIVIDE:
-                let b = v[register(step.b, inputCount: inputs.count)]
+                let b = v[r(step.b)]
                 give(step.a, Tensor.chained(gk, 1 / b))
                 give(step.b, Tensor.chained(gk, -(value / b)))
             case WENGERT_FUSED_SQUARE: give(step.a, Tensor.chained(gk, 2 * a))
