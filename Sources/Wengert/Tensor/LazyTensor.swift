@@ -27,7 +27,7 @@ import CWengert
 /// a program, too slow for the compiler to type-check.)
 ///
 /// The values equal those of the same tensor operations to the bit (each step runs the
-/// tensor operation's own kernel, on a block of 256 positions at a time); a reduction's
+/// tensor operation's own kernel, on a block of 2048 positions at a time); a reduction's
 /// sum and the gradients are accumulated in another order, so they agree to rounding.
 /// Gradients follow the operations' rules and the chain rule's convention at singular
 /// points, and a backward pass that creates a graph differentiates through the
@@ -35,8 +35,9 @@ import CWengert
 /// CPU the steps run as separate tensor operations.
 ///
 /// Building costs a few array appends per step; evaluating costs one pass over the
-/// positions (two, recomputing the values, in the backward pass), plus the tensors it
-/// returns. Operands of more than one scalar and unequal shapes are first expanded to
+/// positions, plus the tensors it returns. When it is recorded, the forward pass keeps
+/// each step's values for the backward pass (steps × positions scalars, up to 2²³; above
+/// that the backward pass recomputes them). Operands of more than one scalar and unequal shapes are first expanded to
 /// the broadcast shape (a recorded expand, as broadcasting records it).
 @frozen
 public struct LazyTensor<Scalar: TensorScalar>: Sendable {
@@ -56,8 +57,9 @@ public struct LazyTensor<Scalar: TensorScalar>: Sendable {
     /// A constant: a 0-d expression with no inputs, broadcast where it is used.
     @inlinable public init(_ value: Scalar) {
         inputs = []
-        steps = [wengert_fused_step(op: Int32(WENGERT_FUSED_CONSTANT.rawValue), a: 0, b: .min, unary: 0, constant: Double(value))]
+        steps = []
         dimensions = TensorDimensions()
+        _ = append(WENGERT_FUSED_CONSTANT, 0, constant: Double(value))
     }
 
     /// The extent of each axis of the value.
