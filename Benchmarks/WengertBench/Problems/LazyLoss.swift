@@ -28,7 +28,7 @@ struct LazyLossObjective: TensorObjective {
             let (x, b, y) = (constants[0].lazy, constants[1].lazy, constants[2].lazy)
             return (w.lazy * x + b - y).squared().mean()
         case (.elementwise, false):
-            return (sin(w) * w + exp(w * 0.5)).sum()
+            return ElementwiseTensorObjective(input: input).loss(w, constants)
         case (.elementwise, true):
             let w = w.lazy
             return (sin(w) * w + exp(w * LazyTensor(0.5))).sum()

@@ -25,7 +25,7 @@ enum TensorOperation: UInt8, Sendable {
     case select, matmul, custom
     case mean
     /// A LazyTensor's fused elementwise program (FusedProgram.swift), its steps in the
-    /// arguments and its inputs saved.
+    /// arguments and its inputs saved, then the steps' values when the forward pass kept them.
     case fused
     // Recorded only by backward rules run on a recording (`creatingGraph`): each is the
     // differentiable form of a step that a first-order rule takes with a raw kernel.
